@@ -1,0 +1,161 @@
+import { readFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { serve } from '@hono/node-server';
+import { z } from 'zod';
+import type { LoadedConfig } from './config.js';
+import { Directory } from './directory/directory.js';
+import { DirectoryStore, type DirectoryStoreOptions } from './directory/directory-store.js';
+import { EventBus } from './events.js';
+import { type AgentApp, createApp } from './http/app.js';
+import type { ApiToken } from './http/security.js';
+import { consoleLogger, type Logger } from './log.js';
+import { effectiveTokens, loadOrCreateSecrets } from './secrets.js';
+import { errorCode } from './store/durable-file.js';
+import { StoreLock } from './store/lock.js';
+
+export const VERSION: string = z
+  .object({ version: z.string() })
+  .parse(JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'))).version;
+
+export interface AgentOptions {
+  log?: Logger;
+  store?: DirectoryStoreOptions;
+}
+
+/**
+ * The agent: wires the store, the directory and the HTTP server. The constructor does nothing;
+ * start() brings everything up in order and stop() takes it down in reverse, keeping every
+ * acknowledged change.
+ */
+export class Agent {
+  readonly log: Logger;
+  readonly bus = new EventBus();
+  private readonly lock: StoreLock;
+  private store: DirectoryStore | null = null;
+  private directoryService: Directory | null = null;
+  private server: Server | null = null;
+  private closing = new AbortController();
+  private apiTokens: ApiToken[] = [];
+  private appInstance: AgentApp | null = null;
+
+  constructor(
+    readonly loaded: LoadedConfig,
+    private readonly options: AgentOptions = {},
+  ) {
+    this.log = options.log ?? consoleLogger();
+    this.lock = new StoreLock(loaded.storeDir);
+  }
+
+  get directory(): Directory {
+    if (!this.directoryService) throw new Error('the agent is not started');
+    return this.directoryService;
+  }
+
+  get app(): AgentApp {
+    if (!this.appInstance) throw new Error('the agent is not started');
+    return this.appInstance;
+  }
+
+  get tokens(): readonly ApiToken[] {
+    return this.apiTokens;
+  }
+
+  /** Opens the store and builds the app, without listening (tests call app.request()). */
+  async open(): Promise<void> {
+    const { config, storeDir } = this.loaded;
+    await this.lock.acquire();
+    try {
+      const { secrets, created } = await loadOrCreateSecrets(storeDir, this.log);
+      this.apiTokens = effectiveTokens(config, secrets);
+      if (created && config.api.tokens.length === 0) {
+        this.log.info(`created the API token for the till (shown once here, and on the settings page): ${secrets.apiToken}`);
+      }
+      const started = performance.now();
+      this.store = new DirectoryStore(path.join(storeDir, 'directory'), this.log, this.options.store);
+      const { replayed, recovered } = await this.store.load();
+      this.directoryService = new Directory(this.store, this.bus);
+      this.directoryService.start();
+      this.log.info(
+        `directory: ${this.store.clients.size} clients, ${this.store.groups.size} groups loaded in ${Math.round(performance.now() - started)} ms` +
+          (replayed ? ` (${replayed} journal entries replayed)` : '') +
+          (recovered.length ? ` — RECOVERED FROM BACKUP: ${recovered.join(', ')}` : ''),
+      );
+      if (config.cloud) {
+        this.log.warn('cloud sync is configured but not part of this version yet: the directory is kept locally only');
+      }
+      this.appInstance = createApp({
+        config,
+        directory: this.directoryService,
+        bus: this.bus,
+        tokens: this.apiTokens,
+        version: VERSION,
+        log: this.log,
+        closing: this.closing.signal,
+      });
+    } catch (err) {
+      await this.lock.release();
+      throw err;
+    }
+  }
+
+  /** open() then listen on http.host:http.port. Resolves with the URL. */
+  async start(): Promise<string> {
+    await this.open();
+    const { host, port } = this.loaded.config.http;
+    try {
+      this.server = await listen(this.app, host, port);
+    } catch (err) {
+      await this.closeStore();
+      throw err;
+    }
+    const addr = this.server.address() as AddressInfo;
+    const shownHost = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+    const url = `http://${shownHost}:${addr.port}`;
+    this.log.info(`agent ${VERSION} listening on ${url} (store: ${this.loaded.storeDir})`);
+    return url;
+  }
+
+  /** Stops taking requests, lets running ones finish, writes the store and releases it. */
+  async stop(): Promise<void> {
+    this.closing.abort();
+    const server = this.server;
+    this.server = null;
+    if (server) {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const timer = setTimeout(() => server.closeAllConnections(), 5_000);
+      await closed;
+      clearTimeout(timer);
+    }
+    await this.closeStore();
+    this.log.info('agent stopped; every change is on disk');
+  }
+
+  private async closeStore(): Promise<void> {
+    this.directoryService?.stop();
+    await this.store?.close();
+    this.store = null;
+    await this.lock.release();
+  }
+}
+
+function listen(app: AgentApp, host: string, port: number): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = serve({ fetch: app.fetch, hostname: host, port }) as Server;
+    server.once('listening', () => resolve(server));
+    server.once('error', (err) => {
+      const code = errorCode(err);
+      reject(
+        new Error(
+          code === 'EADDRINUSE'
+            ? `port ${port} on ${host} is already in use: another agent may be running; stop it or change http.port`
+            : code === 'EADDRNOTAVAIL'
+              ? `this computer has no address ${host}; fix http.host (127.0.0.1 for this computer only)`
+              : `cannot listen on ${host}:${port}: ${err.message}`,
+        ),
+      );
+    });
+  });
+}

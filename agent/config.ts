@@ -1,0 +1,278 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { isIP } from 'node:net';
+import { z } from 'zod';
+
+/**
+ * One schema for agent.config.json: it validates at start, fills defaults and produces the
+ * committed agent.config.schema.json (see config-schema-write.ts), so the three cannot drift.
+ */
+
+const SCOPES = ['print', 'drawer', 'directory:read', 'directory:write', 'admin'] as const;
+export type Scope = (typeof SCOPES)[number];
+export const ALL_SCOPES: readonly Scope[] = SCOPES;
+
+const hexId = z
+  .string()
+  .regex(/^0x[0-9a-fA-F]{4}$/, { error: 'expected a 4-digit hex id such as "0x04b8"' })
+  .describe('USB id as 0x followed by 4 hex digits');
+
+const tokenString = z
+  .string()
+  .min(16, { error: 'a token must be at least 16 characters long (use a random string)' })
+  .describe('API token (at least 16 characters)');
+
+const tokenEntry = z.union([
+  tokenString,
+  z.strictObject({
+    name: z.string().min(1).max(64).describe('who uses this token, e.g. "till-1"'),
+    token: tokenString,
+    scopes: z
+      .array(z.enum(SCOPES))
+      .min(1)
+      .default([...SCOPES])
+      .describe('what this token may do'),
+  }),
+]);
+
+const tcpTransport = z.strictObject({
+  type: z.literal('tcp'),
+  host: z.string().min(1).describe('printer IP address or host name'),
+  port: z.number().int().min(1).max(65535).default(9100),
+});
+const serialTransport = z.strictObject({
+  type: z.literal('serial'),
+  path: z.string().min(1).describe('/dev/ttyUSB0, /dev/ttyACM0 or COM3'),
+  baudRate: z.number().int().positive().default(9600),
+});
+const usbTransport = z.strictObject({
+  type: z.literal('usb'),
+  vendorId: hexId,
+  productId: hexId,
+});
+const fileTransport = z.strictObject({
+  type: z.literal('file'),
+  path: z.string().min(1).describe('a device node such as /dev/usb/lp0, or a file'),
+});
+const virtualTransport = z.strictObject({ type: z.literal('virtual') });
+
+const printerTransport = z.discriminatedUnion(
+  'type',
+  [tcpTransport, serialTransport, usbTransport, fileTransport, virtualTransport],
+  { error: 'expected a transport with "type" one of tcp, serial, usb, file, virtual' },
+);
+
+const printerSchema = z.strictObject({
+  id: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, { error: 'use 1–32 letters, digits, "-" or "_"' }),
+  name: z.string().min(1).max(64),
+  roles: z.array(z.enum(['receipt', 'preparation', 'client'])).default([]),
+  model: z.enum(['epson', 'star']).default('epson'),
+  width: z.number().int().min(24).max(64).default(48).describe('characters per line: 32 (58 mm), 42 or 48 (80 mm)'),
+  codePage: z.string().min(1).default('PC858_EURO'),
+  transport: printerTransport,
+});
+
+const scannerSchema = z.strictObject({
+  id: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, { error: 'use 1–32 letters, digits, "-" or "_"' }),
+  name: z.string().min(1).max(64),
+  transport: z.discriminatedUnion(
+    'type',
+    [
+      z.strictObject({
+        type: z.literal('serial'),
+        path: z.string().min(1),
+        baudRate: z.number().int().positive().default(9600),
+        prefix: z.string().optional(),
+        suffix: z.string().optional(),
+      }),
+      z.strictObject({ type: z.literal('usb'), vendorId: hexId, productId: hexId }),
+    ],
+    { error: 'expected a transport with "type" one of serial, usb' },
+  ),
+});
+
+function uniqueIds(kind: string) {
+  return (items: Array<{ id: string }>, ctx: z.core.$RefinementCtx<Array<{ id: string }>>) => {
+    const seen = new Set<string>();
+    items.forEach((item, i) => {
+      if (seen.has(item.id)) {
+        ctx.addIssue({ code: 'custom', path: [i, 'id'], message: `duplicate ${kind} id "${item.id}": every id must be unique` });
+      }
+      seen.add(item.id);
+    });
+  };
+}
+
+export const configSchema = z
+  .strictObject({
+    $schema: z.string().optional(),
+    http: z
+      .strictObject({
+        host: z.string().min(1).default('127.0.0.1').describe('address to listen on; keep 127.0.0.1 unless the till is another machine'),
+        port: z.number().int().min(1).max(65535).default(8410),
+        allowedHosts: z.array(z.string().min(1)).default([]).describe('extra Host names accepted (DNS rebinding protection)'),
+        allowedOrigins: z
+          .array(z.string().regex(/^https?:\/\/[^/\s]+$/, { error: 'expected an origin such as "https://till.example.ch" (scheme and host, no path)' }))
+          .default([])
+          .describe('web origins allowed to call the API (CORS); never "*"'),
+      })
+      .prefault({}),
+    api: z
+      .strictObject({
+        tokens: z.array(tokenEntry).default([]).describe('empty: the agent creates one token on first start'),
+      })
+      .prefault({}),
+    ui: z
+      .strictObject({
+        locale: z.enum(['fr', 'de', 'en']).default('fr'),
+        pin: z.string().min(4, { error: 'a PIN must have at least 4 characters' }).nullable().default(null),
+      })
+      .prefault({}),
+    store: z.strictObject({ dir: z.string().min(1).default('./data') }).prefault({}),
+    shop: z
+      .strictObject({
+        name: z.string().max(64).default(''),
+        address: z.array(z.string().max(64)).max(6).default([]),
+        vatNumber: z.string().max(64).nullable().default(null),
+      })
+      .prefault({}),
+    cloud: z
+      .strictObject({
+        url: z.url({ protocol: /^https?$/, error: 'expected the back-office URL, such as "https://cloud.example.ch"' }),
+        token: z.string().min(1),
+        intervalSeconds: z.number().int().min(5).max(3600).default(30),
+      })
+      .nullable()
+      .default(null),
+    printers: z.array(printerSchema).default([]).superRefine(uniqueIds('printer')),
+    scanners: z.array(scannerSchema).default([]).superRefine(uniqueIds('scanner')),
+  })
+  .check((ctx) => {
+    const c = ctx.value;
+    if (!isLoopbackHost(c.http.host)) {
+      if (c.api.tokens.length === 0) {
+        ctx.issues.push({
+          code: 'custom',
+          input: c.api.tokens,
+          path: ['api', 'tokens'],
+          message: `http.host "${c.http.host}" is reachable from the network: list at least one API token, or listen on 127.0.0.1`,
+        });
+      }
+      if (c.ui.pin === null) {
+        ctx.issues.push({
+          code: 'custom',
+          input: c.ui.pin,
+          path: ['ui', 'pin'],
+          message: `http.host "${c.http.host}" is reachable from the network: set a staff PIN, or listen on 127.0.0.1`,
+        });
+      }
+    }
+  });
+
+export type AgentConfig = z.infer<typeof configSchema>;
+export type PrinterConfig = AgentConfig['printers'][number];
+
+export interface LoadedConfig {
+  config: AgentConfig;
+  /** Absolute path of the config file, or null for an in-memory config (tests). */
+  file: string | null;
+  /** store.dir resolved against the config file's folder. */
+  storeDir: string;
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly file: string,
+    readonly problems: string[],
+  ) {
+    super(`${file}: invalid configuration\n${problems.map((p) => `  ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function isLoopbackHost(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  if (h === 'localhost' || h === '::1') return true;
+  return isIP(h) === 4 && h.startsWith('127.');
+}
+
+/** Turns zod issues into one "path: what is wrong (what is allowed)" line each. */
+export function formatIssues(issues: readonly z.core.$ZodIssue[]): string[] {
+  return issues.map((issue) => {
+    const where = issue.path.length ? issue.path.map(String).join('.') : '(top level)';
+    let what: string = issue.message;
+    if (issue.code === 'unrecognized_keys') {
+      what = `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')} (check the spelling; see agent.config.schema.json)`;
+    } else if (issue.code === 'invalid_value') {
+      what = `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+    } else if (issue.code === 'invalid_type') {
+      what = `expected ${article(issue.expected)}, got ${describe(issue.input)}`;
+    } else if (issue.code === 'too_small' && issue.origin === 'string' && issue.minimum === 1) {
+      what = 'must not be empty';
+    } else if (issue.code === 'too_small' || issue.code === 'too_big') {
+      const bound = issue.code === 'too_small' ? `at least ${issue.minimum}` : `at most ${issue.maximum}`;
+      const unit = issue.origin === 'string' ? ' characters' : issue.origin === 'array' ? ' entries' : '';
+      what = `expected ${bound}${unit}, got ${describe(issue.input)}`;
+    }
+    return `${where}: ${what}`;
+  });
+}
+
+function article(expected: string): string {
+  return /^[aeiou]/.test(expected) ? `an ${expected}` : `a ${expected}`;
+}
+
+function describe(v: unknown): string {
+  if (v === undefined) return 'nothing';
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'an object';
+  const json = JSON.stringify(v);
+  return `${typeof v} ${json.length > 40 ? `${json.slice(0, 37)}...` : json}`;
+}
+
+export function parseConfig(raw: unknown, file: string): AgentConfig {
+  const result = configSchema.safeParse(raw, { reportInput: true });
+  if (!result.success) throw new ConfigError(file, formatIssues(result.error.issues));
+  return result.data;
+}
+
+export function loadConfigFile(file: string): LoadedConfig {
+  const abs = path.resolve(file);
+  let text: string;
+  try {
+    text = readFileSync(abs, 'utf8');
+  } catch (err) {
+    const code = err instanceof Error && 'code' in err ? String(err.code) : '';
+    throw new ConfigError(abs, [
+      code === 'ENOENT'
+        ? `(file): not found; create it (copy agent.config.json from the agent's folder) or pass --config <file>`
+        : `(file): cannot be read (${code || String(err)}); check its permissions`,
+    ]);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new ConfigError(abs, [`(file): not valid JSON: ${err instanceof Error ? err.message : String(err)}`]);
+  }
+  const config = parseConfig(raw, abs);
+  return { config, file: abs, storeDir: path.resolve(path.dirname(abs), config.store.dir) };
+}
+
+/** Chooses the config file: --config <file> first, then AGENT_CONFIG, then ./agent.config.json. */
+export function configPathFrom(argv: readonly string[], env: NodeJS.ProcessEnv): string {
+  const i = argv.findIndex((a) => a === '--config' || a.startsWith('--config='));
+  if (i >= 0) {
+    const arg = argv[i] ?? '';
+    const value = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : argv[i + 1];
+    if (!value) throw new ConfigError('(command line)', ['--config: expected a file name after --config']);
+    return value;
+  }
+  return env.AGENT_CONFIG || 'agent.config.json';
+}
+
+export function configJsonSchema(): Record<string, unknown> {
+  const schema = z.toJSONSchema(configSchema, { io: 'input', target: 'draft-2020-12', unrepresentable: 'any' });
+  return { ...schema, title: 'Shop agent configuration (agent.config.json)' };
+}

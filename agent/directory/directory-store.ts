@@ -1,0 +1,277 @@
+import path from 'node:path';
+import { Low } from 'lowdb';
+import type { Logger } from '../log.js';
+import { DurableJsonFile } from '../store/durable-file.js';
+import { Journal, type JournalEntry } from '../store/journal.js';
+import {
+  type Client,
+  type DirectoryOp,
+  type Group,
+  type MetaFile,
+  type ShardFile,
+  directoryOpSchema,
+  metaFileSchema,
+  shardFileSchema,
+} from './schema.js';
+
+/**
+ * The durable client directory: an in-memory copy that is the source of truth while running, a
+ * write-ahead journal that makes each change durable in one small fsync'ed append, and snapshots
+ * split into shards (lowdb files) so that a snapshot after an edit rewrites ~1/64 of the directory.
+ *
+ * A change is applied to memory first (so the next request sees it and rules such as a unique
+ * reference hold), then acknowledged when its journal entry is durable. If the disk write fails,
+ * the change is undone in memory and the caller gets the error: nothing is acknowledged that is not
+ * on disk, and nothing on disk is left unacknowledged in memory.
+ */
+
+export type ChangeListener = (change: RecordChange) => void;
+export type RecordChange =
+  | { entity: 'client'; id: string; before: Client | undefined; after: Client | undefined }
+  | { entity: 'group'; id: string; before: Group | undefined; after: Group | undefined };
+
+export interface DirectoryStoreOptions {
+  shardCount?: number;
+  /** Snapshot once the journal holds this many bytes… */
+  snapshotBytes?: number;
+  /** …or after this long without changes, if anything is unsaved. */
+  snapshotIdleMs?: number;
+}
+
+export class DirectoryStore {
+  readonly clients = new Map<string, Client>();
+  readonly groups = new Map<string, Group>();
+  private readonly shardCount: number;
+  private readonly shards: Array<Low<ShardFile>> = [];
+  private readonly shardSeqs: number[] = [];
+  private readonly dirty = new Set<number>();
+  private metaDirty = false;
+  private meta!: Low<MetaFile>;
+  private readonly journal: Journal;
+  private listeners: ChangeListener[] = [];
+  private snapshotting: Promise<void> | null = null;
+  private idleTimer: NodeJS.Timeout | null = null;
+  private lastSnapshotCut = 0;
+  private closed = false;
+
+  constructor(
+    private readonly dir: string,
+    private readonly log: Logger,
+    private readonly options: DirectoryStoreOptions = {},
+  ) {
+    this.shardCount = options.shardCount ?? 64;
+    this.journal = new Journal(path.join(dir, 'journal'), log);
+  }
+
+  onChange(listener: ChangeListener): () => void {
+    this.listeners.push(listener);
+    return () => {
+      this.listeners = this.listeners.filter((l) => l !== listener);
+    };
+  }
+
+  /** Loads snapshots, replays the journal and opens it for new changes. */
+  async load(): Promise<{ replayed: number; recovered: string[] }> {
+    const recovered: string[] = [];
+    const metaAdapter = new DurableJsonFile(path.join(this.dir, 'meta.json'), (raw) => metaFileSchema.parse(raw), this.log);
+    this.meta = new Low<MetaFile>(metaAdapter, {
+      format: 1,
+      seq: 0,
+      shardCount: this.shardCount,
+      shardSeqs: Array.from({ length: this.shardCount }, () => 0),
+      groups: [],
+    });
+    await this.meta.read();
+    if (metaAdapter.recoveredFromBackup) recovered.push('meta.json');
+    const meta = this.meta.data;
+    if (meta.shardCount !== this.shardCount) {
+      throw new Error(
+        `${path.join(this.dir, 'meta.json')} says the directory has ${meta.shardCount} shards, this agent expects ${this.shardCount}; ` +
+          'the store was written by another version. Restore the store folder that goes with this version.',
+      );
+    }
+    for (const g of meta.groups) this.groups.set(g.id, g);
+
+    for (let k = 0; k < this.shardCount; k++) {
+      const adapter = new DurableJsonFile(this.shardFile(k), (raw) => shardFileSchema.parse(raw), this.log);
+      const shard = new Low<ShardFile>(adapter, { format: 1, seq: 0, clients: [] });
+      const data = await adapter.read();
+      if (data === null && (meta.shardSeqs[k] ?? 0) > 0) {
+        throw new Error(
+          `${this.shardFile(k)} and its backup are missing, but ${path.join(this.dir, 'meta.json')} says it was written. ` +
+            'Part of the client directory is gone: restore the store folder from a backup.',
+        );
+      }
+      if (adapter.recoveredFromBackup) recovered.push(path.basename(this.shardFile(k)));
+      if (data) shard.data = data;
+      for (const c of shard.data.clients) this.clients.set(c.id, c);
+      this.shardSeqs[k] = shard.data.seq;
+      this.shards.push(shard);
+    }
+
+    const oldest = Math.min(meta.seq, ...this.shardSeqs);
+    const entries = await this.journal.open(oldest);
+    for (const entry of entries) this.replay(entry, meta.seq);
+    this.lastSnapshotCut = oldest;
+    if (entries.length > 0) this.scheduleSnapshot();
+    return { replayed: entries.length, recovered };
+  }
+
+  /** Applies ops in memory now; resolves when they are durable, or rejects after undoing them. */
+  async commit(ops: DirectoryOp[]): Promise<void> {
+    if (this.closed) throw new Error('the directory store is closed');
+    const undo = ops.map((op) => this.apply(op));
+    const { durable } = this.journal.append(ops);
+    this.scheduleSnapshot();
+    try {
+      await durable;
+    } catch (err) {
+      for (let i = undo.length - 1; i >= 0; i--) undo[i]!();
+      throw err;
+    }
+  }
+
+  /** Writes every changed shard and the meta file, then trims the journal. Safe to call anytime. */
+  async snapshot(): Promise<void> {
+    while (this.snapshotting) await this.snapshotting;
+    if (this.dirty.size === 0 && !this.metaDirty) return;
+    this.snapshotting = this.writeSnapshot().finally(() => {
+      this.snapshotting = null;
+    });
+    return this.snapshotting;
+  }
+
+  async close(): Promise<void> {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = null;
+    await this.journal.drain();
+    await this.snapshot();
+    this.closed = true;
+    await this.journal.close();
+  }
+
+  get journalSeq(): number {
+    return this.journal.seq;
+  }
+
+  private async writeSnapshot(): Promise<void> {
+    const previousCut = this.lastSnapshotCut;
+    await this.journal.rotate();
+    const cut = this.journal.seq;
+    const shards = [...this.dirty].sort((a, b) => a - b);
+    this.dirty.clear();
+    this.metaDirty = false;
+    try {
+      for (const k of shards) {
+        // One shard per turn of the event loop: a lookup never waits for the whole directory.
+        await new Promise<void>((r) => setImmediate(r));
+        const shard = this.shards[k]!;
+        shard.data = { format: 1, seq: this.journal.seq, clients: this.shardClients(k) };
+        this.shardSeqs[k] = shard.data.seq;
+        await shard.write();
+      }
+      this.meta.data = {
+        format: 1,
+        seq: this.journal.seq,
+        shardCount: this.shardCount,
+        shardSeqs: [...this.shardSeqs],
+        groups: [...this.groups.values()],
+      };
+      await this.meta.write();
+      // Keep one snapshot's worth of journal behind: a shard restored from its .bak can replay it.
+      await this.journal.removeBefore(previousCut);
+      this.lastSnapshotCut = cut;
+    } catch (err) {
+      for (const k of shards) this.dirty.add(k);
+      this.metaDirty = true;
+      this.log.error(`directory snapshot failed (${err instanceof Error ? err.message : String(err)}); the journal keeps every change, will retry`);
+      throw err;
+    }
+  }
+
+  private shardClients(k: number): Client[] {
+    const out: Client[] = [];
+    for (const c of this.clients.values()) if (shardOf(c.id, this.shardCount) === k) out.push(c);
+    return out;
+  }
+
+  private scheduleSnapshot(): void {
+    if (this.closed) return;
+    const bytes = this.options.snapshotBytes ?? 8 * 1024 * 1024;
+    if (this.journal.segmentBytes >= bytes) {
+      this.snapshot().catch(() => undefined);
+      return;
+    }
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => {
+      this.idleTimer = null;
+      this.snapshot().catch(() => undefined);
+    }, this.options.snapshotIdleMs ?? 30_000);
+    this.idleTimer.unref();
+  }
+
+  private replay(entry: JournalEntry, metaSeq: number): void {
+    for (const raw of entry.ops) {
+      const op = directoryOpSchema.parse(raw);
+      if (op.op === 'client.put' || op.op === 'client.del') {
+        const id = op.op === 'client.put' ? op.record.id : op.id;
+        if (entry.seq <= this.shardSeqs[shardOf(id, this.shardCount)]!) continue;
+      } else if (entry.seq <= metaSeq) {
+        continue;
+      }
+      this.apply(op);
+    }
+  }
+
+  /** Applies one op to memory, tells listeners, and returns how to undo it. */
+  private apply(op: DirectoryOp): () => void {
+    switch (op.op) {
+      case 'client.put':
+        return this.setClient(op.record.id, op.record);
+      case 'client.del':
+        return this.setClient(op.id, undefined);
+      case 'group.put':
+        return this.setGroup(op.record.id, op.record);
+      case 'group.del':
+        return this.setGroup(op.id, undefined);
+    }
+  }
+
+  private setClient(id: string, after: Client | undefined): () => void {
+    const before = this.clients.get(id);
+    const put = (value: Client | undefined, previous: Client | undefined) => {
+      if (value) this.clients.set(id, value);
+      else this.clients.delete(id);
+      this.dirty.add(shardOf(id, this.shardCount));
+      for (const l of this.listeners) l({ entity: 'client', id, before: previous, after: value });
+    };
+    put(after, before);
+    return () => put(before, after);
+  }
+
+  private setGroup(id: string, after: Group | undefined): () => void {
+    const before = this.groups.get(id);
+    const put = (value: Group | undefined, previous: Group | undefined) => {
+      if (value) this.groups.set(id, value);
+      else this.groups.delete(id);
+      this.metaDirty = true;
+      for (const l of this.listeners) l({ entity: 'group', id, before: previous, after: value });
+    };
+    put(after, before);
+    return () => put(before, after);
+  }
+
+  private shardFile(k: number): string {
+    return path.join(this.dir, 'clients', `shard-${String(k).padStart(3, '0')}.json`);
+  }
+}
+
+/** FNV-1a: a stable, fast spread of ids over shards. */
+export function shardOf(id: string, count: number): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < id.length; i++) {
+    h ^= id.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0) % count;
+}

@@ -1,0 +1,383 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { AgentError, type FieldError, invalid, notFound, stale } from '../errors.js';
+import type { EventBus } from '../events.js';
+import { COUNTRY_CODES, POSTAL_CODE_RULES } from './countries.js';
+import type { DirectoryStore, RecordChange } from './directory-store.js';
+import { fold } from './normalize.js';
+import type { Client, ClientCreate, ClientOut, ClientPatch, Group, GroupCreate, GroupOut, GroupPatch } from './schema.js';
+import { type SearchCursor, SearchIndex } from './search-index.js';
+
+/**
+ * The client directory's rules (vendor article + agent-api.md): who may exist, what must be
+ * unique, which group can be deleted. The store keeps records durable; this class keeps the
+ * indexes that make lookups instant, and publishes `directory` events.
+ *
+ * Versions: the agent runs standalone here (no cloud yet), so it is the authority and bumps
+ * `version` on every change; the etag is the version. With a cloud, `version` will stay the
+ * cloud's and the etag will also count local edits not yet pushed (see etagOf).
+ */
+
+export const SEARCH_LIMIT_DEFAULT = 20;
+export const SEARCH_LIMIT_MAX = 100;
+
+export interface ClientPage {
+  items: ClientOut[];
+  next: string | null;
+}
+
+export class Directory {
+  readonly index = new SearchIndex();
+  private readonly refOwner = new Map<string, string>();
+  private readonly groupCounts = new Map<string, number>();
+  private unsubscribe: (() => void) | null = null;
+
+  constructor(
+    private readonly store: DirectoryStore,
+    private readonly bus: EventBus,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  /** Builds the indexes from the loaded store and follows its changes. */
+  start(): void {
+    this.index.rebuild(this.store.clients.values());
+    for (const c of this.store.clients.values()) this.track(c, +1);
+    this.unsubscribe = this.store.onChange((change) => this.onChange(change));
+  }
+
+  stop(): void {
+    this.unsubscribe?.();
+    this.unsubscribe = null;
+  }
+
+  get clientCount(): number {
+    return this.store.clients.size;
+  }
+
+  // ---- reads -------------------------------------------------------------------------------
+
+  getClient(id: string): ClientOut {
+    const c = this.store.clients.get(id);
+    if (!c) throw notFound('Client', id);
+    return this.toOut(c);
+  }
+
+  getClientByReference(reference: string): ClientOut {
+    const id = this.refOwner.get(reference.trim());
+    const c = id === undefined ? undefined : this.store.clients.get(id);
+    if (!c) throw new AgentError(404, 'Not found', `No client has the reference "${reference}".`);
+    return this.toOut(c);
+  }
+
+  /** Finds a client by reference, or null (scans of unknown cards are normal). */
+  findByReference(reference: string): ClientOut | null {
+    const id = this.refOwner.get(reference.trim());
+    const c = id === undefined ? undefined : this.store.clients.get(id);
+    return c ? this.toOut(c) : null;
+  }
+
+  search(q: string, limit = SEARCH_LIMIT_DEFAULT, cursor: string | null = null): ClientPage {
+    const after = cursor ? decodeCursor(cursor, q) : null;
+    const page = this.index.search(q, limit, after);
+    return {
+      items: page.ids.map((id) => this.toOut(this.store.clients.get(id)!)),
+      next: page.after ? encodeCursor(page.after, q) : null,
+    };
+  }
+
+  listGroups(): GroupOut[] {
+    return [...this.store.groups.values()]
+      .sort((a, b) => (fold(a.name) < fold(b.name) ? -1 : fold(a.name) > fold(b.name) ? 1 : 0))
+      .map((g) => this.groupOut(g));
+  }
+
+  getGroup(id: string): GroupOut {
+    const g = this.store.groups.get(id);
+    if (!g) throw notFound('Group', id);
+    return this.groupOut(g);
+  }
+
+  etagOf(record: { version: number }): string {
+    return String(record.version);
+  }
+
+  // ---- client writes -----------------------------------------------------------------------
+
+  async createClient(input: ClientCreate): Promise<ClientOut> {
+    const id = input.id ?? randomUUID();
+    if (this.store.clients.has(id)) {
+      throw new AgentError(409, 'Already exists', `A client with id "${id}" already exists; use PATCH to change it, or leave "id" out.`);
+    }
+    const record: Client = {
+      id,
+      kind: input.kind ?? 'person',
+      civility: clean(input.civility),
+      lastName: clean(input.lastName),
+      firstName: clean(input.firstName),
+      companyName: clean(input.companyName),
+      reference: clean(input.reference),
+      accountNumber: clean(input.accountNumber),
+      groupId: clean(input.groupId),
+      email: clean(input.email),
+      phone: clean(input.phone),
+      address: {
+        street: clean(input.address?.street),
+        street2: clean(input.address?.street2),
+        postalCode: clean(input.address?.postalCode),
+        city: clean(input.address?.city),
+        country: cleanCountry(input.address?.country),
+      },
+      notes: cleanNotes(input.notes),
+      accountBalance: 0,
+      walletBalance: 0,
+      version: 1,
+      updatedAt: this.now().toISOString(),
+    };
+    this.checkClient(record);
+    await this.store.commit([{ op: 'client.put', record }]);
+    return this.toOut(record);
+  }
+
+  async updateClient(id: string, patch: ClientPatch, ifMatch: string | null = null): Promise<ClientOut> {
+    const current = this.store.clients.get(id);
+    if (!current) throw notFound('Client', id);
+    this.checkIfMatch('Client', current, ifMatch);
+    const next: Client = { ...current, address: { ...current.address } };
+    if (patch.kind !== undefined) next.kind = patch.kind;
+    for (const key of ['civility', 'lastName', 'firstName', 'companyName', 'reference', 'accountNumber', 'groupId', 'email', 'phone'] as const) {
+      if (patch[key] !== undefined) next[key] = clean(patch[key]);
+    }
+    if (patch.notes !== undefined) next.notes = cleanNotes(patch.notes);
+    if (patch.address === null) {
+      next.address = { street: null, street2: null, postalCode: null, city: null, country: 'CH' };
+    } else if (patch.address) {
+      const a = patch.address;
+      for (const key of ['street', 'street2', 'postalCode', 'city'] as const) {
+        if (a[key] !== undefined) next.address[key] = clean(a[key]);
+      }
+      if (a.country !== undefined) next.address.country = cleanCountry(a.country);
+    }
+    if (sameClient(current, next)) return this.toOut(current);
+    this.checkClient(next);
+    next.version = current.version + 1;
+    next.updatedAt = this.now().toISOString();
+    await this.store.commit([{ op: 'client.put', record: next }]);
+    return this.toOut(next);
+  }
+
+  async deleteClient(id: string, ifMatch: string | null = null): Promise<void> {
+    const current = this.store.clients.get(id);
+    if (!current) throw notFound('Client', id);
+    this.checkIfMatch('Client', current, ifMatch);
+    await this.store.commit([{ op: 'client.del', id }]);
+  }
+
+  // ---- group writes ------------------------------------------------------------------------
+
+  async createGroup(input: GroupCreate): Promise<GroupOut> {
+    const id = input.id ?? randomUUID();
+    if (this.store.groups.has(id)) {
+      throw new AgentError(409, 'Already exists', `A group with id "${id}" already exists; use PATCH to change it, or leave "id" out.`);
+    }
+    const record: Group = {
+      id,
+      name: input.name.trim(),
+      discountPercent: input.discountPercent ?? 0,
+      version: 1,
+      updatedAt: this.now().toISOString(),
+    };
+    this.checkGroup(record);
+    await this.store.commit([{ op: 'group.put', record }]);
+    return this.groupOut(record);
+  }
+
+  async updateGroup(id: string, patch: GroupPatch, ifMatch: string | null = null): Promise<GroupOut> {
+    const current = this.store.groups.get(id);
+    if (!current) throw notFound('Group', id);
+    this.checkIfMatch('Group', current, ifMatch);
+    const next: Group = {
+      ...current,
+      name: patch.name !== undefined ? patch.name.trim() : current.name,
+      discountPercent: patch.discountPercent ?? current.discountPercent,
+    };
+    if (next.name === current.name && next.discountPercent === current.discountPercent) return this.groupOut(current);
+    this.checkGroup(next);
+    next.version = current.version + 1;
+    next.updatedAt = this.now().toISOString();
+    await this.store.commit([{ op: 'group.put', record: next }]);
+    return this.groupOut(next);
+  }
+
+  async deleteGroup(id: string, ifMatch: string | null = null): Promise<void> {
+    const current = this.store.groups.get(id);
+    if (!current) throw notFound('Group', id);
+    this.checkIfMatch('Group', current, ifMatch);
+    const count = this.groupCounts.get(id) ?? 0;
+    if (count > 0) {
+      throw new AgentError(
+        409,
+        'Group in use',
+        `The group "${current.name}" still has ${count} client${count > 1 ? 's' : ''}; move ${count > 1 ? 'them' : 'it'} to another group first, then delete it.`,
+        undefined,
+        { clientCount: count },
+      );
+    }
+    await this.store.commit([{ op: 'group.del', id }]);
+  }
+
+  // ---- rules -------------------------------------------------------------------------------
+
+  private checkClient(c: Client): void {
+    const errors: FieldError[] = [];
+    const required = 'required';
+    if (c.kind === 'person') {
+      if (!c.lastName) errors.push({ path: 'lastName', message: `${required} for a person` });
+      if (!c.firstName) errors.push({ path: 'firstName', message: `${required} for a person` });
+    } else if (!c.companyName) {
+      errors.push({ path: 'companyName', message: `${required} for a company` });
+    }
+    if (c.reference !== null) {
+      const owner = this.refOwner.get(c.reference);
+      if (owner !== undefined && owner !== c.id) {
+        const other = this.store.clients.get(owner);
+        errors.push({
+          path: 'reference',
+          message: `already used by ${other ? displayName(other) : 'another client'} (id ${owner}); a reference must be unique`,
+        });
+      }
+    }
+    if (c.groupId !== null && !this.store.groups.has(c.groupId)) {
+      errors.push({ path: 'groupId', message: `no group has the id "${c.groupId}"; create the group first or pick an existing one` });
+    }
+    const country = c.address.country;
+    if (!COUNTRY_CODES.has(country)) {
+      errors.push({ path: 'address.country', message: `"${country}" is not an ISO 3166-1 alpha-2 country code (CH, LI, FR, DE, AT, IT…)` });
+    } else if (c.address.postalCode !== null) {
+      const rule = POSTAL_CODE_RULES[country];
+      if (rule && !rule.re.test(c.address.postalCode)) {
+        errors.push({ path: 'address.postalCode', message: `expected ${rule.hint} for ${country}` });
+      }
+    }
+    if (c.email !== null && !z.email().safeParse(c.email).success) {
+      errors.push({ path: 'email', message: 'not an e-mail address (expected name@example.ch)' });
+    }
+    if (c.phone !== null && (!/^[+\d\s().\/-]+$/.test(c.phone) || c.phone.replace(/\D/g, '').length < 3)) {
+      errors.push({ path: 'phone', message: 'expected a phone number: digits, spaces and + ( ) . / - only' });
+    }
+    if (errors.length) throw invalid(errors);
+  }
+
+  private checkGroup(g: Group): void {
+    const errors: FieldError[] = [];
+    if (!g.name) errors.push({ path: 'name', message: 'required' });
+    const folded = fold(g.name);
+    for (const other of this.store.groups.values()) {
+      if (other.id !== g.id && fold(other.name) === folded) {
+        errors.push({ path: 'name', message: `a group named "${other.name}" already exists; group names must be unique` });
+        break;
+      }
+    }
+    if (errors.length) throw invalid(errors);
+  }
+
+  private checkIfMatch(what: string, current: Client | Group, ifMatch: string | null): void {
+    if (ifMatch === null) return;
+    const etag = this.etagOf(current);
+    const wanted = ifMatch
+      .split(',')
+      .map((t) => t.trim().replace(/^W\//, '').replace(/^"(.*)"$/, '$1'))
+      .filter((t) => t.length > 0);
+    if (wanted.includes('*') || wanted.includes(etag)) return;
+    throw stale(what, current.id, etag);
+  }
+
+  // ---- indexes -----------------------------------------------------------------------------
+
+  private onChange(change: RecordChange): void {
+    if (change.entity === 'client') {
+      if (change.before) this.track(change.before, -1);
+      if (change.after) {
+        this.track(change.after, +1);
+        this.index.upsert(change.after);
+      } else {
+        this.index.remove(change.id);
+      }
+    }
+    this.bus.emit('directory', { entity: change.entity, op: change.after ? 'upsert' : 'delete', id: change.id });
+  }
+
+  private track(c: Client, delta: 1 | -1): void {
+    if (c.reference !== null) {
+      if (delta > 0) this.refOwner.set(c.reference, c.id);
+      else if (this.refOwner.get(c.reference) === c.id) this.refOwner.delete(c.reference);
+    }
+    if (c.groupId !== null) this.groupCounts.set(c.groupId, (this.groupCounts.get(c.groupId) ?? 0) + delta);
+  }
+
+  toOut(c: Client): ClientOut {
+    const g = c.groupId === null ? undefined : this.store.groups.get(c.groupId);
+    return {
+      ...c,
+      group: g ? { id: g.id, name: g.name, discountPercent: g.discountPercent } : null,
+      etag: this.etagOf(c),
+    };
+  }
+
+  private groupOut(g: Group): GroupOut {
+    return { ...g, clientCount: this.groupCounts.get(g.id) ?? 0, etag: this.etagOf(g) };
+  }
+}
+
+export function displayName(c: Client): string {
+  if (c.kind === 'company') return c.companyName ?? '';
+  return [c.civility, c.firstName, c.lastName].filter(Boolean).join(' ');
+}
+
+function clean(value: string | null | undefined): string | null {
+  if (value === null || value === undefined) return null;
+  const t = value.trim().replace(/\s+/g, ' ');
+  return t === '' ? null : t;
+}
+
+function cleanNotes(value: string | null | undefined): string | null {
+  if (value === null || value === undefined) return null;
+  const t = value.replace(/\r\n?/g, '\n').trim();
+  return t === '' ? null : t;
+}
+
+function cleanCountry(value: string | null | undefined): string {
+  const t = value?.trim().toUpperCase();
+  return t ? t : 'CH';
+}
+
+function sameClient(a: Client, b: Client): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+const cursorSchema = z.tuple([z.number().int().min(0).max(2), z.string(), z.string(), z.string()]);
+
+function queryTag(q: string): string {
+  return fold(q.trim()).slice(0, 32);
+}
+
+export function encodeCursor(c: SearchCursor, q: string): string {
+  return Buffer.from(JSON.stringify([c.rank, c.sortKey, c.id, queryTag(q)])).toString('base64url');
+}
+
+export function decodeCursor(cursor: string, q: string): SearchCursor {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    parsed = null;
+  }
+  const r = cursorSchema.safeParse(parsed);
+  if (!r.success) {
+    throw invalid([{ path: 'cursor', message: 'not a cursor this agent gave out; use the "next" value of the previous page' }]);
+  }
+  const [rank, sortKey, id, tag] = r.data;
+  if (tag !== queryTag(q)) {
+    throw invalid([{ path: 'cursor', message: 'this cursor belongs to another search; start again without a cursor' }]);
+  }
+  return { rank, sortKey, id };
+}

@@ -1,0 +1,207 @@
+import { z } from '@hono/zod-openapi';
+
+/**
+ * Record shapes of cloud-sync.md ("Records") and the API inputs of agent-api.md. The same schemas
+ * validate requests, stored files and journal entries, and produce the OpenAPI document.
+ */
+
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f]/;
+// eslint-disable-next-line no-control-regex
+const CONTROL_BUT_NEWLINES = /[\u0000-\u0008\u000b-\u001f\u007f]/;
+
+/** A single-line text field: no control characters (they must never reach a printer). */
+const line = (max: number) =>
+  z
+    .string()
+    .max(max, { error: `at most ${max} characters` })
+    .refine((s) => !CONTROL.test(s), { error: 'must not contain control characters (tabs, line breaks…)' });
+
+const nullableLine = (max: number) => line(max).nullable();
+
+export const addressSchema = z
+  .object({
+    street: nullableLine(120),
+    street2: nullableLine(120),
+    postalCode: nullableLine(16),
+    city: nullableLine(80),
+    country: z.string().regex(/^[A-Z]{2}$/),
+  })
+  .openapi('Address');
+
+export const clientRecordSchema = z
+  .object({
+    id: z.string().min(1).max(64),
+    kind: z.enum(['person', 'company']),
+    civility: nullableLine(20),
+    lastName: nullableLine(80),
+    firstName: nullableLine(80),
+    companyName: nullableLine(120),
+    reference: nullableLine(64),
+    accountNumber: nullableLine(32),
+    groupId: z.string().min(1).max(64).nullable(),
+    email: nullableLine(254),
+    phone: nullableLine(32),
+    address: addressSchema,
+    notes: z.string().max(2000).nullable(),
+    accountBalance: z.number().int(),
+    walletBalance: z.number().int(),
+    version: z.number().int().min(0),
+    updatedAt: z.string(),
+  })
+  .openapi('ClientRecord');
+export type Client = z.infer<typeof clientRecordSchema>;
+
+export const groupRecordSchema = z
+  .object({
+    id: z.string().min(1).max(64),
+    name: line(60).min(1),
+    discountPercent: z.number().min(0).max(100),
+    version: z.number().int().min(0),
+    updatedAt: z.string(),
+  })
+  .openapi('GroupRecord');
+export type Group = z.infer<typeof groupRecordSchema>;
+
+export const groupSummarySchema = z
+  .object({ id: z.string(), name: z.string(), discountPercent: z.number() })
+  .nullable()
+  .openapi('GroupSummary');
+
+/** A client as the API returns it: the record plus read-only conveniences. */
+export const clientOutSchema = clientRecordSchema
+  .extend({
+    group: groupSummarySchema.describe("the client's group, so the till can apply its discount from one call (read-only)"),
+    etag: z.string().describe('send back as If-Match to make an edit safe against concurrent changes'),
+  })
+  .openapi('Client');
+export type ClientOut = z.infer<typeof clientOutSchema>;
+
+export const groupOutSchema = groupRecordSchema
+  .extend({
+    clientCount: z.number().int().describe('how many clients are in this group (read-only)'),
+    etag: z.string(),
+  })
+  .openapi('Group');
+export type GroupOut = z.infer<typeof groupOutSchema>;
+
+/** Fields a client may send back unchanged (e.g. PATCHing a whole record it read); they are ignored. */
+const readOnlyClientFields = {
+  version: z.unknown().optional().describe('read-only, ignored'),
+  updatedAt: z.unknown().optional().describe('read-only, ignored'),
+  accountBalance: z.unknown().optional().describe('read-only (owned by the back-office), ignored'),
+  walletBalance: z.unknown().optional().describe('read-only (owned by the back-office), ignored'),
+  group: z.unknown().optional().describe('read-only, ignored'),
+  etag: z.unknown().optional().describe('read-only, ignored'),
+};
+
+const addressInput = z
+  .strictObject({
+    street: nullableLine(120).optional(),
+    street2: nullableLine(120).optional(),
+    postalCode: nullableLine(16).optional(),
+    city: nullableLine(80).optional(),
+    country: z.string().optional().describe('ISO 3166-1 alpha-2, default CH'),
+  })
+  .openapi('AddressInput');
+
+const editableClientFields = {
+  kind: z.enum(['person', 'company']).optional().describe('person (personne physique) or company (personne morale); default person'),
+  civility: nullableLine(20).optional().describe('M., Mme, Me, Dr, Herr, Frau…'),
+  lastName: nullableLine(80).optional().describe('required for a person'),
+  firstName: nullableLine(80).optional().describe('required for a person'),
+  companyName: nullableLine(120).optional().describe('required for a company'),
+  reference: nullableLine(64).optional().describe('loyalty card barcode or any reference; unique'),
+  accountNumber: nullableLine(32).optional().describe('accounting account number'),
+  groupId: z.string().max(64).nullable().optional(),
+  email: nullableLine(254).optional(),
+  phone: nullableLine(32).optional(),
+  address: addressInput.nullable().optional(),
+  notes: z
+    .string()
+    .max(2000, { error: 'at most 2000 characters' })
+    .refine((s) => !CONTROL_BUT_NEWLINES.test(s), { error: 'must not contain control characters other than line breaks' })
+    .nullable()
+    .optional(),
+};
+
+export const clientCreateSchema = z
+  .strictObject({
+    id: z
+      .string()
+      .regex(/^[A-Za-z0-9._:-]{1,64}$/, { error: 'use 1–64 letters, digits, ".", "_", ":" or "-"' })
+      .optional()
+      .describe('optional; the agent assigns a UUID when absent'),
+    ...editableClientFields,
+    ...readOnlyClientFields,
+  })
+  .openapi('ClientCreate');
+export type ClientCreate = z.infer<typeof clientCreateSchema>;
+
+export const clientPatchSchema = z
+  .strictObject({ id: z.unknown().optional().describe('read-only, ignored'), ...editableClientFields, ...readOnlyClientFields })
+  .openapi('ClientPatch');
+export type ClientPatch = z.infer<typeof clientPatchSchema>;
+
+const readOnlyGroupFields = {
+  version: z.unknown().optional().describe('read-only, ignored'),
+  updatedAt: z.unknown().optional().describe('read-only, ignored'),
+  clientCount: z.unknown().optional().describe('read-only, ignored'),
+  etag: z.unknown().optional().describe('read-only, ignored'),
+};
+
+const discount = z
+  .number({ error: 'expected a number from 0 to 100' })
+  .min(0, { error: 'must be from 0 to 100' })
+  .max(100, { error: 'must be from 0 to 100' })
+  .refine((n) => Number.isInteger(n * 100), { error: 'at most 2 decimals' });
+
+export const groupCreateSchema = z
+  .strictObject({
+    id: z
+      .string()
+      .regex(/^[A-Za-z0-9._:-]{1,64}$/, { error: 'use 1–64 letters, digits, ".", "_", ":" or "-"' })
+      .optional(),
+    name: line(60),
+    discountPercent: discount.optional().describe('automatic discount for the group, 0–100; default 0'),
+    ...readOnlyGroupFields,
+  })
+  .openapi('GroupCreate');
+export type GroupCreate = z.infer<typeof groupCreateSchema>;
+
+export const groupPatchSchema = z
+  .strictObject({
+    id: z.unknown().optional().describe('read-only, ignored'),
+    name: line(60).optional(),
+    discountPercent: discount.optional(),
+    ...readOnlyGroupFields,
+  })
+  .openapi('GroupPatch');
+export type GroupPatch = z.infer<typeof groupPatchSchema>;
+
+/** The file formats on disk: validated on load so a damaged file is caught, not half-used. */
+export const shardFileSchema = z.object({
+  format: z.literal(1),
+  seq: z.number().int().min(0),
+  clients: z.array(clientRecordSchema),
+});
+export type ShardFile = z.infer<typeof shardFileSchema>;
+
+export const metaFileSchema = z.object({
+  format: z.literal(1),
+  seq: z.number().int().min(0),
+  shardCount: z.number().int().min(1),
+  /** The seq each shard was last written at (0: never written). A written shard must exist. */
+  shardSeqs: z.array(z.number().int().min(0)),
+  groups: z.array(groupRecordSchema),
+});
+export type MetaFile = z.infer<typeof metaFileSchema>;
+
+/** Journal operations: full records, so replaying one twice changes nothing. */
+export const directoryOpSchema = z.discriminatedUnion('op', [
+  z.object({ op: z.literal('client.put'), record: clientRecordSchema }),
+  z.object({ op: z.literal('client.del'), id: z.string() }),
+  z.object({ op: z.literal('group.put'), record: groupRecordSchema }),
+  z.object({ op: z.literal('group.del'), id: z.string() }),
+]);
+export type DirectoryOp = z.infer<typeof directoryOpSchema>;

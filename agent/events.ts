@@ -1,0 +1,27 @@
+import { EventEmitter } from 'node:events';
+
+/** The agent's typed event bus: services publish, the SSE stream and the UI subscribe. */
+export interface AgentEvents {
+  directory: { entity: 'client' | 'group'; op: 'upsert' | 'delete'; id: string };
+}
+
+export type EventName = keyof AgentEvents;
+
+export class EventBus {
+  private readonly emitter = new EventEmitter();
+
+  constructor() {
+    // Every open SSE stream is a listener; a busy shop has a handful, tests may have more.
+    this.emitter.setMaxListeners(0);
+  }
+
+  emit<K extends EventName>(name: K, data: AgentEvents[K]): void {
+    this.emitter.emit(name, data);
+  }
+
+  /** Subscribes and returns the function that unsubscribes. */
+  on<K extends EventName>(name: K, listener: (data: AgentEvents[K]) => void): () => void {
+    this.emitter.on(name, listener);
+    return () => this.emitter.off(name, listener);
+  }
+}

@@ -1,0 +1,70 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { bodyLimit } from 'hono/body-limit';
+import type { AgentConfig } from '../config.js';
+import type { Directory } from '../directory/directory.js';
+import type { EventBus } from '../events.js';
+import type { Logger } from '../log.js';
+import { webRoutes } from '../../web/routes.js';
+import { errorHandler, problemResponse } from './problem.js';
+import { clientRoutes } from './routes/clients.js';
+import { eventRoutes } from './routes/events.js';
+import { groupRoutes } from './routes/groups.js';
+import { healthRoutes } from './routes/health.js';
+import { type ApiToken, bearerAuth, hostCheck, originCheck, type SecurityEnv } from './security.js';
+
+export const MAX_BODY_BYTES = 256 * 1024;
+
+export interface AppDeps {
+  config: AgentConfig;
+  directory: Directory;
+  bus: EventBus;
+  tokens: readonly ApiToken[];
+  version: string;
+  log: Logger;
+  /** Aborted when the agent shuts down: long-lived streams end with it. */
+  closing: AbortSignal;
+}
+
+/** Assembles the HTTP app: security middleware first, for every route, then one sub-app per resource. */
+export function createApp(deps: AppDeps) {
+  const app = new OpenAPIHono();
+  app.onError(errorHandler(deps.log));
+  app.notFound((c) =>
+    problemResponse(c, 404, `Nothing at ${c.req.method} ${c.req.path}. The till API is under /api/v1 (described at /api/v1/openapi.json).`),
+  );
+
+  app.use('*', hostCheck(deps.config.http.allowedHosts));
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: (c) => problemResponse(c, 413, `The request body is over ${MAX_BODY_BYTES / 1024} KiB; send less at a time.`),
+    }),
+  );
+  app.use('*', originCheck(deps.config.http.allowedOrigins));
+
+  app.route('/healthz', healthRoutes(deps.version));
+
+  const api = new OpenAPIHono<SecurityEnv>();
+  api.use('*', bearerAuth(deps.tokens, ['/api/v1/events']));
+  api.route('/clients', clientRoutes(deps.directory));
+  api.route('/groups', groupRoutes(deps.directory));
+  api.route('/events', eventRoutes(deps.bus, deps.closing));
+  api.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
+  api.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: {
+      title: 'Shop agent — till API',
+      version: deps.version,
+      description: 'The HTTP API the till software uses (agent-api.md). Every request needs a bearer token.',
+    },
+    servers: [{ url: '/api/v1' }],
+    security: [{ bearer: [] }],
+  });
+  app.route('/api/v1', api);
+
+  app.route('/', webRoutes(deps));
+  return app;
+}
+
+export type AgentApp = ReturnType<typeof createApp>;

@@ -1,0 +1,94 @@
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { z } from 'zod';
+import { AgentError, type FieldError, invalid } from '../errors.js';
+import { JournalUnavailableError } from '../store/journal.js';
+import type { Logger } from '../log.js';
+
+/** RFC 9457 problem details: the one shape of every error the agent answers. */
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  errors?: FieldError[];
+  [extra: string]: unknown;
+}
+
+const TYPE_BASE = 'https://shop-agent.local/problems/';
+
+const TITLES: Record<number, string> = {
+  400: 'Bad request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not found',
+  405: 'Method not allowed',
+  409: 'Conflict',
+  412: 'Precondition failed',
+  413: 'Request too large',
+  415: 'Unsupported media type',
+  421: 'Misdirected request',
+  422: 'Invalid data',
+  500: 'Internal error',
+  503: 'Unavailable',
+};
+
+export function problemResponse(c: Context, status: number, detail: string, extra: Partial<Problem> = {}): Response {
+  const title = extra.title ?? TITLES[status] ?? 'Error';
+  const body: Problem = {
+    type: `${TYPE_BASE}${slug(title)}`,
+    title,
+    status,
+    detail,
+    ...extra,
+  };
+  return c.body(JSON.stringify(body), status as ContentfulStatusCode, { 'Content-Type': 'application/problem+json' });
+}
+
+function slug(s: string): string {
+  return s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+}
+
+/** zod issues → one field error each, paths dotted like `address.country` or `lines.0.amount`. */
+export function fieldErrors(issues: readonly z.core.$ZodIssue[]): FieldError[] {
+  const out: FieldError[] = [];
+  for (const issue of issues) {
+    const base = issue.path.map(String).join('.');
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) {
+        out.push({ path: base ? `${base}.${key}` : key, message: 'unknown field (check the spelling)' });
+      }
+    } else {
+      out.push({ path: base || '(body)', message: issue.message });
+    }
+  }
+  return out;
+}
+
+/** Used as the OpenAPI routes' validation hook: every schema violation is a 422 listing all fields. */
+export function validationHook(result: { success: boolean; error?: { issues: readonly z.core.$ZodIssue[] } }): void {
+  if (!result.success && result.error) throw invalid(fieldErrors(result.error.issues));
+}
+
+export function errorHandler(log: Logger) {
+  return (err: Error, c: Context): Response => {
+    if (err instanceof AgentError) {
+      return problemResponse(c, err.status, err.detail, {
+        title: err.title,
+        ...(err.errors ? { errors: err.errors } : {}),
+        ...err.extra,
+      });
+    }
+    if (err instanceof JournalUnavailableError) return problemResponse(c, 503, err.message, { title: 'Not saved' });
+    if (err instanceof HTTPException) {
+      const status = err.status;
+      let detail = err.message || TITLES[status] || 'Error';
+      if (status === 400 && /JSON/i.test(detail)) detail = 'The request body is not valid JSON; send a JSON object with Content-Type: application/json.';
+      if (status === 415) detail = 'Send the body as JSON with the header Content-Type: application/json.';
+      return problemResponse(c, status, detail);
+    }
+    log.error(`unexpected error on ${c.req.method} ${new URL(c.req.url).pathname}: ${err.stack ?? err.message}`);
+    return problemResponse(c, 500, 'The agent hit an unexpected error; the agent log has the details. Check whether the change was made before trying again.');
+  };
+}

@@ -1,0 +1,139 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import type { Adapter } from 'lowdb';
+import type { Logger } from '../log.js';
+
+/**
+ * A lowdb Adapter that survives power cuts. lowdb's own TextFile (steno) renames a temp file but
+ * never fsyncs it nor the folder, and keeps no previous copy, so a power cut can leave an empty or
+ * half-written file. Here a write is: temp file → fsync → keep the current file as `.bak` → rename
+ * → fsync the folder. A read validates, and falls back to `.bak` with a loud log line.
+ */
+
+export class StoreCorruptError extends Error {
+  constructor(
+    readonly file: string,
+    readonly reasons: string[],
+  ) {
+    super(
+      `${file} and its backup ${file}.bak are both unreadable (${reasons.join('; ')}). ` +
+        `The agent will not start with an empty directory as if nothing had happened. ` +
+        `To recover: restore the folder ${path.dirname(file)} from a backup, or move it away to start ` +
+        `from an empty store (with a cloud configured, the directory is pulled again).`,
+    );
+    this.name = 'StoreCorruptError';
+  }
+}
+
+/** Checks a parsed file; returns the data or throws an Error whose message says what is wrong. */
+export type Validate<T> = (raw: unknown) => T;
+
+const RENAME_RETRY_CODES = new Set(['EPERM', 'EBUSY', 'EACCES']);
+
+export async function renameWithRetry(from: string, to: string, attempts = 8): Promise<void> {
+  for (let i = 0; ; i++) {
+    try {
+      await fs.rename(from, to);
+      return;
+    } catch (err) {
+      // Antivirus and indexers on Windows hold files open for a moment after they are written.
+      if (i + 1 >= attempts || !RENAME_RETRY_CODES.has(errorCode(err))) throw err;
+      await new Promise((r) => setTimeout(r, 10 * 2 ** i));
+    }
+  }
+}
+
+export async function fsyncDir(dir: string): Promise<void> {
+  if (process.platform === 'win32') return; // NTFS metadata is journaled; a folder cannot be opened for fsync there
+  const handle = await fs.open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+export function errorCode(err: unknown): string {
+  return err && typeof err === 'object' && 'code' in err ? String(err.code) : '';
+}
+
+export class DurableJsonFile<T> implements Adapter<T> {
+  /** Set by read() when the main file was bad and the backup was used. */
+  recoveredFromBackup = false;
+
+  constructor(
+    readonly file: string,
+    private readonly validate: Validate<T>,
+    private readonly log: Logger,
+  ) {}
+
+  async read(): Promise<T | null> {
+    this.recoveredFromBackup = false;
+    const main = await this.tryRead(this.file);
+    if (main.ok) return main.data;
+    const backup = await this.tryRead(`${this.file}.bak`);
+    if (backup.ok) {
+      this.recoveredFromBackup = true;
+      this.log.error(
+        `STORE RECOVERY: ${this.file} ${main.missing ? 'is missing' : `is unreadable (${main.reason})`}; ` +
+          `using the previous copy ${this.file}.bak. Changes written after that copy may be missing.`,
+      );
+      return backup.data;
+    }
+    if (main.missing && backup.missing) return null;
+    throw new StoreCorruptError(this.file, [
+      main.missing ? 'file missing' : main.reason,
+      backup.missing ? 'backup missing' : `backup: ${backup.reason}`,
+    ]);
+  }
+
+  async write(data: T): Promise<void> {
+    await this.writeText(JSON.stringify(data));
+  }
+
+  async writeText(text: string): Promise<void> {
+    const tmp = `${this.file}.tmp`;
+    await fs.mkdir(path.dirname(this.file), { recursive: true });
+    const handle = await fs.open(tmp, 'w');
+    try {
+      await handle.writeFile(text, 'utf8');
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await this.keepBackup();
+    await renameWithRetry(tmp, this.file);
+    await fsyncDir(path.dirname(this.file));
+  }
+
+  /** The current file becomes `.bak` without a moment where neither name holds a good copy. */
+  private async keepBackup(): Promise<void> {
+    const bak = `${this.file}.bak`;
+    const linkTmp = `${bak}.tmp`;
+    try {
+      await fs.rm(linkTmp, { force: true });
+      await fs.link(this.file, linkTmp);
+    } catch (err) {
+      if (errorCode(err) === 'ENOENT') return; // first write: nothing to keep
+      await fs.copyFile(this.file, linkTmp); // file systems without hard links
+    }
+    await renameWithRetry(linkTmp, bak);
+  }
+
+  private async tryRead(
+    file: string,
+  ): Promise<{ ok: true; data: T } | { ok: false; missing: true } | { ok: false; missing: false; reason: string }> {
+    let text: string;
+    try {
+      text = await fs.readFile(file, 'utf8');
+    } catch (err) {
+      if (errorCode(err) === 'ENOENT') return { ok: false, missing: true };
+      return { ok: false, missing: false, reason: `cannot read: ${errorCode(err) || String(err)}` };
+    }
+    try {
+      return { ok: true, data: this.validate(JSON.parse(text)) };
+    } catch (err) {
+      return { ok: false, missing: false, reason: err instanceof Error ? err.message : String(err) };
+    }
+  }
+}
