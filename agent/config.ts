@@ -109,7 +109,7 @@ export const configSchema = z
     http: z
       .strictObject({
         host: z.string().min(1).default('127.0.0.1').describe('address to listen on; keep 127.0.0.1 unless the till is another machine'),
-        port: z.number().int().min(1).max(65535).default(8410),
+        port: z.number().int().min(0).max(65535).default(8410).describe('TCP port; 0 picks a free one (tests)'),
         allowedHosts: z.array(z.string().min(1)).default([]).describe('extra Host names accepted (DNS rebinding protection)'),
         allowedOrigins: z
           .array(z.string().regex(/^https?:\/\/[^/\s]+$/, { error: 'expected an origin such as "https://till.example.ch" (scheme and host, no path)' }))

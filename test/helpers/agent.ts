@@ -1,0 +1,68 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Agent } from '../../agent/agent.js';
+import { type AgentConfig, parseConfig } from '../../agent/config.js';
+import { memoryLogger } from '../../agent/log.js';
+
+export const TEST_TOKEN = 'test-token-0123456789abcdef';
+
+export function tempDir(prefix = 'agent-test-'): string {
+  return mkdtempSync(path.join(tmpdir(), prefix));
+}
+
+/** A config as an installer would write it, with a fresh store folder and a known token. */
+export function testConfig(storeDir: string, overrides: Record<string, unknown> = {}): AgentConfig {
+  return parseConfig(
+    {
+      http: { host: '127.0.0.1', port: 0 },
+      api: { tokens: [TEST_TOKEN] },
+      store: { dir: storeDir },
+      shop: { name: 'Boulangerie du Lac', address: ['Rue du Lac 1', '1003 Lausanne'] },
+      printers: [{ id: 'front', name: 'Caisse', roles: ['receipt', 'client'], transport: { type: 'virtual' } }],
+      ...overrides,
+    },
+    'test-config',
+  );
+}
+
+export interface TestAgent {
+  agent: Agent;
+  dir: string;
+  log: ReturnType<typeof memoryLogger>;
+  /** app.request() with the Host and token a till would send. */
+  api(pathname: string, init?: RequestInit & { json?: unknown }): Promise<Response>;
+  close(): Promise<void>;
+}
+
+/** An opened agent (store loaded, app built, not listening) on a temporary store. */
+export async function openTestAgent(opts: { dir?: string; config?: Record<string, unknown> } = {}): Promise<TestAgent> {
+  const dir = opts.dir ?? tempDir();
+  const log = memoryLogger();
+  const config = testConfig(dir, opts.config);
+  const agent = new Agent({ config, file: null, storeDir: dir }, { log });
+  await agent.open();
+  let closed = false;
+  return {
+    agent,
+    dir,
+    log,
+    api(pathname, init = {}) {
+      const headers = new Headers(init.headers);
+      if (!headers.has('host')) headers.set('host', '127.0.0.1:8410');
+      if (!headers.has('authorization')) headers.set('authorization', `Bearer ${TEST_TOKEN}`);
+      let body = init.body;
+      if (init.json !== undefined) {
+        body = JSON.stringify(init.json);
+        if (!headers.has('content-type')) headers.set('content-type', 'application/json');
+      }
+      return Promise.resolve(agent.app.request(`http://127.0.0.1:8410${pathname}`, { ...init, headers, body }));
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await agent.stop();
+      if (!opts.dir) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
