@@ -71,7 +71,7 @@ export class DirectoryStore {
   }
 
   /** Loads snapshots, replays the journal and opens it for new changes. */
-  async load(): Promise<{ replayed: number; recovered: string[] }> {
+  async load(): Promise<{ /** journal ops applied on top of the snapshots */ replayed: number; recovered: string[] }> {
     const recovered: string[] = [];
     const metaAdapter = new DurableJsonFile(path.join(this.dir, 'meta.json'), (raw) => metaFileSchema.parse(raw), this.log);
     this.meta = new Low<MetaFile>(metaAdapter, {
@@ -111,10 +111,11 @@ export class DirectoryStore {
 
     const oldest = Math.min(meta.seq, ...this.shardSeqs);
     const entries = await this.journal.open(oldest);
-    for (const entry of entries) this.replay(entry, meta.seq);
+    let replayed = 0;
+    for (const entry of entries) replayed += this.replay(entry, meta.seq);
     this.lastSnapshotCut = oldest;
-    if (entries.length > 0) this.scheduleSnapshot();
-    return { replayed: entries.length, recovered };
+    if (replayed > 0) this.scheduleSnapshot();
+    return { replayed, recovered };
   }
 
   /** Applies ops in memory now; resolves when they are durable, or rejects after undoing them. */
@@ -210,7 +211,9 @@ export class DirectoryStore {
     this.idleTimer.unref();
   }
 
-  private replay(entry: JournalEntry, metaSeq: number): void {
+  /** Applies the entry's ops that the snapshots do not hold yet; returns how many. */
+  private replay(entry: JournalEntry, metaSeq: number): number {
+    let applied = 0;
     for (const raw of entry.ops) {
       const op = directoryOpSchema.parse(raw);
       if (op.op === 'client.put' || op.op === 'client.del') {
@@ -220,7 +223,9 @@ export class DirectoryStore {
         continue;
       }
       this.apply(op);
+      applied++;
     }
+    return applied;
   }
 
   /** Applies one op to memory, tells listeners, and returns how to undo it. */

@@ -61,6 +61,8 @@ export class Journal {
   /** Bytes and entries in the current segment: the owner uses them to decide when to snapshot. */
   segmentBytes = 0;
   segmentEntries = 0;
+  /** fdatasync'ed writes so far: with group commit, fewer than the entries appended. */
+  writeCount = 0;
 
   constructor(
     private readonly dir: string,
@@ -173,6 +175,7 @@ export class Journal {
     try {
       await handle.write(buf, 0, buf.length, this.size);
       await handle.datasync();
+      this.writeCount++;
       this.size += buf.length;
       this.segmentBytes += buf.length;
       this.segmentEntries += text.split('\n').length - 1;
