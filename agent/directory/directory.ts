@@ -78,7 +78,7 @@ export class Directory {
 
   search(q: string, limit = SEARCH_LIMIT_DEFAULT, cursor: string | null = null): ClientPage {
     const after = cursor ? decodeCursor(cursor, q) : null;
-    const page = this.index.search(q, limit, after);
+    const page = this.index.search(q, limit, after, this.refOwner.get(q.trim()));
     return {
       items: page.ids.map((id) => this.toOut(this.store.clients.get(id)!)),
       next: page.after ? encodeCursor(page.after, q) : null,

@@ -28,10 +28,24 @@ const MARKS_RE = /\p{M}/gu;
 const ASCII_RE = /^[\x00-\x7f]*$/;
 const WORD_SPLIT_RE = /[^\p{L}\p{N}]+/u;
 
+function slowFold(s: string): string {
+  return s.replace(SPECIAL_RE, (c) => SPECIAL[c] ?? c).normalize('NFD').replace(MARKS_RE, '').toLowerCase();
+}
+
+/** fold() of every character up to U+024F (Latin-1 and Latin Extended A/B), computed once. */
+const LATIN_TABLE: string[] = Array.from({ length: 0x250 }, (_, c) => slowFold(String.fromCharCode(c)));
+
 /** Lower case without accents: `Hélène Müller` → `helene muller`. */
 export function fold(s: string): string {
   if (ASCII_RE.test(s)) return s.toLowerCase();
-  return s.replace(SPECIAL_RE, (c) => SPECIAL[c] ?? c).normalize('NFD').replace(MARKS_RE, '').toLowerCase();
+  // Names are almost always Latin: a table lookup per character is several times faster than NFD.
+  let out = '';
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x250) return slowFold(s);
+    out += LATIN_TABLE[c]!;
+  }
+  return out;
 }
 
 /** German spelling without umlauts: `Müller` → `mueller`; equal to fold() for text without umlauts. */

@@ -3,36 +3,26 @@ import { digits, fold, foldGerman, hasUmlaut, isPhoneLike, phoneForms, splitWord
 
 /**
  * In-memory search over the client directory, fast enough for a till that searches on every
- * keystroke at 100,000 clients.
+ * keystroke at 100,000 clients, and cheap to build at start.
  *
- * - Every client gets a dense ordinal and a list of folded tokens (name words, street, NPA, city,
- *   email, phone digits, reference, account number).
- * - A sorted array of distinct tokens gives the range of tokens a query word is a prefix of, by
- *   binary search; each token has a posting list of ordinals.
- * - Candidates come from the query word with the narrowest range; the other words are checked
- *   against each candidate's own tokens.
- * - Results are ordered by (rank, name): rank 0 is the exact reference, 1 a name word starting
- *   with the first query word, 2 the rest. Clients are kept sorted by name, so a client's place
- *   in that order (`pos`) turns the whole ordering into one integer compare, and pagination is a
- *   keyset (rank, name, id) that survives inserts and deletes between pages.
+ * - Each client has one search text: its folded tokens (name words, umlauts also as ae/oe/ue,
+ *   street, NPA, city, email, phone digits in two forms, reference, account number), each
+ *   preceded by a separator, so "some token starts with w" is one native `includes(SEP + w)`.
+ * - Clients are kept sorted by name (last name then first name, or company); `pos` is a client's
+ *   place in that order.
+ * - Prefix buckets map the first 1–3 characters of every token (up to 5 digits for numbers, so
+ *   phone numbers spread out) to the clients having such a token, kept in name order. A query
+ *   word's bucket holds every client that can match it. The narrowest bucket is walked in name
+ *   order, each client checked with includes(), and the walk stops when the page is full: the
+ *   cost follows the page, not the number of matches.
+ * - Results are ordered by (rank, name): 0 the exact reference, 1 a name starting with the first
+ *   query word, 2 the rest. Rank-1 clients are one contiguous run of the name order, so a bucket
+ *   is walked twice: that run first, then the rest.
+ * - Pages continue from a keyset cursor (rank, name, id), stable across inserts and deletes.
+ *
+ * Bucket keys are numbers packed from the characters, not strings: at 100k clients a map of
+ * string tokens meant ~500k keys, seconds of build time and hundreds of MB.
  */
-
-interface Posting {
-  token: string;
-  ords: number[];
-}
-
-export interface SearchHit {
-  ord: number;
-  id: string;
-  rank: number;
-}
-
-export interface SearchPage {
-  ids: string[];
-  /** Position to continue after, or null when there is nothing more. */
-  after: SearchCursor | null;
-}
 
 export interface SearchCursor {
   rank: number;
@@ -40,24 +30,102 @@ export interface SearchCursor {
   id: string;
 }
 
+export interface SearchPage {
+  ids: string[];
+  /** Where the next page starts, or null when there is nothing more. */
+  after: SearchCursor | null;
+}
+
+const SEP = '\u0001';
 const RANK_SPAN = 2 ** 24; // positions stay below this (16M clients)
+/** Every token has bucket keys for its first 1–3 characters… */
+const BASE_DEPTH = 3;
+/** …and deeper ones, one character at a time, under a bucket that grew past this… */
+const SPLIT_AT = 2048;
+/** …down to this many characters (38^9 still packs exactly into a double). */
+const MAX_DEPTH = 9;
+
+/** Characters → 1..37 (a–z, 0–9, anything else). Never 0, so keys of different lengths differ. */
+function code38(c: number): number {
+  if (c >= 97 && c <= 122) return c - 96;
+  if (c >= 48 && c <= 57) return c - 21;
+  return 37;
+}
+
+/** The key of a token's first `depth` characters. Other characters share code 37: buckets may hold a few extra clients, which the check weeds out. */
+function prefixKey(token: string, depth: number): number {
+  let key = 0;
+  for (let i = 0; i < depth; i++) key = key * 38 + code38(token.charCodeAt(i));
+  return key;
+}
+
+/** The characters a key stands for, or null when one of them is "anything else" (code 37). */
+function exactPrefix(key: number): string | null {
+  let out = '';
+  for (let k = key; k > 0; ) {
+    const c = k % 38;
+    if (c === 37) return null;
+    out = String.fromCharCode(c <= 26 ? c + 96 : c + 21) + out;
+    k = (k - c) / 38;
+  }
+  return out;
+}
+
+function keyDepth(key: number): number {
+  let d = 0;
+  for (let k = key; k > 0; k = Math.floor((k - 1) / 38)) d++;
+  return d;
+}
+
+/** Ordinals kept in name order (by `pos`), with binary-search insert and remove. */
+class OrdList {
+  items: number[] = [];
+
+  get length(): number {
+    return this.items.length;
+  }
+
+  /** First index whose client's position is ≥ p. */
+  lowerBound(pos: Int32Array, p: number): number {
+    let lo = 0;
+    let hi = this.items.length;
+    const items = this.items;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (pos[items[mid]!]! < p) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** Appends, once per client; only valid while clients arrive in name order (rebuild, burst). */
+  push(ord: number): void {
+    if (this.items[this.items.length - 1] !== ord) this.items.push(ord);
+  }
+
+  insert(ord: number, pos: Int32Array): void {
+    const at = this.lowerBound(pos, pos[ord]!);
+    if (this.items[at] !== ord) this.items.splice(at, 0, ord);
+  }
+
+  remove(ord: number, pos: Int32Array): void {
+    let at = this.lowerBound(pos, pos[ord]!);
+    if (this.items[at] !== ord) at = this.items.indexOf(ord); // only if positions were wrong
+    if (at >= 0) this.items.splice(at, 1);
+  }
+}
 
 export class SearchIndex {
   private ids: Array<string | undefined> = [];
-  private tokensOf: Array<string[] | undefined> = [];
-  /** How many of tokensOf[ord] are name tokens (they come first). */
-  private nameTokenCount: number[] = [];
+  private texts: string[] = [];
   private sortKeys: string[] = [];
-  private refOf: Array<string | undefined> = [];
   private freeOrds: number[] = [];
   private ordById = new Map<string, number>();
-  private postings = new Map<string, Posting>();
-  private tokenList: string[] = [];
+  private buckets = new Map<number, OrdList>();
+  /** Buckets that were split one character deeper because they grew past SPLIT_AT. */
+  private split = new Set<number>();
   private sorted: number[] = [];
   private pos = new Int32Array(1024);
-  private refExact = new Map<string, number>();
-  private stamp = new Uint32Array(1024);
-  private generation = 0;
 
   get size(): number {
     return this.ordById.size;
@@ -65,25 +133,42 @@ export class SearchIndex {
 
   /** Builds the whole index at once (start-up, full sync): much faster than one upsert per client. */
   rebuild(clients: Iterable<Client>): void {
-    this.ids = [];
-    this.tokensOf = [];
-    this.nameTokenCount = [];
-    this.sortKeys = [];
-    this.refOf = [];
+    const list = [...clients];
+    this.ids = list.map((c) => c.id);
+    this.sortKeys = list.map(sortKeyOf);
+    this.texts = new Array<string>(list.length);
     this.freeOrds = [];
     this.ordById = new Map();
-    this.postings = new Map();
-    this.refExact = new Map();
-    for (const c of clients) {
-      const ord = this.ids.length;
-      this.ids.push(c.id);
-      this.ordById.set(c.id, ord);
-      this.describe(ord, c);
-    }
-    this.tokenList = [...this.postings.keys()].sort();
-    this.sorted = this.ids.map((_, i) => i).sort((a, b) => this.compareOrds(a, b));
-    this.ensureCapacity(this.ids.length);
+    this.buckets = new Map();
+    this.split = new Set();
+    this.ids.forEach((id, ord) => this.ordById.set(id!, ord));
+    // Sort on a number made of the first characters; strings only break ties (several times faster).
+    const pre = new Float64Array(list.length);
+    for (let i = 0; i < list.length; i++) pre[i] = orderKey(this.sortKeys[i]!);
+    this.sorted = list.map((_, i) => i).sort((x, y) => pre[x]! - pre[y]! || this.compareOrds(x, y));
+    this.ensureCapacity(list.length);
     this.sorted.forEach((ord, i) => (this.pos[ord] = i));
+    // In name order, so every bucket is filled already sorted; crowded buckets are split after.
+    for (const ord of this.sorted) {
+      for (const key of this.describe(ord, list[ord]!)) this.bucketOf(key).push(ord);
+    }
+    const crowded = [...this.buckets].filter(([key, b]) => b.length >= SPLIT_AT && keyDepth(key) >= BASE_DEPTH);
+    for (const [key, bucket] of crowded) this.burstDeep(key, bucket);
+  }
+
+  private burstDeep(key: number, bucket: OrdList): void {
+    const depth = keyDepth(key);
+    if (depth >= MAX_DEPTH || this.split.has(key)) return;
+    for (const [child, childBucket] of this.burst(key, depth, bucket)) {
+      if (childBucket.length >= SPLIT_AT) this.burstDeep(child, childBucket);
+    }
+  }
+
+  /** Bucket keys of a client, from its search text (the same keys it was added under). */
+  private keysOf(ord: number): number[] {
+    const keys: number[] = [];
+    for (const t of this.texts[ord]!.split(SEP)) if (t) this.tokenKeys(t, keys);
+    return keys;
   }
 
   upsert(c: Client): void {
@@ -93,12 +178,11 @@ export class SearchIndex {
     this.ids[ord] = c.id;
     this.ordById.set(c.id, ord);
     this.ensureCapacity(ord + 1);
-    for (const t of this.describe(ord, c)) {
-      if (this.postings.get(t)?.ords.length === 1) this.tokenList.splice(lowerBound(this.tokenList, t), 0, t);
-    }
+    this.sortKeys[ord] = sortKeyOf(c);
     const at = this.sortedLowerBound(this.sortKeys[ord]!, c.id);
     this.sorted.splice(at, 0, ord);
     for (let i = at; i < this.sorted.length; i++) this.pos[this.sorted[i]!] = i;
+    for (const key of this.describe(ord, c)) this.insertIntoBucket(key, ord);
   }
 
   remove(id: string): void {
@@ -107,50 +191,67 @@ export class SearchIndex {
   }
 
   /**
-   * Clients matching every word of `query` (by prefix), best first, `limit` at most, after `after`.
+   * Clients matching every word of `query` by prefix, best first, at most `limit`, after `after`.
+   * `exactId` is the client whose reference equals the query, if any (ranked first).
    * An empty query lists everyone by name.
    */
-  search(query: string, limit: number, after: SearchCursor | null = null): SearchPage {
+  search(query: string, limit: number, after: SearchCursor | null = null, exactId?: string): SearchPage {
     const q = query.trim();
     if (!q) return this.list(limit, after);
-    const words = isPhoneLike(q) ? [digits(q)] : splitWords(fold(q));
-    const exactRef = this.refExact.get(fold(q));
+    const folded = fold(q);
+    const words = isPhoneLike(q) ? [digits(q)] : folded.includes('@') ? [folded] : splitWords(folded);
     if (words.length === 0) return { ids: [], after: null };
-
-    const ranges = words.map((w) => ({ w, lo: lowerBound(this.tokenList, w), hi: lowerBound(this.tokenList, `${w}\uffff`) }));
-    ranges.sort((a, b) => a.hi - a.lo - (b.hi - b.lo));
-    const first = ranges[0]!;
-    const others = ranges.slice(1).map((r) => r.w);
-
-    const gen = this.nextGeneration();
-    const stamp = this.stamp;
-    const candidates: number[] = [];
-    if (exactRef !== undefined) {
-      stamp[exactRef] = gen;
-      candidates.push(exactRef);
-    }
-    for (let t = first.lo; t < first.hi; t++) {
-      for (const ord of this.postings.get(this.tokenList[t]!)!.ords) {
-        if (stamp[ord] !== gen) {
-          stamp[ord] = gen;
-          candidates.push(ord);
-        }
-      }
-    }
-
-    const threshold = after ? this.keyThreshold(after) : 0;
+    const needles = words.map((w) => SEP + w);
     const lead = words[0]!;
-    const best = new TopK(limit + 1);
-    for (const ord of candidates) {
-      const tokens = this.tokensOf[ord]!;
-      if (ord !== exactRef && !others.every((w) => hasPrefix(tokens, w, tokens.length))) continue;
-      const rank = ord === exactRef ? 0 : hasPrefix(tokens, lead, this.nameTokenCount[ord]!) ? 1 : 2;
-      const key = rank * RANK_SPAN + this.pos[ord]!;
-      if (key >= threshold) best.offer(key, ord);
+    const exact = exactId === undefined ? -1 : (this.ordById.get(exactId) ?? -1);
+    const threshold = after ? this.keyThreshold(after) : 0;
+    const found: Array<{ key: number; ord: number }> = [];
+    const want = limit + 1;
+
+    if (exact >= 0 && threshold === 0) found.push({ key: this.pos[exact]!, ord: exact });
+
+    let narrow: OrdList | undefined;
+    for (const w of words) {
+      const bucket = this.buckets.get(this.wordKey(w));
+      if (!bucket) return this.page(found, limit); // this word matches nothing
+      if (!narrow || bucket.length < narrow.length) narrow = bucket;
     }
-    const top = best.sorted();
-    const more = top.length > limit;
-    const page = more ? top.slice(0, limit) : top;
+    const bucket = narrow!;
+    const texts = this.texts;
+    const pos = this.pos;
+    const items = bucket.items;
+    const a = this.sortKeyLowerBound(lead);
+    const b = this.sortKeyLowerBound(`${lead}\uffff`);
+    const visit = (from: number, to: number, rankBase: number): void => {
+      for (let i = from; i < to && found.length < want; i++) {
+        const ord = items[i]!;
+        if (ord === exact) continue;
+        const text = texts[ord]!;
+        let ok = true;
+        for (const n of needles) {
+          if (!text.includes(n)) {
+            ok = false;
+            break;
+          }
+        }
+        if (ok) found.push({ key: rankBase + pos[ord]!, ord });
+      }
+    };
+    // rank 1: the name starts with the first word — positions a..b
+    const start1 = Math.max(a, threshold - RANK_SPAN);
+    const endA = bucket.lowerBound(pos, b);
+    visit(bucket.lowerBound(pos, start1), endA, RANK_SPAN);
+    // rank 2: everyone else in the bucket, in name order, skipping a..b
+    const start2 = Math.max(0, threshold - 2 * RANK_SPAN);
+    const beginA = bucket.lowerBound(pos, a);
+    visit(bucket.lowerBound(pos, start2), beginA, 2 * RANK_SPAN);
+    visit(Math.max(endA, bucket.lowerBound(pos, start2)), bucket.length, 2 * RANK_SPAN);
+    return this.page(found, limit);
+  }
+
+  private page(found: Array<{ key: number; ord: number }>, limit: number): SearchPage {
+    const more = found.length > limit;
+    const page = more ? found.slice(0, limit) : found;
     const last = page.at(-1);
     return {
       ids: page.map((e) => this.ids[e.ord]!),
@@ -179,77 +280,120 @@ export class SearchIndex {
     return c.rank * RANK_SPAN + at;
   }
 
-  /** Computes and registers the tokens of a client; returns them. */
-  private describe(ord: number, c: Client): string[] {
-    const nameTokens = new Set<string>();
-    for (const field of [c.lastName, c.firstName, c.companyName]) {
-      if (field) addTextTokens(nameTokens, field);
+  /** The deepest bucket that holds every client a query word can match. */
+  private wordKey(word: string): number {
+    let key = 0;
+    const depth = Math.min(word.length, MAX_DEPTH);
+    for (let d = 1; d <= depth; d++) {
+      key = key * 38 + code38(word.charCodeAt(d - 1));
+      if (d >= BASE_DEPTH && !this.split.has(key)) break;
     }
-    const other = new Set<string>();
-    for (const field of [c.address.street, c.address.street2, c.address.city]) {
-      if (field) addTextTokens(other, field);
+    return key;
+  }
+
+  /** The keys of a token: its first 1–3 characters, then deeper while the bucket above was split. */
+  private tokenKeys(token: string, into: number[]): void {
+    let key = 0;
+    const depth = Math.min(token.length, MAX_DEPTH);
+    for (let d = 1; d <= depth; d++) {
+      key = key * 38 + code38(token.charCodeAt(d - 1));
+      into.push(key); // duplicates are harmless: a bucket holds a client once
+      if (d >= BASE_DEPTH && !this.split.has(key)) break;
     }
-    if (c.address.postalCode) other.add(fold(c.address.postalCode).replace(/\s+/g, ''));
+  }
+
+  private bucketOf(key: number): OrdList {
+    let bucket = this.buckets.get(key);
+    if (!bucket) {
+      bucket = new OrdList();
+      this.buckets.set(key, bucket);
+    }
+    return bucket;
+  }
+
+  private insertIntoBucket(key: number, ord: number): void {
+    const bucket = this.bucketOf(key);
+    bucket.insert(ord, this.pos);
+    if (bucket.length >= SPLIT_AT && !this.split.has(key)) {
+      const depth = keyDepth(key);
+      if (depth >= BASE_DEPTH && depth < MAX_DEPTH) this.burst(key, depth, bucket);
+    }
+  }
+
+  /**
+   * Splits a crowded bucket one character deeper (e.g. loyalty cards that all start 7612345):
+   * every client in it also goes into the child bucket of each of its tokens. The bucket is in
+   * name order, so the children are filled in name order too.
+   */
+  private burst(key: number, depth: number, bucket: OrdList): Map<number, OrdList> {
+    this.split.add(key);
+    const children = new Map<number, OrdList>();
+    const add = (ord: number, childChar: number) => {
+      const child = key * 38 + code38(childChar);
+      let childBucket = children.get(child);
+      if (!childBucket) {
+        childBucket = this.bucketOf(child);
+        children.set(child, childBucket);
+      }
+      childBucket.push(ord);
+    };
+    const prefix = exactPrefix(key);
+    for (const ord of bucket.items) {
+      const text = this.texts[ord]!;
+      if (prefix !== null) {
+        // Jump from one token with this prefix to the next (native search, no allocation).
+        const needle = SEP + prefix;
+        for (let at = text.indexOf(needle); at >= 0; at = text.indexOf(needle, at + 1)) {
+          const next = at + needle.length;
+          if (next < text.length && text.charCodeAt(next) !== 1) add(ord, text.charCodeAt(next));
+        }
+      } else {
+        for (const token of text.split(SEP)) {
+          if (token.length > depth && prefixKey(token, depth) === key) add(ord, token.charCodeAt(depth));
+        }
+      }
+    }
+    return children;
+  }
+
+  /** Computes a client's search text and bucket keys; returns the keys. */
+  private describe(ord: number, c: Client): number[] {
+    const tokens: string[] = [];
+    for (const field of [c.lastName, c.firstName, c.companyName, c.address.street, c.address.street2, c.address.city]) {
+      if (field) addTextTokens(tokens, field);
+    }
+    if (c.address.postalCode) tokens.push(fold(c.address.postalCode).replace(/\s+/g, ''));
     if (c.email) {
       const e = fold(c.email);
-      other.add(e);
-      for (const w of splitWords(e)) other.add(w);
+      const at = e.indexOf('@');
+      tokens.push(e, ...splitWords(at < 0 ? e : e.slice(0, at)));
     }
-    if (c.phone) for (const f of phoneForms(c.phone)) other.add(f);
+    if (c.phone) tokens.push(...phoneForms(c.phone));
     for (const field of [c.reference, c.accountNumber]) {
       if (!field) continue;
       const f = fold(field);
-      other.add(f.replace(/\s+/g, ''));
-      for (const w of splitWords(f)) other.add(w);
+      tokens.push(f.replace(/\s+/g, ''), ...splitWords(f));
     }
-    for (const t of nameTokens) other.delete(t);
-    const tokens = [...nameTokens, ...other].map((t) => this.addPosting(t, ord));
-    this.tokensOf[ord] = tokens;
-    this.nameTokenCount[ord] = nameTokens.size;
-    this.sortKeys[ord] = sortKeyOf(c);
-    if (c.reference) {
-      const ref = fold(c.reference);
-      this.refOf[ord] = ref;
-      this.refExact.set(ref, ord);
-    } else {
-      this.refOf[ord] = undefined;
-    }
-    return tokens;
-  }
-
-  /** Adds ord to the token's postings and returns the token's one shared string (saves memory). */
-  private addPosting(token: string, ord: number): string {
-    let p = this.postings.get(token);
-    if (!p) {
-      p = { token, ords: [] };
-      this.postings.set(token, p);
-    }
-    p.ords.push(ord);
-    return p.token;
+    const keys: number[] = [];
+    for (const t of tokens) if (t) this.tokenKeys(t, keys);
+    this.texts[ord] = SEP + tokens.join(SEP);
+    return keys;
   }
 
   private removeOrd(ord: number): void {
+    for (const key of new Set(this.keysOf(ord))) {
+      const bucket = this.buckets.get(key);
+      if (!bucket) continue;
+      bucket.remove(ord, this.pos);
+      if (bucket.length === 0) this.buckets.delete(key);
+    }
     const at = this.pos[ord]!;
     this.sorted.splice(at, 1);
     for (let i = at; i < this.sorted.length; i++) this.pos[this.sorted[i]!] = i;
-    for (const t of this.tokensOf[ord] ?? []) {
-      const p = this.postings.get(t);
-      if (!p) continue;
-      const i = p.ords.indexOf(ord);
-      if (i >= 0) p.ords.splice(i, 1);
-      if (p.ords.length === 0) {
-        this.postings.delete(t);
-        const ti = lowerBound(this.tokenList, t);
-        if (this.tokenList[ti] === t) this.tokenList.splice(ti, 1);
-      }
-    }
-    const ref = this.refOf[ord];
-    if (ref !== undefined && this.refExact.get(ref) === ord) this.refExact.delete(ref);
     const id = this.ids[ord];
     if (id !== undefined) this.ordById.delete(id);
     this.ids[ord] = undefined;
-    this.tokensOf[ord] = undefined;
-    this.refOf[ord] = undefined;
+    this.texts[ord] = '';
     this.freeOrds.push(ord);
   }
 
@@ -270,8 +414,18 @@ export class SearchIndex {
       const mid = (lo + hi) >>> 1;
       const ord = this.sorted[mid]!;
       const k = this.sortKeys[ord]!;
-      const before = k < key || (k === key && this.ids[ord]! < id);
-      if (before) lo = mid + 1;
+      if (k < key || (k === key && this.ids[ord]! < id)) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  private sortKeyLowerBound(key: string): number {
+    let lo = 0;
+    let hi = this.sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.sortKeys[this.sorted[mid]!]! < key) lo = mid + 1;
       else hi = mid;
     }
     return lo;
@@ -284,19 +438,19 @@ export class SearchIndex {
     const pos = new Int32Array(size);
     pos.set(this.pos);
     this.pos = pos;
-    const stamp = new Uint32Array(size);
-    stamp.set(this.stamp);
-    this.stamp = stamp;
   }
+}
 
-  private nextGeneration(): number {
-    this.generation = (this.generation + 1) >>> 0;
-    if (this.generation === 0) {
-      this.stamp.fill(0);
-      this.generation = 1;
-    }
-    return this.generation;
+/** A number that orders like the string on its first 9 characters (ties are broken by the string). */
+function orderKey(s: string): number {
+  let key = 0;
+  for (let i = 0; i < 9; i++) {
+    const c = i < s.length ? s.charCodeAt(i) : -1;
+    // monotone: end < below "0" < digits < between < a–z < above "z"
+    const code = c < 0 ? 0 : c < 48 ? 1 : c <= 57 ? c - 46 : c < 97 ? 12 : c <= 122 ? c - 84 : 39;
+    key = key * 40 + code;
   }
+  return key;
 }
 
 /** The order of the directory: last name then first name for a person, company name for a company. */
@@ -305,51 +459,12 @@ export function sortKeyOf(c: Client): string {
   return fold(name).trim();
 }
 
-function addTextTokens(into: Set<string>, text: string): void {
-  const f = fold(text);
-  const words = splitWords(f);
-  for (const w of words) into.add(w);
+function addTextTokens(into: string[], text: string): void {
+  const words = splitWords(fold(text));
+  into.push(...words);
   // "Jean-Pierre", "d'Alembert": also searchable as one word
-  if (words.length > 1 && /^[\p{L}\p{N}'’-]+$/u.test(text.trim())) into.add(words.join(''));
-  if (hasUmlaut(text)) for (const w of splitWords(foldGerman(text))) into.add(w);
-}
-
-function hasPrefix(tokens: readonly string[], word: string, count: number): boolean {
-  for (let i = 0; i < count; i++) if (tokens[i]!.startsWith(word)) return true;
-  return false;
-}
-
-export function lowerBound(arr: readonly string[], value: string): number {
-  let lo = 0;
-  let hi = arr.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (arr[mid]! < value) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-/** Keeps the k entries with the smallest keys, seen one at a time. */
-class TopK {
-  private entries: Array<{ key: number; ord: number }> = [];
-  constructor(private readonly k: number) {}
-
-  offer(key: number, ord: number): void {
-    const e = this.entries;
-    if (e.length === this.k && key >= e[e.length - 1]!.key) return;
-    let lo = 0;
-    let hi = e.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (e[mid]!.key < key) lo = mid + 1;
-      else hi = mid;
-    }
-    e.splice(lo, 0, { key, ord });
-    if (e.length > this.k) e.pop();
-  }
-
-  sorted(): Array<{ key: number; ord: number }> {
-    return this.entries;
+  if (words.length > 1 && /^[\p{L}\p{N}'’-]+$/u.test(text.trim())) into.push(words.join(''));
+  if (hasUmlaut(text)) {
+    for (const w of splitWords(foldGerman(text))) if (!words.includes(w)) into.push(w);
   }
 }

@@ -3,7 +3,7 @@ import type { Client } from '../../agent/directory/schema.js';
 import { SearchIndex } from '../../agent/directory/search-index.js';
 
 let seq = 0;
-function client(over: Partial<Client> & { address?: Partial<Client['address']> }): Client {
+function client(over: Partial<Omit<Client, 'address'>> & { address?: Partial<Client['address']> }): Client {
   seq++;
   return {
     id: over.id ?? `c${String(seq).padStart(4, '0')}`,
@@ -26,9 +26,9 @@ function client(over: Partial<Client> & { address?: Partial<Client['address']> }
   };
 }
 
-function names(index: SearchIndex, q: string, all: Client[], limit = 50): string[] {
+function names(index: SearchIndex, q: string, all: Client[], exactId?: string): string[] {
   const byId = new Map(all.map((c) => [c.id, c]));
-  return index.search(q, limit).ids.map((id) => {
+  return index.search(q, 50, null, exactId).ids.map((id) => {
     const c = byId.get(id)!;
     return c.companyName ?? `${c.firstName} ${c.lastName}`;
   });
@@ -79,9 +79,12 @@ describe('SearchIndex', () => {
 
   it('ranks the exact reference first, then name matches, then the rest', () => {
     const index = built();
-    // "helene-card" is Anne's reference; Hélène matches by name.
-    expect(names(index, 'HELENE-CARD', people)).toEqual(['Anne Rossi']);
+    // "HELENE-CARD" is Anne's reference, and "helene" is also a word of Hélène's name.
+    expect(names(index, 'helene', people, 'anne')).toEqual(['Anne Rossi', 'Hélène Müller']);
     expect(names(index, 'helene', people)).toEqual(['Hélène Müller', 'Anne Rossi']);
+    // a last name starting with the first word comes before other matches, each by name
+    expect(names(index, 'mu', people)).toEqual(['Hélène Müller', 'Marc Muller']);
+    expect(names(index, 'r', people)).toEqual(['Anne Rossi', 'Hélène Müller']); // Rossi; then Rue du Rhône
   });
 
   it('returns nothing for words that match nothing', () => {
