@@ -104,12 +104,28 @@ export class Directory {
   // ---- client writes -----------------------------------------------------------------------
 
   async createClient(input: ClientCreate): Promise<ClientOut> {
-    const id = input.id ?? randomUUID();
-    if (this.store.clients.has(id)) {
-      throw new AgentError(409, 'Already exists', `A client with id "${id}" already exists; use PATCH to change it, or leave "id" out.`);
+    const record = this.newClient(input);
+    if (this.store.clients.has(record.id)) {
+      throw new AgentError(409, 'Already exists', `A client with id "${record.id}" already exists; use PATCH to change it, or leave "id" out.`);
     }
-    const record: Client = {
-      id,
+    this.checkClient(record);
+    await this.store.commit([{ op: 'client.put', record }]);
+    return this.toOut(record);
+  }
+
+  /**
+   * The rule violations (required names, unique reference, known group, country, NPA…) that
+   * saving this input would meet, without saving. `id` given: as a PATCH of that client.
+   */
+  clientRuleErrors(input: ClientCreate | ClientPatch, id?: string): FieldError[] {
+    if (id === undefined) return this.ruleErrors(this.newClient(input));
+    const current = this.store.clients.get(id);
+    return current ? this.ruleErrors(mergeClient(current, input)) : [];
+  }
+
+  private newClient(input: ClientCreate | ClientPatch): Client {
+    return {
+      id: typeof input.id === 'string' ? input.id : randomUUID(),
       kind: input.kind ?? 'person',
       civility: clean(input.civility),
       lastName: clean(input.lastName),
@@ -133,30 +149,13 @@ export class Directory {
       version: 1,
       updatedAt: this.now().toISOString(),
     };
-    this.checkClient(record);
-    await this.store.commit([{ op: 'client.put', record }]);
-    return this.toOut(record);
   }
 
   async updateClient(id: string, patch: ClientPatch, ifMatch: string | null = null): Promise<ClientOut> {
     const current = this.store.clients.get(id);
     if (!current) throw notFound('Client', id);
     this.checkIfMatch('Client', current, ifMatch);
-    const next: Client = { ...current, address: { ...current.address } };
-    if (patch.kind !== undefined) next.kind = patch.kind;
-    for (const key of ['civility', 'lastName', 'firstName', 'companyName', 'reference', 'accountNumber', 'groupId', 'email', 'phone'] as const) {
-      if (patch[key] !== undefined) next[key] = clean(patch[key]);
-    }
-    if (patch.notes !== undefined) next.notes = cleanNotes(patch.notes);
-    if (patch.address === null) {
-      next.address = { street: null, street2: null, postalCode: null, city: null, country: 'CH' };
-    } else if (patch.address) {
-      const a = patch.address;
-      for (const key of ['street', 'street2', 'postalCode', 'city'] as const) {
-        if (a[key] !== undefined) next.address[key] = clean(a[key]);
-      }
-      if (a.country !== undefined) next.address.country = cleanCountry(a.country);
-    }
+    const next = mergeClient(current, patch);
     if (sameClient(current, next)) return this.toOut(current);
     this.checkClient(next);
     next.version = current.version + 1;
@@ -228,6 +227,11 @@ export class Directory {
   // ---- rules -------------------------------------------------------------------------------
 
   private checkClient(c: Client): void {
+    const errors = this.ruleErrors(c);
+    if (errors.length) throw invalid(errors);
+  }
+
+  private ruleErrors(c: Client): FieldError[] {
     const errors: FieldError[] = [];
     const required = 'required';
     if (c.kind === 'person') {
@@ -264,7 +268,7 @@ export class Directory {
     if (c.phone !== null && (!/^[+\d\s().\/-]+$/.test(c.phone) || c.phone.replace(/\D/g, '').length < 3)) {
       errors.push({ path: 'phone', message: 'expected a phone number: digits, spaces and + ( ) . / - only' });
     }
-    if (errors.length) throw invalid(errors);
+    return errors;
   }
 
   private checkGroup(g: Group): void {
@@ -285,7 +289,10 @@ export class Directory {
     const etag = this.etagOf(current);
     const wanted = ifMatch
       .split(',')
-      .map((t) => t.trim().replace(/^W\//, '').replace(/^"(.*)"$/, '$1'))
+      // If-Match uses the strong comparison (RFC 9110 §13.1.1): a weak tag W/"…" never matches.
+      .map((t) => t.trim())
+      .map((t) => (t.startsWith('W/') ? null : t.replace(/^"(.*)"$/, '$1')))
+      .filter((t): t is string => t !== null)
       .filter((t) => t.length > 0);
     if (wanted.includes('*') || wanted.includes(etag)) return;
     throw stale(what, current.id, etag);
@@ -331,6 +338,26 @@ export class Directory {
 export function displayName(c: Client): string {
   if (c.kind === 'company') return c.companyName ?? '';
   return [c.civility, c.firstName, c.lastName].filter(Boolean).join(' ');
+}
+
+/** A PATCH applied to a client: fields sent replace, `address` fields merge, `address: null` clears it. */
+function mergeClient(current: Client, patch: ClientPatch): Client {
+  const next: Client = { ...current, address: { ...current.address } };
+  if (patch.kind !== undefined) next.kind = patch.kind;
+  for (const key of ['civility', 'lastName', 'firstName', 'companyName', 'reference', 'accountNumber', 'groupId', 'email', 'phone'] as const) {
+    if (patch[key] !== undefined) next[key] = clean(patch[key]);
+  }
+  if (patch.notes !== undefined) next.notes = cleanNotes(patch.notes);
+  if (patch.address === null) {
+    next.address = { street: null, street2: null, postalCode: null, city: null, country: 'CH' };
+  } else if (patch.address) {
+    const a = patch.address;
+    for (const key of ['street', 'street2', 'postalCode', 'city'] as const) {
+      if (a[key] !== undefined) next.address[key] = clean(a[key]);
+    }
+    if (a.country !== undefined) next.address.country = cleanCountry(a.country);
+  }
+  return next;
 }
 
 function clean(value: string | null | undefined): string | null {

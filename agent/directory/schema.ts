@@ -8,7 +8,7 @@ import { z } from '@hono/zod-openapi';
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f]/;
 // eslint-disable-next-line no-control-regex
-const CONTROL_BUT_NEWLINES = /[\u0000-\u0008\u000b-\u001f\u007f]/;
+const CONTROL_BUT_NEWLINES = /[\u0000-\u0009\u000b\u000c\u000e-\u001f\u007f]/;
 
 /** A single-line text field: no control characters (they must never reach a printer). */
 const line = (max: number) =>
@@ -154,7 +154,8 @@ const discount = z
   .number({ error: 'expected a number from 0 to 100' })
   .min(0, { error: 'must be from 0 to 100' })
   .max(100, { error: 'must be from 0 to 100' })
-  .refine((n) => Number.isInteger(n * 100), { error: 'at most 2 decimals' });
+  // n * 100 is not exact in binary (0.57 * 100 = 56.99999999999999): compare with a tolerance
+  .refine((n) => Math.abs(n * 100 - Math.round(n * 100)) < 1e-9, { error: 'at most 2 decimals' });
 
 export const groupCreateSchema = z
   .strictObject({

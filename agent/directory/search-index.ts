@@ -372,7 +372,11 @@ export class SearchIndex {
     for (const field of [c.reference, c.accountNumber]) {
       if (!field) continue;
       const f = fold(field);
-      tokens.push(f.replace(/\s+/g, ''), ...splitWords(f));
+      const whole = f.replace(/\s+/g, '');
+      tokens.push(whole, ...splitWords(f));
+      // "1100.42", "2026-0042": a query typed with separators is searched as its digits
+      const d = digits(f);
+      if (d.length > 1 && d !== whole) tokens.push(d);
     }
     const keys: number[] = [];
     for (const t of tokens) if (t) this.tokenKeys(t, keys);

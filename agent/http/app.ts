@@ -38,7 +38,11 @@ export function createApp(deps: AppDeps) {
     '*',
     bodyLimit({
       maxSize: MAX_BODY_BYTES,
-      onError: (c) => problemResponse(c, 413, `The request body is over ${MAX_BODY_BYTES / 1024} KiB; send less at a time.`),
+      onError: (c) => {
+        // The unread rest of the body would otherwise poison the kept-alive connection.
+        c.header('Connection', 'close');
+        return problemResponse(c, 413, `The request body is over ${MAX_BODY_BYTES / 1024} KiB; send less at a time.`);
+      },
     }),
   );
   app.use('*', originCheck(deps.config.http.allowedOrigins));

@@ -21,7 +21,11 @@ const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 /** `Host: a.b:8410` → `a.b`; `[::1]:8410` → `[::1]`. */
 export function hostName(host: string): string {
   const h = host.trim().toLowerCase();
-  if (h.startsWith('[')) return h.slice(0, h.indexOf(']') + 1);
+  if (h.startsWith('[')) {
+    const end = h.indexOf(']');
+    // "[::1]" or "[::1]:8410"; anything else after the bracket is not a host we know
+    return end > 0 && (end === h.length - 1 || h[end + 1] === ':') ? h.slice(0, end + 1) : h;
+  }
   const colon = h.indexOf(':');
   return colon < 0 ? h : h.slice(0, colon);
 }

@@ -70,7 +70,10 @@ class Model {
     }
     if (c.phone) out.push(...phoneForms(c.phone));
     for (const f of [c.reference, c.accountNumber]) {
-      if (f) out.push(fold(f).replace(/\s+/g, ''), ...splitWords(fold(f)));
+      if (!f) continue;
+      const whole = fold(f).replace(/\s+/g, '');
+      out.push(whole, ...splitWords(fold(f)));
+      if (digits(f).length > 1 && digits(f) !== whole) out.push(digits(f));
     }
     return out;
   }

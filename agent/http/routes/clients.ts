@@ -1,7 +1,9 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 import { SEARCH_LIMIT_DEFAULT, SEARCH_LIMIT_MAX, type Directory } from '../../directory/directory.js';
 import { clientCreateSchema, clientOutSchema, clientPatchSchema } from '../../directory/schema.js';
-import { validationHook } from '../problem.js';
+import { invalid } from '../../errors.js';
+import { fieldErrors, validationHook } from '../problem.js';
 import { requireScope, type SecurityEnv } from '../security.js';
 import { errorResponses, ifMatchHeader, jsonBody, jsonContent } from './common.js';
 
@@ -23,11 +25,42 @@ const pageSchema = z
   .object({ items: z.array(clientOutSchema), next: z.string().nullable() })
   .openapi('ClientPage');
 
+/**
+ * A 422 must list every offending field: when the body breaks the schema, the fields that did
+ * parse are also checked against the directory's rules (required names, unique reference…), and
+ * both lists are answered together.
+ */
+function clientHook(directory: Directory) {
+  return (
+    result: { success: boolean; error?: { issues: readonly z.core.$ZodIssue[] }; data?: unknown; target?: string },
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the route's own Context type
+    c: Context<any>,
+  ): undefined => {
+    if (result.success || result.target !== 'json' || !result.error) {
+      validationHook(result);
+      return undefined;
+    }
+    const errors = fieldErrors(result.error.issues);
+    const raw = result.data;
+    const schema = c.req.method === 'PATCH' ? clientPatchSchema : clientCreateSchema;
+    if (typeof raw === 'object' && raw !== null && !Array.isArray(raw)) {
+      const bad = new Set(errors.map((e) => e.path.split('.')[0]));
+      const rest = schema.safeParse(Object.fromEntries(Object.entries(raw).filter(([key]) => !bad.has(key))));
+      if (rest.success) {
+        for (const e of directory.clientRuleErrors(rest.data, c.req.param('id'))) {
+          if (!bad.has(e.path.split('.')[0])) errors.push(e);
+        }
+      }
+    }
+    throw invalid(errors);
+  };
+}
+
 const read = requireScope('directory:read');
 const write = requireScope('directory:write');
 
 export function clientRoutes(directory: Directory) {
-  const app = new OpenAPIHono<SecurityEnv>({ defaultHook: validationHook });
+  const app = new OpenAPIHono<SecurityEnv>({ defaultHook: clientHook(directory) });
 
   app.openapi(
     createRoute({
