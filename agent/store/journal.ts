@@ -58,6 +58,8 @@ export class Journal {
   private queue: Pending[] = [];
   private flushing: Promise<void> | null = null;
   private broken: string | null = null;
+  /** Set while the segment file is being switched: writes wait for it. */
+  private switching: Promise<void> | null = null;
   /** Bytes and entries in the current segment: the owner uses them to decide when to snapshot. */
   segmentBytes = 0;
   segmentEntries = 0;
@@ -123,12 +125,19 @@ export class Journal {
 
   /** Starts a new segment; entries up to `seq` stay in the older ones until removeBefore(). */
   async rotate(): Promise<void> {
+    while (this.switching) await this.switching;
     await this.drain();
     const next = this.segmentName(this.lastSeq + 1);
     if (next === this.segmentFile) return;
-    await this.handle?.close();
-    this.handle = null;
-    await this.openSegment(next);
+    // Appends made meanwhile queue up; their write waits for the new segment.
+    this.switching = (async () => {
+      const old = this.handle;
+      await this.openSegment(next);
+      await old?.close();
+    })().finally(() => {
+      this.switching = null;
+    });
+    await this.switching;
   }
 
   /** Deletes segments whose every entry is ≤ seq (they are covered by a snapshot). */
@@ -168,6 +177,7 @@ export class Journal {
   }
 
   private async writeBatch(text: string): Promise<void> {
+    while (this.switching) await this.switching;
     if (this.broken) throw new JournalUnavailableError(this.broken);
     const handle = this.handle;
     if (!handle) throw new JournalUnavailableError('the journal is closed');

@@ -1,6 +1,7 @@
 import { appendFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { promises as fsp } from 'node:fs';
+import { describe, expect, it, vi } from 'vitest';
 import { memoryLogger } from '../../agent/log.js';
 import { Journal, JournalCorruptError } from '../../agent/store/journal.js';
 import { tempDir } from '../helpers/agent.js';
@@ -85,5 +86,60 @@ describe('Journal', () => {
     expect(segmentFiles(dir)).toHaveLength(2);
     await j.close();
     expect((await new Journal(dir, memoryLogger()).open(1)).map((e) => e.seq)).toEqual([2]);
+  });
+});
+
+describe('Journal rotation under load', () => {
+  it('an append made while the new segment is being opened waits for it', async () => {
+    const dir = tempDir();
+    const j = new Journal(dir, memoryLogger());
+    await j.open();
+    await j.append([{ first: true }]).durable;
+    // Hold the opening of the next segment until an append has been made.
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const realOpen = fsp.open.bind(fsp);
+    const spy = vi.spyOn(fsp, 'open').mockImplementation(async (...args: Parameters<typeof fsp.open>) => {
+      await gate;
+      return realOpen(...args);
+    });
+    try {
+      const rotation = j.rotate();
+      await new Promise((r) => setTimeout(r, 5));
+      const during = j.append([{ during: true }]).durable;
+      await new Promise((r) => setTimeout(r, 5));
+      release();
+      await rotation;
+      await expect(during).resolves.toBeUndefined();
+    } finally {
+      spy.mockRestore();
+    }
+    await j.close();
+    expect((await new Journal(dir, memoryLogger()).open()).map((e) => e.ops)).toEqual([[{ first: true }], [{ during: true }]]);
+  });
+
+  it('never fails an append made while the segment is being switched', async () => {
+    const dir = tempDir();
+    const j = new Journal(dir, memoryLogger());
+    await j.open();
+    const appends: Array<Promise<void>> = [];
+    for (let round = 0; round < 20; round++) {
+      appends.push(j.append([{ round, before: true }]).durable);
+      let rotated = false;
+      const rotation = j.rotate().then(() => (rotated = true));
+      // keep appending, one per turn of the event loop, until the switch is over
+      for (let k = 0; !rotated && k < 1000; k++) {
+        appends.push(j.append([{ round, k }]).durable);
+        await new Promise((r) => setImmediate(r));
+      }
+      await rotation;
+      appends.push(j.append([{ round, after: true }]).durable);
+    }
+    const results = await Promise.allSettled(appends);
+    expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
+    await j.close();
+    const replayed = await new Journal(dir, memoryLogger()).open();
+    expect(replayed).toHaveLength(appends.length);
+    expect(replayed.map((e) => e.seq)).toEqual(replayed.map((_, i) => i + 1));
   });
 });
