@@ -11,7 +11,7 @@ import {
   type ShardFile,
   directoryOpSchema,
   metaFileSchema,
-  shardFileSchema,
+  parseShardFile,
 } from './schema.js';
 
 /**
@@ -93,7 +93,7 @@ export class DirectoryStore {
     for (const g of meta.groups) this.groups.set(g.id, g);
 
     for (let k = 0; k < this.shardCount; k++) {
-      const adapter = new DurableJsonFile(this.shardFile(k), (raw) => shardFileSchema.parse(raw), this.log);
+      const adapter = new DurableJsonFile(this.shardFile(k), parseShardFile, this.log);
       const shard = new Low<ShardFile>(adapter, { format: 1, seq: 0, clients: [] });
       const data = await adapter.read();
       if (data === null && (meta.shardSeqs[k] ?? 0) > 0) {

@@ -2,26 +2,26 @@ import type { Client } from './schema.js';
 import { digits, fold, foldGerman, hasUmlaut, isPhoneLike, phoneForms, splitWords } from './normalize.js';
 
 /**
- * In-memory search over the client directory, fast enough for a till that searches on every
- * keystroke at 100,000 clients, and cheap to build at start.
+ * In-memory search over the client directory: fast enough for a till that searches on every
+ * keystroke at 100,000 clients, and cheap enough to build at every start.
  *
  * - Each client has one search text: its folded tokens (name words, umlauts also as ae/oe/ue,
- *   street, NPA, city, email, phone digits in two forms, reference, account number), each
- *   preceded by a separator, so "some token starts with w" is one native `includes(SEP + w)`.
- * - Clients are kept sorted by name (last name then first name, or company); `pos` is a client's
- *   place in that order.
- * - Prefix buckets map the first 1–3 characters of every token (up to 5 digits for numbers, so
- *   phone numbers spread out) to the clients having such a token, kept in name order. A query
+ *   street, NPA, city, email, phone digits in two forms, reference, account number), each after a
+ *   separator, so "some token starts with w" is one native `includes(SEP + w)`.
+ * - Clients are kept sorted by name (last name then first name, or company), then id.
+ * - Prefix buckets: every token of 3+ characters is filed under a hash of its first 3 characters
+ *   (and of its first 6, and for numbers 9, so long words and phone numbers spread out). A query
  *   word's bucket holds every client that can match it. The narrowest bucket is walked in name
- *   order, each client checked with includes(), and the walk stops when the page is full: the
- *   cost follows the page, not the number of matches.
+ *   order, each client checked with includes(), until the page is full: the cost follows the page
+ *   size, not the number of matches. Words of 1–2 characters walk the name order itself.
+ * - The buckets are built at start as two flat typed arrays (bucket hash, client) sorted by a
+ *   radix sort: no map of tokens, no object per bucket; a few tens of MB and a fraction of a
+ *   second at 100k. Clients changed since are marked stale there and filed in a small overlay of
+ *   per-bucket lists, merged in name order at query time; the base is rebuilt when the overlay
+ *   grows large.
  * - Results are ordered by (rank, name): 0 the exact reference, 1 a name starting with the first
- *   query word, 2 the rest. Rank-1 clients are one contiguous run of the name order, so a bucket
- *   is walked twice: that run first, then the rest.
- * - Pages continue from a keyset cursor (rank, name, id), stable across inserts and deletes.
- *
- * Bucket keys are numbers packed from the characters, not strings: at 100k clients a map of
- * string tokens meant ~500k keys, seconds of build time and hundreds of MB.
+ *   query word (one contiguous run of the name order), 2 the rest. Pages continue from a keyset
+ *   cursor (rank, name, id), stable across inserts and deletes.
  */
 
 export interface SearchCursor {
@@ -37,152 +37,162 @@ export interface SearchPage {
 }
 
 const SEP = '\u0001';
-const RANK_SPAN = 2 ** 24; // positions stay below this (16M clients)
-/** Every token has bucket keys for its first 1–3 characters… */
-const BASE_DEPTH = 3;
-/** …and deeper ones, one character at a time, under a bucket that grew past this… */
-const SPLIT_AT = 2048;
-/** …down to this many characters (38^9 still packs exactly into a double). */
-const MAX_DEPTH = 9;
+const LETTER_DEPTHS = [3, 6] as const;
+const DIGIT_DEPTHS = [3, 6, 9] as const;
 
-/** Characters → 1..37 (a–z, 0–9, anything else). Never 0, so keys of different lengths differ. */
-function code38(c: number): number {
-  if (c >= 97 && c <= 122) return c - 96;
-  if (c >= 48 && c <= 57) return c - 21;
-  return 37;
+function depthsFor(firstChar: number): readonly number[] {
+  return firstChar >= 48 && firstChar <= 57 ? DIGIT_DEPTHS : LETTER_DEPTHS;
 }
 
-/** The key of a token's first `depth` characters. Other characters share code 37: buckets may hold a few extra clients, which the check weeds out. */
-function prefixKey(token: string, depth: number): number {
-  let key = 0;
-  for (let i = 0; i < depth; i++) key = key * 38 + code38(token.charCodeAt(i));
-  return key;
-}
-
-/** The characters a key stands for, or null when one of them is "anything else" (code 37). */
-function exactPrefix(key: number): string | null {
-  let out = '';
-  for (let k = key; k > 0; ) {
-    const c = k % 38;
-    if (c === 37) return null;
-    out = String.fromCharCode(c <= 26 ? c + 96 : c + 21) + out;
-    k = (k - c) / 38;
+/** FNV-1a of a token's first `depth` characters. Two prefixes may share a hash: the check weeds out extras. */
+function prefixHash(token: string, depth: number): number {
+  let h = 0x811c9dc5 ^ depth;
+  for (let i = 0; i < depth; i++) {
+    h ^= token.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
   }
-  return out;
+  return h >>> 0;
 }
 
-function keyDepth(key: number): number {
-  let d = 0;
-  for (let k = key; k > 0; k = Math.floor((k - 1) / 38)) d++;
-  return d;
+/** The hash of the narrowest bucket that holds every client a query word can match, or -1 (walk everyone). */
+function wordHash(word: string): number {
+  let best = -1;
+  for (const d of depthsFor(word.charCodeAt(0))) if (d <= word.length) best = prefixHash(word, d);
+  return best;
 }
 
-/** Ordinals kept in name order (by `pos`), with binary-search insert and remove. */
-class OrdList {
-  items: number[] = [];
+/** Calls `add(hash)` for each bucket a token belongs to. */
+function tokenHashes(token: string, add: (hash: number) => void): void {
+  for (const d of depthsFor(token.charCodeAt(0))) if (d <= token.length) add(prefixHash(token, d));
+}
 
-  get length(): number {
-    return this.items.length;
-  }
-
-  /** First index whose client's position is ≥ p. */
-  lowerBound(pos: Int32Array, p: number): number {
-    let lo = 0;
-    let hi = this.items.length;
-    const items = this.items;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (pos[items[mid]!]! < p) lo = mid + 1;
-      else hi = mid;
+/** A stable LSD radix sort of (hash, value) pairs by hash, in two 16-bit passes. */
+function radixSortPairs(hashes: Uint32Array, values: Int32Array, n: number): { hashes: Uint32Array; values: Int32Array } {
+  let srcH: Uint32Array = hashes;
+  let srcV: Int32Array = values;
+  let dstH: Uint32Array = new Uint32Array(n);
+  let dstV: Int32Array = new Int32Array(n);
+  const counts = new Uint32Array(65536);
+  for (const shift of [0, 16]) {
+    counts.fill(0);
+    for (let i = 0; i < n; i++) counts[(srcH[i]! >>> shift) & 0xffff]!++;
+    let sum = 0;
+    for (let b = 0; b < 65536; b++) {
+      const c = counts[b]!;
+      counts[b] = sum;
+      sum += c;
     }
-    return lo;
+    for (let i = 0; i < n; i++) {
+      const h = srcH[i]!;
+      const at = counts[(h >>> shift) & 0xffff]!++;
+      dstH[at] = h;
+      dstV[at] = srcV[i]!;
+    }
+    [srcH, dstH] = [dstH, srcH];
+    [srcV, dstV] = [dstV, srcV];
   }
+  return { hashes: srcH, values: srcV };
+}
 
-  /** Appends, once per client; only valid while clients arrive in name order (rebuild, burst). */
-  push(ord: number): void {
-    if (this.items[this.items.length - 1] !== ord) this.items.push(ord);
-  }
-
-  insert(ord: number, pos: Int32Array): void {
-    const at = this.lowerBound(pos, pos[ord]!);
-    if (this.items[at] !== ord) this.items.splice(at, 0, ord);
-  }
-
-  remove(ord: number, pos: Int32Array): void {
-    let at = this.lowerBound(pos, pos[ord]!);
-    if (this.items[at] !== ord) at = this.items.indexOf(ord); // only if positions were wrong
-    if (at >= 0) this.items.splice(at, 1);
-  }
+function compareKeys(ka: string, ia: string, kb: string, ib: string): number {
+  if (ka !== kb) return ka < kb ? -1 : 1;
+  return ia < ib ? -1 : ia > ib ? 1 : 0;
 }
 
 export class SearchIndex {
+  // ---- per client (by ordinal; ordinals are not reused until the next rebuild) ----
   private ids: Array<string | undefined> = [];
   private texts: string[] = [];
   private sortKeys: string[] = [];
-  private freeOrds: number[] = [];
   private ordById = new Map<string, number>();
-  private buckets = new Map<number, OrdList>();
-  /** Buckets that were split one character deeper because they grew past SPLIT_AT. */
-  private split = new Set<number>();
+  /** Every live client, in name order. */
   private sorted: number[] = [];
-  private pos = new Int32Array(1024);
+
+  // ---- base buckets, built at rebuild() ----
+  private baseHashes = new Uint32Array(0);
+  /** Entry → base rank (the client's place in name order at rebuild), ascending within a bucket. */
+  private baseRanks = new Int32Array(0);
+  private baseOrd = new Int32Array(0);
+  /** A base rank whose client was changed or removed since: its base entries no longer count. */
+  private baseStale = new Uint8Array(0);
+
+  // ---- overlay: clients changed since rebuild(), per bucket, in name order ----
+  private overlay = new Map<number, number[]>();
+  private overlayOrds = new Set<number>();
 
   get size(): number {
     return this.ordById.size;
   }
 
-  /** Builds the whole index at once (start-up, full sync): much faster than one upsert per client. */
+  /** Builds the whole index at once (start-up, after a full sync). */
   rebuild(clients: Iterable<Client>): void {
     const list = [...clients];
+    const n = list.length;
     this.ids = list.map((c) => c.id);
     this.sortKeys = list.map(sortKeyOf);
-    this.texts = new Array<string>(list.length);
-    this.freeOrds = [];
+    this.texts = new Array<string>(n);
     this.ordById = new Map();
-    this.buckets = new Map();
-    this.split = new Set();
     this.ids.forEach((id, ord) => this.ordById.set(id!, ord));
     // Sort on a number made of the first characters; strings only break ties (several times faster).
-    const pre = new Float64Array(list.length);
-    for (let i = 0; i < list.length; i++) pre[i] = orderKey(this.sortKeys[i]!);
+    const pre = new Float64Array(n);
+    for (let i = 0; i < n; i++) pre[i] = orderKey(this.sortKeys[i]!);
     this.sorted = list.map((_, i) => i).sort((x, y) => pre[x]! - pre[y]! || this.compareOrds(x, y));
-    this.ensureCapacity(list.length);
-    this.sorted.forEach((ord, i) => (this.pos[ord] = i));
-    // In name order, so every bucket is filled already sorted; crowded buckets are split after.
-    for (const ord of this.sorted) {
-      for (const key of this.describe(ord, list[ord]!)) this.bucketOf(key).push(ord);
-    }
-    const crowded = [...this.buckets].filter(([key, b]) => b.length >= SPLIT_AT && keyDepth(key) >= BASE_DEPTH);
-    for (const [key, bucket] of crowded) this.burstDeep(key, bucket);
-  }
 
-  private burstDeep(key: number, bucket: OrdList): void {
-    const depth = keyDepth(key);
-    if (depth >= MAX_DEPTH || this.split.has(key)) return;
-    for (const [child, childBucket] of this.burst(key, depth, bucket)) {
-      if (childBucket.length >= SPLIT_AT) this.burstDeep(child, childBucket);
+    // Entries are produced in name order, so a stable sort by hash keeps each bucket in name order.
+    let hashes = new Uint32Array(Math.max(1024, n * 24));
+    let ranks = new Int32Array(hashes.length);
+    let count = 0;
+    let rank = 0;
+    let last = -1;
+    const add = (hash: number) => {
+      if (count === hashes.length) {
+        const h = new Uint32Array(count * 2);
+        h.set(hashes);
+        hashes = h;
+        const r = new Int32Array(count * 2);
+        r.set(ranks);
+        ranks = r;
+      }
+      if (hash === last) return; // same bucket twice in a row for one client
+      last = hash;
+      hashes[count] = hash;
+      ranks[count++] = rank;
+    };
+    for (rank = 0; rank < n; rank++) {
+      const ord = this.sorted[rank]!;
+      last = -1;
+      this.describe(ord, list[ord]!, add);
     }
-  }
-
-  /** Bucket keys of a client, from its search text (the same keys it was added under). */
-  private keysOf(ord: number): number[] {
-    const keys: number[] = [];
-    for (const t of this.texts[ord]!.split(SEP)) if (t) this.tokenKeys(t, keys);
-    return keys;
+    const { hashes: sortedHashes, values: sortedRanks } = radixSortPairs(hashes, ranks, count);
+    // Drop duplicate (bucket, client) pairs: they are adjacent now.
+    let w = 0;
+    for (let i = 0; i < count; i++) {
+      if (w > 0 && sortedHashes[w - 1] === sortedHashes[i] && sortedRanks[w - 1] === sortedRanks[i]) continue;
+      sortedHashes[w] = sortedHashes[i]!;
+      sortedRanks[w++] = sortedRanks[i]!;
+    }
+    this.baseHashes = sortedHashes.slice(0, w);
+    this.baseRanks = sortedRanks.slice(0, w);
+    this.baseOrd = Int32Array.from(this.sorted);
+    this.baseStale = new Uint8Array(n);
+    this.overlay = new Map();
+    this.overlayOrds = new Set();
   }
 
   upsert(c: Client): void {
     const existing = this.ordById.get(c.id);
     if (existing !== undefined) this.removeOrd(existing);
-    const ord = this.freeOrds.pop() ?? this.ids.length;
-    this.ids[ord] = c.id;
+    const ord = this.ids.length;
+    this.ids.push(c.id);
     this.ordById.set(c.id, ord);
-    this.ensureCapacity(ord + 1);
     this.sortKeys[ord] = sortKeyOf(c);
-    const at = this.sortedLowerBound(this.sortKeys[ord]!, c.id);
-    this.sorted.splice(at, 0, ord);
-    for (let i = at; i < this.sorted.length; i++) this.pos[this.sorted[i]!] = i;
-    for (const key of this.describe(ord, c)) this.insertIntoBucket(key, ord);
+    this.sorted.splice(this.sortedLowerBound(this.sortKeys[ord]!, c.id), 0, ord);
+    const hashes = new Set<number>();
+    this.describe(ord, c, (h) => hashes.add(h));
+    for (const h of hashes) this.overlayInsert(this.overlayBucket(h), ord);
+    this.overlayOrds.add(ord);
+    // A large overlay makes every query merge more: fold it into the base.
+    if (this.overlayOrds.size > Math.max(2000, this.baseOrd.length / 8)) this.compact();
   }
 
   remove(id: string): void {
@@ -204,245 +214,282 @@ export class SearchIndex {
     const needles = words.map((w) => SEP + w);
     const lead = words[0]!;
     const exact = exactId === undefined ? -1 : (this.ordById.get(exactId) ?? -1);
-    const threshold = after ? this.keyThreshold(after) : 0;
-    const found: Array<{ key: number; ord: number }> = [];
+    const found: Array<{ rank: number; ord: number }> = [];
     const want = limit + 1;
+    if (exact >= 0 && after === null) found.push({ rank: 0, ord: exact });
 
-    if (exact >= 0 && threshold === 0) found.push({ key: this.pos[exact]!, ord: exact });
-
-    let narrow: OrdList | undefined;
+    // The narrowest bucket among the words that have one.
+    let best: { lo: number; hi: number; overlay: readonly number[] } | null = null;
     for (const w of words) {
-      const bucket = this.buckets.get(this.wordKey(w));
-      if (!bucket) return this.page(found, limit); // this word matches nothing
-      if (!narrow || bucket.length < narrow.length) narrow = bucket;
+      const hash = wordHash(w);
+      if (hash < 0) continue;
+      const lo = lowerBoundU32(this.baseHashes, hash);
+      const hi = lowerBoundU32(this.baseHashes, hash + 1, lo);
+      const overlay = this.overlay.get(hash) ?? [];
+      if (!best || hi - lo + overlay.length < best.hi - best.lo + best.overlay.length) best = { lo, hi, overlay };
     }
-    const bucket = narrow!;
-    const texts = this.texts;
-    const pos = this.pos;
-    const items = bucket.items;
-    const a = this.sortKeyLowerBound(lead);
-    const b = this.sortKeyLowerBound(`${lead}\uffff`);
-    const visit = (from: number, to: number, rankBase: number): void => {
-      for (let i = from; i < to && found.length < want; i++) {
-        const ord = items[i]!;
-        if (ord === exact) continue;
-        const text = texts[ord]!;
-        let ok = true;
-        for (const n of needles) {
-          if (!text.includes(n)) {
-            ok = false;
-            break;
-          }
-        }
-        if (ok) found.push({ key: rankBase + pos[ord]!, ord });
-      }
-    };
-    // rank 1: the name starts with the first word — positions a..b
-    const start1 = Math.max(a, threshold - RANK_SPAN);
-    const endA = bucket.lowerBound(pos, b);
-    visit(bucket.lowerBound(pos, start1), endA, RANK_SPAN);
-    // rank 2: everyone else in the bucket, in name order, skipping a..b
-    const start2 = Math.max(0, threshold - 2 * RANK_SPAN);
-    const beginA = bucket.lowerBound(pos, a);
-    visit(bucket.lowerBound(pos, start2), beginA, 2 * RANK_SPAN);
-    visit(Math.max(endA, bucket.lowerBound(pos, start2)), bucket.length, 2 * RANK_SPAN);
-    return this.page(found, limit);
-  }
 
-  private page(found: Array<{ key: number; ord: number }>, limit: number): SearchPage {
+    const texts = this.texts;
+    const matches = (ord: number): boolean => {
+      if (ord === exact) return false;
+      const text = texts[ord]!;
+      for (const n of needles) if (!text.includes(n)) return false;
+      return true;
+    };
+    const sources = best
+      ? { base: { lo: best.lo, hi: best.hi }, overlay: best.overlay }
+      : { base: null, overlay: this.sorted }; // only short words: everyone, in name order
+
+    const leadEnd = `${lead}\uffff`;
+    // Rank 1: names starting with the first word; rank 2: everyone else (before and after that run).
+    const phases: Array<{ rank: number; from: [string, string] | null; to: [string, string] | null }> = [
+      { rank: 1, from: [lead, ''], to: [leadEnd, ''] },
+      { rank: 2, from: null, to: [lead, ''] },
+      { rank: 2, from: [leadEnd, ''], to: null },
+    ];
+    for (const phase of phases) {
+      if (found.length >= want) break;
+      let from = phase.from;
+      if (after) {
+        if (after.rank > phase.rank) continue;
+        if (after.rank === phase.rank && (!from || compareKeys(after.sortKey, after.id, from[0], from[1]) >= 0)) {
+          from = [after.sortKey, `${after.id}\u0000`]; // strictly after the cursor
+        }
+      }
+      this.walk(sources, from, phase.to, (ord) => {
+        if (matches(ord)) found.push({ rank: phase.rank, ord });
+        return found.length < want;
+      });
+    }
+
     const more = found.length > limit;
     const page = more ? found.slice(0, limit) : found;
     const last = page.at(-1);
     return {
       ids: page.map((e) => this.ids[e.ord]!),
-      after: more && last ? this.cursorOf(last.ord, Math.floor(last.key / RANK_SPAN)) : null,
+      after: more && last ? { rank: last.rank, sortKey: this.sortKeys[last.ord]!, id: this.ids[last.ord]! } : null,
     };
   }
 
+  /**
+   * Visits, in name order, the live clients of a bucket (base entries lo..hi merged with an
+   * overlay list) whose (name, id) is in [from, to). Stops when `visit` returns false.
+   */
+  private walk(
+    src: { base: { lo: number; hi: number } | null; overlay: readonly number[] },
+    from: [string, string] | null,
+    to: [string, string] | null,
+    visit: (ord: number) => boolean,
+  ): void {
+    const { baseRanks, baseOrd, baseStale, sortKeys, ids } = this;
+    const baseKeyAt = (e: number) => baseOrd[baseRanks[e]!]!;
+    // Base entries: a client's base rank orders like its (name, id) at rebuild, which a stale
+    // entry keeps; compare through the ordinal, whose name and id never change.
+    let b = src.base ? src.base.lo : 0;
+    let bEnd = src.base ? src.base.hi : 0;
+    if (src.base) {
+      if (from) b = this.bucketBound(b, bEnd, (e) => compareKeys(sortKeys[baseKeyAt(e)]!, ids[baseKeyAt(e)]!, from[0], from[1]) < 0);
+      if (to) bEnd = this.bucketBound(b, bEnd, (e) => compareKeys(sortKeys[baseKeyAt(e)]!, ids[baseKeyAt(e)]!, to[0], to[1]) < 0);
+    }
+    const ov = src.overlay;
+    let o = from ? this.bucketBound(0, ov.length, (i) => compareKeys(sortKeys[ov[i]!]!, ids[ov[i]!]!, from[0], from[1]) < 0) : 0;
+    const oEnd = to ? this.bucketBound(o, ov.length, (i) => compareKeys(sortKeys[ov[i]!]!, ids[ov[i]!]!, to[0], to[1]) < 0) : ov.length;
+
+    while (b < bEnd || o < oEnd) {
+      let ord: number;
+      if (b < bEnd) {
+        const rank = baseRanks[b]!;
+        if (baseStale[rank]) {
+          b++;
+          continue;
+        }
+        const bo = baseOrd[rank]!;
+        if (o < oEnd) {
+          const oo = ov[o]!;
+          if (compareKeys(sortKeys[oo]!, ids[oo]!, sortKeys[bo]!, ids[bo]!) < 0) {
+            ord = oo;
+            o++;
+          } else {
+            ord = bo;
+            b++;
+          }
+        } else {
+          ord = bo;
+          b++;
+        }
+      } else {
+        ord = ov[o++]!;
+      }
+      if (!visit(ord)) return;
+    }
+  }
+
+  /** First index in [lo, hi) for which `before` is false (`before` is true then false along the range). */
+  private bucketBound(lo: number, hi: number, before: (i: number) => boolean): number {
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (before(mid)) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
   private list(limit: number, after: SearchCursor | null): SearchPage {
-    const start = after ? this.keyThreshold({ ...after, rank: 0 }) : 0;
+    let start = 0;
+    if (after) {
+      start = this.sortedLowerBound(after.sortKey, after.id);
+      const there = this.sorted[start];
+      if (there !== undefined && this.ids[there] === after.id) start++;
+    }
     const slice = this.sorted.slice(start, start + limit + 1);
     const more = slice.length > limit;
     const page = more ? slice.slice(0, limit) : slice;
     const last = page.at(-1);
-    return { ids: page.map((ord) => this.ids[ord]!), after: more && last !== undefined ? this.cursorOf(last, 0) : null };
-  }
-
-  private cursorOf(ord: number, rank: number): SearchCursor {
-    return { rank, sortKey: this.sortKeys[ord]!, id: this.ids[ord]! };
-  }
-
-  /** The smallest key strictly after the cursor's (rank, name, id). */
-  private keyThreshold(c: SearchCursor): number {
-    let at = this.sortedLowerBound(c.sortKey, c.id);
-    const there = this.sorted[at];
-    if (there !== undefined && this.ids[there] === c.id) at++;
-    return c.rank * RANK_SPAN + at;
-  }
-
-  /** The deepest bucket that holds every client a query word can match. */
-  private wordKey(word: string): number {
-    let key = 0;
-    const depth = Math.min(word.length, MAX_DEPTH);
-    for (let d = 1; d <= depth; d++) {
-      key = key * 38 + code38(word.charCodeAt(d - 1));
-      if (d >= BASE_DEPTH && !this.split.has(key)) break;
-    }
-    return key;
-  }
-
-  /** The keys of a token: its first 1–3 characters, then deeper while the bucket above was split. */
-  private tokenKeys(token: string, into: number[]): void {
-    let key = 0;
-    const depth = Math.min(token.length, MAX_DEPTH);
-    for (let d = 1; d <= depth; d++) {
-      key = key * 38 + code38(token.charCodeAt(d - 1));
-      into.push(key); // duplicates are harmless: a bucket holds a client once
-      if (d >= BASE_DEPTH && !this.split.has(key)) break;
-    }
-  }
-
-  private bucketOf(key: number): OrdList {
-    let bucket = this.buckets.get(key);
-    if (!bucket) {
-      bucket = new OrdList();
-      this.buckets.set(key, bucket);
-    }
-    return bucket;
-  }
-
-  private insertIntoBucket(key: number, ord: number): void {
-    const bucket = this.bucketOf(key);
-    bucket.insert(ord, this.pos);
-    if (bucket.length >= SPLIT_AT && !this.split.has(key)) {
-      const depth = keyDepth(key);
-      if (depth >= BASE_DEPTH && depth < MAX_DEPTH) this.burst(key, depth, bucket);
-    }
-  }
-
-  /**
-   * Splits a crowded bucket one character deeper (e.g. loyalty cards that all start 7612345):
-   * every client in it also goes into the child bucket of each of its tokens. The bucket is in
-   * name order, so the children are filled in name order too.
-   */
-  private burst(key: number, depth: number, bucket: OrdList): Map<number, OrdList> {
-    this.split.add(key);
-    const children = new Map<number, OrdList>();
-    const add = (ord: number, childChar: number) => {
-      const child = key * 38 + code38(childChar);
-      let childBucket = children.get(child);
-      if (!childBucket) {
-        childBucket = this.bucketOf(child);
-        children.set(child, childBucket);
-      }
-      childBucket.push(ord);
+    return {
+      ids: page.map((ord) => this.ids[ord]!),
+      after: more && last !== undefined ? { rank: 0, sortKey: this.sortKeys[last]!, id: this.ids[last]! } : null,
     };
-    const prefix = exactPrefix(key);
-    for (const ord of bucket.items) {
-      const text = this.texts[ord]!;
-      if (prefix !== null) {
-        // Jump from one token with this prefix to the next (native search, no allocation).
-        const needle = SEP + prefix;
-        for (let at = text.indexOf(needle); at >= 0; at = text.indexOf(needle, at + 1)) {
-          const next = at + needle.length;
-          if (next < text.length && text.charCodeAt(next) !== 1) add(ord, text.charCodeAt(next));
-        }
-      } else {
-        for (const token of text.split(SEP)) {
-          if (token.length > depth && prefixKey(token, depth) === key) add(ord, token.charCodeAt(depth));
-        }
-      }
-    }
-    return children;
   }
 
-  /** Computes a client's search text and bucket keys; returns the keys. */
-  private describe(ord: number, c: Client): number[] {
-    const tokens: string[] = [];
-    for (const field of [c.lastName, c.firstName, c.companyName, c.address.street, c.address.street2, c.address.city]) {
-      if (field) addTextTokens(tokens, field);
+  /** Folds the overlay into the base: one rebuild from the live clients' texts. */
+  private compact(): void {
+    const live = this.sorted.slice();
+    const n = live.length;
+    let hashes = new Uint32Array(Math.max(1024, n * 24));
+    let ranks = new Int32Array(hashes.length);
+    let count = 0;
+    const ids: Array<string | undefined> = [];
+    const texts: string[] = [];
+    const sortKeys: string[] = [];
+    for (let rank = 0; rank < n; rank++) {
+      const old = live[rank]!;
+      ids.push(this.ids[old]);
+      texts.push(this.texts[old]!);
+      sortKeys.push(this.sortKeys[old]!);
+      let last = -1;
+      for (const token of this.texts[old]!.split(SEP)) {
+        if (token.length < 3) continue;
+        tokenHashes(token, (h) => {
+          if (h === last) return;
+          last = h;
+          if (count === hashes.length) {
+            const nh = new Uint32Array(count * 2);
+            nh.set(hashes);
+            hashes = nh;
+            const nr = new Int32Array(count * 2);
+            nr.set(ranks);
+            ranks = nr;
+          }
+          hashes[count] = h;
+          ranks[count++] = rank;
+        });
+      }
     }
-    if (c.address.postalCode) tokens.push(fold(c.address.postalCode).replace(/\s+/g, ''));
+    const sortedPairs = radixSortPairs(hashes, ranks, count);
+    this.ids = ids;
+    this.texts = texts;
+    this.sortKeys = sortKeys;
+    this.ordById = new Map(ids.map((id, ord) => [id!, ord]));
+    this.sorted = ids.map((_, i) => i);
+    this.baseHashes = sortedPairs.hashes.slice(0, count);
+    this.baseRanks = sortedPairs.values.slice(0, count);
+    this.baseOrd = Int32Array.from(this.sorted);
+    this.baseStale = new Uint8Array(n);
+    this.overlay = new Map();
+    this.overlayOrds = new Set();
+  }
+
+  /** Computes a client's search text; reports its bucket hashes in order. */
+  private describe(ord: number, c: Client, add: (hash: number) => void): void {
+    let text = '';
+    const token = (t: string) => {
+      if (!t) return;
+      text += SEP + t;
+      if (t.length >= 3) tokenHashes(t, add);
+    };
+    for (const field of [c.lastName, c.firstName, c.companyName, c.address.street, c.address.street2, c.address.city]) {
+      if (field) addTextTokens(field, token);
+    }
+    if (c.address.postalCode) token(fold(c.address.postalCode).replace(/\s+/g, ''));
     if (c.email) {
       const e = fold(c.email);
       const at = e.indexOf('@');
-      tokens.push(e, ...splitWords(at < 0 ? e : e.slice(0, at)));
+      token(e);
+      for (const w of splitWords(at < 0 ? e : e.slice(0, at))) token(w);
     }
-    if (c.phone) tokens.push(...phoneForms(c.phone));
+    if (c.phone) for (const f of phoneForms(c.phone)) token(f);
     for (const field of [c.reference, c.accountNumber]) {
       if (!field) continue;
       const f = fold(field);
       const whole = f.replace(/\s+/g, '');
-      tokens.push(whole, ...splitWords(f));
+      token(whole);
+      for (const w of splitWords(f)) token(w);
       // "1100.42", "2026-0042": a query typed with separators is searched as its digits
       const d = digits(f);
-      if (d.length > 1 && d !== whole) tokens.push(d);
+      if (d.length > 1 && d !== whole) token(d);
     }
-    const keys: number[] = [];
-    for (const t of tokens) if (t) this.tokenKeys(t, keys);
-    this.texts[ord] = SEP + tokens.join(SEP);
-    return keys;
+    this.texts[ord] = text;
+  }
+
+  private overlayBucket(hash: number): number[] {
+    let list = this.overlay.get(hash);
+    if (!list) {
+      list = [];
+      this.overlay.set(hash, list);
+    }
+    return list;
+  }
+
+  private overlayInsert(list: number[], ord: number): void {
+    const key = this.sortKeys[ord]!;
+    const id = this.ids[ord]!;
+    const at = this.bucketBound(0, list.length, (i) => compareKeys(this.sortKeys[list[i]!]!, this.ids[list[i]!]!, key, id) < 0);
+    list.splice(at, 0, ord);
   }
 
   private removeOrd(ord: number): void {
-    for (const key of new Set(this.keysOf(ord))) {
-      const bucket = this.buckets.get(key);
-      if (!bucket) continue;
-      bucket.remove(ord, this.pos);
-      if (bucket.length === 0) this.buckets.delete(key);
+    const id = this.ids[ord]!;
+    const at = this.sortedLowerBound(this.sortKeys[ord]!, id);
+    if (this.sorted[at] === ord) this.sorted.splice(at, 1);
+    if (this.overlayOrds.delete(ord)) {
+      for (const list of this.overlay.values()) {
+        const i = list.indexOf(ord);
+        if (i >= 0) list.splice(i, 1);
+      }
+    } else {
+      // A base client: its entries stay, marked stale.
+      const rank = this.bucketBound(0, this.baseOrd.length, (r) => {
+        const o = this.baseOrd[r]!;
+        return compareKeys(this.sortKeys[o]!, this.ids[o]!, this.sortKeys[ord]!, id) < 0;
+      });
+      if (this.baseOrd[rank] === ord) this.baseStale[rank] = 1;
     }
-    const at = this.pos[ord]!;
-    this.sorted.splice(at, 1);
-    for (let i = at; i < this.sorted.length; i++) this.pos[this.sorted[i]!] = i;
-    const id = this.ids[ord];
-    if (id !== undefined) this.ordById.delete(id);
-    this.ids[ord] = undefined;
+    // ids and sortKeys of an ordinal never change (stale base entries are still ordered by them)
+    this.ordById.delete(id);
     this.texts[ord] = '';
-    this.freeOrds.push(ord);
   }
 
   private compareOrds(a: number, b: number): number {
-    const ka = this.sortKeys[a]!;
-    const kb = this.sortKeys[b]!;
-    if (ka !== kb) return ka < kb ? -1 : 1;
-    const ia = this.ids[a]!;
-    const ib = this.ids[b]!;
-    return ia < ib ? -1 : ia > ib ? 1 : 0;
+    return compareKeys(this.sortKeys[a]!, this.ids[a]!, this.sortKeys[b]!, this.ids[b]!);
   }
 
   /** First index in `sorted` whose (sortKey, id) is ≥ the given one. */
   private sortedLowerBound(key: string, id: string): number {
-    let lo = 0;
-    let hi = this.sorted.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      const ord = this.sorted[mid]!;
-      const k = this.sortKeys[ord]!;
-      if (k < key || (k === key && this.ids[ord]! < id)) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+    return this.bucketBound(0, this.sorted.length, (i) => {
+      const ord = this.sorted[i]!;
+      return compareKeys(this.sortKeys[ord]!, this.ids[ord]!, key, id) < 0;
+    });
   }
+}
 
-  private sortKeyLowerBound(key: string): number {
-    let lo = 0;
-    let hi = this.sorted.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.sortKeys[this.sorted[mid]!]! < key) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+function lowerBoundU32(arr: Uint32Array, value: number, lo = 0): number {
+  let hi = arr.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (arr[mid]! < value) lo = mid + 1;
+    else hi = mid;
   }
-
-  private ensureCapacity(n: number): void {
-    if (n <= this.pos.length) return;
-    let size = this.pos.length;
-    while (size < n) size *= 2;
-    const pos = new Int32Array(size);
-    pos.set(this.pos);
-    this.pos = pos;
-  }
+  return lo;
 }
 
 /** A number that orders like the string on its first 9 characters (ties are broken by the string). */
@@ -463,12 +510,12 @@ export function sortKeyOf(c: Client): string {
   return fold(name).trim();
 }
 
-function addTextTokens(into: string[], text: string): void {
+function addTextTokens(text: string, token: (t: string) => void): void {
   const words = splitWords(fold(text));
-  into.push(...words);
+  for (const w of words) token(w);
   // "Jean-Pierre", "d'Alembert": also searchable as one word
-  if (words.length > 1 && /^[\p{L}\p{N}'’-]+$/u.test(text.trim())) into.push(words.join(''));
+  if (words.length > 1 && /^[\p{L}\p{N}'’-]+$/u.test(text.trim())) token(words.join(''));
   if (hasUmlaut(text)) {
-    for (const w of splitWords(foldGerman(text))) if (!words.includes(w)) into.push(w);
+    for (const w of splitWords(foldGerman(text))) if (!words.includes(w)) token(w);
   }
 }

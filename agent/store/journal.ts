@@ -82,6 +82,12 @@ export class Journal {
     const entries: JournalEntry[] = [];
     for (const [i, seg] of segments.entries()) {
       const isLast = i === segments.length - 1;
+      const next = segments[i + 1];
+      if (next && next.firstSeq - 1 <= minSeq) {
+        // Entirely covered by the snapshots: kept for a restore from .bak, not read at each start.
+        this.lastSeq = Math.max(this.lastSeq, next.firstSeq - 1);
+        continue;
+      }
       const { entries: segEntries, goodBytes, totalBytes } = await this.readSegment(seg.file, isLast);
       if (isLast && goodBytes < totalBytes) {
         this.log.warn(`journal ${seg.file}: dropping ${totalBytes - goodBytes} bytes of an unfinished last write (never acknowledged)`);

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { memoryLogger } from '../../agent/log.js';
-import { DurableJsonFile, StoreCorruptError } from '../../agent/store/durable-file.js';
+import { DurableJsonFile, encodeFile, StoreCorruptError } from '../../agent/store/durable-file.js';
 import { tempDir } from '../helpers/agent.js';
 
 const schema = z.object({ n: z.number() });
@@ -27,8 +27,8 @@ describe('DurableJsonFile', () => {
     await adapter.write({ n: 1 });
     expect(existsSync(`${file}.bak`)).toBe(false);
     await adapter.write({ n: 2 });
-    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({ n: 2 });
-    expect(JSON.parse(readFileSync(`${file}.bak`, 'utf8'))).toEqual({ n: 1 });
+    expect(readFileSync(file, 'utf8')).toBe(encodeFile('{"n":2}'));
+    expect(readFileSync(`${file}.bak`, 'utf8')).toBe(encodeFile('{"n":1}'));
     expect(existsSync(`${file}.tmp`)).toBe(false);
     expect(await adapter.read()).toEqual({ n: 2 });
   });
@@ -37,7 +37,7 @@ describe('DurableJsonFile', () => {
     const { adapter, file, log } = setup();
     await adapter.write({ n: 1 });
     await adapter.write({ n: 2 });
-    writeFileSync(file, '{"n": 2, "trunc');
+    writeFileSync(file, readFileSync(file, 'utf8').slice(0, -4)); // cut mid-body
     expect(await adapter.read()).toEqual({ n: 1 });
     expect(adapter.recoveredFromBackup).toBe(true);
     expect(log.lines.some((l) => l.startsWith('error STORE RECOVERY') && l.includes('state.json'))).toBe(true);
@@ -47,8 +47,27 @@ describe('DurableJsonFile', () => {
     const { adapter, file } = setup();
     await adapter.write({ n: 1 });
     await adapter.write({ n: 2 });
-    writeFileSync(file, '{"n": "two"}');
+    writeFileSync(file, encodeFile('{"n":"two"}'));
     expect(await adapter.read()).toEqual({ n: 1 });
+  });
+
+  it('catches damage that still parses, with the checksum', async () => {
+    const { adapter, file, log } = setup();
+    await adapter.write({ n: 1 });
+    await adapter.write({ n: 2 });
+    writeFileSync(file, readFileSync(file, 'utf8').replace('"n":2', '"n":3'));
+    expect(await adapter.read()).toEqual({ n: 1 });
+    expect(log.lines.some((l) => l.includes('checksum mismatch'))).toBe(true);
+  });
+
+  it('stores text as ASCII and reads accents, umlauts, € and emoji back unchanged', async () => {
+    const { adapter, file } = setup();
+    const text = 'Hélène Müller — 12 € 😀 Łódź 東京';
+    const typed = new DurableJsonFile(file, (raw) => z.object({ text: z.string() }).parse(raw), memoryLogger());
+    await typed.write({ text });
+    expect(/^[\x00-\x7f]*$/.test(readFileSync(file, 'latin1'))).toBe(true);
+    expect(await typed.read()).toEqual({ text });
+    expect(adapter).toBeDefined();
   });
 
   it('uses the backup when the main file vanished', async () => {
