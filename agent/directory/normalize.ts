@@ -35,17 +35,15 @@ function slowFold(s: string): string {
 /** fold() of every character up to U+024F (Latin-1 and Latin Extended A/B), computed once. */
 const LATIN_TABLE: string[] = Array.from({ length: 0x250 }, (_, c) => slowFold(String.fromCharCode(c)));
 
+const NON_ASCII_RE = /[^\x00-\x7f]/g;
+const BEYOND_LATIN_RE = /[^\x00-\u024f]/;
+
 /** Lower case without accents: `Hélène Müller` → `helene muller`. */
 export function fold(s: string): string {
   if (ASCII_RE.test(s)) return s.toLowerCase();
-  // Names are almost always Latin: a table lookup per character is several times faster than NFD.
-  let out = '';
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 0x250) return slowFold(s);
-    out += LATIN_TABLE[c]!;
-  }
-  return out;
+  if (BEYOND_LATIN_RE.test(s)) return slowFold(s);
+  // Names are almost always Latin: a table lookup per accented letter is several times faster than NFD.
+  return s.replace(NON_ASCII_RE, (c) => LATIN_TABLE[c.charCodeAt(0)]!).toLowerCase();
 }
 
 /** German spelling without umlauts: `Müller` → `mueller`; equal to fold() for text without umlauts. */
@@ -58,9 +56,12 @@ export function hasUmlaut(s: string): boolean {
   return GERMAN_RE.test(s);
 }
 
+const ASCII_WORD_SPLIT_RE = /[^a-z0-9]+/;
+
 /** Words of already-folded text. */
 export function splitWords(folded: string): string[] {
-  return folded.split(WORD_SPLIT_RE).filter((w) => w.length > 0);
+  const parts = folded.split(ASCII_RE.test(folded) ? ASCII_WORD_SPLIT_RE : WORD_SPLIT_RE);
+  return parts[0] === '' || parts[parts.length - 1] === '' ? parts.filter((w) => w.length > 0) : parts;
 }
 
 /** Digits only: `+41 22 000 00 00` → `41220000000`. */

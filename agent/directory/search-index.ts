@@ -44,26 +44,123 @@ function depthsFor(firstChar: number): readonly number[] {
   return firstChar >= 48 && firstChar <= 57 ? DIGIT_DEPTHS : LETTER_DEPTHS;
 }
 
-/** FNV-1a of a token's first `depth` characters. Two prefixes may share a hash: the check weeds out extras. */
-function prefixHash(token: string, depth: number): number {
-  let h = 0x811c9dc5 ^ depth;
-  for (let i = 0; i < depth; i++) {
-    h ^= token.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
+/**
+ * Bucket hashes of a token: FNV-1a over its characters, taken at each depth of `depthsFor` that the
+ * token reaches. Two prefixes may share a hash: the check against the search text weeds out extras.
+ */
+function emitHashes(token: string, emit: (hash: number) => void): void {
+  const depths = depthsFor(token.charCodeAt(0));
+  const max = Math.min(token.length, depths[depths.length - 1]!);
+  let h = 0x811c9dc5;
+  let next = 0;
+  for (let i = 0; i < max; i++) {
+    h = Math.imul(h ^ token.charCodeAt(i), 0x01000193);
+    if (i + 1 === depths[next]) {
+      emit(Math.imul(h ^ (i + 1), 0x01000193) >>> 0);
+      next++;
+    }
   }
-  return h >>> 0;
 }
 
 /** The hash of the narrowest bucket that holds every client a query word can match, or -1 (walk everyone). */
 function wordHash(word: string): number {
   let best = -1;
-  for (const d of depthsFor(word.charCodeAt(0))) if (d <= word.length) best = prefixHash(word, d);
+  emitHashes(word, (h) => (best = h));
   return best;
 }
 
-/** Calls `add(hash)` for each bucket a token belongs to. */
-function tokenHashes(token: string, add: (hash: number) => void): void {
-  for (const d of depthsFor(token.charCodeAt(0))) if (d <= token.length) add(prefixHash(token, d));
+/** Collects (bucket hash, name rank) pairs, then sorts them by bucket, each bucket in name order. */
+class EntryBuilder {
+  private hashes: Uint32Array;
+  private ranks: Int32Array;
+  private count = 0;
+
+  constructor(capacity: number) {
+    this.hashes = new Uint32Array(Math.max(1024, capacity));
+    this.ranks = new Int32Array(this.hashes.length);
+  }
+
+  /**
+   * Files every token of a search text under its buckets: the hashing of emitHashes, done while
+   * scanning the text once (no split, no allocation: this runs for 100k clients at each start).
+   */
+  addText(text: string, rank: number): void {
+    let h = 0;
+    let len = 0;
+    let next = 0;
+    let depths: readonly number[] = LETTER_DEPTHS;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 1) {
+        len = 0;
+        continue;
+      }
+      if (len === 0) {
+        h = 0x811c9dc5;
+        next = 0;
+        depths = c >= 48 && c <= 57 ? DIGIT_DEPTHS : LETTER_DEPTHS;
+      }
+      len++;
+      if (next >= depths.length) continue;
+      h = Math.imul(h ^ c, 0x01000193);
+      if (len === depths[next]) {
+        if (this.count === this.hashes.length) this.grow();
+        this.hashes[this.count] = Math.imul(h ^ len, 0x01000193) >>> 0;
+        this.ranks[this.count++] = rank;
+        next++;
+      }
+    }
+  }
+
+  finish(): { hashes: Uint32Array; ranks: Int32Array } {
+    const { hashes, values } = radixSortPairs(this.hashes, this.ranks, this.count);
+    // Drop duplicate (bucket, client) pairs: they are adjacent now.
+    let w = 0;
+    for (let i = 0; i < this.count; i++) {
+      if (w > 0 && hashes[w - 1] === hashes[i] && values[w - 1] === values[i]) continue;
+      hashes[w] = hashes[i]!;
+      values[w++] = values[i]!;
+    }
+    return { hashes: hashes.slice(0, w), ranks: values.slice(0, w) };
+  }
+
+  private grow(): void {
+    const h = new Uint32Array(this.hashes.length * 2);
+    h.set(this.hashes);
+    this.hashes = h;
+    const r = new Int32Array(h.length);
+    r.set(this.ranks);
+    this.ranks = r;
+  }
+}
+
+const ORD_SPAN = 2 ** 21;
+
+/**
+ * Ordinals sorted by (sortKey, id). A native numeric sort of (first 6 characters, ordinal) packed
+ * in one double, then only runs sharing those 6 characters are sorted by the full strings: several
+ * times faster than a comparator sort of 100k strings.
+ */
+function nameOrder(sortKeys: readonly string[], ids: readonly string[]): number[] {
+  const n = sortKeys.length;
+  const cmp = (a: number, b: number) => compareKeys(sortKeys[a]!, ids[a]!, sortKeys[b]!, ids[b]!);
+  if (n >= ORD_SPAN) return sortKeys.map((_, i) => i).sort(cmp);
+  const packed = new Float64Array(n);
+  for (let i = 0; i < n; i++) packed[i] = orderKey(sortKeys[i]!, 6) * ORD_SPAN + i;
+  packed.sort();
+  // Arrays are filled with push: `new Array(n)` of this size starts in V8's slow dictionary mode.
+  const order: number[] = [];
+  for (let i = 0; i < n; i++) order.push(packed[i]! % ORD_SPAN);
+  let start = 0;
+  for (let i = 1; i <= n; i++) {
+    if (i < n && Math.floor(packed[i]! / ORD_SPAN) === Math.floor(packed[start]! / ORD_SPAN)) continue;
+    if (i - start > 1) {
+      const run = order.slice(start, i).sort(cmp);
+      for (let k = 0; k < run.length; k++) order[start + k] = run[k]!;
+    }
+    start = i;
+  }
+  return order;
 }
 
 /** A stable LSD radix sort of (hash, value) pairs by hash, in two 16-bit passes. */
@@ -109,9 +206,9 @@ export class SearchIndex {
   private sorted: number[] = [];
 
   // ---- base buckets, built at rebuild() ----
-  private baseHashes = new Uint32Array(0);
+  private baseHashes: Uint32Array = new Uint32Array(0);
   /** Entry → base rank (the client's place in name order at rebuild), ascending within a bucket. */
-  private baseRanks = new Int32Array(0);
+  private baseRanks: Int32Array = new Int32Array(0);
   private baseOrd = new Int32Array(0);
   /** A base rank whose client was changed or removed since: its base entries no longer count. */
   private baseStale = new Uint8Array(0);
@@ -130,51 +227,24 @@ export class SearchIndex {
     const n = list.length;
     this.ids = list.map((c) => c.id);
     this.sortKeys = list.map(sortKeyOf);
-    this.texts = new Array<string>(n);
+    this.texts = list.map(() => '');
     this.ordById = new Map();
-    this.ids.forEach((id, ord) => this.ordById.set(id!, ord));
-    // Sort on a number made of the first characters; strings only break ties (several times faster).
-    const pre = new Float64Array(n);
-    for (let i = 0; i < n; i++) pre[i] = orderKey(this.sortKeys[i]!);
-    this.sorted = list.map((_, i) => i).sort((x, y) => pre[x]! - pre[y]! || this.compareOrds(x, y));
+    for (let ord = 0; ord < n; ord++) this.ordById.set(list[ord]!.id, ord);
+    this.sorted = nameOrder(this.sortKeys, list.map((c) => c.id));
+    // Texts in storage order (records visited in name order would miss the CPU cache at each one)…
+    for (let ord = 0; ord < n; ord++) this.texts[ord] = SEP + clientTokens(list[ord]!).join(SEP); // one flat string
+    // …entries in name order, so a stable sort by hash keeps each bucket in name order.
+    const entries = new EntryBuilder(n * 26);
+    for (let rank = 0; rank < n; rank++) entries.addText(this.texts[this.sorted[rank]!]!, rank);
+    this.setBase(entries);
+  }
 
-    // Entries are produced in name order, so a stable sort by hash keeps each bucket in name order.
-    let hashes = new Uint32Array(Math.max(1024, n * 24));
-    let ranks = new Int32Array(hashes.length);
-    let count = 0;
-    let rank = 0;
-    let last = -1;
-    const add = (hash: number) => {
-      if (count === hashes.length) {
-        const h = new Uint32Array(count * 2);
-        h.set(hashes);
-        hashes = h;
-        const r = new Int32Array(count * 2);
-        r.set(ranks);
-        ranks = r;
-      }
-      if (hash === last) return; // same bucket twice in a row for one client
-      last = hash;
-      hashes[count] = hash;
-      ranks[count++] = rank;
-    };
-    for (rank = 0; rank < n; rank++) {
-      const ord = this.sorted[rank]!;
-      last = -1;
-      this.describe(ord, list[ord]!, add);
-    }
-    const { hashes: sortedHashes, values: sortedRanks } = radixSortPairs(hashes, ranks, count);
-    // Drop duplicate (bucket, client) pairs: they are adjacent now.
-    let w = 0;
-    for (let i = 0; i < count; i++) {
-      if (w > 0 && sortedHashes[w - 1] === sortedHashes[i] && sortedRanks[w - 1] === sortedRanks[i]) continue;
-      sortedHashes[w] = sortedHashes[i]!;
-      sortedRanks[w++] = sortedRanks[i]!;
-    }
-    this.baseHashes = sortedHashes.slice(0, w);
-    this.baseRanks = sortedRanks.slice(0, w);
+  private setBase(entries: EntryBuilder): void {
+    const { hashes, ranks } = entries.finish();
+    this.baseHashes = hashes;
+    this.baseRanks = ranks;
     this.baseOrd = Int32Array.from(this.sorted);
-    this.baseStale = new Uint8Array(n);
+    this.baseStale = new Uint8Array(this.sorted.length);
     this.overlay = new Map();
     this.overlayOrds = new Set();
   }
@@ -188,7 +258,9 @@ export class SearchIndex {
     this.sortKeys[ord] = sortKeyOf(c);
     this.sorted.splice(this.sortedLowerBound(this.sortKeys[ord]!, c.id), 0, ord);
     const hashes = new Set<number>();
-    this.describe(ord, c, (h) => hashes.add(h));
+    const tokens = clientTokens(c);
+    this.texts[ord] = SEP + tokens.join(SEP);
+    for (const t of tokens) if (t.length >= 3) emitHashes(t, (h) => hashes.add(h));
     for (const h of hashes) this.overlayInsert(this.overlayBucket(h), ord);
     this.overlayOrds.add(ord);
     // A large overlay makes every query merge more: fold it into the base.
@@ -353,82 +425,25 @@ export class SearchIndex {
 
   /** Folds the overlay into the base: one rebuild from the live clients' texts. */
   private compact(): void {
-    const live = this.sorted.slice();
+    const live = this.sorted;
     const n = live.length;
-    let hashes = new Uint32Array(Math.max(1024, n * 24));
-    let ranks = new Int32Array(hashes.length);
-    let count = 0;
     const ids: Array<string | undefined> = [];
     const texts: string[] = [];
     const sortKeys: string[] = [];
+    const entries = new EntryBuilder(n * 26);
     for (let rank = 0; rank < n; rank++) {
       const old = live[rank]!;
       ids.push(this.ids[old]);
       texts.push(this.texts[old]!);
       sortKeys.push(this.sortKeys[old]!);
-      let last = -1;
-      for (const token of this.texts[old]!.split(SEP)) {
-        if (token.length < 3) continue;
-        tokenHashes(token, (h) => {
-          if (h === last) return;
-          last = h;
-          if (count === hashes.length) {
-            const nh = new Uint32Array(count * 2);
-            nh.set(hashes);
-            hashes = nh;
-            const nr = new Int32Array(count * 2);
-            nr.set(ranks);
-            ranks = nr;
-          }
-          hashes[count] = h;
-          ranks[count++] = rank;
-        });
-      }
+      entries.addText(this.texts[old]!, rank);
     }
-    const sortedPairs = radixSortPairs(hashes, ranks, count);
     this.ids = ids;
     this.texts = texts;
     this.sortKeys = sortKeys;
     this.ordById = new Map(ids.map((id, ord) => [id!, ord]));
     this.sorted = ids.map((_, i) => i);
-    this.baseHashes = sortedPairs.hashes.slice(0, count);
-    this.baseRanks = sortedPairs.values.slice(0, count);
-    this.baseOrd = Int32Array.from(this.sorted);
-    this.baseStale = new Uint8Array(n);
-    this.overlay = new Map();
-    this.overlayOrds = new Set();
-  }
-
-  /** Computes a client's search text; reports its bucket hashes in order. */
-  private describe(ord: number, c: Client, add: (hash: number) => void): void {
-    let text = '';
-    const token = (t: string) => {
-      if (!t) return;
-      text += SEP + t;
-      if (t.length >= 3) tokenHashes(t, add);
-    };
-    for (const field of [c.lastName, c.firstName, c.companyName, c.address.street, c.address.street2, c.address.city]) {
-      if (field) addTextTokens(field, token);
-    }
-    if (c.address.postalCode) token(fold(c.address.postalCode).replace(/\s+/g, ''));
-    if (c.email) {
-      const e = fold(c.email);
-      const at = e.indexOf('@');
-      token(e);
-      for (const w of splitWords(at < 0 ? e : e.slice(0, at))) token(w);
-    }
-    if (c.phone) for (const f of phoneForms(c.phone)) token(f);
-    for (const field of [c.reference, c.accountNumber]) {
-      if (!field) continue;
-      const f = fold(field);
-      const whole = f.replace(/\s+/g, '');
-      token(whole);
-      for (const w of splitWords(f)) token(w);
-      // "1100.42", "2026-0042": a query typed with separators is searched as its digits
-      const d = digits(f);
-      if (d.length > 1 && d !== whole) token(d);
-    }
-    this.texts[ord] = text;
+    this.setBase(entries);
   }
 
   private overlayBucket(hash: number): number[] {
@@ -469,9 +484,6 @@ export class SearchIndex {
     this.texts[ord] = '';
   }
 
-  private compareOrds(a: number, b: number): number {
-    return compareKeys(this.sortKeys[a]!, this.ids[a]!, this.sortKeys[b]!, this.ids[b]!);
-  }
 
   /** First index in `sorted` whose (sortKey, id) is ≥ the given one. */
   private sortedLowerBound(key: string, id: string): number {
@@ -492,10 +504,10 @@ function lowerBoundU32(arr: Uint32Array, value: number, lo = 0): number {
   return lo;
 }
 
-/** A number that orders like the string on its first 9 characters (ties are broken by the string). */
-function orderKey(s: string): number {
+/** A number that orders like the string on its first `chars` characters (ties are broken by the string). */
+function orderKey(s: string, chars: number): number {
   let key = 0;
-  for (let i = 0; i < 9; i++) {
+  for (let i = 0; i < chars; i++) {
     const c = i < s.length ? s.charCodeAt(i) : -1;
     // monotone: end < below "0" < digits < between < a–z < above "z"
     const code = c < 0 ? 0 : c < 48 ? 1 : c <= 57 ? c - 46 : c < 97 ? 12 : c <= 122 ? c - 84 : 39;
@@ -510,12 +522,37 @@ export function sortKeyOf(c: Client): string {
   return fold(name).trim();
 }
 
-function addTextTokens(text: string, token: (t: string) => void): void {
-  const words = splitWords(fold(text));
-  for (const w of words) token(w);
-  // "Jean-Pierre", "d'Alembert": also searchable as one word
-  if (words.length > 1 && /^[\p{L}\p{N}'’-]+$/u.test(text.trim())) token(words.join(''));
-  if (hasUmlaut(text)) {
-    for (const w of splitWords(foldGerman(text))) if (!words.includes(w)) token(w);
+/**
+ * The folded search tokens of a client: name words (umlauts also as ae/oe/ue; "Jean-Pierre" also as
+ * one word), street, NPA, city, e-mail (whole and its local part's words), phone (international
+ * and national digits), reference and account number (whole, words, digits).
+ */
+export function clientTokens(c: Client): string[] {
+  const tokens: string[] = [];
+  for (const field of [c.lastName, c.firstName, c.companyName, c.address.street, c.address.street2, c.address.city]) {
+    if (!field) continue;
+    const words = splitWords(fold(field));
+    for (const w of words) tokens.push(w);
+    if (words.length > 1 && !/\s/.test(field)) tokens.push(words.join(''));
+    if (hasUmlaut(field)) for (const w of splitWords(foldGerman(field))) if (!words.includes(w)) tokens.push(w);
   }
+  if (c.address.postalCode) tokens.push(fold(c.address.postalCode).replace(/\s+/g, ''));
+  if (c.email) {
+    const e = fold(c.email);
+    const at = e.indexOf('@');
+    tokens.push(e);
+    for (const w of splitWords(at < 0 ? e : e.slice(0, at))) tokens.push(w);
+  }
+  if (c.phone) for (const f of phoneForms(c.phone)) tokens.push(f);
+  for (const field of [c.reference, c.accountNumber]) {
+    if (!field) continue;
+    const f = fold(field);
+    const whole = f.replace(/\s+/g, '');
+    tokens.push(whole);
+    for (const w of splitWords(f)) tokens.push(w);
+    // "1100.42", "2026-0042": a query typed with separators is searched as its digits
+    const d = digits(f);
+    if (d.length > 1 && d !== whole) tokens.push(d);
+  }
+  return tokens;
 }

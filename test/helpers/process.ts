@@ -12,9 +12,9 @@ export interface AgentProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** Runs `agent/main.ts` as `npm start` would (through tsx), with extra command-line arguments. */
+/** Runs the agent as `npm start` does (the bundle test/global-setup.ts built), with extra arguments. */
 export function runAgent(args: string[], env: NodeJS.ProcessEnv = {}): { proc: ChildProcess; output(): string; exited: AgentProcess['exited'] } {
-  const proc = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'agent', 'main.ts'), ...args], {
+  const proc = spawn(process.execPath, ['--enable-source-maps', path.join(ROOT, 'dist', 'main.mjs'), ...args], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
