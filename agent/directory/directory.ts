@@ -321,10 +321,32 @@ export class Directory {
     if (c.groupId !== null) this.groupCounts.set(c.groupId, (this.groupCounts.get(c.groupId) ?? 0) + delta);
   }
 
+  /**
+   * A client as the API shows it. Written field by field (not `...c`): records parsed from the
+   * store come in varied hidden classes, and spreading them costs ~5 µs each, which a page of 20
+   * search results pays on every keystroke.
+   */
   toOut(c: Client): ClientOut {
     const g = c.groupId === null ? undefined : this.store.groups.get(c.groupId);
+    const a = c.address;
     return {
-      ...c,
+      id: c.id,
+      kind: c.kind,
+      civility: c.civility,
+      lastName: c.lastName,
+      firstName: c.firstName,
+      companyName: c.companyName,
+      reference: c.reference,
+      accountNumber: c.accountNumber,
+      groupId: c.groupId,
+      email: c.email,
+      phone: c.phone,
+      address: { street: a.street, street2: a.street2, postalCode: a.postalCode, city: a.city, country: a.country },
+      notes: c.notes,
+      accountBalance: c.accountBalance,
+      walletBalance: c.walletBalance,
+      version: c.version,
+      updatedAt: c.updatedAt,
       group: g ? { id: g.id, name: g.name, discountPercent: g.discountPercent } : null,
       etag: this.etagOf(c),
     };

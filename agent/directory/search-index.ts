@@ -10,7 +10,7 @@ import { digits, fold, foldGerman, hasUmlaut, isPhoneLike, phoneForms, splitWord
  *   separator, so "some token starts with w" is one native `includes(SEP + w)`.
  * - Clients are kept sorted by name (last name then first name, or company), then id.
  * - Prefix buckets: every token of 3+ characters is filed under a hash of its first 3 characters
- *   (and of its first 6, and for numbers 9, so long words and phone numbers spread out). A query
+ *   (and of its first 6; numbers also 5, 7 and 9 digits, so phone numbers spread out). A query
  *   word's bucket holds every client that can match it. The narrowest bucket is walked in name
  *   order, each client checked with includes(), until the page is full: the cost follows the page
  *   size, not the number of matches. Words of 1–2 characters walk the name order itself.
@@ -38,7 +38,7 @@ export interface SearchPage {
 
 const SEP = '\u0001';
 const LETTER_DEPTHS = [3, 6] as const;
-const DIGIT_DEPTHS = [3, 6, 9] as const;
+const DIGIT_DEPTHS = [3, 5, 7, 9] as const;
 
 function depthsFor(firstChar: number): readonly number[] {
   return firstChar >= 48 && firstChar <= 57 ? DIGIT_DEPTHS : LETTER_DEPTHS;
