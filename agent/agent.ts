@@ -124,9 +124,14 @@ export class Agent {
     this.server = null;
     if (server) {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Connections go idle as their last response ends (event streams end on `closing`): close
+      // them as they do. No request here takes long (an edit waits for one fsync), so whatever is
+      // still open after 2 s is a client holding a finished connection, and is cut.
       server.closeIdleConnections();
-      const timer = setTimeout(() => server.closeAllConnections(), 5_000);
+      const sweep = setInterval(() => server.closeIdleConnections(), 50);
+      const timer = setTimeout(() => server.closeAllConnections(), 2_000);
       await closed;
+      clearInterval(sweep);
       clearTimeout(timer);
     }
     await this.closeStore();

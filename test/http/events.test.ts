@@ -1,0 +1,79 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { Agent } from '../../agent/agent.js';
+import { memoryLogger } from '../../agent/log.js';
+import { TEST_TOKEN, tempDir, testConfig } from '../helpers/agent.js';
+
+/** GET /api/v1/events on a real server: what a till's EventSource receives. */
+
+let agent: Agent | null = null;
+afterEach(async () => {
+  await agent?.stop();
+  agent = null;
+});
+
+async function start(): Promise<string> {
+  const dir = tempDir();
+  agent = new Agent({ config: testConfig(dir, { http: { host: '127.0.0.1', port: 0 } }), file: null, storeDir: dir }, { log: memoryLogger() });
+  return agent.start();
+}
+
+/** Reads server-sent events from a fetch body until `count` named events arrived. */
+async function readEvents(body: ReadableStream<Uint8Array>, count: number): Promise<Array<{ event: string; data: unknown }>> {
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
+  const events: Array<{ event: string; data: unknown }> = [];
+  let buffer = '';
+  while (events.length < count) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    buffer += decoder.decode(value, { stream: true });
+    let end: number;
+    while ((end = buffer.indexOf('\n\n')) >= 0) {
+      const block = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      const event = /^event: (.*)$/m.exec(block)?.[1];
+      const data = /^data: (.*)$/m.exec(block)?.[1];
+      if (event && data) events.push({ event, data: JSON.parse(data) });
+    }
+  }
+  await reader.cancel();
+  return events;
+}
+
+describe('GET /api/v1/events', () => {
+  it('streams a directory event for every change, to a token given as ?token= (EventSource)', async () => {
+    const url = await start();
+    const res = await fetch(`${url}/api/v1/events?token=${TEST_TOKEN}`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('text/event-stream');
+    const received = readEvents(res.body!, 3);
+
+    const headers = { authorization: `Bearer ${TEST_TOKEN}`, 'content-type': 'application/json' };
+    const created = (await (
+      await fetch(`${url}/api/v1/clients`, { method: 'POST', headers, body: JSON.stringify({ lastName: 'Favre', firstName: 'Luc' }) })
+    ).json()) as { id: string };
+    await fetch(`${url}/api/v1/clients/${created.id}`, { method: 'PATCH', headers, body: JSON.stringify({ firstName: 'Lucien' }) });
+    await fetch(`${url}/api/v1/clients/${created.id}`, { method: 'DELETE', headers });
+
+    expect(await received).toEqual([
+      { event: 'directory', data: { entity: 'client', op: 'upsert', id: created.id } },
+      { event: 'directory', data: { entity: 'client', op: 'upsert', id: created.id } },
+      { event: 'directory', data: { entity: 'client', op: 'delete', id: created.id } },
+    ]);
+  });
+
+  it('ends open streams when the agent stops, so stopping never hangs', async () => {
+    const url = await start();
+    const res = await fetch(`${url}/api/v1/events`, { headers: { authorization: `Bearer ${TEST_TOKEN}` } });
+    expect(res.status).toBe(200);
+    const reader = res.body!.getReader();
+    await reader.read(); // ": connected"
+    const stopped = agent!.stop();
+    agent = null;
+    await stopped;
+    // the stream was closed by the server
+    let done = false;
+    for (let i = 0; i < 10 && !done; i++) done = (await reader.read()).done;
+    expect(done).toBe(true);
+  });
+});
