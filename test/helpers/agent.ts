@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { afterEach } from 'vitest';
 import { Agent } from '../../agent/agent.js';
 import { type AgentConfig, parseConfig } from '../../agent/config.js';
 import { memoryLogger } from '../../agent/log.js';
@@ -65,4 +66,14 @@ export async function openTestAgent(opts: { dir?: string; config?: Record<string
       if (!opts.dir) rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** For a test file: returns `open()`, which opens a fresh test agent that is closed after each test. */
+export function agentPerTest(): (opts?: Parameters<typeof openTestAgent>[0]) => Promise<TestAgent> {
+  let current: TestAgent | undefined;
+  afterEach(async () => {
+    await current?.close();
+    current = undefined;
+  });
+  return async (opts) => (current = await openTestAgent(opts));
 }

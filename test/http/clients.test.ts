@@ -1,6 +1,6 @@
 import { rmSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
-import { openTestAgent, type TestAgent } from '../helpers/agent.js';
+import { describe, expect, it } from 'vitest';
+import { agentPerTest, openTestAgent, type TestAgent } from '../helpers/agent.js';
 import {
   type ClientBody,
   clientCount,
@@ -15,16 +15,7 @@ import {
 
 /** agent-api.md "Client directory": the rules and the version/If-Match behaviour, through the API. */
 
-let t: TestAgent | undefined;
-afterEach(async () => {
-  await t?.close();
-  t = undefined;
-});
-
-async function open(): Promise<TestAgent> {
-  t = await openTestAgent();
-  return t;
-}
+const open = agentPerTest();
 
 function patch(a: TestAgent, id: string, json: unknown, ifMatch?: string) {
   return a.api(`/api/v1/clients/${encodeURIComponent(id)}`, { method: 'PATCH', json, ...(ifMatch === undefined ? {} : { headers: { 'if-match': ifMatch } }) });

@@ -1,19 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { openTestAgent, type TestAgent } from '../helpers/agent.js';
+import { describe, expect, it } from 'vitest';
+import { agentPerTest, type TestAgent } from '../helpers/agent.js';
 import { type ClientBody, createClient, createGroup, errorPaths, expectJson, expectProblem, getClient, type GroupBody } from './api-util.js';
 
 /** agent-api.md "Client directory": /api/v1/groups. */
 
-let t: TestAgent | undefined;
-afterEach(async () => {
-  await t?.close();
-  t = undefined;
-});
-
-async function open(): Promise<TestAgent> {
-  t = await openTestAgent();
-  return t;
-}
+const open = agentPerTest();
 
 async function listGroups(a: TestAgent): Promise<GroupBody[]> {
   const body = await expectJson<{ items: GroupBody[]; next: null }>(await a.api('/api/v1/groups'), 200);

@@ -1,5 +1,5 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { openTestAgent, type TestAgent } from '../helpers/agent.js';
+import { describe, expect, it } from 'vitest';
+import { agentPerTest, type TestAgent } from '../helpers/agent.js';
 import {
   AUTH,
   type ClientBody,
@@ -19,16 +19,7 @@ import {
 
 const LIMIT = 256 * 1024;
 
-let t: TestAgent | undefined;
-afterEach(async () => {
-  await t?.close();
-  t = undefined;
-});
-
-async function open(): Promise<TestAgent> {
-  t = await openTestAgent();
-  return t;
-}
+const open = agentPerTest();
 
 /** A JSON body of exactly `bytes` bytes: a valid client, padded with trailing spaces. */
 function paddedClient(bytes: number): string {

@@ -1,19 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { openTestAgent, type TestAgent } from '../helpers/agent.js';
+import { describe, expect, it } from 'vitest';
+import { agentPerTest, type TestAgent } from '../helpers/agent.js';
 import { type ClientBody, createClient, errorPaths, expectJson, expectProblem, type PageBody } from './api-util.js';
 
 /** agent-api.md "Client directory": GET /api/v1/clients?q=&limit=&cursor=. */
 
-let t: TestAgent | undefined;
-afterEach(async () => {
-  await t?.close();
-  t = undefined;
-});
-
-async function open(): Promise<TestAgent> {
-  t = await openTestAgent();
-  return t;
-}
+const open = agentPerTest();
 
 async function search(a: TestAgent, params: Record<string, string>): Promise<PageBody> {
   return expectJson<PageBody>(await a.api(`/api/v1/clients?${new URLSearchParams(params)}`), 200);
