@@ -504,13 +504,26 @@ function lowerBoundU32(arr: Uint32Array, value: number, lo = 0): number {
   return lo;
 }
 
-/** A number that orders like the string on its first `chars` characters (ties are broken by the string). */
+/**
+ * A number that orders like the string on its first `chars` characters; equal numbers are then
+ * ordered by the strings. Digits and a–z get a code each; every other character shares one code
+ * per range (below "0", between "9" and "a", above "z") and ends the key there, so that "koch sami"
+ * and "koch-meier" (space and hyphen share a code) tie and are ordered by the strings, as they must.
+ */
 function orderKey(s: string, chars: number): number {
   let key = 0;
+  let ended = false;
   for (let i = 0; i < chars; i++) {
-    const c = i < s.length ? s.charCodeAt(i) : -1;
-    // monotone: end < below "0" < digits < between < a–z < above "z"
-    const code = c < 0 ? 0 : c < 48 ? 1 : c <= 57 ? c - 46 : c < 97 ? 12 : c <= 122 ? c - 84 : 39;
+    let code = 0;
+    if (!ended && i < s.length) {
+      const c = s.charCodeAt(i);
+      if (c >= 48 && c <= 57) code = c - 46; // 2..11
+      else if (c >= 97 && c <= 122) code = c - 84; // 13..38
+      else {
+        code = c < 48 ? 1 : c < 97 ? 12 : 39;
+        ended = true;
+      }
+    }
     key = key * 40 + code;
   }
   return key;
