@@ -45,6 +45,8 @@ export class DirectoryStore {
   private readonly shards: Array<Low<ShardFile>> = [];
   private readonly shardSeqs: number[] = [];
   private readonly dirty = new Set<number>();
+  /** The ids in each shard, so a snapshot of one shard does not hash every id of the directory. */
+  private readonly shardIds: Array<Set<string>> = [];
   private metaDirty = false;
   private meta!: Low<MetaFile>;
   private readonly journal: Journal;
@@ -60,6 +62,7 @@ export class DirectoryStore {
     private readonly options: DirectoryStoreOptions = {},
   ) {
     this.shardCount = options.shardCount ?? 64;
+    for (let k = 0; k < this.shardCount; k++) this.shardIds.push(new Set());
     this.journal = new Journal(path.join(dir, 'journal'), log);
   }
 
@@ -104,7 +107,10 @@ export class DirectoryStore {
       }
       if (adapter.recoveredFromBackup) recovered.push(path.basename(this.shardFile(k)));
       if (data) shard.data = data;
-      for (const c of shard.data.clients) this.clients.set(c.id, c);
+      for (const c of shard.data.clients) {
+        this.clients.set(c.id, c);
+        this.shardIds[k]!.add(c.id);
+      }
       this.shardSeqs[k] = shard.data.seq;
       this.shards.push(shard);
     }
@@ -192,7 +198,7 @@ export class DirectoryStore {
 
   private shardClients(k: number): Client[] {
     const out: Client[] = [];
-    for (const c of this.clients.values()) if (shardOf(c.id, this.shardCount) === k) out.push(c);
+    for (const id of this.shardIds[k]!) out.push(this.clients.get(id)!);
     return out;
   }
 
@@ -244,10 +250,16 @@ export class DirectoryStore {
 
   private setClient(id: string, after: Client | undefined): () => void {
     const before = this.clients.get(id);
+    const shard = shardOf(id, this.shardCount);
     const put = (value: Client | undefined, previous: Client | undefined) => {
-      if (value) this.clients.set(id, value);
-      else this.clients.delete(id);
-      this.dirty.add(shardOf(id, this.shardCount));
+      if (value) {
+        this.clients.set(id, value);
+        this.shardIds[shard]!.add(id);
+      } else {
+        this.clients.delete(id);
+        this.shardIds[shard]!.delete(id);
+      }
+      this.dirty.add(shard);
       for (const l of this.listeners) l({ entity: 'client', id, before: previous, after: value });
     };
     put(after, before);

@@ -189,24 +189,25 @@ const isInt = (v: unknown): v is number => Number.isInteger(v);
  * protected by a checksum; at 100k clients the zod schema costs ~0.5 s at every start, this a few
  * ms. A test keeps it in agreement with clientRecordSchema.
  */
+const NULLABLE_STRING_FIELDS = ['civility', 'lastName', 'firstName', 'companyName', 'reference', 'accountNumber', 'groupId', 'email', 'phone', 'notes'];
+const ADDRESS_LINE_FIELDS = ['street', 'street2', 'postalCode', 'city'];
+const COUNTRY_RE = /^[A-Z]{2}$/;
+
 export function isStoredClient(x: unknown): x is Client {
   if (typeof x !== 'object' || x === null) return false;
-  const r = (k: string): unknown => Reflect.get(x, k);
-  const a = r('address');
+  const a: unknown = Reflect.get(x, 'address');
   if (typeof a !== 'object' || a === null) return false;
-  const addr = (k: string): unknown => Reflect.get(a, k);
-  const id = r('id');
-  const kind = r('kind');
-  const country = addr('country');
-  const version = r('version');
-  const nullableStrings = ['civility', 'lastName', 'firstName', 'companyName', 'reference', 'accountNumber', 'groupId', 'email', 'phone', 'notes'];
+  const id: unknown = Reflect.get(x, 'id');
+  const kind: unknown = Reflect.get(x, 'kind');
+  const country: unknown = Reflect.get(a, 'country');
+  const version: unknown = Reflect.get(x, 'version');
+  if (!isStr(id) || id.length === 0 || id.length > 64 || (kind !== 'person' && kind !== 'company')) return false;
+  for (const k of NULLABLE_STRING_FIELDS) if (!isStrOrNull(Reflect.get(x, k))) return false;
+  for (const k of ADDRESS_LINE_FIELDS) if (!isStrOrNull(Reflect.get(a, k))) return false;
   return (
-    isStr(id) && id.length > 0 && id.length <= 64 &&
-    (kind === 'person' || kind === 'company') &&
-    nullableStrings.every((k) => isStrOrNull(r(k))) &&
-    ['street', 'street2', 'postalCode', 'city'].every((k) => isStrOrNull(addr(k))) &&
-    isStr(country) && /^[A-Z]{2}$/.test(country) &&
-    isInt(r('accountBalance')) && isInt(r('walletBalance')) && isInt(version) && version >= 0 && isStr(r('updatedAt'))
+    isStr(country) && COUNTRY_RE.test(country) &&
+    isInt(Reflect.get(x, 'accountBalance')) && isInt(Reflect.get(x, 'walletBalance')) &&
+    isInt(version) && version >= 0 && isStr(Reflect.get(x, 'updatedAt'))
   );
 }
 

@@ -34,17 +34,16 @@ export function createApp(deps: AppDeps) {
   );
 
   app.use('*', hostCheck(deps.config.http.allowedHosts));
-  app.use(
-    '*',
-    bodyLimit({
+  const limitBody = bodyLimit({
       maxSize: MAX_BODY_BYTES,
       onError: (c) => {
         // The unread rest of the body would otherwise poison the kept-alive connection.
         c.header('Connection', 'close');
         return problemResponse(c, 413, `The request body is over ${MAX_BODY_BYTES / 1024} KiB; send less at a time.`);
       },
-    }),
-  );
+  });
+  // Only where a body is read: checking a GET's (absent) body costs ~0.06 ms per request.
+  app.use('*', (c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' || c.req.method === 'OPTIONS' ? next() : limitBody(c, next)));
   app.use('*', originCheck(deps.config.http.allowedOrigins));
 
   app.route('/healthz', healthRoutes(deps.version));
