@@ -1,0 +1,347 @@
+/**
+ * `npm run bench`: the shop agent's benchmarks at 100,000 clients, each against a baseline
+ * measured in the same run. Prints tables and writes every figure to bench/results.json.
+ *
+ *   (a) search in process: SearchIndex vs a naive fold-and-scan of every record
+ *   (b) HTTP search: GET /api/v1/clients?q= vs GET /healthz, interleaved, keep-alive
+ *   (c) durable edit acknowledgement: PATCH / Directory.updateClient, 1 and 8 editors,
+ *       vs rewriting the whole directory as one JSON file
+ *   (d) cold start: new Agent() → start() in a fresh process, and RSS
+ *
+ * Environment: BENCH_CLIENTS (default 100000) for a quicker run on fewer clients;
+ * BENCH_KEEP=1 keeps the temporary store folders; BENCH_CODE_LABEL names the code measured when
+ * the tree is not a git checkout (e.g. `git archive` of a commit).
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, promises as fs, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { memoryLogger } from '../agent/log.js';
+import { createRng, generateClients, generateGroups } from '../test/fixtures/swiss-clients.js';
+import { type BundleStartResult, type ColdStartResult, runBundleStart, runColdStartBench } from './cold-start.js';
+import {
+  type BaselineResult,
+  measureFsyncFloor,
+  openDirectory,
+  runFullRewriteBaseline,
+  runInProcessEdits,
+  runSnapshotProbe,
+  type SnapshotProbeResult,
+} from './edits.js';
+import {
+  type EditResult,
+  type HttpSearchResult,
+  httpSearchTable,
+  measureSearchComponents,
+  runHttpEdits,
+  runHttpSearchBench,
+  type SearchComponents,
+  startAgentServer,
+} from './http.js';
+import { REPO } from './lib/child.js';
+import { buildQueries, QUERY_CLASS_HELP, QUERY_CLASSES } from './lib/queries.js';
+import { copyStore, seedStore } from './lib/seed.js';
+import { mb, median, ms, ratio, rounded, type Summary, shuffle, table } from './lib/stats.js';
+import { runSearchBench, type SearchResult, searchTable } from './search.js';
+
+const N = Number(process.env.BENCH_CLIENTS ?? 100_000);
+const KEEP = process.env.BENCH_KEEP === '1';
+
+const TARGETS = {
+  searchP50Ms: 0.5,
+  searchSpeedup: 300,
+  httpRatio: 1.5,
+  editP50Ms: 50,
+  startMs: 1500,
+  rssMb: 200,
+};
+
+const say = (s = '') => process.stdout.write(`${s}\n`);
+const heading = (s: string) => say(`\n== ${s} ${'='.repeat(Math.max(0, 90 - s.length))}`);
+
+function machine() {
+  const cpus = os.cpus();
+  let git: { commit: string | null; dirtyAgentFiles: string[] } = { commit: null, dirtyAgentFiles: [] };
+  try {
+    const gitOut = (args: string[]) => execFileSync('git', args, { cwd: REPO, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    const commit = gitOut(['rev-parse', '--short', 'HEAD']).trim();
+    const dirty = gitOut(['status', '--porcelain', '--', 'agent', 'web'])
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => l.trim());
+    git = { commit, dirtyAgentFiles: dirty };
+  } catch {
+    // not a git checkout (e.g. an exported tree): say which code it is, if told
+    git = { commit: process.env.BENCH_CODE_LABEL ?? null, dirtyAgentFiles: [] };
+  }
+  return {
+    cpu: cpus[0]?.model ?? 'unknown',
+    cores: cpus.length,
+    memoryGb: Number((os.totalmem() / 1024 ** 3).toFixed(1)),
+    node: process.version,
+    platform: `${os.platform()} ${os.release()} ${os.arch()}`,
+    git,
+  };
+}
+
+/** Share of the machine's CPU time that was busy over `msec` (this process idle meanwhile). */
+async function cpuBusy(msec = 1000): Promise<number> {
+  const snap = () => os.cpus().reduce((acc, c) => ({ busy: acc.busy + c.times.user + c.times.nice + c.times.sys + c.times.irq, total: acc.total + c.times.user + c.times.nice + c.times.sys + c.times.irq + c.times.idle }), { busy: 0, total: 0 });
+  const a = snap();
+  await new Promise((r) => setTimeout(r, msec));
+  const b = snap();
+  return (b.busy - a.busy) / Math.max(1, b.total - a.total);
+}
+
+/**
+ * CPU ticks of the whole machine and of this process with its reaped children (Linux): the
+ * difference over the run is what other programs used meanwhile, which inflates latencies.
+ */
+function ticks(): { busy: number; total: number; ours: number } | null {
+  try {
+    const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+    const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] = cpu;
+    const busy = user + nice + system + irq + softirq + steal;
+    const stat = readFileSync('/proc/self/stat', 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ').map(Number);
+    // after "pid (comm) ": state ppid … utime is the 14th field of the line, so index 11 here
+    const ours = (f[11] ?? 0) + (f[12] ?? 0) + (f[13] ?? 0) + (f[14] ?? 0);
+    return { busy, total: busy + idle + iowait, ours };
+  } catch {
+    return null;
+  }
+}
+
+/** Average number of cores other programs kept busy between two tick readings. */
+function otherCores(a: ReturnType<typeof ticks>, b: ReturnType<typeof ticks>): number | null {
+  if (!a || !b) return null;
+  const elapsedPerCore = (b.total - a.total) / os.cpus().length;
+  if (elapsedPerCore <= 0) return null;
+  return Math.max(0, (b.busy - a.busy - (b.ours - a.ours)) / elapsedPerCore);
+}
+
+/** Disjoint, deterministic slices of client ids for the edit benchmarks (each client edited once). */
+function idSlicer(ids: readonly string[]) {
+  const pool = shuffle([...ids], createRng(31337));
+  let at = 0;
+  return (n: number) => {
+    const slice = pool.slice(at, at + n);
+    at += n;
+    if (slice.length < n) throw new Error('not enough clients for the edit benchmarks');
+    return slice;
+  };
+}
+
+interface Row {
+  bench: string;
+  metric: string;
+  value: string;
+  target: string;
+  pass: boolean | null;
+}
+
+async function main(): Promise<void> {
+  const benchStarted = performance.now();
+  const m = machine();
+  heading('machine');
+  say(`${m.cpu}, ${m.cores} cores, ${m.memoryGb} GB RAM, node ${m.node}, ${m.platform}`);
+  say(`agent code: commit ${m.git.commit ?? '?'}${m.git.dirtyAgentFiles.length ? ` + uncommitted changes in ${m.git.dirtyAgentFiles.join(', ')}` : ''}`);
+
+  const ticksAtStart = ticks();
+  const busyBefore = await cpuBusy();
+  const load = () => os.loadavg().map((x) => Number(x.toFixed(2)));
+  const loadBefore = load();
+  say(`other activity before the run: ${(busyBefore * 100).toFixed(0)}% of CPU busy, load average ${loadBefore.join(' ')}`);
+  if (busyBefore > 0.15) say('WARNING: something else is using the CPU; latencies will be inflated. Run again on a quiet machine.');
+
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'shop-agent-bench-'));
+  const log = memoryLogger();
+  try {
+    let t = performance.now();
+    const clients = generateClients(N);
+    const groups = generateGroups();
+    say(`generated ${clients.length} clients in ${ms(performance.now() - t)} (test/fixtures/swiss-clients.ts, seed fixed)`);
+    const queries = buildQueries(clients, 100);
+
+    // ---- (a) ---------------------------------------------------------------------------------
+    heading(`(a) search in process, ${N} clients: SearchIndex.search(q, 20) vs naive scan`);
+    const search: SearchResult = runSearchBench(clients, queries, { rounds: 5, naivePerClass: 3, log: say });
+    say(searchTable(search));
+    say(`${search.overall.n} timed searches (${queries.length} queries × ${search.rounds} rounds); naive: ${search.naive.queries} queries (3 per class).`);
+    say('found = queries built from one client that find it (paging with the cursor).');
+    for (const [cls, r] of Object.entries(search.recall)) {
+      if (r.found < r.checked) say(`  MISSED (${cls}): ${r.checked - r.found}/${r.checked}, e.g. ${r.misses.map((q) => JSON.stringify(q)).join(', ')}`);
+    }
+    const na = search.naiveAgreement;
+    say(`index finds every record the naive scan finds: ${na.ok}/${na.checked} queries`);
+    for (const x of na.misses.slice(0, 5)) say(`  ${JSON.stringify(x.q)}: naive ${x.naive}, index misses ${x.missing}`);
+    const pg = search.pagination;
+    say(`paging with the cursor (limit 20) = the one-page result: ${pg.ok}/${pg.checked} queries`);
+    for (const f of pg.failures.slice(0, 5)) {
+      say(`  ${JSON.stringify(f.q)}: ${f.expected} matches; ${f.pages} pages${f.endless ? ' (cursor never ends)' : ''} gave ${f.returned} ids, ${f.unique} distinct, ${f.missing} missing`);
+    }
+
+    // ---- seed a store ------------------------------------------------------------------------
+    heading(`store: ${N} clients through DirectoryStore.commit() (batches of 1000)`);
+    const template = path.join(tmp, 'template');
+    const seeded = await seedStore(template, clients, groups, log);
+    say(`seeded in ${ms(seeded.ms)} (${seeded.commits} commits), folder ${mb(seeded.bytes)}`);
+
+    // ---- (d) ---------------------------------------------------------------------------------
+    heading(`(d) cold start with ${N} clients: new Agent() → start(), fresh process each run`);
+    const cold: ColdStartResult = await runColdStartBench(template, 3, say);
+    const bundle: BundleStartResult = await runBundleStart(template, 3, say);
+    const b = cold.breakdown;
+    say(
+      table(
+        ['', 'value'],
+        [
+          ['start (median of 3)', ms(cold.startMs)],
+          ['  of which store load + index (agent log)', cold.loadAndIndexMs === null ? 'n/a' : ms(cold.loadAndIndexMs)],
+          ['module import before new Agent()', ms(cold.importMs)],
+          ['RSS after start + GC (median)', mb(cold.rss)],
+          ['heap used after start + GC', mb(cold.heapUsed)],
+          ['breakdown: read + JSON.parse of the 64 shards only', `${b.readParseMs === null ? 'n/a' : ms(b.readParseMs)} (${mb(b.shardBytes)})`],
+          ['breakdown: DirectoryStore.load() (the same + checks, journal)', `${ms(b.storeLoadMs)} (journal on disk ${mb(b.journalBytes)}, ${b.replayed} entries replayed)`],
+          ['breakdown: Directory.start() (index)', ms(b.indexMs)],
+          ['heap kept by the store (records)', mb(b.heapStoreBytes)],
+          ['heap kept by the index and maps', mb(b.heapIndexBytes)],
+          ['RSS before new Agent() (node + tsx + modules)', mb(median(cold.runs.map((r) => r.rssBeforeStart)))],
+        ],
+      ),
+    );
+
+    // ---- (b) + (c) over HTTP -----------------------------------------------------------------
+    heading(`(b) HTTP search vs /healthz, agent in its own process, ${N} clients, keep-alive`);
+    const take = idSlicer(clients.map((c) => c.id));
+    const httpDir = path.join(tmp, 'http');
+    await copyStore(template, httpDir);
+    const server = await startAgentServer(httpDir);
+    say(`agent listening on ${server.url} (start ${ms(server.startMs)})`);
+    const http: HttpSearchResult = await runHttpSearchBench(server.url, queries, { warmup: queries.length, rounds: 1500 });
+    say(httpSearchTable(http));
+    say(`${http.requests} of each, interleaved; search responses average ${(http.avgSearchBytes / 1024).toFixed(1)} KiB; non-200: ${http.errors}`);
+
+    heading(`(c) durable edits over HTTP: PATCH /api/v1/clients/{id}, ${N} clients`);
+    await runHttpEdits(server.url, take(30), 1, 'warm-up');
+    const httpSeq: EditResult = await runHttpEdits(server.url, take(300), 1, 'bench');
+    const httpConc: EditResult = await runHttpEdits(server.url, take(400), 8, 'bench8');
+    const serverMem = await server.memory();
+    const serverErrors = await server.stop();
+    if (serverErrors.length) say(`agent log errors: ${serverErrors.slice(0, 3).join(' | ')}`);
+
+    heading(`(c) durable edits in process: Directory.updateClient(), ${N} clients`);
+    const procDir = path.join(tmp, 'inproc');
+    await copyStore(template, procDir);
+    const open = await openDirectory(procDir);
+    const components: SearchComponents = measureSearchComponents(open.directory, queries);
+    await runInProcessEdits(open.directory, take(30), 1, 'warm-up');
+    const procSeq: EditResult = await runInProcessEdits(open.directory, take(300), 1, 'bench');
+    const procConc: EditResult = await runInProcessEdits(open.directory, take(400), 8, 'bench8');
+    const floor: Summary = await measureFsyncFloor(tmp, 300);
+    const baseline: BaselineResult = await runFullRewriteBaseline(open.store, tmp, 3);
+    const probe: SnapshotProbeResult = await runSnapshotProbe(open, take(600));
+    await open.close().catch((err: unknown) => say(`closing the in-process store failed: ${String(err)}`));
+
+    const editRow = (name: string, r: EditResult) => [
+      name,
+      String(r.edits + r.failed),
+      ms(r.latency.p50),
+      ms(r.latency.p95),
+      ms(r.latency.p99),
+      `${Math.round(r.perSecond)}/s`,
+      ratio(baseline.totalMs / r.latency.p50),
+      String(r.failed),
+    ];
+    say(
+      table(
+        ['edit path', 'edits', 'p50', 'p95', 'p99', 'throughput', 'vs baseline p50', 'failed'],
+        [
+          editRow('HTTP PATCH, 1 editor', httpSeq),
+          editRow('HTTP PATCH, 8 editors', httpConc),
+          editRow('in process, 1 editor', procSeq),
+          editRow('in process, 8 editors', procConc),
+          ['baseline: rewrite all + fsync', String(baseline.runs), ms(baseline.totalMs), '', '', `${(1000 / baseline.totalMs).toFixed(1)}/s`, '1.00×', ''],
+          ['floor: 1 KB append + fdatasync', String(floor.n), ms(floor.p50), ms(floor.p95), ms(floor.p99), '', '', ''],
+        ],
+      ),
+    );
+    say(`baseline = JSON.stringify ${ms(baseline.stringifyMs)} + write+fsync ${ms(baseline.writeFsyncMs)} of ${mb(baseline.bytes)} (median of ${baseline.runs})`);
+    say(
+      `where an HTTP search's time goes (p50, same query mix, in process): SearchIndex.search ${ms(components.indexSearch.p50)}, ` +
+        `Directory.search (index + 20 records) ${ms(components.directorySearch.p50)}, JSON.stringify of the page ${ms(components.stringify.p50)}; ` +
+        `HTTP: search − /healthz = ${ms(http.search.p50 - http.healthz.p50)}, of which token + query validation + API routing ` +
+        `(no-match search − /healthz) ${ms(http.apiFloor.p50 - http.healthz.p50)}`,
+    );
+    say(
+      `edits during a snapshot (${ms(probe.snapshotMs)} long): ${probe.ok}/${probe.attempted} acknowledged, p50 ${ms(probe.latency.p50)}, p99 ${ms(probe.latency.p99)}, ${probe.failed} failed` +
+        (probe.firstError ? ` — first error: ${probe.firstError}` : '') +
+        `; 10 edits after it: ${10 - probe.errorsAfterSnapshot} ok` +
+        (probe.snapshotError ? `; snapshot error: ${probe.snapshotError}` : ''),
+    );
+
+    // ---- summary -----------------------------------------------------------------------------
+    const rows: Row[] = [
+      { bench: 'a', metric: 'search p50, in process (query mix)', value: ms(search.overall.p50), target: `≤ ${TARGETS.searchP50Ms} ms`, pass: search.overall.p50 <= TARGETS.searchP50Ms },
+      { bench: 'a', metric: 'search p95 / p99, in process', value: `${ms(search.overall.p95)} / ${ms(search.overall.p99)}`, target: '—', pass: null },
+      { bench: 'a', metric: 'speed-up vs naive scan at p50', value: ratio(search.speedupP50), target: `≥ ${TARGETS.searchSpeedup}×`, pass: search.speedupP50 >= TARGETS.searchSpeedup },
+      {
+        bench: 'a',
+        metric: 'queries finding their client',
+        value: (() => {
+          const all = Object.values(search.recall);
+          return `${all.reduce((s, r) => s + r.found, 0)}/${all.reduce((s, r) => s + r.checked, 0)}`;
+        })(),
+        target: 'all',
+        pass: Object.values(search.recall).every((r) => r.found === r.checked),
+      },
+      { bench: 'a', metric: 'index finds all the naive scan finds (plain words)', value: `${na.ok}/${na.checked}`, target: 'all', pass: na.ok === na.checked },
+      { bench: 'a', metric: 'cursor paging = one-page result', value: `${pg.ok}/${pg.checked}`, target: 'all', pass: pg.ok === pg.checked },
+      { bench: 'b', metric: 'HTTP search p50 / healthz p50', value: `${ms(http.search.p50)} / ${ms(http.healthz.p50)} = ${ratio(http.ratioP50)}`, target: `≤ ${TARGETS.httpRatio}×`, pass: http.ratioP50 <= TARGETS.httpRatio },
+      { bench: 'c', metric: 'PATCH p50 / p99, 1 editor', value: `${ms(httpSeq.latency.p50)} / ${ms(httpSeq.latency.p99)}`, target: `p50 ≤ ${TARGETS.editP50Ms} ms`, pass: httpSeq.latency.p50 <= TARGETS.editP50Ms && httpSeq.failed === 0 },
+      { bench: 'c', metric: 'PATCH p50 / p99, 8 editors', value: `${ms(httpConc.latency.p50)} / ${ms(httpConc.latency.p99)}`, target: `p50 ≤ ${TARGETS.editP50Ms} ms`, pass: httpConc.latency.p50 <= TARGETS.editP50Ms && httpConc.failed === 0 },
+      { bench: 'c', metric: 'updateClient p50 / p99, 1 editor', value: `${ms(procSeq.latency.p50)} / ${ms(procSeq.latency.p99)}`, target: `p50 ≤ ${TARGETS.editP50Ms} ms`, pass: procSeq.latency.p50 <= TARGETS.editP50Ms && procSeq.failed === 0 },
+      { bench: 'c', metric: 'updateClient p50 / p99, 8 editors', value: `${ms(procConc.latency.p50)} / ${ms(procConc.latency.p99)}`, target: `p50 ≤ ${TARGETS.editP50Ms} ms`, pass: procConc.latency.p50 <= TARGETS.editP50Ms && procConc.failed === 0 },
+      { bench: 'c', metric: 'baseline: whole-file rewrite + fsync', value: ms(baseline.totalMs), target: '—', pass: null },
+      { bench: 'c', metric: 'edits accepted while a snapshot runs', value: `${probe.ok}/${probe.attempted}, after: ${10 - probe.errorsAfterSnapshot}/10`, target: 'all', pass: probe.failed === 0 && probe.errorsAfterSnapshot === 0 },
+      { bench: 'd', metric: 'cold start new Agent() → start() under tsx (median of 3)', value: ms(cold.startMs), target: `≤ ${TARGETS.startMs} ms`, pass: cold.startMs <= TARGETS.startMs },
+      { bench: 'd', metric: 'RSS after start + GC, under tsx', value: mb(cold.rss), target: `≤ ${TARGETS.rssMb} MB`, pass: cold.rss / 1048576 <= TARGETS.rssMb },
+      { bench: 'd', metric: 'npm start bundle: spawn → listening (median of 3)', value: ms(bundle.startMs), target: `≤ ${TARGETS.startMs} ms`, pass: bundle.startMs <= TARGETS.startMs },
+      { bench: 'd', metric: 'npm start bundle: RSS of the running agent', value: mb(bundle.rss), target: `≤ ${TARGETS.rssMb} MB`, pass: bundle.rss / 1048576 <= TARGETS.rssMb },
+    ];
+    heading('summary');
+    say(table(['', 'measure', 'value', 'target', 'verdict'], rows.map((r) => [r.bench, r.metric, r.value, r.target, r.pass === null ? '' : r.pass ? 'met' : 'MISSED'])));
+    const totalS = (performance.now() - benchStarted) / 1000;
+    const loadAfter = load();
+    const others = otherCores(ticksAtStart, ticks());
+    say(`\ntotal bench time ${totalS.toFixed(0)} s; other programs kept ${others === null ? '?' : others.toFixed(2)} of ${m.cores} cores busy on average meanwhile`);
+    if (others !== null && others > 0.2) say('WARNING: the machine was shared during the run; figures are pessimistic. Run again on a quiet machine.');
+
+    const results = rounded({
+      generatedAt: new Date().toISOString(),
+      clients: N,
+      machine: m,
+      quiet: { cpuBusyBefore: busyBefore, loadBefore, loadAfter, otherCoresDuringRun: others },
+      totalSeconds: totalS,
+      targets: TARGETS,
+      summary: rows,
+      queryClasses: Object.fromEntries(QUERY_CLASSES.map((c) => [c, QUERY_CLASS_HELP[c]])),
+      search,
+      store: { seedMs: seeded.ms, commits: seeded.commits, folderBytes: seeded.bytes },
+      coldStart: cold,
+      bundleStart: bundle,
+      http: { ...http, agentStartMs: server.startMs, agentMemory: serverMem, componentsInProcess: components },
+      edits: { http: { sequential: httpSeq, concurrent8: httpConc }, inProcess: { sequential: procSeq, concurrent8: procConc }, baseline, fsyncFloor: floor, duringSnapshot: probe },
+    });
+    writeFileSync(path.join(REPO, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+    say('figures written to bench/results.json');
+  } finally {
+    if (KEEP) say(`kept ${tmp}`);
+    else await fs.rm(tmp, { recursive: true, force: true });
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
