@@ -1,21 +1,9 @@
-import { type AgentConfig, parseConfig } from '../../agent/config.js';
+import type { AgentConfig } from '../../agent/config.js';
+import { TEST_TOKEN, testConfig } from '../../test/helpers/config.js';
 
-/**
- * The agent config of the benchmarks: the same as test/helpers/agent.ts testConfig() (what an
- * installer writes, a known token, a virtual printer), kept here because that helper imports
- * vitest, which would add ~25 MB of RSS and ~0.3 s of import to the very processes measured.
- */
-export const BENCH_TOKEN = 'test-token-0123456789abcdef';
+/** The agent config of the benchmarks: the tests' config (vitest-free module), on a given store. */
+export const BENCH_TOKEN = TEST_TOKEN;
 
 export function benchConfig(storeDir: string): AgentConfig {
-  return parseConfig(
-    {
-      http: { host: '127.0.0.1', port: 0 },
-      api: { tokens: [BENCH_TOKEN] },
-      store: { dir: storeDir },
-      shop: { name: 'Boulangerie du Lac', address: ['Rue du Lac 1', '1003 Lausanne'] },
-      printers: [{ id: 'front', name: 'Caisse', roles: ['receipt', 'client'], transport: { type: 'virtual' } }],
-    },
-    'bench-config',
-  );
+  return testConfig(storeDir);
 }

@@ -1,31 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { rmSync } from 'node:fs';
 import { afterEach } from 'vitest';
 import { Agent } from '../../agent/agent.js';
-import { type AgentConfig, parseConfig } from '../../agent/config.js';
 import { memoryLogger } from '../../agent/log.js';
 
-export const TEST_TOKEN = 'test-token-0123456789abcdef';
-
-export function tempDir(prefix = 'agent-test-'): string {
-  return mkdtempSync(path.join(tmpdir(), prefix));
-}
-
-/** A config as an installer would write it, with a fresh store folder and a known token. */
-export function testConfig(storeDir: string, overrides: Record<string, unknown> = {}): AgentConfig {
-  return parseConfig(
-    {
-      http: { host: '127.0.0.1', port: 0 },
-      api: { tokens: [TEST_TOKEN] },
-      store: { dir: storeDir },
-      shop: { name: 'Boulangerie du Lac', address: ['Rue du Lac 1', '1003 Lausanne'] },
-      printers: [{ id: 'front', name: 'Caisse', roles: ['receipt', 'client'], transport: { type: 'virtual' } }],
-      ...overrides,
-    },
-    'test-config',
-  );
-}
+export { TEST_TOKEN, tempDir, testConfig } from './config.js';
+import { TEST_TOKEN, tempDir, testConfig } from './config.js';
 
 export interface TestAgent {
   agent: Agent;
