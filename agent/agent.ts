@@ -70,7 +70,7 @@ export class Agent {
       const { secrets, created } = await loadOrCreateSecrets(storeDir, this.log);
       this.apiTokens = effectiveTokens(config, secrets);
       if (created && config.api.tokens.length === 0) {
-        this.log.info(`created the API token for the till (shown once here, and on the settings page): ${secrets.apiToken}`);
+        this.log.info(`created the API token for the till (shown once here; kept in ${path.join(storeDir, 'secrets.json')}): ${secrets.apiToken}`);
       }
       const started = performance.now();
       this.store = new DirectoryStore(path.join(storeDir, 'directory'), this.log, this.options.store);

@@ -131,8 +131,8 @@ export function bearerAuth(tokens: readonly ApiToken[], queryTokenPaths: readonl
         c,
         401,
         presented === undefined
-          ? 'This API needs a token: send the header "Authorization: Bearer <token>". The token is on the agent\'s settings page.'
-          : 'The token is not one of this agent\'s tokens. Copy it again from the agent\'s settings page (or api.tokens in agent.config.json).',
+          ? 'This API needs a token: send the header "Authorization: Bearer <token>". The installer finds it in api.tokens of agent.config.json, or, when that list is empty, in secrets.json of the agent\'s store folder.'
+          : 'The token is not one of this agent\'s tokens. Copy it again from api.tokens in agent.config.json, or from secrets.json in the agent\'s store folder.',
       );
     }
     c.set('token', token);

@@ -110,7 +110,7 @@ describe('command line', () => {
     const dir = tempDir();
     const file = writeConfig(dir, { http: { port: 0 }, store: { dir: './store' } });
     const first = await startAgentProcess(file);
-    const m = /shown once here, and on the settings page\): (\S+)/.exec(first.output());
+    const m = /shown once here; kept in .*secrets\.json\): (\S+)/.exec(first.output());
     expect(m).not.toBeNull();
     const token = m![1]!;
     expect(token.length).toBeGreaterThanOrEqual(40);
