@@ -1,15 +1,36 @@
 import type { Child } from 'hono/jsx';
+import type { AssetUrls } from './assets.js';
 
-/** The page frame every staff page shares. */
-export function Layout(props: { title: string; lang: string; children: Child }) {
+export interface PageContext {
+  lang: string;
+  shopName: string;
+  assets: AssetUrls;
+  t: (key: import('./i18n.js').MessageKey, vars?: Record<string, string | number>) => string;
+}
+
+/** The frame every staff page shares: header with the shop and navigation, then the page. */
+export function Layout(props: { ctx: PageContext; title: string; current: 'directory'; children: Child }) {
+  const { ctx } = props;
   return (
-    <html lang={props.lang}>
+    <html lang={ctx.lang}>
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{props.title}</title>
+        <link rel="stylesheet" href={ctx.assets.css} />
+        <script src={ctx.assets.htmx} defer></script>
       </head>
-      <body>{props.children}</body>
+      <body>
+        <header class="top">
+          <span class="shop">{ctx.shopName || 'Kleek'}</span>
+          <nav>
+            <a href="/" aria-current={props.current === 'directory' ? 'page' : undefined}>
+              {ctx.t('nav.directory')}
+            </a>
+          </nav>
+        </header>
+        <main>{props.children}</main>
+      </body>
     </html>
   );
 }

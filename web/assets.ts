@@ -1,0 +1,55 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Hono } from 'hono';
+
+/**
+ * The page's scripts and styles, served by the agent itself: the shop's internet may be down, and
+ * a till page must never depend on a CDN. htmx comes from node_modules (pinned to 2.x); the
+ * stylesheet is ours. Files are read once at start; URLs carry a version so browsers cache them
+ * for good and fetch again only after an upgrade.
+ */
+
+const require = createRequire(import.meta.url);
+// web/ (sources) and dist/ (the bundle) are both one level below the project root.
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+interface Asset {
+  body: Buffer;
+  type: string;
+}
+
+function packageFile(pkg: string, file: string): Buffer {
+  return readFileSync(path.join(path.dirname(require.resolve(`${pkg}/package.json`)), file));
+}
+
+function packageVersion(pkg: string): string {
+  const raw: unknown = JSON.parse(readFileSync(require.resolve(`${pkg}/package.json`), 'utf8'));
+  return typeof raw === 'object' && raw !== null && 'version' in raw && typeof raw.version === 'string' ? raw.version : '0';
+}
+
+export interface AssetUrls {
+  htmx: string;
+  sse: string;
+  css: string;
+}
+
+export function assets(agentVersion: string): { urls: AssetUrls; routes: Hono } {
+  const files: Record<string, Asset> = {
+    [`htmx-${packageVersion('htmx.org')}.min.js`]: { body: packageFile('htmx.org', 'dist/htmx.min.js'), type: 'text/javascript; charset=utf-8' },
+    [`sse-${packageVersion('htmx-ext-sse')}.js`]: { body: packageFile('htmx-ext-sse', 'dist/sse.js'), type: 'text/javascript; charset=utf-8' },
+    [`app-${agentVersion}.css`]: { body: readFileSync(path.join(ROOT, 'web', 'static', 'app.css')), type: 'text/css; charset=utf-8' },
+  };
+  const names = Object.keys(files);
+  const urls: AssetUrls = { htmx: `/static/${names[0]}`, sse: `/static/${names[1]}`, css: `/static/${names[2]}` };
+  const routes = new Hono().get('/:name', (c) => {
+    const asset = files[c.req.param('name')];
+    if (!asset) return c.notFound();
+    return c.body(new Uint8Array(asset.body), 200, {
+      'Content-Type': asset.type,
+      'Cache-Control': 'public, max-age=31536000, immutable',
+    });
+  });
+  return { urls, routes };
+}

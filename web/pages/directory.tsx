@@ -1,0 +1,85 @@
+import type { ClientOut } from '../../agent/directory/schema.js';
+import { displayName } from '../../agent/directory/directory.js';
+import { Layout, type PageContext } from '../layout.js';
+
+export interface DirectoryView {
+  q: string;
+  items: ClientOut[];
+  next: string | null;
+  total: number;
+}
+
+/** Clients > Répertoire: the search box (results as you type) and the results. */
+export function DirectoryPage(props: { ctx: PageContext; view: DirectoryView }) {
+  const { ctx, view } = props;
+  return (
+    <Layout ctx={ctx} title={ctx.t('directory.title')} current="directory">
+      <h1>{ctx.t('directory.title')}</h1>
+      <div class="toolbar">
+        <label class="search">
+          <span class="visually-hidden" style="position:absolute;left:-9999px">{ctx.t('directory.search')}</span>
+          <input
+            type="search"
+            name="q"
+            value={view.q}
+            autofocus
+            autocomplete="off"
+            placeholder={ctx.t('directory.searchHint')}
+            aria-label={ctx.t('directory.search')}
+            hx-get="/"
+            hx-trigger="input changed delay:150ms, search"
+            hx-target="#results"
+            hx-push-url="true"
+            hx-indicator="#searching"
+          />
+        </label>
+        <span id="searching" class="search-indicator">
+          {ctx.t('directory.searching')}
+        </span>
+      </div>
+      <div id="results">
+        <DirectoryResults ctx={ctx} view={view} />
+      </div>
+    </Layout>
+  );
+}
+
+/** The results partial: what an htmx search request gets back. */
+export function DirectoryResults(props: { ctx: PageContext; view: DirectoryView }) {
+  const { ctx, view } = props;
+  if (view.items.length === 0) {
+    return <p class="empty">{view.q ? ctx.t('directory.none', { q: view.q }) : ctx.t('directory.empty')}</p>;
+  }
+  return (
+    <>
+      {!view.q && <p class="count">{ctx.t('directory.count', { n: view.total })}</p>}
+      <table class="results">
+        <thead>
+          <tr>
+            <th>{ctx.t('directory.col.name')}</th>
+            <th>{ctx.t('directory.col.city')}</th>
+            <th class="col-phone">{ctx.t('directory.col.phone')}</th>
+            <th class="col-ref">{ctx.t('directory.col.reference')}</th>
+            <th>{ctx.t('directory.col.group')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {view.items.map((c) => (
+            <tr data-client-id={c.id}>
+              <td>
+                <span class="name">{displayName(c)}</span>
+                {c.kind === 'company' && (c.firstName || c.lastName) && (
+                  <div class="sub">{[c.firstName, c.lastName].filter(Boolean).join(' ')}</div>
+                )}
+              </td>
+              <td>{[c.address.postalCode, c.address.city].filter(Boolean).join(' ')}</td>
+              <td class="col-phone">{c.phone ?? ''}</td>
+              <td class="col-ref">{c.reference ?? ''}</td>
+              <td>{c.group ? <span class="badge">{`${c.group.name} −${c.group.discountPercent}%`}</span> : ''}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </>
+  );
+}
