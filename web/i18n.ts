@@ -5,6 +5,12 @@
 export type Locale = 'fr' | 'de' | 'en';
 
 const fr = {
+  'login.title': 'Connexion',
+  'login.pin': 'Code du personnel',
+  'login.submit': 'Ouvrir',
+  'login.wrong': 'Code incorrect. Réessayez.',
+  'login.locked': 'Trop d’essais. Réessayez dans {s} secondes.',
+  'nav.logout': 'Quitter',
   'nav.directory': 'Répertoire',
   'directory.title': 'Clients — Répertoire',
   'directory.search': 'Rechercher un client',
@@ -23,6 +29,12 @@ const fr = {
 type Catalogue = Record<keyof typeof fr, string>;
 
 const de: Catalogue = {
+  'login.title': 'Anmelden',
+  'login.pin': 'Personalcode',
+  'login.submit': 'Öffnen',
+  'login.wrong': 'Falscher Code. Bitte erneut versuchen.',
+  'login.locked': 'Zu viele Versuche. Bitte in {s} Sekunden erneut versuchen.',
+  'nav.logout': 'Abmelden',
   'nav.directory': 'Kundenverzeichnis',
   'directory.title': 'Kunden — Verzeichnis',
   'directory.search': 'Kunde suchen',
@@ -40,6 +52,12 @@ const de: Catalogue = {
 };
 
 const en: Catalogue = {
+  'login.title': 'Sign in',
+  'login.pin': 'Staff code',
+  'login.submit': 'Open',
+  'login.wrong': 'Wrong code. Try again.',
+  'login.locked': 'Too many tries. Try again in {s} seconds.',
+  'nav.logout': 'Sign out',
   'nav.directory': 'Directory',
   'directory.title': 'Clients — Directory',
   'directory.search': 'Find a client',

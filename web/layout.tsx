@@ -3,13 +3,15 @@ import type { AssetUrls } from './assets.js';
 
 export interface PageContext {
   lang: string;
+  /** Whether staff signed in with a PIN (then the header offers to sign out). */
+  pinRequired: boolean;
   shopName: string;
   assets: AssetUrls;
   t: (key: import('./i18n.js').MessageKey, vars?: Record<string, string | number>) => string;
 }
 
 /** The frame every staff page shares: header with the shop and navigation, then the page. */
-export function Layout(props: { ctx: PageContext; title: string; current: 'directory'; children: Child }) {
+export function Layout(props: { ctx: PageContext; title: string; current: 'directory' | 'login'; children: Child }) {
   const { ctx } = props;
   return (
     <html lang={ctx.lang}>
@@ -23,11 +25,20 @@ export function Layout(props: { ctx: PageContext; title: string; current: 'direc
       <body>
         <header class="top">
           <span class="shop">{ctx.shopName || 'Kleek'}</span>
-          <nav>
-            <a href="/" aria-current={props.current === 'directory' ? 'page' : undefined}>
-              {ctx.t('nav.directory')}
-            </a>
-          </nav>
+          {props.current !== 'login' && (
+            <nav>
+              <a href="/" aria-current={props.current === 'directory' ? 'page' : undefined}>
+                {ctx.t('nav.directory')}
+              </a>
+            </nav>
+          )}
+          {ctx.pinRequired && props.current !== 'login' && (
+            <form method="post" action="/logout" class="logout">
+              <button type="submit" class="link">
+                {ctx.t('nav.logout')}
+              </button>
+            </form>
+          )}
         </header>
         <main>{props.children}</main>
       </body>

@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { agentPerTest } from '../helpers/agent.js';
+
+/** ui.pin: the staff page asks for the PIN; the API is not affected (it has its tokens). */
+
+const open = agentPerTest();
+const PIN = '4821';
+
+async function login(t: Awaited<ReturnType<typeof open>>, pin: string, next = '/') {
+  return t.api('/login', {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: '' },
+    body: new URLSearchParams({ pin, next }).toString(),
+  });
+}
+
+describe('staff PIN', () => {
+  it('sends a browser without a session to the login page, and htmx requests too', async () => {
+    const t = await open({ config: { ui: { pin: PIN } } });
+    const res = await t.api('/?q=mul', { headers: { authorization: '' } });
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe('/login?next=%2F%3Fq%3Dmul');
+    const hx = await t.api('/?q=mul', { headers: { authorization: '', 'hx-request': 'true' } });
+    expect(hx.status).toBe(401);
+    expect(hx.headers.get('hx-redirect')).toBe('/login?next=%2F%3Fq%3Dmul');
+    // the API answers with its own rules, never a redirect to a page
+    expect((await t.api('/api/v1/clients')).status).toBe(200);
+    expect((await t.api('/api/v1/nope')).status).toBe(404);
+  });
+
+  it('a right PIN gives an HttpOnly, SameSite=Strict session cookie that opens the page', async () => {
+    const t = await open({ config: { ui: { pin: PIN } } });
+    const res = await login(t, PIN, '/?q=mul');
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe('/?q=mul');
+    const cookie = res.headers.get('set-cookie') ?? '';
+    expect(cookie).toMatch(/^agent_session=[\w-]{40,};/);
+    expect(cookie).toContain('HttpOnly');
+    expect(cookie).toContain('SameSite=Strict');
+    const page = await t.api('/', { headers: { authorization: '', cookie: cookie.split(';')[0]! } });
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('Répertoire');
+    // signing out ends the session
+    await t.api('/logout', { method: 'POST', headers: { authorization: '', cookie: cookie.split(';')[0]! } });
+    expect((await t.api('/', { headers: { authorization: '', cookie: cookie.split(';')[0]! } })).status).toBe(303);
+  });
+
+  it('a wrong PIN says so; five wrong PINs lock the form for a minute, even for the right PIN', async () => {
+    const t = await open({ config: { ui: { pin: PIN } } });
+    const wrong = await login(t, '0000');
+    expect(wrong.status).toBe(401);
+    expect(await wrong.text()).toContain('Code incorrect');
+    for (let i = 0; i < 4; i++) await login(t, '0000');
+    const locked = await login(t, PIN);
+    expect(locked.status).toBe(429);
+    expect(await locked.text()).toMatch(/Trop d’essais\. Réessayez dans \d+ secondes\./);
+  });
+
+  it('never redirects off the agent after login', async () => {
+    const t = await open({ config: { ui: { pin: PIN } } });
+    for (const next of ['//evil.example/', 'https://evil.example/', '/\\evil.example']) {
+      expect((await login(t, PIN, next)).headers.get('location')).toBe('/');
+    }
+  });
+
+  it('a login form posted from another site is refused (Origin check)', async () => {
+    const t = await open({ config: { ui: { pin: PIN } } });
+    const res = await t.api('/login', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://evil.example', authorization: '' },
+      body: new URLSearchParams({ pin: PIN }).toString(),
+    });
+    expect(res.status).toBe(403);
+    expect(res.headers.get('set-cookie')).toBeNull();
+  });
+
+  it('without ui.pin the page opens directly and /login goes home', async () => {
+    const t = await open();
+    expect((await t.api('/', { headers: { authorization: '' } })).status).toBe(200);
+    expect((await t.api('/login', { headers: { authorization: '' } })).headers.get('location')).toBe('/');
+  });
+});
