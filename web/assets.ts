@@ -33,6 +33,7 @@ export interface AssetUrls {
   htmx: string;
   sse: string;
   css: string;
+  js: string;
 }
 
 export function assets(agentVersion: string): { urls: AssetUrls; routes: Hono } {
@@ -40,9 +41,10 @@ export function assets(agentVersion: string): { urls: AssetUrls; routes: Hono } 
     [`htmx-${packageVersion('htmx.org')}.min.js`]: { body: packageFile('htmx.org', 'dist/htmx.min.js'), type: 'text/javascript; charset=utf-8' },
     [`sse-${packageVersion('htmx-ext-sse')}.js`]: { body: packageFile('htmx-ext-sse', 'dist/sse.js'), type: 'text/javascript; charset=utf-8' },
     [`app-${agentVersion}.css`]: { body: readFileSync(path.join(ROOT, 'web', 'static', 'app.css')), type: 'text/css; charset=utf-8' },
+    [`app-${agentVersion}.js`]: { body: readFileSync(path.join(ROOT, 'web', 'static', 'app.js')), type: 'text/javascript; charset=utf-8' },
   };
   const names = Object.keys(files);
-  const urls: AssetUrls = { htmx: `/static/${names[0]}`, sse: `/static/${names[1]}`, css: `/static/${names[2]}` };
+  const urls: AssetUrls = { htmx: `/static/${names[0]}`, sse: `/static/${names[1]}`, css: `/static/${names[2]}`, js: `/static/${names[3]}` };
   const routes = new Hono().get('/:name', (c) => {
     const asset = files[c.req.param('name')];
     if (!asset) return c.notFound();

@@ -5,6 +5,24 @@
 export type Locale = 'fr' | 'de' | 'en';
 
 const fr = {
+  'client.title': 'Fiche client',
+  'client.back': '← Répertoire',
+  'client.kind.person': 'Personne physique',
+  'client.kind.company': 'Personne morale',
+  'client.contact': 'Personne de contact',
+  'client.address': 'Adresse',
+  'client.phone': 'Téléphone',
+  'client.email': 'E-mail',
+  'client.reference': 'Référence (carte de fidélité)',
+  'client.account': 'Numéro de compte',
+  'client.group': 'Groupe',
+  'client.groupNone': 'Aucun groupe',
+  'client.discount': 'remise automatique {p} %',
+  'client.balances': 'Soldes (lecture seule)',
+  'client.accountBalance': 'Compte',
+  'client.walletBalance': 'Cagnotte',
+  'client.notes': 'Remarques',
+  'client.notFound': 'Ce client n’existe pas (ou plus).',
   'login.title': 'Connexion',
   'login.pin': 'Code du personnel',
   'login.submit': 'Ouvrir',
@@ -29,6 +47,24 @@ const fr = {
 type Catalogue = Record<keyof typeof fr, string>;
 
 const de: Catalogue = {
+  'client.title': 'Kundenkarte',
+  'client.back': '← Verzeichnis',
+  'client.kind.person': 'Natürliche Person',
+  'client.kind.company': 'Juristische Person',
+  'client.contact': 'Kontaktperson',
+  'client.address': 'Adresse',
+  'client.phone': 'Telefon',
+  'client.email': 'E-Mail',
+  'client.reference': 'Referenz (Kundenkarte)',
+  'client.account': 'Kontonummer',
+  'client.group': 'Gruppe',
+  'client.groupNone': 'Keine Gruppe',
+  'client.discount': 'automatischer Rabatt {p} %',
+  'client.balances': 'Salden (nur lesen)',
+  'client.accountBalance': 'Konto',
+  'client.walletBalance': 'Guthaben',
+  'client.notes': 'Bemerkungen',
+  'client.notFound': 'Diesen Kunden gibt es nicht (mehr).',
   'login.title': 'Anmelden',
   'login.pin': 'Personalcode',
   'login.submit': 'Öffnen',
@@ -52,6 +88,24 @@ const de: Catalogue = {
 };
 
 const en: Catalogue = {
+  'client.title': 'Client',
+  'client.back': '← Directory',
+  'client.kind.person': 'Person',
+  'client.kind.company': 'Company',
+  'client.contact': 'Contact person',
+  'client.address': 'Address',
+  'client.phone': 'Phone',
+  'client.email': 'E-mail',
+  'client.reference': 'Reference (loyalty card)',
+  'client.account': 'Account number',
+  'client.group': 'Group',
+  'client.groupNone': 'No group',
+  'client.discount': 'automatic discount {p} %',
+  'client.balances': 'Balances (read-only)',
+  'client.accountBalance': 'Account',
+  'client.walletBalance': 'Wallet',
+  'client.notes': 'Notes',
+  'client.notFound': 'This client does not exist (any more).',
   'login.title': 'Sign in',
   'login.pin': 'Staff code',
   'login.submit': 'Open',
@@ -83,7 +137,13 @@ export function translator(locale: Locale): (key: MessageKey, vars?: Record<stri
   return (key, vars) => cat[key].replace(/\{(\w+)\}/g, (m, name: string) => (vars && name in vars ? String(vars[name]) : m));
 }
 
-/** Swiss number formatting per locale (1'234 in all three Swiss languages' conventions here). */
-export function formatCount(n: number, locale: Locale): string {
-  return new Intl.NumberFormat(`${locale}-CH`).format(n);
+/**
+ * An amount in minor units as the shop writes it, in every language: `1'234.50` (Swiss style,
+ * with a plain apostrophe; Intl gives a typographic one that tills and receipts do not use).
+ */
+export function formatMoney(minor: number, currency = 'CHF'): string {
+  const sign = minor < 0 ? '−' : '';
+  const abs = Math.abs(Math.trunc(minor));
+  const units = String(Math.floor(abs / 100)).replace(/\B(?=(\d{3})+(?!\d))/g, "'");
+  return `${currency} ${sign}${units}.${String(abs % 100).padStart(2, '0')}`;
 }

@@ -21,6 +21,7 @@ export function Layout(props: { ctx: PageContext; title: string; current: 'direc
         <title>{props.title}</title>
         <link rel="stylesheet" href={ctx.assets.css} />
         <script src={ctx.assets.htmx} defer></script>
+        <script src={ctx.assets.js} defer></script>
       </head>
       <body>
         <header class="top">

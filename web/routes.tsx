@@ -7,6 +7,7 @@ import { assets } from './assets.js';
 import { translator } from './i18n.js';
 import type { PageContext } from './layout.js';
 import { DirectoryPage, DirectoryResults, type DirectoryView } from './pages/directory.js';
+import { ClientPage, NotFoundPage } from './pages/client.js';
 import { LoginPage } from './pages/login.js';
 import { clearSessionCookie, requireStaff, SESSION_COOKIE, setSessionCookie, StaffSessions } from './session.js';
 
@@ -67,6 +68,11 @@ export function webRoutes(deps: { config: AgentConfig; directory: Directory; ver
     const view: DirectoryView = { q, items: result.items, next: result.next, total: deps.directory.clientCount };
     if (c.req.header('hx-request') === 'true') return c.html(<DirectoryResults ctx={ctx} view={view} />);
     return c.html(page(<DirectoryPage ctx={ctx} view={view} />));
+  });
+  app.get('/clients/:id', staff, (c) => {
+    const client = deps.directory.findById(c.req.param('id'));
+    if (!client) return c.html(page(<NotFoundPage ctx={ctx} />), 404);
+    return c.html(page(<ClientPage ctx={ctx} client={client} />));
   });
   return app;
 }

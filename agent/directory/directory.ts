@@ -69,6 +69,12 @@ export class Directory {
     return this.toOut(c);
   }
 
+  /** The client, or null (a page for a client deleted meanwhile). */
+  findById(id: string): ClientOut | null {
+    const c = this.store.clients.get(id);
+    return c ? this.toOut(c) : null;
+  }
+
   /** Finds a client by reference, or null (scans of unknown cards are normal). */
   findByReference(reference: string): ClientOut | null {
     const id = this.refOwner.get(reference.trim());

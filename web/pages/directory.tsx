@@ -67,7 +67,9 @@ export function DirectoryResults(props: { ctx: PageContext; view: DirectoryView 
           {view.items.map((c) => (
             <tr data-client-id={c.id}>
               <td>
-                <span class="name">{displayName(c)}</span>
+                <span class="name">
+                  <a href={`/clients/${encodeURIComponent(c.id)}`}>{displayName(c)}</a>
+                </span>
                 {c.kind === 'company' && (c.firstName || c.lastName) && (
                   <div class="sub">{[c.firstName, c.lastName].filter(Boolean).join(' ')}</div>
                 )}

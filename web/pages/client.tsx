@@ -1,0 +1,69 @@
+import { displayName } from '../../agent/directory/directory.js';
+import type { ClientOut } from '../../agent/directory/schema.js';
+import { formatMoney } from '../i18n.js';
+import { Layout, type PageContext } from '../layout.js';
+
+/** One client's card: everything the directory holds, balances read-only (the back-office owns them). */
+export function ClientPage(props: { ctx: PageContext; client: ClientOut }) {
+  const { ctx, client: c } = props;
+  const a = c.address;
+  const contact = c.kind === 'company' ? [c.civility, c.firstName, c.lastName].filter(Boolean).join(' ') : '';
+  const rows: Array<[string, string]> = [
+    [ctx.t('client.address'), [a.street, a.street2, [a.postalCode, a.city].filter(Boolean).join(' '), a.country === 'CH' ? '' : a.country].filter(Boolean).join('\n')],
+    [ctx.t('client.phone'), c.phone ?? ''],
+    [ctx.t('client.email'), c.email ?? ''],
+    [ctx.t('client.reference'), c.reference ?? ''],
+    [ctx.t('client.account'), c.accountNumber ?? ''],
+  ];
+  return (
+    <Layout ctx={ctx} title={`${displayName(c)} — ${ctx.t('client.title')}`} current="directory">
+      <p>
+        <a href="/">{ctx.t('client.back')}</a>
+      </p>
+      <article class="client" data-client-id={c.id}>
+        <h1>{displayName(c)}</h1>
+        <p class="sub">{ctx.t(c.kind === 'company' ? 'client.kind.company' : 'client.kind.person')}</p>
+        <dl>
+          {contact && (
+            <>
+              <dt>{ctx.t('client.contact')}</dt>
+              <dd>{contact}</dd>
+            </>
+          )}
+          {rows.map(([label, value]) => (
+            <>
+              <dt>{label}</dt>
+              <dd class="multiline">{value || '—'}</dd>
+            </>
+          ))}
+          <dt>{ctx.t('client.group')}</dt>
+          <dd>{c.group ? `${c.group.name} (${ctx.t('client.discount', { p: c.group.discountPercent })})` : ctx.t('client.groupNone')}</dd>
+          {c.notes && (
+            <>
+              <dt>{ctx.t('client.notes')}</dt>
+              <dd class="multiline">{c.notes}</dd>
+            </>
+          )}
+        </dl>
+        <h2>{ctx.t('client.balances')}</h2>
+        <dl class="balances">
+          <dt>{ctx.t('client.accountBalance')}</dt>
+          <dd data-balance="account">{formatMoney(c.accountBalance)}</dd>
+          <dt>{ctx.t('client.walletBalance')}</dt>
+          <dd data-balance="wallet">{formatMoney(c.walletBalance)}</dd>
+        </dl>
+      </article>
+    </Layout>
+  );
+}
+
+export function NotFoundPage(props: { ctx: PageContext }) {
+  return (
+    <Layout ctx={props.ctx} title={props.ctx.t('client.title')} current="directory">
+      <p class="empty">{props.ctx.t('client.notFound')}</p>
+      <p>
+        <a href="/">{props.ctx.t('client.back')}</a>
+      </p>
+    </Layout>
+  );
+}
