@@ -22,6 +22,11 @@ export function ClientPage(props: { ctx: PageContext; client: ClientOut }) {
       </p>
       <article class="client" data-client-id={c.id}>
         <h1>{displayName(c)}</h1>
+        <p>
+          <a href={`/clients/${encodeURIComponent(c.id)}/edit`} class="button">
+            {ctx.t('action.edit')}
+          </a>
+        </p>
         <p class="sub">{ctx.t(c.kind === 'company' ? 'client.kind.company' : 'client.kind.person')}</p>
         <dl>
           {contact && (

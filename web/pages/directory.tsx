@@ -36,6 +36,9 @@ export function DirectoryPage(props: { ctx: PageContext; view: DirectoryView }) 
         <span id="searching" class="search-indicator">
           {ctx.t('directory.searching')}
         </span>
+        <a href="/clients/new" class="button">
+          {ctx.t('action.new')}
+        </a>
       </div>
       <div id="results">
         <DirectoryResults ctx={ctx} view={view} />

@@ -1,0 +1,92 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Agent } from '../../agent/agent.js';
+import { memoryLogger } from '../../agent/log.js';
+import { launchChromium, screenshotPath } from '../helpers/browser.js';
+import { tempDir, testConfig } from '../helpers/config.js';
+
+/** Creating and editing clients with the form, in Chromium: the API's rules, shown next to the fields. */
+
+let agent: Agent;
+let url: string;
+let browser: Browser;
+
+beforeAll(async () => {
+  const dir = tempDir();
+  agent = new Agent({ config: testConfig(dir, { http: { host: '127.0.0.1', port: 0 } }), file: null, storeDir: dir }, { log: memoryLogger() });
+  url = await agent.start();
+  browser = await launchChromium();
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await agent?.stop();
+});
+
+describe('client form', () => {
+  it('creates a person: a missing first name is shown next to the field and nothing is saved', async () => {
+    const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
+    await page.goto(`${url}/`);
+    await page.click('a:has-text("Nouveau")');
+    await page.waitForURL(`${url}/clients/new`);
+    await page.selectOption('#f-civility', 'Mme');
+    await page.fill('#f-lastName', 'Jäggi');
+    await page.fill('#f-postalCode', '120');
+    await page.click('button:has-text("Valider")');
+
+    expect(await page.locator('.banner').innerText()).toContain('n’a pas été enregistré');
+    expect(await page.locator('.field.invalid #f-firstName').count()).toBe(1);
+    expect(await page.locator('.field.invalid #f-postalCode').count()).toBe(1);
+    expect(await page.inputValue('#f-lastName')).toBe('Jäggi'); // what was typed is kept
+    await page.screenshot({ path: screenshotPath('client-form-errors') });
+    expect(agent.directory.clientCount).toBe(0);
+
+    await page.fill('#f-firstName', 'Françoise');
+    await page.fill('#f-postalCode', '1204');
+    await page.fill('#f-city', 'Genève');
+    await page.click('button:has-text("Valider")');
+    await page.waitForURL(/\/clients\/[0-9a-f-]{36}$/);
+    expect(await page.locator('article.client h1').innerText()).toBe('Mme Françoise Jäggi');
+    expect(agent.directory.search('jaeggi').items.map((c) => c.firstName)).toEqual(['Françoise']);
+    await page.close();
+  });
+
+  it('creates a company with a contact person, then edits it', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${url}/clients/new`);
+    await page.check('input[name="kind"][value="company"]');
+    await page.fill('#f-companyName', 'Garage du Lac Sàrl');
+    await page.fill('#f-lastName', 'Rochat');
+    await page.fill('#f-firstName', 'Paul');
+    await page.fill('#f-reference', 'CARD-000777');
+    await page.click('button:has-text("Valider")');
+    await page.waitForURL(/\/clients\/[0-9a-f-]{36}$/);
+    expect(await page.locator('article.client').innerText()).toContain('Personne morale');
+
+    await page.click('a:has-text("Modifier")');
+    expect(await page.inputValue('#f-companyName')).toBe('Garage du Lac Sàrl');
+    await page.fill('#f-city', 'Morges');
+    await page.click('button:has-text("Valider")');
+    await page.waitForURL(/\/clients\/[0-9a-f-]{36}$/);
+    expect(await page.locator('article.client').innerText()).toContain('Morges');
+    await page.close();
+  });
+
+  it('a form edited while someone else saved the same client is refused with a clear message', async () => {
+    const a = await browser.newPage();
+    const b = await browser.newPage();
+    await a.goto(`${url}/?q=garage`);
+    const href = await a.locator('#results .name a').getAttribute('href');
+    await a.goto(`${url}${href}/edit`);
+    await b.goto(`${url}${href}/edit`);
+    await a.fill('#f-phone', '021 000 00 01');
+    await a.click('button:has-text("Valider")');
+    await a.waitForURL(`${url}${href}`);
+    await b.fill('#f-phone', '021 000 00 02');
+    await b.click('button:has-text("Valider")');
+    expect(await b.locator('.banner').innerText()).toContain('modifié entre-temps');
+    expect(agent.directory.search('garage').items[0]?.phone).toBe('021 000 00 01');
+    await a.close();
+    await b.close();
+  });
+});
