@@ -5,6 +5,8 @@
 export type Locale = 'fr' | 'de' | 'en';
 
 const fr = {
+  'action.delete': 'Supprimer',
+  'confirm.delete': 'Supprimer {name} du répertoire ? Cette action est définitive.',
   'form.new': 'Nouveau client',
   'form.edit': 'Modifier le client',
   'form.kind': 'Type',
@@ -66,6 +68,8 @@ const fr = {
 type Catalogue = Record<keyof typeof fr, string>;
 
 const de: Catalogue = {
+  'action.delete': 'Löschen',
+  'confirm.delete': '{name} aus dem Verzeichnis löschen? Dies kann nicht rückgängig gemacht werden.',
   'form.new': 'Neuer Kunde',
   'form.edit': 'Kunde bearbeiten',
   'form.kind': 'Art',
@@ -126,6 +130,8 @@ const de: Catalogue = {
 };
 
 const en: Catalogue = {
+  'action.delete': 'Delete',
+  'confirm.delete': 'Delete {name} from the directory? This cannot be undone.',
   'form.new': 'New client',
   'form.edit': 'Edit client',
   'form.kind': 'Type',

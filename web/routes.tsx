@@ -120,6 +120,17 @@ export function webRoutes(deps: { config: AgentConfig; directory: Directory; ver
     }
   });
 
+  // htmx deletes a row (or the card): an empty answer removes it; from the card, go home.
+  app.delete('/clients/:id', staff, async (c) => {
+    try {
+      await deps.directory.deleteClient(c.req.param('id'));
+    } catch (err) {
+      if (!(err instanceof AgentError && err.status === 404)) throw err; // already gone: same result
+    }
+    if (new URL(c.req.header('hx-current-url') ?? 'http://x/').pathname !== '/') c.header('HX-Redirect', '/');
+    return c.body('', 200);
+  });
+
   app.get('/clients/:id', staff, (c) => {
     const client = deps.directory.findById(c.req.param('id'));
     if (!client) return c.html(page(<NotFoundPage ctx={ctx} />), 404);

@@ -89,4 +89,38 @@ describe('client form', () => {
     await a.close();
     await b.close();
   });
+
+  it('deletes from the results with the red trash icon, after a confirmation that can be refused', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${url}/?q=jaggi`);
+    const rows = page.locator('table.results tbody tr');
+    expect(await rows.count()).toBe(1);
+    let asked = '';
+    page.once('dialog', (d) => {
+      asked = d.message();
+      void d.dismiss();
+    });
+    await page.click('button.icon-danger');
+    await page.waitForTimeout(200);
+    expect(asked).toBe('Supprimer Mme Françoise Jäggi du répertoire ? Cette action est définitive.');
+    expect(await rows.count()).toBe(1);
+    expect(agent.directory.search('jaggi').items).toHaveLength(1);
+
+    page.once('dialog', (d) => void d.accept());
+    await page.click('button.icon-danger');
+    await page.waitForFunction(() => document.querySelectorAll('table.results tbody tr').length === 0);
+    expect(agent.directory.search('jaggi').items).toHaveLength(0);
+    await page.close();
+  });
+
+  it('deletes from the client card and goes back to the directory', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${url}/?q=garage`);
+    await page.click('#results .name a');
+    page.once('dialog', (d) => void d.accept());
+    await page.click('article.client button.icon-danger');
+    await page.waitForURL(`${url}/`);
+    expect(agent.directory.search('garage').items).toHaveLength(0);
+    await page.close();
+  });
 });

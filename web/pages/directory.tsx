@@ -64,6 +64,9 @@ export function DirectoryResults(props: { ctx: PageContext; view: DirectoryView 
             <th class="col-phone">{ctx.t('directory.col.phone')}</th>
             <th class="col-ref">{ctx.t('directory.col.reference')}</th>
             <th>{ctx.t('directory.col.group')}</th>
+            <th>
+              <span class="visually-hidden">{ctx.t('action.delete')}</span>
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -81,10 +84,33 @@ export function DirectoryResults(props: { ctx: PageContext; view: DirectoryView 
               <td class="col-phone">{c.phone ?? ''}</td>
               <td class="col-ref">{c.reference ?? ''}</td>
               <td>{c.group ? <span class="badge">{`${c.group.name} −${c.group.discountPercent}%`}</span> : ''}</td>
+              <td>
+                <DeleteButton ctx={ctx} id={c.id} name={displayName(c)} target="closest tr" />
+              </td>
             </tr>
           ))}
         </tbody>
       </table>
     </>
+  );
+}
+
+/** The red trash icon: deletes after a confirmation (htmx hx-confirm). */
+export function DeleteButton(props: { ctx: PageContext; id: string; name: string; target: string }) {
+  return (
+    <button
+      type="button"
+      class="icon-danger"
+      title={props.ctx.t('action.delete')}
+      aria-label={`${props.ctx.t('action.delete')} ${props.name}`}
+      hx-delete={`/clients/${encodeURIComponent(props.id)}`}
+      hx-confirm={props.ctx.t('confirm.delete', { name: props.name })}
+      hx-target={props.target}
+      hx-swap="outerHTML"
+    >
+      <svg viewBox="0 0 24 24" width="22" height="22" aria-hidden="true">
+        <path fill="currentColor" d="M9 3h6l1 2h4v2H4V5h4l1-2zm-3 6h12l-1 12H7L6 9zm4 2v8h2v-8h-2zm4 0v8h2v-8h-2z" />
+      </svg>
+    </button>
   );
 }
