@@ -1,56 +1,42 @@
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Agent } from '../../agent/agent.js';
+import { describe, expect, it } from 'vitest';
 import { DirectoryStore } from '../../agent/directory/directory-store.js';
 import { memoryLogger } from '../../agent/log.js';
-import { launchChromium, screenshotPath } from '../helpers/browser.js';
-import { tempDir, testConfig } from '../helpers/config.js';
+import { browserSuite, screenshotPath } from '../helpers/browser.js';
 
 /** From the search box to a client's card with the keyboard only; balances shown read-only. */
 
-let agent: Agent;
-let url: string;
-let browser: Browser;
-
-beforeAll(async () => {
-  const dir = tempDir();
-  // Balances are the back-office's: seed them in the store, as a sync would.
-  const store = new DirectoryStore(path.join(dir, 'directory'), memoryLogger());
-  await store.load();
-  await store.commit([
-    { op: 'group.put', record: { id: 'pro', name: 'Pro', discountPercent: 5, version: 1, updatedAt: '2026-11-27T09:00:00Z' } },
-    {
-      op: 'client.put',
-      record: {
-        id: 'favre-sa', kind: 'company', civility: 'M.', lastName: 'Favre', firstName: 'Luc', companyName: 'Boulangerie Favre SA',
-        reference: 'CARD-000123', accountNumber: '1100.00042', groupId: 'pro', email: 'luc@favre.ch', phone: '+41 21 801 00 00',
-        address: { street: 'Grand-Rue 12', street2: null, postalCode: '1110', city: 'Morges', country: 'CH' },
-        notes: 'Livraison le mardi\nSonner deux fois', accountBalance: 123450, walletBalance: -1200, version: 4, updatedAt: '2026-11-27T09:00:00Z',
+const s = browserSuite({
+  beforeStart: async (dir) => {
+    // Balances are the back-office's: seed them in the store, as a sync would.
+    const store = new DirectoryStore(path.join(dir, 'directory'), memoryLogger());
+    await store.load();
+    await store.commit([
+      { op: 'group.put', record: { id: 'pro', name: 'Pro', discountPercent: 5, version: 1, updatedAt: '2026-11-27T09:00:00Z' } },
+      {
+        op: 'client.put',
+        record: {
+          id: 'favre-sa', kind: 'company', civility: 'M.', lastName: 'Favre', firstName: 'Luc', companyName: 'Boulangerie Favre SA',
+          reference: 'CARD-000123', accountNumber: '1100.00042', groupId: 'pro', email: 'luc@favre.ch', phone: '+41 21 801 00 00',
+          address: { street: 'Grand-Rue 12', street2: null, postalCode: '1110', city: 'Morges', country: 'CH' },
+          notes: 'Livraison le mardi\nSonner deux fois', accountBalance: 123450, walletBalance: -1200, version: 4, updatedAt: '2026-11-27T09:00:00Z',
+        },
       },
-    },
-  ]);
-  await store.close();
-  agent = new Agent({ config: testConfig(dir, { http: { host: '127.0.0.1', port: 0 } }), file: null, storeDir: dir }, { log: memoryLogger() });
-  url = await agent.start();
-  browser = await launchChromium();
-}, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await agent?.stop();
+    ]);
+    await store.close();
+  },
 });
 
 describe('client card', () => {
   it('opens from the results with ↓ and Enter, shows every field and the balances in Swiss format', async () => {
-    const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
-    await page.goto(`${url}/`);
+    const page = await s.browser.newPage({ viewport: { width: 1366, height: 768 } });
+    await page.goto(`${s.url}/`);
     await page.keyboard.type('favre');
     await page.waitForFunction(() => document.querySelector('#results .name a')?.textContent === 'Boulangerie Favre SA');
     await page.keyboard.press('ArrowDown');
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Boulangerie Favre SA');
     await page.keyboard.press('Enter');
-    await page.waitForURL(`${url}/clients/favre-sa`);
+    await page.waitForURL(`${s.url}/clients/favre-sa`);
 
     const card = page.locator('article.client');
     expect(await card.locator('h1').innerText()).toBe('Boulangerie Favre SA');
@@ -63,7 +49,7 @@ describe('client card', () => {
     await page.screenshot({ path: screenshotPath('client-card') });
 
     // Esc in the search box clears it and lists everyone again
-    await page.goto(`${url}/?q=favre`);
+    await page.goto(`${s.url}/?q=favre`);
     await page.focus('input[name="q"]');
     await page.keyboard.press('Escape');
     await page.waitForFunction(() => (document.querySelector('input[name="q"]') as HTMLInputElement).value === '' && document.querySelector('p.count') !== null);
@@ -71,8 +57,8 @@ describe('client card', () => {
   });
 
   it('says so, with a way back, for a client that does not exist', async () => {
-    const page = await browser.newPage();
-    const res = await page.goto(`${url}/clients/nobody`);
+    const page = await s.browser.newPage();
+    const res = await page.goto(`${s.url}/clients/nobody`);
     expect(res?.status()).toBe(404);
     expect(await page.locator('p.empty').innerText()).toBe('Ce client n’existe pas (ou plus).');
     await page.close();

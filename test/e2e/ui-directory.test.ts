@@ -1,47 +1,33 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Agent } from '../../agent/agent.js';
-import { memoryLogger } from '../../agent/log.js';
-import { launchChromium, screenshotPath } from '../helpers/browser.js';
-import { TEST_TOKEN, tempDir, testConfig } from '../helpers/config.js';
+import { describe, expect, it } from 'vitest';
+import { browserSuite, screenshotPath } from '../helpers/browser.js';
+import { TEST_TOKEN } from '../helpers/config.js';
 
 /** The directory page in real headless Chromium: what staff see when they search. */
 
-let agent: Agent;
-let url: string;
-let browser: Browser;
-
-beforeAll(async () => {
-  const dir = tempDir();
-  agent = new Agent({ config: testConfig(dir, { http: { host: '127.0.0.1', port: 0 } }), file: null, storeDir: dir }, { log: memoryLogger() });
-  url = await agent.start();
-  const headers = { authorization: `Bearer ${TEST_TOKEN}`, 'content-type': 'application/json' };
-  const create = async (body: unknown) => {
-    const res = await fetch(`${url}/api/v1/clients`, { method: 'POST', headers, body: JSON.stringify(body) });
-    expect(res.status).toBe(201);
-  };
-  const vip = await fetch(`${url}/api/v1/groups`, { method: 'POST', headers, body: JSON.stringify({ id: 'vip', name: 'VIP', discountPercent: 10 }) });
-  expect(vip.status).toBe(201);
-  await create({ civility: 'Mme', lastName: 'Müller', firstName: 'Hélène', address: { city: 'Genève', postalCode: '1204' }, phone: '+41 22 000 00 00', reference: '7612345000015', groupId: 'vip' });
-  await create({ lastName: 'Zürcher', firstName: 'Hans', address: { city: 'Zürich', postalCode: '8001' } });
-  await create({ kind: 'company', companyName: 'Boulangerie Favre SA', lastName: 'Favre', firstName: 'Luc', address: { city: 'Morges', postalCode: '1110' } });
-  await create({ lastName: '<img src=x onerror="window.pwned=1">', firstName: 'Evil' });
-  browser = await launchChromium();
-}, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await agent?.stop();
+const s = browserSuite({
+  afterStart: async (u) => {
+    const headers = { authorization: `Bearer ${TEST_TOKEN}`, 'content-type': 'application/json' };
+    const create = async (body: unknown) => {
+      const res = await fetch(`${u}/api/v1/clients`, { method: 'POST', headers, body: JSON.stringify(body) });
+      expect(res.status).toBe(201);
+    };
+    const vip = await fetch(`${u}/api/v1/groups`, { method: 'POST', headers, body: JSON.stringify({ id: 'vip', name: 'VIP', discountPercent: 10 }) });
+    expect(vip.status).toBe(201);
+    await create({ civility: 'Mme', lastName: 'Müller', firstName: 'Hélène', address: { city: 'Genève', postalCode: '1204' }, phone: '+41 22 000 00 00', reference: '7612345000015', groupId: 'vip' });
+    await create({ lastName: 'Zürcher', firstName: 'Hans', address: { city: 'Zürich', postalCode: '8001' } });
+    await create({ kind: 'company', companyName: 'Boulangerie Favre SA', lastName: 'Favre', firstName: 'Luc', address: { city: 'Morges', postalCode: '1110' } });
+    await create({ lastName: '<img src=x onerror="window.pwned=1">', firstName: 'Evil' });
+  },
 });
 
 describe('Clients > Répertoire in Chromium', () => {
   it('finds a client as staff type, ignoring accents, and the search can be bookmarked', async () => {
-    const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+    const page = await s.browser.newPage({ viewport: { width: 1366, height: 768 } });
     const offsite: string[] = [];
     page.on('request', (r) => {
-      if (!r.url().startsWith(url)) offsite.push(r.url());
+      if (!r.url().startsWith(s.url)) offsite.push(r.url());
     });
-    await page.goto(`${url}/`);
+    await page.goto(`${s.url}/`);
     // the search box has the focus on load: staff can type at once
     expect(await page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('q');
     expect(await page.locator('table.results tbody tr').count()).toBe(4);
@@ -71,8 +57,8 @@ describe('Clients > Répertoire in Chromium', () => {
   });
 
   it('shows markup in a client name as text, never as HTML', async () => {
-    const page = await browser.newPage();
-    await page.goto(`${url}/?q=evil`);
+    const page = await s.browser.newPage();
+    await page.goto(`${s.url}/?q=evil`);
     const name = await page.locator('table.results tbody tr .name').innerText();
     expect(name).toBe('Evil <img src=x onerror="window.pwned=1">');
     expect(await page.locator('table.results img').count()).toBe(0);

@@ -1,34 +1,16 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Agent } from '../../agent/agent.js';
-import { memoryLogger } from '../../agent/log.js';
-import { launchChromium, screenshotPath } from '../helpers/browser.js';
-import { tempDir, testConfig } from '../helpers/config.js';
+import { describe, expect, it } from 'vitest';
+import { browserSuite, screenshotPath } from '../helpers/browser.js';
 
 /** Creating and editing clients with the form, in Chromium: the API's rules, shown next to the fields. */
 
-let agent: Agent;
-let url: string;
-let browser: Browser;
-
-beforeAll(async () => {
-  const dir = tempDir();
-  agent = new Agent({ config: testConfig(dir, { http: { host: '127.0.0.1', port: 0 } }), file: null, storeDir: dir }, { log: memoryLogger() });
-  url = await agent.start();
-  browser = await launchChromium();
-}, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await agent?.stop();
-});
+const s = browserSuite();
 
 describe('client form', () => {
   it('creates a person: a missing first name is shown next to the field and nothing is saved', async () => {
-    const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
-    await page.goto(`${url}/`);
+    const page = await s.browser.newPage({ viewport: { width: 1366, height: 900 } });
+    await page.goto(`${s.url}/`);
     await page.click('a:has-text("Nouveau")');
-    await page.waitForURL(`${url}/clients/new`);
+    await page.waitForURL(`${s.url}/clients/new`);
     await page.selectOption('#f-civility', 'Mme');
     await page.fill('#f-lastName', 'Jäggi');
     await page.fill('#f-postalCode', '120');
@@ -39,7 +21,7 @@ describe('client form', () => {
     expect(await page.locator('.field.invalid #f-postalCode').count()).toBe(1);
     expect(await page.inputValue('#f-lastName')).toBe('Jäggi'); // what was typed is kept
     await page.screenshot({ path: screenshotPath('client-form-errors') });
-    expect(agent.directory.clientCount).toBe(0);
+    expect(s.agent.directory.clientCount).toBe(0);
 
     await page.fill('#f-firstName', 'Françoise');
     await page.fill('#f-postalCode', '1204');
@@ -47,13 +29,13 @@ describe('client form', () => {
     await page.click('button:has-text("Valider")');
     await page.waitForURL(/\/clients\/[0-9a-f-]{36}$/);
     expect(await page.locator('article.client h1').innerText()).toBe('Mme Françoise Jäggi');
-    expect(agent.directory.search('jaeggi').items.map((c) => c.firstName)).toEqual(['Françoise']);
+    expect(s.agent.directory.search('jaeggi').items.map((c) => c.firstName)).toEqual(['Françoise']);
     await page.close();
   });
 
   it('creates a company with a contact person, then edits it', async () => {
-    const page = await browser.newPage();
-    await page.goto(`${url}/clients/new`);
+    const page = await s.browser.newPage();
+    await page.goto(`${s.url}/clients/new`);
     await page.check('input[name="kind"][value="company"]');
     await page.fill('#f-companyName', 'Garage du Lac Sàrl');
     await page.fill('#f-lastName', 'Rochat');
@@ -73,26 +55,26 @@ describe('client form', () => {
   });
 
   it('a form edited while someone else saved the same client is refused with a clear message', async () => {
-    const a = await browser.newPage();
-    const b = await browser.newPage();
-    await a.goto(`${url}/?q=garage`);
+    const a = await s.browser.newPage();
+    const b = await s.browser.newPage();
+    await a.goto(`${s.url}/?q=garage`);
     const href = await a.locator('#results .name a').getAttribute('href');
-    await a.goto(`${url}${href}/edit`);
-    await b.goto(`${url}${href}/edit`);
+    await a.goto(`${s.url}${href}/edit`);
+    await b.goto(`${s.url}${href}/edit`);
     await a.fill('#f-phone', '021 000 00 01');
     await a.click('button:has-text("Valider")');
-    await a.waitForURL(`${url}${href}`);
+    await a.waitForURL(`${s.url}${href}`);
     await b.fill('#f-phone', '021 000 00 02');
     await b.click('button:has-text("Valider")');
     expect(await b.locator('.banner').innerText()).toContain('modifié entre-temps');
-    expect(agent.directory.search('garage').items[0]?.phone).toBe('021 000 00 01');
+    expect(s.agent.directory.search('garage').items[0]?.phone).toBe('021 000 00 01');
     await a.close();
     await b.close();
   });
 
   it('deletes from the results with the red trash icon, after a confirmation that can be refused', async () => {
-    const page = await browser.newPage();
-    await page.goto(`${url}/?q=jaggi`);
+    const page = await s.browser.newPage();
+    await page.goto(`${s.url}/?q=jaggi`);
     const rows = page.locator('table.results tbody tr');
     expect(await rows.count()).toBe(1);
     let asked = '';
@@ -104,23 +86,23 @@ describe('client form', () => {
     await page.waitForTimeout(200);
     expect(asked).toBe('Supprimer Mme Françoise Jäggi du répertoire ? Cette action est définitive.');
     expect(await rows.count()).toBe(1);
-    expect(agent.directory.search('jaggi').items).toHaveLength(1);
+    expect(s.agent.directory.search('jaggi').items).toHaveLength(1);
 
     page.once('dialog', (d) => void d.accept());
     await page.click('button.icon-danger');
     await page.waitForFunction(() => document.querySelectorAll('table.results tbody tr').length === 0);
-    expect(agent.directory.search('jaggi').items).toHaveLength(0);
+    expect(s.agent.directory.search('jaggi').items).toHaveLength(0);
     await page.close();
   });
 
   it('deletes from the client card and goes back to the directory', async () => {
-    const page = await browser.newPage();
-    await page.goto(`${url}/?q=garage`);
+    const page = await s.browser.newPage();
+    await page.goto(`${s.url}/?q=garage`);
     await page.click('#results .name a');
     page.once('dialog', (d) => void d.accept());
     await page.click('article.client button.icon-danger');
-    await page.waitForURL(`${url}/`);
-    expect(agent.directory.search('garage').items).toHaveLength(0);
+    await page.waitForURL(`${s.url}/`);
+    expect(s.agent.directory.search('garage').items).toHaveLength(0);
     await page.close();
   });
 });
