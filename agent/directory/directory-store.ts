@@ -157,10 +157,6 @@ export class DirectoryStore {
     await this.journal.close();
   }
 
-  get journalSeq(): number {
-    return this.journal.seq;
-  }
-
   private async writeSnapshot(): Promise<void> {
     const previousCut = this.lastSnapshotCut;
     await this.journal.rotate();

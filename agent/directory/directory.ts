@@ -57,16 +57,15 @@ export class Directory {
   // ---- reads -------------------------------------------------------------------------------
 
   getClient(id: string): ClientOut {
-    const c = this.store.clients.get(id);
+    const c = this.findById(id);
     if (!c) throw notFound('Client', id);
-    return this.toOut(c);
+    return c;
   }
 
   getClientByReference(reference: string): ClientOut {
-    const id = this.refOwner.get(reference.trim());
-    const c = id === undefined ? undefined : this.store.clients.get(id);
+    const c = this.findByReference(reference);
     if (!c) throw new AgentError(404, 'Not found', `No client has the reference "${reference}".`);
-    return this.toOut(c);
+    return c;
   }
 
   /** The client, or null (a page for a client deleted meanwhile). */

@@ -98,7 +98,7 @@ export class DurableJsonFile<T> implements Adapter<T> {
     await this.writeText(encodeFile(JSON.stringify(data)));
   }
 
-  async writeText(text: string): Promise<void> {
+  private async writeText(text: string): Promise<void> {
     const tmp = `${this.file}.tmp`;
     await fs.mkdir(path.dirname(this.file), { recursive: true });
     const handle = await fs.open(tmp, 'w');

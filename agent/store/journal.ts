@@ -60,9 +60,8 @@ export class Journal {
   private broken: string | null = null;
   /** Set while the segment file is being switched: writes wait for it. */
   private switching: Promise<void> | null = null;
-  /** Bytes and entries in the current segment: the owner uses them to decide when to snapshot. */
+  /** Bytes in the current segment: the owner uses them to decide when to snapshot. */
   segmentBytes = 0;
-  segmentEntries = 0;
   /** fdatasync'ed writes so far: with group commit, fewer than the entries appended. */
   writeCount = 0;
 
@@ -98,10 +97,7 @@ export class Journal {
         this.lastSeq = e.seq;
         if (e.seq > minSeq) entries.push(e);
       }
-      if (isLast) {
-        this.segmentEntries = segEntries.length;
-        this.segmentBytes = goodBytes;
-      }
+      if (isLast) this.segmentBytes = goodBytes;
     }
     this.lastSeq = Math.max(this.lastSeq, minSeq);
     const last = segments.at(-1);
@@ -194,7 +190,6 @@ export class Journal {
       this.writeCount++;
       this.size += buf.length;
       this.segmentBytes += buf.length;
-      this.segmentEntries += text.split('\n').length - 1;
     } catch (err) {
       // Cut any partial write so the next line does not land after garbage.
       try {
@@ -213,7 +208,6 @@ export class Journal {
     this.size = (await this.handle.stat()).size;
     if (this.size === 0) {
       this.segmentBytes = 0;
-      this.segmentEntries = 0;
       await fsyncDir(this.dir);
     }
   }
