@@ -13,6 +13,7 @@ import { EventBus } from './events.js';
 import { type AgentApp, createApp } from './http/app.js';
 import type { ApiToken } from './http/security.js';
 import { consoleLogger, type Logger } from './log.js';
+import { ScanService } from './scans/scan-service.js';
 import { effectiveTokens, loadOrCreateSecrets } from './secrets.js';
 import { errorCode } from './store/durable-file.js';
 import { StoreLock } from './store/lock.js';
@@ -37,6 +38,7 @@ export class Agent {
   private readonly lock: StoreLock;
   private store: DirectoryStore | null = null;
   private directoryService: Directory | null = null;
+  private scanService: ScanService | null = null;
   private server: Server | null = null;
   private closing = new AbortController();
   private apiTokens: ApiToken[] = [];
@@ -79,6 +81,7 @@ export class Agent {
       const { replayed, recovered } = await this.store.load();
       this.directoryService = new Directory(this.store, this.bus);
       this.directoryService.start();
+      this.scanService = new ScanService(this.directoryService, this.bus);
       this.log.info(
         `directory: ${this.store.clients.size} clients, ${this.store.groups.size} groups loaded in ${Math.round(performance.now() - started)} ms` +
           (replayed ? ` (${replayed} journal entries replayed)` : '') +
@@ -91,6 +94,8 @@ export class Agent {
       this.appInstance = createApp({
         config,
         directory: this.directoryService,
+        scans: this.scanService,
+        agentId: secrets.agentId,
         bus: this.bus,
         tokens: this.apiTokens,
         version: VERSION,

@@ -1,8 +1,10 @@
 import { EventEmitter } from 'node:events';
+import type { Scan } from './scans/scan-service.js';
 
 /** The agent's typed event bus: services publish, the SSE stream and the UI subscribe. */
 export interface AgentEvents {
   directory: { entity: 'client' | 'group'; op: 'upsert' | 'delete'; id: string };
+  scan: Scan;
 }
 
 export type EventName = keyof AgentEvents;

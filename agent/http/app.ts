@@ -4,12 +4,14 @@ import type { AgentConfig } from '../config.js';
 import type { Directory } from '../directory/directory.js';
 import type { EventBus } from '../events.js';
 import type { Logger } from '../log.js';
+import type { ScanService } from '../scans/scan-service.js';
 import { webRoutes } from '../../web/routes.js';
 import { errorHandler, problemResponse } from './problem.js';
 import { clientRoutes } from './routes/clients.js';
 import { eventRoutes } from './routes/events.js';
 import { groupRoutes } from './routes/groups.js';
 import { healthRoutes } from './routes/health.js';
+import { scanRoutes } from './routes/scans.js';
 import { type ApiToken, bearerAuth, hostCheck, originCheck, type SecurityEnv } from './security.js';
 
 export const MAX_BODY_BYTES = 256 * 1024;
@@ -17,6 +19,9 @@ export const MAX_BODY_BYTES = 256 * 1024;
 export interface AppDeps {
   config: AgentConfig;
   directory: Directory;
+  scans: ScanService;
+  /** This agent's id (made on first start, kept in store.dir), shown on the settings page. */
+  agentId: string;
   bus: EventBus;
   tokens: readonly ApiToken[];
   version: string;
@@ -52,6 +57,7 @@ export function createApp(deps: AppDeps) {
   api.use('*', bearerAuth(deps.tokens, ['/api/v1/events']));
   api.route('/clients', clientRoutes(deps.directory));
   api.route('/groups', groupRoutes(deps.directory));
+  api.route('/scans', scanRoutes(deps.scans));
   api.route('/events', eventRoutes(deps.bus, deps.closing));
   api.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
   api.doc31('/openapi.json', {

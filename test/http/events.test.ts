@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Agent } from '../../agent/agent.js';
 import { memoryLogger } from '../../agent/log.js';
 import { TEST_TOKEN, tempDir, testConfig } from '../helpers/agent.js';
+import { readEvents } from '../helpers/sse.js';
 
 /** GET /api/v1/events on a real server: what a till's EventSource receives. */
 
@@ -15,29 +16,6 @@ async function start(): Promise<string> {
   const dir = tempDir();
   agent = new Agent({ config: testConfig(dir, { http: { host: '127.0.0.1', port: 0 } }), file: null, storeDir: dir }, { log: memoryLogger() });
   return agent.start();
-}
-
-/** Reads server-sent events from a fetch body until `count` named events arrived. */
-async function readEvents(body: ReadableStream<Uint8Array>, count: number): Promise<Array<{ event: string; data: unknown }>> {
-  const reader = body.getReader();
-  const decoder = new TextDecoder();
-  const events: Array<{ event: string; data: unknown }> = [];
-  let buffer = '';
-  while (events.length < count) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    buffer += decoder.decode(value, { stream: true });
-    let end: number;
-    while ((end = buffer.indexOf('\n\n')) >= 0) {
-      const block = buffer.slice(0, end);
-      buffer = buffer.slice(end + 2);
-      const event = /^event: (.*)$/m.exec(block)?.[1];
-      const data = /^data: (.*)$/m.exec(block)?.[1];
-      if (event && data) events.push({ event, data: JSON.parse(data) });
-    }
-  }
-  await reader.cancel();
-  return events;
 }
 
 describe('GET /api/v1/events', () => {

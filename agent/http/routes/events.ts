@@ -1,31 +1,34 @@
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import type { EventBus, EventName } from '../../events.js';
 import { requireScope, type SecurityEnv } from '../security.js';
 
-const STREAMED: readonly EventName[] = ['directory'];
+const STREAMED: readonly EventName[] = ['directory', 'scan'];
 
-/** GET /api/v1/events: the agent's events as server-sent events, with a ping every 15 s. */
+/**
+ * The named bus events as server-sent events, with a ping every 15 s. Ends when the client goes
+ * away or the agent shuts down (so shutdown never waits on a stream).
+ */
+export function eventStream(c: Context, bus: EventBus, names: readonly EventName[], closing: AbortSignal) {
+  return streamSSE(c, async (stream) => {
+    const offs = names.map((name) =>
+      bus.on(name, (data) => {
+        void stream.writeSSE({ event: name, data: JSON.stringify(data) });
+      }),
+    );
+    await stream.write(': connected\n\n');
+    const ping = setInterval(() => void stream.write(': ping\n\n'), 15_000);
+    await new Promise<void>((resolve) => {
+      stream.onAbort(resolve);
+      if (closing.aborted) resolve();
+      else closing.addEventListener('abort', () => resolve(), { once: true });
+    });
+    clearInterval(ping);
+    for (const off of offs) off();
+  });
+}
+
+/** GET /api/v1/events: the till's event stream. */
 export function eventRoutes(bus: EventBus, closing: AbortSignal) {
-  const app = new Hono<SecurityEnv>();
-  app.get('/', requireScope('directory:read'), (c) =>
-    streamSSE(c, async (stream) => {
-      const offs = STREAMED.map((name) =>
-        bus.on(name, (data) => {
-          void stream.writeSSE({ event: name, data: JSON.stringify(data) });
-        }),
-      );
-      await stream.write(': connected\n\n');
-      const ping = setInterval(() => void stream.write(': ping\n\n'), 15_000);
-      // Ends when the client goes away or the agent shuts down (so shutdown never waits on a stream).
-      await new Promise<void>((resolve) => {
-        stream.onAbort(resolve);
-        if (closing.aborted) resolve();
-        else closing.addEventListener('abort', () => resolve(), { once: true });
-      });
-      clearInterval(ping);
-      for (const off of offs) off();
-    }),
-  );
-  return app;
+  return new Hono<SecurityEnv>().get('/', requireScope('directory:read'), (c) => eventStream(c, bus, STREAMED, closing));
 }
