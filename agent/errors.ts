@@ -5,8 +5,26 @@
 export interface FieldError {
   /** Dotted path of the field, e.g. "address.country". */
   path: string;
+  /** English, for developers and logs. */
   message: string;
+  /** Stable name of the rule broken, so the page (and a till) can say it in the staff's language. */
+  code?: RuleCode;
+  params?: Record<string, string | number>;
 }
+
+export type RuleCode =
+  | 'required'
+  | 'required-person'
+  | 'required-company'
+  | 'reference-taken'
+  | 'group-unknown'
+  | 'country-invalid'
+  | 'postal-code-invalid'
+  | 'email-invalid'
+  | 'phone-invalid'
+  | 'group-name-taken'
+  | 'too-long'
+  | 'unknown-field';
 
 export class AgentError extends Error {
   constructor(

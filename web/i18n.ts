@@ -2,9 +2,23 @@
  * Every string of the staff page, in one catalogue: French (default), German, English. A key
  * missing in a language is a type error, so a new string cannot ship half translated.
  */
+import type { FieldError } from '../agent/errors.js';
+
 export type Locale = 'fr' | 'de' | 'en';
 
 const fr = {
+  'rule.required': 'Obligatoire.',
+  'rule.required-person': 'Obligatoire pour une personne physique.',
+  'rule.required-company': 'Obligatoire pour une personne morale.',
+  'rule.reference-taken': 'Déjà utilisée par {name} : une référence est unique.',
+  'rule.group-unknown': 'Ce groupe n’existe plus : choisissez-en un autre.',
+  'rule.country-invalid': '« {country} » n’est pas un code pays (CH, FR, DE, IT, AT, LI…).',
+  'rule.postal-code-invalid': 'NPA non valable pour {country} (p. ex. {example}).',
+  'rule.email-invalid': 'Adresse e-mail non valable (p. ex. nom@exemple.ch).',
+  'rule.phone-invalid': 'Numéro non valable : chiffres, espaces et + ( ) . / - seulement.',
+  'rule.group-name-taken': 'Un groupe « {name} » existe déjà.',
+  'rule.too-long': 'Trop long ({max} caractères au plus).',
+  'rule.unknown-field': 'Champ inconnu.',
   'action.delete': 'Supprimer',
   'confirm.delete': 'Supprimer {name} du répertoire ? Cette action est définitive.',
   'form.new': 'Nouveau client',
@@ -68,6 +82,18 @@ const fr = {
 type Catalogue = Record<keyof typeof fr, string>;
 
 const de: Catalogue = {
+  'rule.required': 'Pflichtfeld.',
+  'rule.required-person': 'Pflichtfeld für eine natürliche Person.',
+  'rule.required-company': 'Pflichtfeld für eine juristische Person.',
+  'rule.reference-taken': 'Bereits von {name} verwendet: eine Referenz ist eindeutig.',
+  'rule.group-unknown': 'Diese Gruppe gibt es nicht mehr: bitte eine andere wählen.',
+  'rule.country-invalid': '«{country}» ist kein Ländercode (CH, FR, DE, IT, AT, LI…).',
+  'rule.postal-code-invalid': 'Ungültige PLZ für {country} (z. B. {example}).',
+  'rule.email-invalid': 'Ungültige E-Mail-Adresse (z. B. name@beispiel.ch).',
+  'rule.phone-invalid': 'Ungültige Nummer: nur Ziffern, Leerzeichen und + ( ) . / -.',
+  'rule.group-name-taken': 'Eine Gruppe «{name}» gibt es bereits.',
+  'rule.too-long': 'Zu lang (höchstens {max} Zeichen).',
+  'rule.unknown-field': 'Unbekanntes Feld.',
   'action.delete': 'Löschen',
   'confirm.delete': '{name} aus dem Verzeichnis löschen? Dies kann nicht rückgängig gemacht werden.',
   'form.new': 'Neuer Kunde',
@@ -130,6 +156,18 @@ const de: Catalogue = {
 };
 
 const en: Catalogue = {
+  'rule.required': 'Required.',
+  'rule.required-person': 'Required for a person.',
+  'rule.required-company': 'Required for a company.',
+  'rule.reference-taken': 'Already used by {name}: a reference is unique.',
+  'rule.group-unknown': 'This group no longer exists: pick another one.',
+  'rule.country-invalid': '“{country}” is not a country code (CH, FR, DE, IT, AT, LI…).',
+  'rule.postal-code-invalid': 'Not a valid postcode for {country} (e.g. {example}).',
+  'rule.email-invalid': 'Not a valid e-mail address (e.g. name@example.ch).',
+  'rule.phone-invalid': 'Not a valid number: digits, spaces and + ( ) . / - only.',
+  'rule.group-name-taken': 'A group “{name}” already exists.',
+  'rule.too-long': 'Too long ({max} characters at most).',
+  'rule.unknown-field': 'Unknown field.',
   'action.delete': 'Delete',
   'confirm.delete': 'Delete {name} from the directory? This cannot be undone.',
   'form.new': 'New client',
@@ -198,6 +236,12 @@ export type MessageKey = keyof Catalogue;
 export function translator(locale: Locale): (key: MessageKey, vars?: Record<string, string | number>) => string {
   const cat = CATALOGUES[locale];
   return (key, vars) => cat[key].replace(/\{(\w+)\}/g, (m, name: string) => (vars && name in vars ? String(vars[name]) : m));
+}
+
+/** A rule error in the staff's language; the English message where the rule has no translation. */
+export function ruleMessage(t: ReturnType<typeof translator>, error: FieldError): string {
+  if (!error.code) return error.message;
+  return t(`rule.${error.code}`, error.params);
 }
 
 /**

@@ -12,11 +12,11 @@ export const COUNTRY_CODES: ReadonlySet<string> = new Set(
 );
 
 /** Postal code shapes we can check with certainty; other countries are free text. LI uses Swiss NPAs. */
-export const POSTAL_CODE_RULES: Readonly<Record<string, { re: RegExp; hint: string }>> = {
-  CH: { re: /^[1-9]\d{3}$/, hint: 'a 4-digit NPA such as 1204' },
-  LI: { re: /^94(8[5-9]|9\d)$/, hint: 'a Liechtenstein NPA from 9485 to 9499' },
-  FR: { re: /^\d{5}$/, hint: 'a 5-digit code postal such as 74100' },
-  DE: { re: /^\d{5}$/, hint: 'a 5-digit PLZ such as 79539' },
-  AT: { re: /^[1-9]\d{3}$/, hint: 'a 4-digit PLZ such as 6900' },
-  IT: { re: /^\d{5}$/, hint: 'a 5-digit CAP such as 22100' },
+export const POSTAL_CODE_RULES: Readonly<Record<string, { re: RegExp; hint: string; example: string }>> = {
+  CH: { re: /^[1-9]\d{3}$/, hint: 'a 4-digit NPA such as 1204', example: '1204' },
+  LI: { re: /^94(8[5-9]|9\d)$/, hint: 'a Liechtenstein NPA from 9485 to 9499', example: '9490' },
+  FR: { re: /^\d{5}$/, hint: 'a 5-digit code postal such as 74100', example: '74100' },
+  DE: { re: /^\d{5}$/, hint: 'a 5-digit PLZ such as 79539', example: '79539' },
+  AT: { re: /^[1-9]\d{3}$/, hint: 'a 4-digit PLZ such as 6900', example: '6900' },
+  IT: { re: /^\d{5}$/, hint: 'a 5-digit CAP such as 22100', example: '22100' },
 };

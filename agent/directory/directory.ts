@@ -240,10 +240,10 @@ export class Directory {
     const errors: FieldError[] = [];
     const required = 'required';
     if (c.kind === 'person') {
-      if (!c.lastName) errors.push({ path: 'lastName', message: `${required} for a person` });
-      if (!c.firstName) errors.push({ path: 'firstName', message: `${required} for a person` });
+      if (!c.lastName) errors.push({ path: 'lastName', message: `${required} for a person`, code: 'required-person' });
+      if (!c.firstName) errors.push({ path: 'firstName', message: `${required} for a person`, code: 'required-person' });
     } else if (!c.companyName) {
-      errors.push({ path: 'companyName', message: `${required} for a company` });
+      errors.push({ path: 'companyName', message: `${required} for a company`, code: 'required-company' });
     }
     if (c.reference !== null) {
       const owner = this.refOwner.get(c.reference);
@@ -252,37 +252,58 @@ export class Directory {
         errors.push({
           path: 'reference',
           message: `already used by ${other ? displayName(other) : 'another client'} (id ${owner}); a reference must be unique`,
+          code: 'reference-taken',
+          params: { name: other ? displayName(other) : owner },
         });
       }
     }
     if (c.groupId !== null && !this.store.groups.has(c.groupId)) {
-      errors.push({ path: 'groupId', message: `no group has the id "${c.groupId}"; create the group first or pick an existing one` });
+      errors.push({
+        path: 'groupId',
+        message: `no group has the id "${c.groupId}"; create the group first or pick an existing one`,
+        code: 'group-unknown',
+      });
     }
     const country = c.address.country;
     if (!COUNTRY_CODES.has(country)) {
-      errors.push({ path: 'address.country', message: `"${country}" is not an ISO 3166-1 alpha-2 country code (CH, LI, FR, DE, AT, IT…)` });
+      errors.push({
+        path: 'address.country',
+        message: `"${country}" is not an ISO 3166-1 alpha-2 country code (CH, LI, FR, DE, AT, IT…)`,
+        code: 'country-invalid',
+        params: { country },
+      });
     } else if (c.address.postalCode !== null) {
       const rule = POSTAL_CODE_RULES[country];
       if (rule && !rule.re.test(c.address.postalCode)) {
-        errors.push({ path: 'address.postalCode', message: `expected ${rule.hint} for ${country}` });
+        errors.push({
+          path: 'address.postalCode',
+          message: `expected ${rule.hint} for ${country}`,
+          code: 'postal-code-invalid',
+          params: { country, example: rule.example },
+        });
       }
     }
     if (c.email !== null && !z.email().safeParse(c.email).success) {
-      errors.push({ path: 'email', message: 'not an e-mail address (expected name@example.ch)' });
+      errors.push({ path: 'email', message: 'not an e-mail address (expected name@example.ch)', code: 'email-invalid' });
     }
     if (c.phone !== null && (!/^[+\d\s().\/-]+$/.test(c.phone) || c.phone.replace(/\D/g, '').length < 3)) {
-      errors.push({ path: 'phone', message: 'expected a phone number: digits, spaces and + ( ) . / - only' });
+      errors.push({ path: 'phone', message: 'expected a phone number: digits, spaces and + ( ) . / - only', code: 'phone-invalid' });
     }
     return errors;
   }
 
   private checkGroup(g: Group): void {
     const errors: FieldError[] = [];
-    if (!g.name) errors.push({ path: 'name', message: 'required' });
+    if (!g.name) errors.push({ path: 'name', message: 'required', code: 'required' });
     const folded = fold(g.name);
     for (const other of this.store.groups.values()) {
       if (other.id !== g.id && fold(other.name) === folded) {
-        errors.push({ path: 'name', message: `a group named "${other.name}" already exists; group names must be unique` });
+        errors.push({
+          path: 'name',
+          message: `a group named "${other.name}" already exists; group names must be unique`,
+          code: 'group-name-taken',
+          params: { name: other.name },
+        });
         break;
       }
     }

@@ -57,8 +57,12 @@ export function fieldErrors(issues: readonly z.core.$ZodIssue[]): FieldError[] {
     const base = issue.path.map(String).join('.');
     if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys) {
-        out.push({ path: base ? `${base}.${key}` : key, message: 'unknown field (check the spelling)' });
+        out.push({ path: base ? `${base}.${key}` : key, message: 'unknown field (check the spelling)', code: 'unknown-field' });
       }
+    } else if (issue.code === 'too_big' && issue.origin === 'string') {
+      out.push({ path: base || '(body)', message: issue.message, code: 'too-long', params: { max: Number(issue.maximum) } });
+    } else if (issue.code === 'too_small' && issue.origin === 'string' && Number(issue.minimum) === 1) {
+      out.push({ path: base || '(body)', message: issue.message, code: 'required' });
     } else {
       out.push({ path: base || '(body)', message: issue.message });
     }

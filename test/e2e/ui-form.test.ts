@@ -19,6 +19,9 @@ describe('client form', () => {
     expect(await page.locator('.banner').innerText()).toContain('n’a pas été enregistré');
     expect(await page.locator('.field.invalid #f-firstName').count()).toBe(1);
     expect(await page.locator('.field.invalid #f-postalCode').count()).toBe(1);
+    // The API's rules, said in the staff's language
+    expect(await page.locator('.field:has(#f-firstName) .error').innerText()).toBe('Obligatoire pour une personne physique.');
+    expect(await page.locator('.field:has(#f-postalCode) .error').innerText()).toBe('NPA non valable pour CH (p. ex. 1204).');
     expect(await page.inputValue('#f-lastName')).toBe('Jäggi'); // what was typed is kept
     await page.screenshot({ path: screenshotPath('client-form-errors') });
     expect(s.agent.directory.clientCount).toBe(0);

@@ -8,7 +8,7 @@ export interface ProblemBody {
   title: string;
   status: number;
   detail: string;
-  errors?: Array<{ path: string; message: string }>;
+  errors?: Array<{ path: string; message: string; code?: string; params?: Record<string, string | number> }>;
   [extra: string]: unknown;
 }
 

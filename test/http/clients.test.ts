@@ -77,7 +77,10 @@ describe('creating clients', () => {
   it('a person needs lastName and firstName (422 naming both)', async () => {
     const a = await open();
     const none = await a.api('/api/v1/clients', { method: 'POST', json: { kind: 'person', companyName: 'ACME SA' } });
-    expect(errorPaths(await expectProblem(none, 422))).toEqual(['firstName', 'lastName']);
+    const noneProblem = await expectProblem(none, 422);
+    expect(errorPaths(noneProblem)).toEqual(['firstName', 'lastName']);
+    // a stable code beside the English message, for a till that shows it in its own language
+    expect(noneProblem.errors?.map((e) => e.code)).toEqual(['required-person', 'required-person']);
     const blank = await a.api('/api/v1/clients', { method: 'POST', json: { lastName: '   ', firstName: '' } });
     expect(errorPaths(await expectProblem(blank, 422))).toEqual(['firstName', 'lastName']);
     const onlyLast = await a.api('/api/v1/clients', { method: 'POST', json: { lastName: 'Favre' } });
@@ -116,6 +119,7 @@ describe('reference', () => {
     const dup = await a.api('/api/v1/clients', { method: 'POST', json: { lastName: 'Pirate', firstName: 'Eve', reference: '7612345000015' } });
     const problem = await expectProblem(dup, 422);
     expect(errorPaths(problem)).toEqual(['reference']);
+    expect(problem.errors?.[0]).toMatchObject({ code: 'reference-taken', params: { name: 'Anne Favre' } });
     expect(await clientCount(a)).toBe(1);
     // surrounding spaces do not make a different reference
     const spaced = await a.api('/api/v1/clients', { method: 'POST', json: { lastName: 'Pirate', firstName: 'Eve', reference: ' 7612345000015 ' } });

@@ -1,5 +1,6 @@
 import type { FieldError } from '../../agent/errors.js';
 import type { GroupOut } from '../../agent/directory/schema.js';
+import { ruleMessage } from '../i18n.js';
 import { Layout, type PageContext } from '../layout.js';
 
 /** The values of the form as typed (strings), so a refused form comes back as the person left it. */
@@ -24,8 +25,10 @@ export function ClientFormPage(props: {
   cancel: string;
 }) {
   const { ctx, values: v } = props;
-  const errorOf = (name: string) =>
-    props.errors.find((e) => e.path === name || e.path === `address.${name}`)?.message ?? null;
+  const errorOf = (name: string) => {
+    const error = props.errors.find((e) => e.path === name || e.path === `address.${name}`);
+    return error ? ruleMessage(ctx.t, error) : null;
+  };
   const field = (name: (typeof FORM_FIELDS)[number], label: string, attrs: Record<string, string> = {}) => {
     const error = errorOf(name);
     return (
