@@ -24,6 +24,7 @@ export type RuleCode =
   | 'phone-invalid'
   | 'group-name-taken'
   | 'too-long'
+  | 'discount-invalid'
   | 'unknown-field';
 
 export class AgentError extends Error {

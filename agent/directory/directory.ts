@@ -5,7 +5,7 @@ import type { EventBus } from '../events.js';
 import { COUNTRY_CODES, POSTAL_CODE_RULES } from './countries.js';
 import type { DirectoryStore, RecordChange } from './directory-store.js';
 import { fold } from './normalize.js';
-import type { Client, ClientCreate, ClientOut, ClientPatch, Group, GroupCreate, GroupOut, GroupPatch } from './schema.js';
+import type { Client, ClientCreate, ClientOut, ClientPatch, DirectoryOp, Group, GroupCreate, GroupOut, GroupPatch } from './schema.js';
 import { type SearchCursor, SearchIndex } from './search-index.js';
 
 /**
@@ -229,6 +229,31 @@ export class Directory {
     await this.store.commit([{ op: 'group.del', id }]);
   }
 
+  /**
+   * Moves every client of a group to another group (or to none) and deletes the group, in one
+   * durable write: staff confirm once, and a crash leaves either all of it or none of it.
+   * Returns how many clients moved.
+   */
+  async deleteGroupMovingClients(id: string, to: string | null, ifMatch: string | null = null): Promise<number> {
+    const current = this.store.groups.get(id);
+    if (!current) throw notFound('Group', id);
+    this.checkIfMatch('Group', current, ifMatch);
+    if (to === id) throw invalid([{ path: 'to', message: 'the clients must move to another group than the one deleted', code: 'group-unknown' }]);
+    if (to !== null && !this.store.groups.has(to)) {
+      throw invalid([{ path: 'to', message: `no group has the id "${to}"; pick an existing group or none`, code: 'group-unknown' }]);
+    }
+    const updatedAt = this.now().toISOString();
+    const ops: DirectoryOp[] = [];
+    if ((this.groupCounts.get(id) ?? 0) > 0) {
+      for (const c of this.store.clients.values()) {
+        if (c.groupId === id) ops.push({ op: 'client.put', record: { ...c, groupId: to, version: c.version + 1, updatedAt } });
+      }
+    }
+    ops.push({ op: 'group.del', id });
+    await this.store.commit(ops);
+    return ops.length - 1;
+  }
+
   // ---- rules -------------------------------------------------------------------------------
 
   private checkClient(c: Client): void {
@@ -293,6 +318,13 @@ export class Directory {
   }
 
   private checkGroup(g: Group): void {
+    const errors = this.groupNameErrors(g.name, g.id);
+    if (errors.length) throw invalid(errors);
+  }
+
+  /** The rule errors of a group name (required, unique), without saving: `id` is the group renamed. */
+  groupNameErrors(rawName: string, id?: string): FieldError[] {
+    const g = { name: rawName.trim(), id };
     const errors: FieldError[] = [];
     if (!g.name) errors.push({ path: 'name', message: 'required', code: 'required' });
     const folded = fold(g.name);
@@ -307,7 +339,7 @@ export class Directory {
         break;
       }
     }
-    if (errors.length) throw invalid(errors);
+    return errors;
   }
 
   private checkIfMatch(what: string, current: Client | Group, ifMatch: string | null): void {

@@ -59,6 +59,8 @@ export function fieldErrors(issues: readonly z.core.$ZodIssue[]): FieldError[] {
       for (const key of issue.keys) {
         out.push({ path: base ? `${base}.${key}` : key, message: 'unknown field (check the spelling)', code: 'unknown-field' });
       }
+    } else if (issue.path.at(-1) === 'discountPercent') {
+      out.push({ path: base, message: issue.message, code: 'discount-invalid' });
     } else if (issue.code === 'too_big' && issue.origin === 'string') {
       out.push({ path: base || '(body)', message: issue.message, code: 'too-long', params: { max: Number(issue.maximum) } });
     } else if (issue.code === 'too_small' && issue.origin === 'string' && Number(issue.minimum) === 1) {
