@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -7,8 +8,8 @@ import { Hono } from 'hono';
 /**
  * The page's scripts and styles, served by the agent itself: the shop's internet may be down, and
  * a till page must never depend on a CDN. htmx comes from node_modules (pinned to 2.x); the
- * stylesheet is ours. Files are read once at start; URLs carry a version so browsers cache them
- * for good and fetch again only after an upgrade.
+ * stylesheet is ours. Files are read once at start; URLs carry a version or a content hash so
+ * browsers cache them for good and fetch again only after a change.
  */
 
 const require = createRequire(import.meta.url);
@@ -24,6 +25,10 @@ function packageFile(pkg: string, file: string): Buffer {
   return readFileSync(path.join(path.dirname(require.resolve(`${pkg}/package.json`)), file));
 }
 
+function contentTag(body: Buffer): string {
+  return createHash('sha256').update(body).digest('hex').slice(0, 12);
+}
+
 function packageVersion(pkg: string): string {
   const raw: unknown = JSON.parse(readFileSync(require.resolve(`${pkg}/package.json`), 'utf8'));
   return typeof raw === 'object' && raw !== null && 'version' in raw && typeof raw.version === 'string' ? raw.version : '0';
@@ -36,12 +41,16 @@ export interface AssetUrls {
   js: string;
 }
 
-export function assets(agentVersion: string): { urls: AssetUrls; routes: Hono } {
+export function assets(): { urls: AssetUrls; routes: Hono } {
+  const ours = (file: string) => readFileSync(path.join(ROOT, 'web', 'static', file));
+  const css = ours('app.css');
+  const js = ours('app.js');
   const files: Record<string, Asset> = {
     [`htmx-${packageVersion('htmx.org')}.min.js`]: { body: packageFile('htmx.org', 'dist/htmx.min.js'), type: 'text/javascript; charset=utf-8' },
     [`sse-${packageVersion('htmx-ext-sse')}.js`]: { body: packageFile('htmx-ext-sse', 'dist/sse.js'), type: 'text/javascript; charset=utf-8' },
-    [`app-${agentVersion}.css`]: { body: readFileSync(path.join(ROOT, 'web', 'static', 'app.css')), type: 'text/css; charset=utf-8' },
-    [`app-${agentVersion}.js`]: { body: readFileSync(path.join(ROOT, 'web', 'static', 'app.js')), type: 'text/javascript; charset=utf-8' },
+    // By content: a stylesheet or script changed in a patch release is never served stale from cache.
+    [`app-${contentTag(css)}.css`]: { body: css, type: 'text/css; charset=utf-8' },
+    [`app-${contentTag(js)}.js`]: { body: js, type: 'text/javascript; charset=utf-8' },
   };
   const names = Object.keys(files);
   const urls: AssetUrls = { htmx: `/static/${names[0]}`, sse: `/static/${names[1]}`, css: `/static/${names[2]}`, js: `/static/${names[3]}` };

@@ -10,30 +10,42 @@ export interface PageContext {
   t: (key: import('./i18n.js').MessageKey, vars?: Record<string, string | number>) => string;
 }
 
-/** The frame every staff page shares: header with the shop and navigation, then the page. */
-export function Layout(props: { ctx: PageContext; title: string; current: 'directory' | 'login'; children: Child }) {
+/**
+ * The frame every staff page shares: header with the shop and navigation, then the page. Staff
+ * pages hold one event stream (htmx SSE extension) for live updates and scans; app.js reacts to it.
+ */
+export function Layout(props: { ctx: PageContext; title: string; current: 'directory' | 'groups' | 'settings' | 'login'; children: Child }) {
   const { ctx } = props;
+  const staff = props.current !== 'login';
+  const nav = (href: string, key: 'nav.directory' | 'nav.groups' | 'nav.settings', current: typeof props.current) => (
+    <a href={href} aria-current={props.current === current ? 'page' : undefined}>
+      {ctx.t(key)}
+    </a>
+  );
   return (
     <html lang={ctx.lang}>
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
+        {/* The indicator styles are in app.css: htmx must not inject a <style> the CSP would refuse. */}
+        <meta name="htmx-config" content='{"includeIndicatorStyles":false}' />
         <title>{props.title}</title>
         <link rel="stylesheet" href={ctx.assets.css} />
         <script src={ctx.assets.htmx} defer></script>
+        {staff && <script src={ctx.assets.sse} defer></script>}
         <script src={ctx.assets.js} defer></script>
       </head>
-      <body>
+      <body {...(staff ? { 'hx-ext': 'sse', 'sse-connect': '/events' } : {})}>
         <header class="top">
           <span class="shop">{ctx.shopName || 'Kleek'}</span>
-          {props.current !== 'login' && (
+          {staff && (
             <nav>
-              <a href="/" aria-current={props.current === 'directory' ? 'page' : undefined}>
-                {ctx.t('nav.directory')}
-              </a>
+              {nav('/', 'nav.directory', 'directory')}
+              {nav('/groups', 'nav.groups', 'groups')}
+              {nav('/settings', 'nav.settings', 'settings')}
             </nav>
           )}
-          {ctx.pinRequired && props.current !== 'login' && (
+          {ctx.pinRequired && staff && (
             <form method="post" action="/logout" class="logout">
               <button type="submit" class="link">
                 {ctx.t('nav.logout')}
@@ -41,6 +53,25 @@ export function Layout(props: { ctx: PageContext; title: string; current: 'direc
             </form>
           )}
         </header>
+        {staff && (
+          <>
+            <div id="live" sse-swap="scan,directory" hidden></div>
+            <div id="scan-notice" aria-live="assertive"></div>
+            <template id="scan-unknown">
+              <section class="notice" role="alert">
+                <p>
+                  {ctx.t('scan.unknown')} <strong data-code></strong>
+                </p>
+                <a class="button" data-create href="/clients/new">
+                  {ctx.t('scan.create')}
+                </a>{' '}
+                <button type="button" class="button secondary" data-dismiss=".notice">
+                  {ctx.t('scan.dismiss')}
+                </button>
+              </section>
+            </template>
+          </>
+        )}
         <main>{props.children}</main>
       </body>
     </html>

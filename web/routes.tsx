@@ -1,28 +1,49 @@
 import { getConnInfo } from '@hono/node-server/conninfo';
-import { type Context, Hono } from 'hono';
+import { type Context, Hono, type MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
-import type { AgentConfig } from '../agent/config.js';
-import type { Directory } from '../agent/directory/directory.js';
+import { z } from 'zod';
+import type { AppDeps } from '../agent/http/app.js';
+import { problemResponse } from '../agent/http/problem.js';
+import { eventStream } from '../agent/http/routes/events.js';
 import { assets } from './assets.js';
+import { groupPages } from './group-routes.js';
 import { translator } from './i18n.js';
 import type { PageContext } from './layout.js';
-import { DirectoryPage, DirectoryResults, type DirectoryView } from './pages/directory.js';
+import { DirectoryPage, DirectoryResults, DirectoryRows, type DirectoryView } from './pages/directory.js';
+import { SettingsPage } from './pages/settings.js';
 import { AgentError, type FieldError } from '../agent/errors.js';
 import { clientCreateSchema, clientPatchSchema, type ClientOut } from '../agent/directory/schema.js';
 import { fieldErrors } from '../agent/http/problem.js';
 import { ClientFormPage, FORM_FIELDS, type FormValues } from './pages/client-form.js';
-import { ClientPage, NotFoundPage } from './pages/client.js';
+import { ClientCard, ClientGone, ClientPage, NotFoundPage } from './pages/client.js';
 import { LoginPage } from './pages/login.js';
 import { clearSessionCookie, requireStaff, SESSION_COOKIE, setSessionCookie, StaffSessions } from './session.js';
+
+const PAGE_SIZE = 50;
+
+/**
+ * Defence in depth for pages that show names typed by anyone: even if some markup slipped through
+ * escaping, no inline or foreign script runs, and no other site can frame the page.
+ */
+const staffPageHeaders: MiddlewareHandler = async (c, next) => {
+  await next();
+  c.header(
+    'Content-Security-Policy',
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+  );
+  c.header('X-Content-Type-Options', 'nosniff');
+  // Not no-referrer: Chrome then sends "Origin: null" on the page's own form posts, which the Origin check refuses.
+  c.header('Referrer-Policy', 'same-origin');
+};
 
 /**
  * The staff UI's routes. They go through the same Host/Origin middleware as the API (so a form
  * posted from another site gets 403). As in the htmx contact app, one URL serves the whole page,
  * or only the results for an htmx request.
  */
-export function webRoutes(deps: { config: AgentConfig; directory: Directory; version: string }) {
+export function webRoutes(deps: AppDeps) {
   const app = new Hono();
-  const { urls, routes } = assets(deps.version);
+  const { urls, routes } = assets();
   const sessions = new StaffSessions(deps.config.ui.pin);
   const ctx: PageContext = {
     lang: deps.config.ui.locale,
@@ -32,6 +53,7 @@ export function webRoutes(deps: { config: AgentConfig; directory: Directory; ver
     t: translator(deps.config.ui.locale),
   };
   const page = (body: unknown) => '<!doctype html>' + String(body);
+  app.use('*', staffPageHeaders);
   app.route('/static', routes);
 
   app.get('/login', (c) => {
@@ -68,22 +90,64 @@ export function webRoutes(deps: { config: AgentConfig; directory: Directory; ver
 
   app.get('/', staff, (c) => {
     const q = (c.req.query('q') ?? '').slice(0, 200);
-    const result = deps.directory.search(q, 50);
+    const cursor = c.req.query('cursor');
+    const htmx = c.req.header('hx-request') === 'true';
+    if (cursor !== undefined && htmx) {
+      // "More results": the next rows, in place of the button
+      let result;
+      try {
+        result = deps.directory.search(q, PAGE_SIZE, cursor);
+      } catch (err) {
+        if (err instanceof AgentError && err.status === 422) return c.html('');
+        throw err;
+      }
+      return c.html(<DirectoryRows ctx={ctx} view={{ q, items: result.items, next: result.next, total: deps.directory.clientCount }} />);
+    }
+    const result = deps.directory.search(q, PAGE_SIZE);
     const view: DirectoryView = { q, items: result.items, next: result.next, total: deps.directory.clientCount };
-    if (c.req.header('hx-request') === 'true') return c.html(<DirectoryResults ctx={ctx} view={view} />);
+    if (htmx) return c.html(<DirectoryResults ctx={ctx} view={view} />);
     return c.html(page(<DirectoryPage ctx={ctx} view={view} />));
   });
+
+  // The page's own event stream (the session is its credential; the till's needs a token).
+  app.get('/events', staff, (c) => eventStream(c, deps.bus, ['directory', 'scan'], deps.closing));
+
+  // Keyboard-wedge scans read by the page go through the same path as a scanner's.
+  app.post('/scans', staff, async (c) => {
+    const parsed = z.object({ code: z.string().max(256) }).safeParse(await c.req.json().catch(() => null));
+    if (!parsed.success) return problemResponse(c, 422, 'Send {"code": "…"}: the characters the scanner typed.');
+    return c.json(deps.scans.scan(parsed.data.code, 'keyboard'));
+  });
+
+  app.get('/settings', staff, (c) =>
+    c.html(
+      page(
+        <SettingsPage
+          ctx={ctx}
+          info={{ version: deps.version, agentId: deps.agentId, tokens: deps.tokens, config: deps.config, apiUrl: new URL(c.req.url).origin }}
+        />,
+      ),
+    ),
+  );
   const formPage = (c: Context, status: 200 | 409 | 412 | 422, props: Omit<Parameters<typeof ClientFormPage>[0], 'ctx' | 'groups'>) =>
     c.html(page(<ClientFormPage ctx={ctx} groups={deps.directory.listGroups()} {...props} />), status);
 
   app.get('/clients/new', staff, (c) =>
-    formPage(c, 200, { action: '/clients', values: { kind: 'person', country: 'CH', reference: c.req.query('reference') ?? '' }, errors: [], etag: null, banner: null, cancel: '/' }),
+    formPage(c, 200, {
+      action: '/clients',
+      values: { kind: 'person', country: 'CH', reference: (c.req.query('reference') ?? '').slice(0, 64) },
+      errors: [],
+      etag: null,
+      clientId: null,
+      banner: null,
+      cancel: '/',
+    }),
   );
 
   app.post('/clients', staff, async (c) => {
     const values = await formValues(c);
     const parsed = clientCreateSchema.safeParse(formToInput(values));
-    const fail = (errors: FieldError[]) => formPage(c, 422, { action: '/clients', values, errors, etag: null, banner: 'invalid', cancel: '/' });
+    const fail = (errors: FieldError[]) => formPage(c, 422, { action: '/clients', values, errors, etag: null, clientId: null, banner: 'invalid', cancel: '/' });
     if (!parsed.success) return fail(fieldErrors(parsed.error.issues));
     try {
       const client = await deps.directory.createClient(parsed.data);
@@ -98,7 +162,7 @@ export function webRoutes(deps: { config: AgentConfig; directory: Directory; ver
     const client = deps.directory.findById(c.req.param('id'));
     if (!client) return c.html(page(<NotFoundPage ctx={ctx} />), 404);
     const action = `/clients/${encodeURIComponent(client.id)}`;
-    return formPage(c, 200, { action, values: clientToForm(client), errors: [], etag: client.etag, banner: null, cancel: action });
+    return formPage(c, 200, { action, values: clientToForm(client), errors: [], etag: client.etag, clientId: client.id, banner: null, cancel: action });
   });
 
   app.post('/clients/:id', staff, async (c) => {
@@ -107,13 +171,13 @@ export function webRoutes(deps: { config: AgentConfig; directory: Directory; ver
     const etag = values.etag ?? null;
     const action = `/clients/${encodeURIComponent(id)}`;
     const parsed = clientPatchSchema.safeParse(formToInput(values));
-    const fail = (errors: FieldError[]) => formPage(c, 422, { action, values, errors, etag, banner: 'invalid', cancel: action });
+    const fail = (errors: FieldError[]) => formPage(c, 422, { action, values, errors, etag, clientId: id, banner: 'invalid', cancel: action });
     if (!parsed.success) return fail(fieldErrors(parsed.error.issues));
     try {
       await deps.directory.updateClient(id, parsed.data, etag);
       return c.redirect(action, 303);
     } catch (err) {
-      if (err instanceof AgentError && err.status === 412) return formPage(c, 412, { action, values, errors: [], etag, banner: 'stale', cancel: action });
+      if (err instanceof AgentError && err.status === 412) return formPage(c, 412, { action, values, errors: [], etag, clientId: id, banner: 'stale', cancel: action });
       if (err instanceof AgentError && err.errors) return fail(err.errors);
       if (err instanceof AgentError && err.status === 404) return c.html(page(<NotFoundPage ctx={ctx} />), 404);
       throw err;
@@ -131,8 +195,12 @@ export function webRoutes(deps: { config: AgentConfig; directory: Directory; ver
     return c.body('', 200);
   });
 
+  app.route('/groups', groupPages({ directory: deps.directory, ctx, staff, page }));
+
   app.get('/clients/:id', staff, (c) => {
     const client = deps.directory.findById(c.req.param('id'));
+    // htmx refreshing the card after a change elsewhere: the card alone, or word that it is gone
+    if (c.req.header('hx-request') === 'true') return c.html(client ? <ClientCard ctx={ctx} client={client} /> : <ClientGone ctx={ctx} />);
     if (!client) return c.html(page(<NotFoundPage ctx={ctx} />), 404);
     return c.html(page(<ClientPage ctx={ctx} client={client} />));
   });

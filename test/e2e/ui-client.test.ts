@@ -32,6 +32,7 @@ describe('client card', () => {
     const page = await s.browser.newPage({ viewport: { width: 1366, height: 768 } });
     await page.goto(`${s.url}/`);
     await page.keyboard.type('favre');
+    await page.waitForURL(`${s.url}/?q=favre`); // pushed once the results for "favre" are on screen
     await page.waitForFunction(() => document.querySelector('#results .name a')?.textContent === 'Boulangerie Favre SA');
     await page.keyboard.press('ArrowDown');
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Boulangerie Favre SA');

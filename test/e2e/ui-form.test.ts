@@ -16,7 +16,7 @@ describe('client form', () => {
     await page.fill('#f-postalCode', '120');
     await page.click('button:has-text("Valider")');
 
-    expect(await page.locator('.banner').innerText()).toContain('n’a pas été enregistré');
+    expect(await page.locator('.banner:visible').innerText()).toContain('n’a pas été enregistré');
     expect(await page.locator('.field.invalid #f-firstName').count()).toBe(1);
     expect(await page.locator('.field.invalid #f-postalCode').count()).toBe(1);
     // The API's rules, said in the staff's language
@@ -67,9 +67,13 @@ describe('client form', () => {
     await a.fill('#f-phone', '021 000 00 01');
     await a.click('button:has-text("Valider")');
     await a.waitForURL(`${s.url}${href}`);
+    // b hears of it at once, over the page's event stream, before trying to save
+    await b.locator('#changed-elsewhere').waitFor({ state: 'visible' });
+    expect(await b.locator('#changed-elsewhere').innerText()).toContain('modifié ailleurs');
     await b.fill('#f-phone', '021 000 00 02');
     await b.click('button:has-text("Valider")');
-    expect(await b.locator('.banner').innerText()).toContain('modifié entre-temps');
+    await b.locator('.banner:visible', { hasText: 'modifié entre-temps' }).waitFor();
+    expect(await b.locator('#changed-elsewhere').isVisible()).toBe(false);
     expect(s.agent.directory.search('garage').items[0]?.phone).toBe('021 000 00 01');
     await a.close();
     await b.close();

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
 import { Agent } from '../../agent/agent.js';
 import { memoryLogger } from '../../agent/log.js';
@@ -58,4 +58,25 @@ export function browserSuite(
     await suite.agent?.stop();
   });
   return suite;
+}
+
+/**
+ * Types a code the way a keyboard-wedge scanner does: real key events (they type into inputs), a
+ * few milliseconds apart, then Enter. The events carry their own timestamps, so the page sees a
+ * scanner's rhythm even when a loaded test machine delivers them late.
+ */
+export async function scannerTypes(page: Page, code: string, gapMs = 5): Promise<void> {
+  const cdp = await page.context().newCDPSession(page);
+  const start = Date.now() / 1000;
+  const keys = [...code].map((ch) => ({ key: ch, text: ch, code: /\d/.test(ch) ? `Digit${ch}` : `Key${ch.toUpperCase()}`, vk: ch.toUpperCase().charCodeAt(0) }));
+  keys.push({ key: 'Enter', text: '\r', code: 'Enter', vk: 13 });
+  const sent: Promise<unknown>[] = [];
+  keys.forEach((k, i) => {
+    const timestamp = start + (i * gapMs) / 1000;
+    const common = { key: k.key, code: k.code, windowsVirtualKeyCode: k.vk, nativeVirtualKeyCode: k.vk, timestamp };
+    sent.push(cdp.send('Input.dispatchKeyEvent', { type: 'keyDown', text: k.text, unmodifiedText: k.text, ...common }));
+    sent.push(cdp.send('Input.dispatchKeyEvent', { type: 'keyUp', ...common }));
+  });
+  await Promise.all(sent);
+  await cdp.detach();
 }

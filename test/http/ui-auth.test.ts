@@ -23,6 +23,15 @@ describe('staff PIN', () => {
     const hx = await t.api('/?q=mul', { headers: { authorization: '', 'hx-request': 'true' } });
     expect(hx.status).toBe(401);
     expect(hx.headers.get('hx-redirect')).toBe('/login?next=%2F%3Fq%3Dmul');
+    // every staff route: the pages, the page's event stream, its scan path, groups, settings
+    const routes: Array<[string, string]> = [
+      ['GET', '/events'], ['POST', '/scans'], ['GET', '/groups'], ['POST', '/groups'], ['DELETE', '/groups/x'],
+      ['POST', '/groups/x/move-and-delete'], ['GET', '/settings'], ['GET', '/clients/new'], ['POST', '/clients'], ['DELETE', '/clients/x'],
+    ];
+    for (const [method, path] of routes) {
+      const r = await t.api(path, { method, headers: { authorization: '' } });
+      expect([method, path, r.status]).toEqual([method, path, 303]);
+    }
     // the API answers with its own rules, never a redirect to a page
     expect((await t.api('/api/v1/clients')).status).toBe(200);
     expect((await t.api('/api/v1/nope')).status).toBe(404);

@@ -21,6 +21,8 @@ export function ClientFormPage(props: {
   errors: FieldError[];
   groups: GroupOut[];
   etag: string | null;
+  /** The client edited (the page warns when it changes elsewhere meanwhile); null for a new one. */
+  clientId: string | null;
   banner: 'invalid' | 'stale' | null;
   cancel: string;
 }) {
@@ -54,7 +56,10 @@ export function ClientFormPage(props: {
           {t('form.stale')} <a href={props.cancel}>{t('form.reload')}</a>
         </p>
       )}
-      <form method="post" action={props.action} class="client-form">
+      <p id="changed-elsewhere" class="banner error" role="alert" hidden>
+        {t('client.changedElsewhere')} <a href={props.cancel}>{t('form.reload')}</a>
+      </p>
+      <form method="post" action={props.action} class="client-form" data-client-id={props.clientId ?? undefined}>
         {props.etag && <input type="hidden" name="etag" value={props.etag} />}
         <fieldset class="kind">
           <legend>{t('form.kind')}</legend>
@@ -87,7 +92,8 @@ export function ClientFormPage(props: {
           {field('country', t('form.country'), { maxlength: '2' })}
           {field('phone', t('client.phone'), { type: 'tel' })}
           {field('email', t('client.email'), { type: 'email' })}
-          {field('reference', t('client.reference'))}
+          {/* A scan while the form is open fills this field (app.js) */}
+          {field('reference', t('client.reference'), { 'data-scan-target': '' })}
           {field('accountNumber', t('client.account'))}
           <div class={errorOf('groupId') ? 'field invalid' : 'field'}>
             <label for="f-groupId">{t('client.group')}</label>

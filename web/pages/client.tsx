@@ -7,6 +7,19 @@ import { Layout, type PageContext } from '../layout.js';
 /** One client's card: everything the directory holds, balances read-only (the back-office owns them). */
 export function ClientPage(props: { ctx: PageContext; client: ClientOut }) {
   const { ctx, client: c } = props;
+  return (
+    <Layout ctx={ctx} title={`${displayName(c)} — ${ctx.t('client.title')}`} current="directory">
+      <p>
+        <a href="/">{ctx.t('client.back')}</a>
+      </p>
+      <ClientCard ctx={ctx} client={c} />
+    </Layout>
+  );
+}
+
+/** The card alone: what the page reloads when the directory changes (an edit elsewhere, a group renamed). */
+export function ClientCard(props: { ctx: PageContext; client: ClientOut }) {
+  const { ctx, client: c } = props;
   const a = c.address;
   const contact = c.kind === 'company' ? [c.civility, c.firstName, c.lastName].filter(Boolean).join(' ') : '';
   const rows: Array<[string, string]> = [
@@ -17,11 +30,7 @@ export function ClientPage(props: { ctx: PageContext; client: ClientOut }) {
     [ctx.t('client.account'), c.accountNumber ?? ''],
   ];
   return (
-    <Layout ctx={ctx} title={`${displayName(c)} — ${ctx.t('client.title')}`} current="directory">
-      <p>
-        <a href="/">{ctx.t('client.back')}</a>
-      </p>
-      <article class="client" data-client-id={c.id}>
+      <article class="client" data-client-id={c.id} {...liveCard(c.id)}>
         <h1>{displayName(c)}</h1>
         <p>
           <a href={`/clients/${encodeURIComponent(c.id)}/edit`} class="button">
@@ -60,7 +69,24 @@ export function ClientPage(props: { ctx: PageContext; client: ClientOut }) {
           <dd data-balance="wallet">{formatMoney(c.walletBalance)}</dd>
         </dl>
       </article>
-    </Layout>
+  );
+}
+
+const liveCard = (id: string) => ({
+  'hx-get': `/clients/${encodeURIComponent(id)}`,
+  'hx-trigger': 'sse:directory delay:300ms',
+  'hx-swap': 'outerHTML',
+});
+
+/** In place of the card when the client was deleted while on screen. */
+export function ClientGone(props: { ctx: PageContext }) {
+  return (
+    <article class="client gone">
+      <p class="empty">{props.ctx.t('client.deleted')}</p>
+      <p>
+        <a href="/">{props.ctx.t('client.back')}</a>
+      </p>
+    </article>
   );
 }
 

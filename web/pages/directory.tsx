@@ -17,7 +17,7 @@ export function DirectoryPage(props: { ctx: PageContext; view: DirectoryView }) 
       <h1>{ctx.t('directory.title')}</h1>
       <div class="toolbar">
         <label class="search">
-          <span class="visually-hidden" style="position:absolute;left:-9999px">{ctx.t('directory.search')}</span>
+          <span class="visually-hidden">{ctx.t('directory.search')}</span>
           <input
             type="search"
             name="q"
@@ -40,7 +40,8 @@ export function DirectoryPage(props: { ctx: PageContext; view: DirectoryView }) 
           {ctx.t('action.new')}
         </a>
       </div>
-      <div id="results">
+      {/* Changes made elsewhere (the till, another page, sync) refresh the results, once per burst. */}
+      <div id="results" hx-get="/" hx-trigger="sse:directory delay:300ms" hx-include="[name='q']" hx-disinherit="*">
         <DirectoryResults ctx={ctx} view={view} />
       </div>
     </Layout>
@@ -70,6 +71,19 @@ export function DirectoryResults(props: { ctx: PageContext; view: DirectoryView 
           </tr>
         </thead>
         <tbody>
+          <DirectoryRows ctx={ctx} view={view} />
+        </tbody>
+      </table>
+    </>
+  );
+}
+
+/** Rows of results, ending with a "more results" row that fetches the next page in its place. */
+export function DirectoryRows(props: { ctx: PageContext; view: DirectoryView }) {
+  const { ctx, view } = props;
+  const more = view.next ? `/?${new URLSearchParams({ q: view.q, cursor: view.next }).toString()}` : null;
+  return (
+    <>
           {view.items.map((c) => (
             <tr data-client-id={c.id}>
               <td>
@@ -89,8 +103,15 @@ export function DirectoryResults(props: { ctx: PageContext; view: DirectoryView 
               </td>
             </tr>
           ))}
-        </tbody>
-      </table>
+          {more && (
+            <tr class="more">
+              <td colspan={6}>
+                <button type="button" class="button secondary" hx-get={more} hx-target="closest tr" hx-swap="outerHTML">
+                  {ctx.t('directory.more')}
+                </button>
+              </td>
+            </tr>
+          )}
     </>
   );
 }
@@ -108,9 +129,15 @@ export function DeleteButton(props: { ctx: PageContext; id: string; name: string
       hx-target={props.target}
       hx-swap="outerHTML"
     >
-      <svg viewBox="0 0 24 24" width="22" height="22" aria-hidden="true">
-        <path fill="currentColor" d="M9 3h6l1 2h4v2H4V5h4l1-2zm-3 6h12l-1 12H7L6 9zm4 2v8h2v-8h-2zm4 0v8h2v-8h-2z" />
-      </svg>
+      <TrashIcon />
     </button>
+  );
+}
+
+export function TrashIcon() {
+  return (
+    <svg viewBox="0 0 24 24" width="22" height="22" aria-hidden="true">
+      <path fill="currentColor" d="M9 3h6l1 2h4v2H4V5h4l1-2zm-3 6h12l-1 12H7L6 9zm4 2v8h2v-8h-2zm4 0v8h2v-8h-2z" />
+    </svg>
   );
 }

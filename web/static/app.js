@@ -1,5 +1,9 @@
-// Keyboard first: ↓/↑ move through the results from the search box, Enter opens a client (it is a
-// link), Esc clears the search. Everything else is htmx.
+// The staff page's own behaviour, on top of htmx: keyboard moves, scans (from the agent's event
+// stream or a keyboard-wedge scanner typing into the page), live warnings, and small buttons.
+// Plain script, no build step: it must run as served, offline.
+
+// ---- keyboard first: ↓/↑ move through the results from the search box, Enter opens a client (it
+// is a link), Esc clears the search.
 document.addEventListener('keydown', (e) => {
   const search = document.querySelector('input[name="q"]');
   const links = [...document.querySelectorAll('#results table.results .name a')];
@@ -13,5 +17,163 @@ document.addEventListener('keydown', (e) => {
     search.value = '';
     search.focus();
     search.dispatchEvent(new Event('search', { bubbles: true }));
+  }
+});
+
+// ---- scans
+/** Codes this page sent itself, so the same scan coming back on the event stream is not shown twice. */
+const ownScans = new Map();
+
+/** A scan reached the page: fill the form's reference, or open the client, or offer to create one. */
+function showScan(scan) {
+  const field = document.querySelector('[data-scan-target]');
+  if (field) {
+    fillScanned(field, scan.code);
+    return;
+  }
+  if (scan.client) {
+    location.assign('/clients/' + encodeURIComponent(scan.client.id));
+    return;
+  }
+  const node = document.getElementById('scan-unknown').content.firstElementChild.cloneNode(true);
+  node.querySelector('[data-code]').textContent = scan.code; // a code is data, never markup
+  const create = node.querySelector('[data-create]');
+  create.href = '/clients/new?reference=' + encodeURIComponent(scan.code);
+  document.getElementById('scan-notice').replaceChildren(node);
+  create.focus();
+}
+
+function fillScanned(field, code) {
+  field.value = code;
+  field.focus();
+  field.classList.add('scanned');
+  setTimeout(() => field.classList.remove('scanned'), 1200);
+}
+
+async function sendScan(code) {
+  ownScans.set(code, Date.now());
+  const res = await fetch('/scans', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code }) });
+  if (res.status === 401 || res.redirected) {
+    location.reload(); // the session ended: the PIN page comes up
+    return;
+  }
+  if (!res.ok) return;
+  const scan = await res.json();
+  if (!scan.duplicate) showScan(scan);
+}
+
+// The agent's event stream (htmx SSE extension, on <body>): #live receives scans and directory
+// changes; we act on them here instead of swapping anything.
+document.addEventListener('htmx:sseBeforeMessage', (e) => {
+  if (!(e.target instanceof Element) || e.target.id !== 'live') return;
+  e.preventDefault();
+  let data;
+  try {
+    data = JSON.parse(e.detail.data);
+  } catch {
+    return;
+  }
+  if (e.detail.type === 'scan') {
+    const sent = ownScans.get(data.code);
+    if (sent !== undefined && Date.now() - sent < 3000) return;
+    showScan(data);
+  } else if (e.detail.type === 'directory') {
+    // Someone else changed the client being edited: say so now rather than at "save".
+    const form = document.querySelector('form[data-client-id]');
+    if (form && data.entity === 'client' && data.id === form.dataset.clientId) {
+      document.getElementById('changed-elsewhere').hidden = false;
+    }
+  }
+});
+
+// ---- keyboard-wedge scanners: they type the code a few milliseconds per character, then Enter.
+// People type 100+ ms per key. So: at least 4 characters at 40 ms or less on average (one late key,
+// as a busy PC delivers them, is allowed up to 100 ms), ending with Enter, is a scan.
+const WEDGE_AVERAGE_MS = 40;
+const WEDGE_MAX_GAP_MS = 100;
+const WEDGE_MIN_LENGTH = 4;
+const noBurst = () => ({ code: '', first: -Infinity, last: -Infinity, target: null, before: '' });
+let burst = noBurst();
+
+const isTextField = (el) =>
+  el instanceof HTMLTextAreaElement ||
+  (el instanceof HTMLInputElement && !['checkbox', 'radio', 'button', 'submit', 'reset'].includes(el.type)) ||
+  (el instanceof HTMLElement && el.isContentEditable);
+
+document.addEventListener(
+  'keydown',
+  (e) => {
+    if (e.ctrlKey || e.altKey || e.metaKey) return;
+    const inBurst = e.timeStamp - burst.last <= WEDGE_MAX_GAP_MS;
+    if (e.key === 'Enter') {
+      const n = burst.code.length;
+      const fast = inBurst && n >= WEDGE_MIN_LENGTH && (burst.last - burst.first) / (n - 1) <= WEDGE_AVERAGE_MS;
+      const { code, target, before } = burst;
+      burst = noBurst();
+      if (fast) onWedgeScan(e, code, target, before);
+      return;
+    }
+    if (e.key.length !== 1) return;
+    if (!inBurst) burst = { code: '', first: e.timeStamp, last: e.timeStamp, target: e.target, before: isTextField(e.target) ? e.target.value : '' };
+    burst.code += e.key;
+    burst.last = e.timeStamp;
+  },
+  true,
+);
+
+function onWedgeScan(e, code, target, before) {
+  const field = document.querySelector('[data-scan-target]');
+  if (field) {
+    // A form is open: the card goes to its reference, whichever field the cursor was in.
+    e.preventDefault();
+    if (isTextField(target) && target !== field) target.value = before;
+    fillScanned(field, code);
+    return;
+  }
+  if (target instanceof HTMLInputElement && target.name === 'q') {
+    // Typed into the search box: put the search back as it was, and take it as a scan.
+    e.preventDefault();
+    target.value = before;
+    target.dispatchEvent(new Event('search', { bubbles: true }));
+    void sendScan(code);
+    return;
+  }
+  if (isTextField(target)) return; // someone typing fast in another field: leave it alone
+  e.preventDefault(); // e.g. a focused link must not open
+  void sendScan(code);
+}
+
+// ---- small buttons: dismiss a notice, copy or show a token
+document.addEventListener('click', async (e) => {
+  if (!(e.target instanceof Element)) return;
+  const dismiss = e.target.closest('[data-dismiss]');
+  if (dismiss) {
+    dismiss.closest(dismiss.dataset.dismiss)?.remove();
+    return;
+  }
+  const copy = e.target.closest('[data-copy]');
+  if (copy) {
+    try {
+      await navigator.clipboard.writeText(copy.dataset.copy);
+    } catch {
+      // No clipboard permission: select the token so Ctrl+C copies it.
+      const code = copy.closest('tr')?.querySelector('code.token');
+      if (code) {
+        code.textContent = copy.dataset.copy;
+        getSelection()?.selectAllChildren(code);
+      }
+      return;
+    }
+    copy.textContent = copy.dataset.done;
+    return;
+  }
+  const reveal = e.target.closest('[data-reveal]');
+  if (reveal) {
+    const code = reveal.closest('tr')?.querySelector('code.token');
+    if (!code) return;
+    const shown = code.textContent !== code.dataset.masked;
+    code.textContent = shown ? code.dataset.masked : reveal.dataset.reveal;
+    if (!reveal.dataset.show) reveal.dataset.show = reveal.textContent;
+    reveal.textContent = shown ? reveal.dataset.show : reveal.dataset.hide;
   }
 });

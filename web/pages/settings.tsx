@@ -1,0 +1,140 @@
+import type { AgentConfig } from '../../agent/config.js';
+import type { ApiToken } from '../../agent/http/security.js';
+import { Layout, type PageContext } from '../layout.js';
+
+export interface SettingsInfo {
+  version: string;
+  agentId: string;
+  tokens: readonly ApiToken[];
+  config: AgentConfig;
+  /** Where the till reaches this agent, as the browser sees it. */
+  apiUrl: string;
+}
+
+/** Only the end of a token is shown; the copy button copies the whole of it for the till's setup. */
+export function maskToken(token: string): string {
+  return `••••••••${token.slice(-4)}`;
+}
+
+/** Settings and status: what an installer needs to connect the till, and the state of each part. */
+export function SettingsPage(props: { ctx: PageContext; info: SettingsInfo }) {
+  const { ctx, info } = props;
+  const t = ctx.t;
+  const { config } = info;
+  return (
+    <Layout ctx={ctx} title={t('settings.title')} current="settings">
+      <h1>{t('settings.title')}</h1>
+
+      <section class="panel" id="till">
+        <h2>{t('settings.till')}</h2>
+        <p class="sub">{t('settings.tillHelp')}</p>
+        <dl class="facts">
+          <dt>{t('settings.apiUrl')}</dt>
+          <dd>
+            <code>{`${info.apiUrl}/api/v1`}</code>
+          </dd>
+        </dl>
+        <table class="results tokens">
+          <thead>
+            <tr>
+              <th>{t('settings.tokenName')}</th>
+              <th>{t('settings.token')}</th>
+              <th>{t('settings.scopes')}</th>
+              <th>
+                <span class="visually-hidden">{t('settings.copy')}</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {info.tokens.map((tok) => (
+              <tr>
+                <td>{tok.name}</td>
+                <td>
+                  <code class="token" data-masked={maskToken(tok.token)}>
+                    {maskToken(tok.token)}
+                  </code>
+                </td>
+                <td>{tok.scopes.join(', ')}</td>
+                <td class="actions-cell">
+                  <div class="row-actions">
+                  <button type="button" class="button secondary small" data-copy={tok.token} data-done={t('settings.copied')}>
+                    {t('settings.copy')}
+                  </button>
+                  <button type="button" class="button secondary small" data-reveal={tok.token} data-hide={t('settings.hide')}>
+                    {t('settings.show')}
+                  </button>
+                </div>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+
+      <section class="panel" id="printers">
+        <h2>{t('settings.printers')}</h2>
+        {config.printers.length === 0 ? (
+          <p class="sub">{t('settings.printersNone')}</p>
+        ) : (
+          <table class="results">
+            <thead>
+              <tr>
+                <th>{t('settings.printer')}</th>
+                <th>{t('settings.roles')}</th>
+                <th>{t('settings.transport')}</th>
+                <th>{t('settings.status')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {config.printers.map((p) => (
+                <tr data-printer-id={p.id}>
+                  <td>
+                    <strong>{p.name}</strong> <span class="sub">{p.id}</span>
+                  </td>
+                  <td>{p.roles.join(', ')}</td>
+                  <td>{`${p.transport.type} · ${p.model} · ${p.width} col.`}</td>
+                  <td data-status>{t('settings.statusUnknown')}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+
+      <section class="panel" id="scanners">
+        <h2>{t('settings.scanners')}</h2>
+        {config.scanners.length > 0 && (
+          <ul>
+            {config.scanners.map((s) => (
+              <li data-scanner-id={s.id}>
+                <strong>{s.name}</strong> <span class="sub">{`${s.id} · ${s.transport.type}`}</span>
+              </li>
+            ))}
+          </ul>
+        )}
+        <p class="sub">{t(config.scanners.length === 0 ? 'settings.scannersNone' : 'settings.wedge')}</p>
+      </section>
+
+      <section class="panel" id="sync">
+        <h2>{t('settings.sync')}</h2>
+        <p>{config.cloud ? t('settings.syncLater', { url: config.cloud.url }) : t('settings.syncOff')}</p>
+      </section>
+
+      <section class="panel" id="agent">
+        <h2>{t('settings.agent')}</h2>
+        <dl class="facts">
+          <dt>{t('settings.version')}</dt>
+          <dd data-version>{info.version}</dd>
+          <dt>{t('settings.agentId')}</dt>
+          <dd>
+            <code>{info.agentId}</code>
+          </dd>
+          <dt>{t('settings.locale')}</dt>
+          <dd>{config.ui.locale}</dd>
+          <dt>{t('settings.pin')}</dt>
+          <dd>{t(config.ui.pin === null ? 'settings.pinOff' : 'settings.pinOn')}</dd>
+        </dl>
+      </section>
+    </Layout>
+  );
+}
