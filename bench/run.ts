@@ -7,9 +7,11 @@
  *   (c) durable edit acknowledgement: PATCH / Directory.updateClient, 1 and 8 editors,
  *       vs rewriting the whole directory as one JSON file
  *   (d) cold start: new Agent() → start() in a fresh process, and RSS
+ *   (e) the staff page in headless Chromium: first load, keystroke → results painted, vs an agent
+ *       holding 100 clients
  *
  * Environment: BENCH_CLIENTS (default 100000) for a quicker run on fewer clients;
- * BENCH_KEEP=1 keeps the temporary store folders; BENCH_CODE_LABEL names the code measured when
+ * BENCH_KEEP=1 keeps the temporary store folders; BENCH_ONLY=ui runs the staff page section alone; BENCH_CODE_LABEL names the code measured when
  * the tree is not a git checkout (e.g. `git archive` of a commit).
  */
 import { execFileSync } from 'node:child_process';
@@ -39,13 +41,17 @@ import {
   startAgentServer,
 } from './http.js';
 import { REPO } from './lib/child.js';
-import { buildQueries, QUERY_CLASS_HELP, QUERY_CLASSES } from './lib/queries.js';
+import { type BenchQuery, buildQueries, QUERY_CLASS_HELP, QUERY_CLASSES } from './lib/queries.js';
 import { copyStore, seedStore } from './lib/seed.js';
 import { mb, median, ms, ratio, rounded, type Summary, shuffle, table } from './lib/stats.js';
 import { runSearchBench, type SearchResult, searchTable } from './search.js';
+import { runUiBench, type UiResult, uiTable } from './ui.js';
+import type { Client, Group } from '../agent/directory/schema.js';
 
 const N = Number(process.env.BENCH_CLIENTS ?? 100_000);
 const KEEP = process.env.BENCH_KEEP === '1';
+/** BENCH_ONLY=ui runs only (e), the staff page in Chromium (the store is still seeded). */
+const ONLY = process.env.BENCH_ONLY ?? null;
 
 const TARGETS = {
   searchP50Ms: 0.5,
@@ -54,6 +60,8 @@ const TARGETS = {
   editP50Ms: 50,
   startMs: 1500,
   rssMb: 200,
+  uiKeystrokeP50Ms: 100,
+  uiFirstLoadMs: 300,
 };
 
 const say = (s = '') => process.stdout.write(`${s}\n`);
@@ -140,6 +148,55 @@ interface Row {
   pass: boolean | null;
 }
 
+/** (e): an agent on a copy of the large store, one on 100 clients, and Chromium against both. */
+async function uiSection(
+  template: string,
+  clients: readonly Client[],
+  groups: readonly Group[],
+  queries: readonly BenchQuery[],
+  tmp: string,
+  log: ReturnType<typeof memoryLogger>,
+): Promise<UiResult> {
+  heading(`(e) the staff page in headless Chromium, ${N} clients vs a baseline agent with 100`);
+  const largeDir = path.join(tmp, 'ui-large');
+  await copyStore(template, largeDir);
+  const smallDir = path.join(tmp, 'ui-small');
+  await seedStore(smallDir, clients.slice(0, 100), groups, log);
+  const large = await startAgentServer(largeDir);
+  const small = await startAgentServer(smallDir);
+  try {
+    const ui = await runUiBench(large.url, N, small.url, 100, queries, { loads: 15, log: say });
+    say(uiTable(ui));
+    say('keystroke: the last character of each query typed into the search box (the rest set just before); the page');
+    say('waits 150 ms after a key before it asks (debounce), and the time is counted until the frame after the swap.');
+    return ui;
+  } finally {
+    await large.stop();
+    await small.stop();
+  }
+}
+
+function uiRows(ui: UiResult): Row[] {
+  return [
+    {
+      bench: 'e',
+      metric: 'keystroke → results painted, after the 150 ms debounce (p50)',
+      value: ms(ui.large.afterDebounce.p50),
+      target: `≤ ${TARGETS.uiKeystrokeP50Ms} ms`,
+      pass: ui.large.afterDebounce.p50 <= TARGETS.uiKeystrokeP50Ms,
+    },
+    { bench: 'e', metric: 'keystroke → results painted, debounce included (p50)', value: ms(ui.large.keystroke.p50), target: '—', pass: null },
+    {
+      bench: 'e',
+      metric: 'first load of the page, empty cache (p50)',
+      value: ms(ui.large.loadCold.p50),
+      target: `≤ ${TARGETS.uiFirstLoadMs} ms`,
+      pass: ui.large.loadCold.p50 <= TARGETS.uiFirstLoadMs,
+    },
+    { bench: 'e', metric: 'first load of the page, warm cache (p50)', value: ms(ui.large.loadWarm.p50), target: `≤ ${TARGETS.uiFirstLoadMs} ms`, pass: ui.large.loadWarm.p50 <= TARGETS.uiFirstLoadMs },
+  ];
+}
+
 async function main(): Promise<void> {
   const benchStarted = performance.now();
   const m = machine();
@@ -186,6 +243,13 @@ async function main(): Promise<void> {
     const template = path.join(tmp, 'template');
     const seeded = await seedStore(template, clients, groups, log);
     say(`seeded in ${ms(seeded.ms)} (${seeded.commits} commits), folder ${mb(seeded.bytes)}`);
+
+    if (ONLY === 'ui') {
+      const ui = await uiSection(template, clients, groups, queries, tmp, log);
+      writeFileSync(path.join(REPO, 'bench', 'results-ui.json'), `${JSON.stringify(rounded({ generatedAt: new Date().toISOString(), clients: N, machine: m, ui }), null, 2)}\n`);
+      say('figures written to bench/results-ui.json');
+      return;
+    }
 
     // ---- (d) ---------------------------------------------------------------------------------
     heading(`(d) cold start with ${N} clients: new Agent() → start(), fresh process each run`);
@@ -280,6 +344,8 @@ async function main(): Promise<void> {
         (probe.snapshotError ? `; snapshot error: ${probe.snapshotError}` : ''),
     );
 
+    const ui: UiResult = await uiSection(template, clients, groups, queries, tmp, log);
+
     // ---- summary -----------------------------------------------------------------------------
     const rows: Row[] = [
       { bench: 'a', metric: 'search p50, in process (query mix)', value: ms(search.overall.p50), target: `≤ ${TARGETS.searchP50Ms} ms`, pass: search.overall.p50 <= TARGETS.searchP50Ms },
@@ -308,6 +374,7 @@ async function main(): Promise<void> {
       { bench: 'd', metric: 'RSS after start + GC, under tsx', value: mb(cold.rss), target: `≤ ${TARGETS.rssMb} MB`, pass: cold.rss / 1048576 <= TARGETS.rssMb },
       { bench: 'd', metric: 'npm start bundle: spawn → listening (median of 3)', value: ms(bundle.startMs), target: `≤ ${TARGETS.startMs} ms`, pass: bundle.startMs <= TARGETS.startMs },
       { bench: 'd', metric: 'npm start bundle: RSS of the running agent', value: mb(bundle.rss), target: `≤ ${TARGETS.rssMb} MB`, pass: bundle.rss / 1048576 <= TARGETS.rssMb },
+      ...uiRows(ui),
     ];
     heading('summary');
     say(table(['', 'measure', 'value', 'target', 'verdict'], rows.map((r) => [r.bench, r.metric, r.value, r.target, r.pass === null ? '' : r.pass ? 'met' : 'MISSED'])));
@@ -331,6 +398,7 @@ async function main(): Promise<void> {
       coldStart: cold,
       bundleStart: bundle,
       http: { ...http, agentStartMs: server.startMs, agentMemory: serverMem, componentsInProcess: components },
+      ui,
       edits: { http: { sequential: httpSeq, concurrent8: httpConc }, inProcess: { sequential: procSeq, concurrent8: procConc }, baseline, fsyncFloor: floor, duringSnapshot: probe },
     });
     writeFileSync(path.join(REPO, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);

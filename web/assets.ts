@@ -35,25 +35,30 @@ function packageVersion(pkg: string): string {
 }
 
 export interface AssetUrls {
-  htmx: string;
-  sse: string;
   css: string;
+  /** htmx, its SSE extension and app.js, in that order, as one file: one request on a first visit. */
   js: string;
 }
 
 export function assets(): { urls: AssetUrls; routes: Hono } {
   const ours = (file: string) => readFileSync(path.join(ROOT, 'web', 'static', file));
   const css = ours('app.css');
-  const js = ours('app.js');
+  const banner = (pkg: string) => Buffer.from(`\n;/* ${pkg} ${packageVersion(pkg)} */\n`);
+  const js = Buffer.concat([
+    banner('htmx.org'),
+    packageFile('htmx.org', 'dist/htmx.min.js'),
+    banner('htmx-ext-sse'),
+    packageFile('htmx-ext-sse', 'dist/sse.js'),
+    Buffer.from('\n;/* shop agent */\n'),
+    ours('app.js'),
+  ]);
+  // Named by content: a page script changed in a patch release is never served stale from cache.
   const files: Record<string, Asset> = {
-    [`htmx-${packageVersion('htmx.org')}.min.js`]: { body: packageFile('htmx.org', 'dist/htmx.min.js'), type: 'text/javascript; charset=utf-8' },
-    [`sse-${packageVersion('htmx-ext-sse')}.js`]: { body: packageFile('htmx-ext-sse', 'dist/sse.js'), type: 'text/javascript; charset=utf-8' },
-    // By content: a stylesheet or script changed in a patch release is never served stale from cache.
     [`app-${contentTag(css)}.css`]: { body: css, type: 'text/css; charset=utf-8' },
-    [`app-${contentTag(js)}.js`]: { body: js, type: 'text/javascript; charset=utf-8' },
+    [`page-${contentTag(js)}.js`]: { body: js, type: 'text/javascript; charset=utf-8' },
   };
-  const names = Object.keys(files);
-  const urls: AssetUrls = { htmx: `/static/${names[0]}`, sse: `/static/${names[1]}`, css: `/static/${names[2]}`, js: `/static/${names[3]}` };
+  const [cssName, jsName] = Object.keys(files);
+  const urls: AssetUrls = { css: `/static/${cssName}`, js: `/static/${jsName}` };
   const routes = new Hono().get('/:name', (c) => {
     const asset = files[c.req.param('name')];
     if (!asset) return c.notFound();

@@ -7,6 +7,12 @@ import type { FieldError } from '../agent/errors.js';
 export type Locale = 'fr' | 'de' | 'en';
 
 const fr = {
+  'settings.scanner': 'Lecteur',
+  'scanner.state.connecting': 'connexion…',
+  'scanner.state.connected': 'prêt',
+  'scanner.state.waiting': 'en attente',
+  'scanner.state.error': 'erreur',
+  'scanner.state.stopped': 'arrêté',
   'settings.title': 'Réglages et état',
   'settings.till': 'Connexion de la caisse',
   'settings.tillHelp': 'Dans la caisse, indiquez l’adresse ci-dessous et collez le jeton d’accès (bouton Copier).',
@@ -26,8 +32,8 @@ const fr = {
   'settings.status': 'État',
   'settings.statusUnknown': 'inconnu',
   'settings.scanners': 'Lecteurs de codes-barres',
-  'settings.scannersNone': 'Aucun lecteur dans la configuration. Une douchette en mode clavier fonctionne sur ces pages sans réglage : scannez une carte hors d’un champ de saisie.',
-  'settings.wedge': 'Une douchette en mode clavier fonctionne aussi sur ces pages : scannez une carte hors d’un champ de saisie.',
+  'settings.scannersNone': 'Aucun lecteur dans la configuration. Une douchette en mode clavier fonctionne sur ces pages sans réglage.',
+  'settings.wedge': 'Une douchette en mode clavier fonctionne aussi sur ces pages, sans réglage.',
   'settings.sync': 'Synchronisation avec le back-office',
   'settings.syncOff': 'Désactivée : le répertoire est tenu sur ce poste seulement.',
   'settings.syncLater': 'Configurée ({url}) mais pas encore prise en charge par cette version : le répertoire est tenu sur ce poste.',
@@ -137,10 +143,17 @@ const fr = {
   'directory.empty': 'Le répertoire est vide.',
   'directory.more': 'Plus de résultats',
   'directory.count': '{n} clients au répertoire',
+  'directory.count.one': '1 client au répertoire',
 };
 type Catalogue = Record<keyof typeof fr, string>;
 
 const de: Catalogue = {
+  'settings.scanner': 'Scanner',
+  'scanner.state.connecting': 'verbindet…',
+  'scanner.state.connected': 'bereit',
+  'scanner.state.waiting': 'wartet',
+  'scanner.state.error': 'Fehler',
+  'scanner.state.stopped': 'gestoppt',
   'settings.title': 'Einstellungen und Status',
   'settings.till': 'Verbindung der Kasse',
   'settings.tillHelp': 'In der Kasse die Adresse unten eintragen und das Zugriffstoken einfügen (Knopf Kopieren).',
@@ -160,8 +173,8 @@ const de: Catalogue = {
   'settings.status': 'Status',
   'settings.statusUnknown': 'unbekannt',
   'settings.scanners': 'Barcode-Scanner',
-  'settings.scannersNone': 'Kein Scanner in der Konfiguration. Ein Scanner im Tastaturmodus funktioniert auf diesen Seiten ohne Einstellung: Karte ausserhalb eines Eingabefelds scannen.',
-  'settings.wedge': 'Ein Scanner im Tastaturmodus funktioniert auch auf diesen Seiten: Karte ausserhalb eines Eingabefelds scannen.',
+  'settings.scannersNone': 'Kein Scanner in der Konfiguration. Ein Scanner im Tastaturmodus funktioniert auf diesen Seiten ohne Einstellung.',
+  'settings.wedge': 'Ein Scanner im Tastaturmodus funktioniert auch auf diesen Seiten, ohne Einstellung.',
   'settings.sync': 'Synchronisation mit dem Backoffice',
   'settings.syncOff': 'Ausgeschaltet: das Verzeichnis wird nur auf diesem Rechner geführt.',
   'settings.syncLater': 'Konfiguriert ({url}), aber von dieser Version noch nicht unterstützt: das Verzeichnis wird auf diesem Rechner geführt.',
@@ -271,9 +284,16 @@ const de: Catalogue = {
   'directory.empty': 'Das Verzeichnis ist leer.',
   'directory.more': 'Weitere Ergebnisse',
   'directory.count': '{n} Kunden im Verzeichnis',
+  'directory.count.one': '1 Kunde im Verzeichnis',
 };
 
 const en: Catalogue = {
+  'settings.scanner': 'Scanner',
+  'scanner.state.connecting': 'connecting…',
+  'scanner.state.connected': 'ready',
+  'scanner.state.waiting': 'waiting',
+  'scanner.state.error': 'error',
+  'scanner.state.stopped': 'stopped',
   'settings.title': 'Settings and status',
   'settings.till': 'Connecting the till',
   'settings.tillHelp': 'In the till, enter the address below and paste the access token (Copy button).',
@@ -293,8 +313,8 @@ const en: Catalogue = {
   'settings.status': 'Status',
   'settings.statusUnknown': 'unknown',
   'settings.scanners': 'Barcode scanners',
-  'settings.scannersNone': 'No scanner in the configuration. A scanner in keyboard mode works on these pages with no setup: scan a card outside a text field.',
-  'settings.wedge': 'A scanner in keyboard mode also works on these pages: scan a card outside a text field.',
+  'settings.scannersNone': 'No scanner in the configuration. A scanner in keyboard mode works on these pages with no setup.',
+  'settings.wedge': 'A scanner in keyboard mode also works on these pages, with no setup.',
   'settings.sync': 'Sync with the back-office',
   'settings.syncOff': 'Off: the directory is kept on this PC only.',
   'settings.syncLater': 'Configured ({url}) but not yet supported by this version: the directory is kept on this PC.',
@@ -404,6 +424,7 @@ const en: Catalogue = {
   'directory.empty': 'The directory is empty.',
   'directory.more': 'More results',
   'directory.count': '{n} clients in the directory',
+  'directory.count.one': '1 client in the directory',
 };
 
 const CATALOGUES: Record<Locale, Catalogue> = { fr, de, en };
@@ -419,6 +440,11 @@ export function translator(locale: Locale): (key: MessageKey, vars?: Record<stri
 export function ruleMessage(t: ReturnType<typeof translator>, error: FieldError): string {
   if (!error.code) return error.message;
   return t(`rule.${error.code}`, error.params);
+}
+
+/** A count as the Swiss write it: 100'000. */
+export function formatCount(n: number): string {
+  return String(Math.trunc(n)).replace(/\B(?=(\d{3})+(?!\d))/g, "'");
 }
 
 /**

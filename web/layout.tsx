@@ -31,8 +31,6 @@ export function Layout(props: { ctx: PageContext; title: string; current: 'direc
         <meta name="htmx-config" content='{"includeIndicatorStyles":false}' />
         <title>{props.title}</title>
         <link rel="stylesheet" href={ctx.assets.css} />
-        <script src={ctx.assets.htmx} defer></script>
-        {staff && <script src={ctx.assets.sse} defer></script>}
         <script src={ctx.assets.js} defer></script>
       </head>
       <body {...(staff ? { 'hx-ext': 'sse', 'sse-connect': '/events' } : {})}>

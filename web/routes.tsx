@@ -10,7 +10,7 @@ import { groupPages } from './group-routes.js';
 import { translator } from './i18n.js';
 import type { PageContext } from './layout.js';
 import { DirectoryPage, DirectoryResults, DirectoryRows, type DirectoryView } from './pages/directory.js';
-import { SettingsPage } from './pages/settings.js';
+import { ScannersPanel, SettingsPage } from './pages/settings.js';
 import { AgentError, type FieldError } from '../agent/errors.js';
 import { clientCreateSchema, clientPatchSchema, type ClientOut } from '../agent/directory/schema.js';
 import { fieldErrors } from '../agent/http/problem.js';
@@ -19,7 +19,7 @@ import { ClientCard, ClientGone, ClientPage, NotFoundPage } from './pages/client
 import { LoginPage } from './pages/login.js';
 import { clearSessionCookie, requireStaff, SESSION_COOKIE, setSessionCookie, StaffSessions } from './session.js';
 
-const PAGE_SIZE = 50;
+const PAGE_SIZE = 25;
 
 /**
  * Defence in depth for pages that show names typed by anyone: even if some markup slipped through
@@ -110,7 +110,8 @@ export function webRoutes(deps: AppDeps) {
   });
 
   // The page's own event stream (the session is its credential; the till's needs a token).
-  app.get('/events', staff, (c) => eventStream(c, deps.bus, ['directory', 'scan'], deps.closing));
+  app.get('/events', staff, (c) => eventStream(c, deps.bus, ['directory', 'scan', 'scanner'], deps.closing));
+  app.get('/settings/scanners', staff, (c) => c.html(<ScannersPanel ctx={ctx} statuses={deps.scanners.statuses} config={deps.config} />));
 
   // Keyboard-wedge scans read by the page go through the same path as a scanner's.
   app.post('/scans', staff, async (c) => {
@@ -124,7 +125,14 @@ export function webRoutes(deps: AppDeps) {
       page(
         <SettingsPage
           ctx={ctx}
-          info={{ version: deps.version, agentId: deps.agentId, tokens: deps.tokens, config: deps.config, apiUrl: new URL(c.req.url).origin }}
+          info={{
+            version: deps.version,
+            agentId: deps.agentId,
+            tokens: deps.tokens,
+            config: deps.config,
+            apiUrl: new URL(c.req.url).origin,
+            scanners: deps.scanners.statuses,
+          }}
         />,
       ),
     ),

@@ -12,7 +12,10 @@ export function ClientPage(props: { ctx: PageContext; client: ClientOut }) {
       <p>
         <a href="/">{ctx.t('client.back')}</a>
       </p>
-      <ClientCard ctx={ctx} client={c} />
+      {/* A stable element holds the live refresh: swapping its content never loses the event listener. */}
+      <div id="card" {...liveCard(c.id)}>
+        <ClientCard ctx={ctx} client={c} />
+      </div>
     </Layout>
   );
 }
@@ -30,7 +33,7 @@ export function ClientCard(props: { ctx: PageContext; client: ClientOut }) {
     [ctx.t('client.account'), c.accountNumber ?? ''],
   ];
   return (
-      <article class="client" data-client-id={c.id} {...liveCard(c.id)}>
+      <article class="client" data-client-id={c.id}>
         <h1>{displayName(c)}</h1>
         <p>
           <a href={`/clients/${encodeURIComponent(c.id)}/edit`} class="button">
@@ -75,7 +78,7 @@ export function ClientCard(props: { ctx: PageContext; client: ClientOut }) {
 const liveCard = (id: string) => ({
   'hx-get': `/clients/${encodeURIComponent(id)}`,
   'hx-trigger': 'sse:directory delay:300ms',
-  'hx-swap': 'outerHTML',
+  'hx-swap': 'innerHTML',
 });
 
 /** In place of the card when the client was deleted while on screen. */

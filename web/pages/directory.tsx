@@ -1,5 +1,6 @@
 import type { ClientOut } from '../../agent/directory/schema.js';
 import { displayName } from '../../agent/directory/directory.js';
+import { formatCount } from '../i18n.js';
 import { Layout, type PageContext } from '../layout.js';
 
 export interface DirectoryView {
@@ -56,7 +57,7 @@ export function DirectoryResults(props: { ctx: PageContext; view: DirectoryView 
   }
   return (
     <>
-      {!view.q && <p class="count">{ctx.t('directory.count', { n: view.total })}</p>}
+      {!view.q && <p class="count">{view.total === 1 ? ctx.t('directory.count.one') : ctx.t('directory.count', { n: formatCount(view.total) })}</p>}
       <table class="results">
         <thead>
           <tr>

@@ -1,5 +1,6 @@
 import type { AgentConfig } from '../../agent/config.js';
 import type { ApiToken } from '../../agent/http/security.js';
+import type { ScannerStatus } from '../../drivers/scanner/types.js';
 import { Layout, type PageContext } from '../layout.js';
 
 export interface SettingsInfo {
@@ -9,6 +10,7 @@ export interface SettingsInfo {
   config: AgentConfig;
   /** Where the till reaches this agent, as the browser sees it. */
   apiUrl: string;
+  scanners: readonly ScannerStatus[];
 }
 
 /** Only the end of a token is shown; the copy button copies the whole of it for the till's setup. */
@@ -101,19 +103,7 @@ export function SettingsPage(props: { ctx: PageContext; info: SettingsInfo }) {
         )}
       </section>
 
-      <section class="panel" id="scanners">
-        <h2>{t('settings.scanners')}</h2>
-        {config.scanners.length > 0 && (
-          <ul>
-            {config.scanners.map((s) => (
-              <li data-scanner-id={s.id}>
-                <strong>{s.name}</strong> <span class="sub">{`${s.id} · ${s.transport.type}`}</span>
-              </li>
-            ))}
-          </ul>
-        )}
-        <p class="sub">{t(config.scanners.length === 0 ? 'settings.scannersNone' : 'settings.wedge')}</p>
-      </section>
+      <ScannersPanel ctx={ctx} statuses={info.scanners} config={config} />
 
       <section class="panel" id="sync">
         <h2>{t('settings.sync')}</h2>
@@ -136,5 +126,47 @@ export function SettingsPage(props: { ctx: PageContext; info: SettingsInfo }) {
         </dl>
       </section>
     </Layout>
+  );
+}
+
+/** The scanners and their live state; it reloads itself on every `scanner` event. */
+export function ScannersPanel(props: { ctx: PageContext; statuses: readonly ScannerStatus[]; config: AgentConfig }) {
+  const { ctx, statuses, config } = props;
+  const t = ctx.t;
+  return (
+    <section class="panel" id="scanners" hx-get="/settings/scanners" hx-trigger="sse:scanner delay:100ms" hx-swap="outerHTML">
+      <h2>{t('settings.scanners')}</h2>
+      {statuses.length > 0 && (
+        <table class="results">
+          <thead>
+            <tr>
+              <th>{t('settings.scanner')}</th>
+              <th>{t('settings.transport')}</th>
+              <th>{t('settings.status')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {statuses.map((st) => {
+              const c = config.scanners.find((x) => x.id === st.id);
+              return (
+                <tr data-scanner-id={st.id}>
+                  <td>
+                    <strong>{c?.name ?? st.id}</strong> <span class="sub">{st.id}</span>
+                  </td>
+                  <td>{c ? (c.transport.type === 'serial' ? `serial · ${c.transport.path}` : `USB · ${c.transport.vendorId}:${c.transport.productId}`) : ''}</td>
+                  <td>
+                    <span class={`state state-${st.state}`} data-state={st.state}>
+                      {t(`scanner.state.${st.state}`)}
+                    </span>
+                    {st.detail && <div class="sub">{st.detail}</div>}
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
+      <p class="sub">{t(statuses.length === 0 ? 'settings.scannersNone' : 'settings.wedge')}</p>
+    </section>
   );
 }
