@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -14,6 +15,7 @@ import { type AgentApp, createApp } from './http/app.js';
 import type { ApiToken } from './http/security.js';
 import { consoleLogger, type Logger } from './log.js';
 import { ScanService } from './scans/scan-service.js';
+import { type ScannerHardware, Scanners } from './scans/scanners.js';
 import { effectiveTokens, loadOrCreateSecrets } from './secrets.js';
 import { errorCode } from './store/durable-file.js';
 import { StoreLock } from './store/lock.js';
@@ -25,6 +27,8 @@ export const VERSION: string = z
 export interface AgentOptions {
   log?: Logger;
   store?: DirectoryStoreOptions;
+  /** Scanner transports to use instead of serialport and usb (tests pass mocks). */
+  hardware?: ScannerHardware;
 }
 
 /**
@@ -39,6 +43,7 @@ export class Agent {
   private store: DirectoryStore | null = null;
   private directoryService: Directory | null = null;
   private scanService: ScanService | null = null;
+  private scannerSet: Scanners | null = null;
   private server: Server | null = null;
   private closing = new AbortController();
   private apiTokens: ApiToken[] = [];
@@ -62,6 +67,11 @@ export class Agent {
     return this.appInstance;
   }
 
+  get scanners(): Scanners {
+    if (!this.scannerSet) throw new Error('the agent is not started');
+    return this.scannerSet;
+  }
+
   get tokens(): readonly ApiToken[] {
     return this.apiTokens;
   }
@@ -82,6 +92,7 @@ export class Agent {
       this.directoryService = new Directory(this.store, this.bus);
       this.directoryService.start();
       this.scanService = new ScanService(this.directoryService, this.bus);
+      this.scannerSet = new Scanners(config.scanners, this.scanService, this.bus, this.log, this.options.hardware);
       this.log.info(
         `directory: ${this.store.clients.size} clients, ${this.store.groups.size} groups loaded in ${Math.round(performance.now() - started)} ms` +
           (replayed ? ` (${replayed} journal entries replayed)` : '') +
@@ -95,17 +106,26 @@ export class Agent {
         config,
         directory: this.directoryService,
         scans: this.scanService,
+        scanners: this.scannerSet,
         agentId: secrets.agentId,
         bus: this.bus,
         tokens: this.apiTokens,
         version: VERSION,
         log: this.log,
-        closing: this.closing.signal,
+        closing: this.closingSignal(),
       });
+      // Last: a scanner's first code needs the directory and the app's listeners in place.
+      this.scannerSet.start();
     } catch (err) {
       await this.lock.release();
       throw err;
     }
+  }
+
+  /** Every open event stream listens to it: one per staff page and till, more than Node's default 10. */
+  private closingSignal(): AbortSignal {
+    setMaxListeners(0, this.closing.signal);
+    return this.closing.signal;
   }
 
   /** open() then listen on http.host:http.port. Resolves with the URL. */
@@ -147,6 +167,7 @@ export class Agent {
   }
 
   private async closeStore(): Promise<void> {
+    await this.scannerSet?.stop();
     this.directoryService?.stop();
     await this.store?.close();
     this.store = null;

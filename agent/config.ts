@@ -80,15 +80,33 @@ const scannerSchema = z.strictObject({
     [
       z.strictObject({
         type: z.literal('serial'),
-        path: z.string().min(1),
+        path: z.string().min(1).describe('/dev/ttyACM0, /dev/ttyUSB0 or COM4'),
         baudRate: z.number().int().positive().default(9600),
-        prefix: z.string().optional(),
-        suffix: z.string().optional(),
+        prefix: z.string().max(16).optional().describe('characters the scanner sends before each code, stripped'),
+        suffix: z.string().max(16).optional().describe('characters the scanner sends after each code (before CR/LF), stripped'),
+        interByteTimeoutMs: z
+          .number()
+          .int()
+          .min(0)
+          .max(2000)
+          .default(0)
+          .describe('for a scanner set up without CR/LF: a pause this long ends a code (e.g. 50); 0: off'),
       }),
-      z.strictObject({ type: z.literal('usb'), vendorId: hexId, productId: hexId }),
+      z.strictObject({
+        type: z.literal('usb'),
+        vendorId: hexId,
+        productId: hexId,
+        mode: z.enum(['keyboard', 'pos']).default('keyboard').describe('HID keyboard reports, or HID POS barcode reports'),
+        layout: z
+          .enum(['us', 'ch-fr', 'ch-de', 'fr'])
+          .default('us')
+          .describe('keyboard mode: the keyboard layout the scanner emulates (the same scan types different characters)'),
+      }),
     ],
     { error: 'expected a transport with "type" one of serial, usb' },
   ),
+  duplicateWindowMs: z.number().int().min(0).max(10_000).default(500).describe('the same code again within this time is one scan'),
+  stripAim: z.boolean().default(false).describe('remove an AIM symbology identifier (]E0…) before the code'),
 });
 
 function uniqueIds(kind: string) {
@@ -171,6 +189,7 @@ export const configSchema = z
 
 export type AgentConfig = z.infer<typeof configSchema>;
 export type PrinterConfig = AgentConfig['printers'][number];
+export type ScannerConfig = AgentConfig['scanners'][number];
 
 export interface LoadedConfig {
   config: AgentConfig;

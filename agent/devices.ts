@@ -5,8 +5,9 @@ import { fileURLToPath } from 'node:url';
 /**
  * `npm run devices`: what an installer needs to fill in `printers[]` and `scanners[]`.
  *
- * This version reads what the operating system shows without native modules (Linux: /dev and
- * /sys/bus/usb), so it runs on any machine and never crashes where there is no USB subsystem.
+ * It reads what Linux shows in /dev and /sys (no native module, so it runs anywhere and never
+ * crashes where there is no USB subsystem), and adds what serialport's `SerialPort.list()` knows
+ * (manufacturer, ids) when it works: it needs `udevadm`, which minimal systems lack.
  */
 
 export interface FoundDevice {
@@ -14,6 +15,7 @@ export interface FoundDevice {
   path?: string;
   vendorId?: string;
   productId?: string;
+  manufacturer?: string;
   description: string;
   /** A config entry to start from. */
   hint: string;
@@ -32,7 +34,36 @@ async function list(dir: string): Promise<string[]> {
   return fs.readdir(dir).catch(() => []);
 }
 
-export async function findDevices(root = '/'): Promise<{ devices: FoundDevice[]; notes: string[] }> {
+/** What `SerialPort.list()` gives per port (the fields used here). */
+export interface SerialPortInfo {
+  path: string;
+  manufacturer?: string | undefined;
+  vendorId?: string | undefined;
+  productId?: string | undefined;
+}
+
+export type SerialLister = () => Promise<SerialPortInfo[]>;
+
+const serialportList: SerialLister = async () => {
+  const { SerialPort } = await import('serialport');
+  return SerialPort.list();
+};
+
+/** The USB ids above a tty in /sys (its device link points into the USB interface). */
+async function ttyUsbIds(root: string, name: string): Promise<{ vendorId?: string; productId?: string; manufacturer?: string }> {
+  let dir = await fs.realpath(path.join(root, 'sys', 'class', 'tty', name, 'device')).catch(() => null);
+  for (let i = 0; dir && i < 4; i++, dir = path.dirname(dir)) {
+    const vendor = await readText(path.join(dir, 'idVendor'));
+    if (vendor) {
+      const product = await readText(path.join(dir, 'idProduct'));
+      const manufacturer = await readText(path.join(dir, 'manufacturer'));
+      return { vendorId: `0x${vendor}`, productId: product ? `0x${product}` : undefined, manufacturer: manufacturer ?? undefined };
+    }
+  }
+  return {};
+}
+
+export async function findDevices(root = '/', listSerial: SerialLister = serialportList): Promise<{ devices: FoundDevice[]; notes: string[] }> {
   const devices: FoundDevice[] = [];
   const notes: string[] = [];
   if (process.platform !== 'linux') {
@@ -40,13 +71,33 @@ export async function findDevices(root = '/'): Promise<{ devices: FoundDevice[];
     return { devices, notes };
   }
   const dev = path.join(root, 'dev');
+  let listed: SerialPortInfo[] = [];
+  try {
+    listed = await listSerial();
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    notes.push(
+      /udevadm/.test(message)
+        ? 'serialport could not list ports (udevadm is missing on this system): serial ports and their ids were read from /dev and /sys instead'
+        : `serialport could not list ports (${message}): serial ports were read from /dev and /sys instead`,
+    );
+  }
   for (const name of (await list(dev)).filter((n) => /^tty(USB|ACM)\d+$/.test(n)).sort()) {
     const p = `/dev/${name}`;
+    const info = listed.find((l) => l.path === p);
+    const ids = await ttyUsbIds(root, name);
+    const vendorId = ids.vendorId ?? (info?.vendorId ? `0x${info.vendorId}` : undefined);
+    const productId = ids.productId ?? (info?.productId ? `0x${info.productId}` : undefined);
+    const manufacturer = info?.manufacturer ?? ids.manufacturer;
+    const what = name.startsWith('ttyACM') ? 'USB CDC serial port (often a scanner in virtual COM mode)' : 'USB-serial adapter (RS-232 printer or scanner)';
     devices.push({
       kind: 'serial',
       path: p,
-      description: name.startsWith('ttyACM') ? 'USB CDC serial port (often a scanner in virtual COM mode)' : 'USB-serial adapter (RS-232 printer or scanner)',
-      hint: `{ "type": "serial", "path": "${p}", "baudRate": 9600 }`,
+      vendorId,
+      productId,
+      manufacturer,
+      description: [manufacturer, what, vendorId && productId ? `${vendorId}:${productId}` : null].filter(Boolean).join(' — '),
+      hint: `{ "type": "serial", "path": "${p}", "baudRate": 9600 } in ${name.startsWith('ttyACM') ? 'scanners[]' : 'printers[] or scanners[]'}`,
     });
   }
   for (const name of (await list(path.join(dev, 'usb'))).filter((n) => /^lp\d+$/.test(n)).sort()) {
@@ -77,7 +128,11 @@ export async function findDevices(root = '/'): Promise<{ devices: FoundDevice[];
       vendorId: `0x${vendor}`,
       productId: `0x${product}`,
       description: `${label || 'USB device'}${kinds.length ? ` — ${kinds.join(', ')}` : ''}`,
-      hint: classes.has('07') || classes.has('03') ? `{ "type": "usb", ${ids} }` : `(not a printer or scanner class) ${ids}`,
+      hint: classes.has('07')
+        ? `{ "type": "usb", ${ids} } in printers[]`
+        : classes.has('03')
+          ? `{ "type": "usb", ${ids}, "mode": "keyboard", "layout": "us" } in scanners[] (if it is a scanner)`
+          : `(not a printer or scanner class) ${ids}`,
     });
   }
   if (devices.length === 0) notes.push('no serial ports or USB printers/scanners found; a network printer needs { "type": "tcp", "host": "…", "port": 9100 }');

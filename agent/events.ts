@@ -1,10 +1,12 @@
 import { EventEmitter } from 'node:events';
 import type { Scan } from './scans/scan-service.js';
+import type { ScannerStatus } from '../drivers/scanner/types.js';
 
 /** The agent's typed event bus: services publish, the SSE stream and the UI subscribe. */
 export interface AgentEvents {
   directory: { entity: 'client' | 'group'; op: 'upsert' | 'delete'; id: string };
   scan: Scan;
+  scanner: ScannerStatus;
 }
 
 export type EventName = keyof AgentEvents;

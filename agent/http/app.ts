@@ -5,6 +5,7 @@ import type { Directory } from '../directory/directory.js';
 import type { EventBus } from '../events.js';
 import type { Logger } from '../log.js';
 import type { ScanService } from '../scans/scan-service.js';
+import type { Scanners } from '../scans/scanners.js';
 import { webRoutes } from '../../web/routes.js';
 import { errorHandler, problemResponse } from './problem.js';
 import { clientRoutes } from './routes/clients.js';
@@ -20,6 +21,7 @@ export interface AppDeps {
   config: AgentConfig;
   directory: Directory;
   scans: ScanService;
+  scanners: Scanners;
   /** This agent's id (made on first start, kept in store.dir), shown on the settings page. */
   agentId: string;
   bus: EventBus;

@@ -3,7 +3,7 @@ import { streamSSE } from 'hono/streaming';
 import type { EventBus, EventName } from '../../events.js';
 import { requireScope, type SecurityEnv } from '../security.js';
 
-const STREAMED: readonly EventName[] = ['directory', 'scan'];
+const STREAMED: readonly EventName[] = ['directory', 'scan', 'scanner'];
 
 /**
  * The named bus events as server-sent events, with a ping every 15 s. Ends when the client goes
@@ -18,11 +18,14 @@ export function eventStream(c: Context, bus: EventBus, names: readonly EventName
     );
     await stream.write(': connected\n\n');
     const ping = setInterval(() => void stream.write(': ping\n\n'), 15_000);
+    // Every page view opens a stream: the shutdown listener must go with it, or they pile up all day.
+    const ended = new AbortController();
     await new Promise<void>((resolve) => {
       stream.onAbort(resolve);
       if (closing.aborted) resolve();
-      else closing.addEventListener('abort', () => resolve(), { once: true });
+      else closing.addEventListener('abort', () => resolve(), { once: true, signal: ended.signal });
     });
+    ended.abort();
     clearInterval(ping);
     for (const off of offs) off();
   });

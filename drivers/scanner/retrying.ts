@@ -1,0 +1,97 @@
+import { backoffDelay, type ScannerDriver, type ScannerEvents, type ScannerState, type ScannerStatus } from './types.js';
+
+/** Why a scanner is not reading: 'waiting' (absent, may be plugged in) or 'error' (something to fix). */
+export class ScannerProblem extends Error {
+  constructor(
+    readonly state: 'waiting' | 'error',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * What every scanner transport shares: connect, report the status, and after a failure or an
+ * unplug, try again in the background with backoff until stopped. Subclasses open the device in
+ * `attach()` (throwing a ScannerProblem when they cannot) and give it back in `detach()`.
+ */
+export abstract class RetryingScanner implements ScannerDriver {
+  readonly id: string;
+  private retry: NodeJS.Timeout | null = null;
+  private failures = 0;
+  protected stopped = true;
+  private current: ScannerStatus;
+
+  constructor(
+    id: string,
+    protected readonly events: ScannerEvents,
+  ) {
+    this.id = id;
+    this.current = { id, state: 'stopped', detail: null, since: new Date().toISOString() };
+  }
+
+  /** Opens the device and starts reading; throws a ScannerProblem (or any error) when it cannot. */
+  protected abstract attach(): Promise<void>;
+  /** Stops reading and gives the device back; never throws. */
+  protected abstract detach(): void;
+
+  get status(): ScannerStatus {
+    return this.current;
+  }
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    void this.connect();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.retry) clearTimeout(this.retry);
+    this.retry = null;
+    this.detach();
+    this.setStatus('stopped', null);
+  }
+
+  /** The device went away or failed while reading: give it back and try again later. */
+  protected lost(problem: ScannerProblem): void {
+    this.detach();
+    if (!this.stopped) this.failed(problem);
+  }
+
+  private async connect(): Promise<void> {
+    if (this.stopped) return;
+    this.setStatus('connecting', null);
+    try {
+      await this.attach();
+    } catch (err) {
+      this.detach();
+      this.failed(err instanceof ScannerProblem ? err : new ScannerProblem('error', err instanceof Error ? err.message : String(err)));
+      return;
+    }
+    if (this.stopped) {
+      this.detach();
+      return;
+    }
+    this.failures = 0;
+    this.setStatus('connected', null);
+  }
+
+  private failed(problem: ScannerProblem): void {
+    if (this.retry) return; // one retry pending is enough
+    this.failures++;
+    const delay = backoffDelay(this.failures);
+    this.setStatus(problem.state, `${problem.message}; trying again in ${Math.round(delay / 100) / 10} s`);
+    this.retry = setTimeout(() => {
+      this.retry = null;
+      void this.connect();
+    }, delay);
+    this.retry.unref();
+  }
+
+  private setStatus(state: ScannerState, detail: string | null): void {
+    if (this.current.state === state && this.current.detail === detail) return;
+    this.current = { id: this.id, state, detail, since: new Date().toISOString() };
+    this.events.status(this.current);
+  }
+}

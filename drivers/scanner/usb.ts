@@ -1,0 +1,170 @@
+import { KeyboardReportDecoder, type KeyboardLayout, PosReportDecoder } from './hid.js';
+import { RetryingScanner, ScannerProblem } from './retrying.js';
+import type { ScannerEvents } from './types.js';
+
+/**
+ * The part of a USB device the driver uses: a subset of the `usb` package 3.x `UsbDevice` (WebUSB's
+ * USBDevice plus the kernel-driver calls). Tests pass fakes of this shape.
+ */
+export interface HidEndpoint {
+  endpointNumber: number;
+  direction: 'in' | 'out';
+  type: 'bulk' | 'interrupt' | 'isochronous';
+  packetSize: number;
+}
+
+export interface HidDevice {
+  open(): Promise<void>;
+  close(): Promise<void>;
+  readonly configuration: { interfaces: Array<{ interfaceNumber: number; alternate: { interfaceClass: number; endpoints: HidEndpoint[] } }> } | null | undefined;
+  detachKernelDriver(interfaceNumber: number): Promise<void>;
+  attachKernelDriver(interfaceNumber: number): Promise<void>;
+  claimInterface(interfaceNumber: number): Promise<void>;
+  releaseInterface(interfaceNumber: number): Promise<void>;
+  /** Rejects with a message containing TIMEOUT when nothing came within `timeoutMs`. */
+  transferIn(endpointNumber: number, length: number, timeoutMs: number): Promise<{ data?: DataView | undefined; status: string }>;
+}
+
+export interface UsbBackend {
+  /** The device, or null when none with these ids is plugged in. Rejects when there is no USB here. */
+  find(vendorId: number, productId: number): Promise<HidDevice | null>;
+}
+
+const HID_CLASS = 3;
+/** A transfer that waits this long for a scan is started again (closing the device ends it sooner). */
+const READ_TIMEOUT_MS = 1000;
+
+/**
+ * The real backend: the `usb` package, loaded only when a config has a USB scanner. On a machine
+ * without a USB subsystem (no /sys/bus/usb) `usb` rejects or crashes the process on use
+ * (FIELD-NOTES), so that is checked first and said plainly.
+ */
+export const usbBackend: UsbBackend = {
+  async find(vendorId, productId) {
+    const { existsSync } = await import('node:fs');
+    if (process.platform === 'linux' && !existsSync('/sys/bus/usb')) {
+      throw new Error('this machine has no USB subsystem (/sys/bus/usb is missing): a USB scanner cannot work here');
+    }
+    const { usb } = await import('usb');
+    const d = await usb.findDeviceByIds(vendorId, productId);
+    if (!d) return null;
+    // usb 3.x adds transferIn to its devices at run time but not to their type: use the native call
+    return {
+      open: () => d.open(),
+      close: () => d.close(),
+      get configuration() {
+        return d.configuration;
+      },
+      detachKernelDriver: (n) => d.detachKernelDriver(n),
+      attachKernelDriver: (n) => d.attachKernelDriver(n),
+      claimInterface: (n) => d.claimInterface(n),
+      releaseInterface: (n) => d.releaseInterface(n),
+      async transferIn(endpointNumber, length, timeoutMs) {
+        const bytes = await d.nativeTransferIn(endpointNumber, timeoutMs, length);
+        return { data: bytes ? new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength) : undefined, status: bytes ? 'ok' : 'stall' };
+      },
+    };
+  },
+};
+
+export interface UsbScannerConfig {
+  id: string;
+  vendorId: number;
+  productId: number;
+  mode: 'keyboard' | 'pos';
+  layout: KeyboardLayout;
+}
+
+/**
+ * A USB HID scanner read directly: find it by ids, detach the kernel's keyboard driver (so codes do
+ * not also type into whatever window has the focus), claim its HID interface and poll the
+ * interrupt IN endpoint. Missing, unplugged or failing: retried in the background with backoff.
+ */
+export class UsbScanner extends RetryingScanner {
+  private open: { device: HidDevice; iface: number | null; reattach: boolean } | null = null;
+  private readonly decode: (report: Uint8Array) => void;
+
+  constructor(
+    private readonly config: UsbScannerConfig,
+    events: ScannerEvents,
+    private readonly backend: UsbBackend = usbBackend,
+  ) {
+    super(config.id, events);
+    const onCode = (code: string) => this.events.code(code);
+    const decoder = config.mode === 'pos' ? new PosReportDecoder(onCode) : new KeyboardReportDecoder(config.layout, onCode);
+    this.decode = (r) => decoder.push(r);
+  }
+
+  private ids(): string {
+    const hex = (n: number) => `0x${n.toString(16).padStart(4, '0')}`;
+    return `${hex(this.config.vendorId)}:${hex(this.config.productId)}`;
+  }
+
+  protected async attach(): Promise<void> {
+    const device = await this.backend.find(this.config.vendorId, this.config.productId);
+    if (!device) throw new ScannerProblem('waiting', `no USB device ${this.ids()} plugged in (npm run devices lists them)`);
+    const o: { device: HidDevice; iface: number | null; reattach: boolean } = { device, iface: null, reattach: false };
+    this.open = o;
+    let endpoint: HidEndpoint;
+    try {
+      await device.open();
+      const iface = device.configuration?.interfaces.find((i) => i.alternate.interfaceClass === HID_CLASS);
+      if (!iface) throw new ScannerProblem('error', `USB device ${this.ids()} has no HID interface: is it a scanner, set to USB HID mode?`);
+      const found = iface.alternate.endpoints.find((e) => e.direction === 'in' && e.type === 'interrupt');
+      if (!found) throw new ScannerProblem('error', `USB device ${this.ids()} has no interrupt IN endpoint to read`);
+      endpoint = found;
+      try {
+        // The kernel reads HID keyboards itself (the codes would type into the focused window)
+        await device.detachKernelDriver(iface.interfaceNumber);
+        o.reattach = true;
+      } catch {
+        // no kernel driver bound (or not Linux): nothing to detach
+      }
+      await device.claimInterface(iface.interfaceNumber);
+      o.iface = iface.interfaceNumber;
+    } catch (err) {
+      if (err instanceof ScannerProblem) throw err;
+      const message = err instanceof Error ? err.message : String(err);
+      if (/ACCESS/.test(message)) {
+        throw new ScannerProblem('error', `no permission to open USB device ${this.ids()}: add a udev rule giving the agent's user access`);
+      }
+      throw new ScannerProblem('error', `USB device ${this.ids()}: ${message}`);
+    }
+    void this.read(o, endpoint);
+  }
+
+  /** One interrupt transfer after the other while the device is ours; a failure means it went away. */
+  private async read(o: NonNullable<typeof this.open>, endpoint: HidEndpoint): Promise<void> {
+    while (this.open === o) {
+      let result: Awaited<ReturnType<HidDevice['transferIn']>>;
+      try {
+        result = await o.device.transferIn(endpoint.endpointNumber, endpoint.packetSize, READ_TIMEOUT_MS);
+      } catch (err) {
+        const message = err instanceof Error ? err.message : String(err);
+        if (/TIMEOUT/i.test(message)) continue; // nobody scanned for a while
+        if (this.open === o) this.lost(new ScannerProblem('waiting', `USB device ${this.ids()} stopped answering (${message}): unplugged?`));
+        return;
+      }
+      if (result.data && result.data.byteLength > 0) {
+        if (this.open === o) this.decode(new Uint8Array(result.data.buffer, result.data.byteOffset, result.data.byteLength));
+      } else {
+        await new Promise((r) => setTimeout(r, 10)); // a stalled endpoint must not spin the CPU
+      }
+    }
+  }
+
+  protected detach(): void {
+    const o = this.open;
+    this.open = null;
+    if (!o) return;
+    void (async () => {
+      try {
+        if (o.iface !== null) await o.device.releaseInterface(o.iface);
+        if (o.iface !== null && o.reattach) await o.device.attachKernelDriver(o.iface);
+      } catch {
+        // unplugged: nothing to give back
+      }
+      await o.device.close().catch(() => undefined);
+    })();
+  }
+}
