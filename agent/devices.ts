@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { listSerialPorts, type SerialLister, type SerialPortInfo } from '../drivers/serial-ports.js';
 
 /**
  * `npm run devices`: what an installer needs to fill in `printers[]` and `scanners[]`.
@@ -34,21 +35,6 @@ async function list(dir: string): Promise<string[]> {
   return fs.readdir(dir).catch(() => []);
 }
 
-/** What `SerialPort.list()` gives per port (the fields used here). */
-export interface SerialPortInfo {
-  path: string;
-  manufacturer?: string | undefined;
-  vendorId?: string | undefined;
-  productId?: string | undefined;
-}
-
-export type SerialLister = () => Promise<SerialPortInfo[]>;
-
-const serialportList: SerialLister = async () => {
-  const { SerialPort } = await import('serialport');
-  return SerialPort.list();
-};
-
 /** The USB ids above a tty in /sys (its device link points into the USB interface). */
 async function ttyUsbIds(root: string, name: string): Promise<{ vendorId?: string; productId?: string; manufacturer?: string }> {
   let dir = await fs.realpath(path.join(root, 'sys', 'class', 'tty', name, 'device')).catch(() => null);
@@ -63,7 +49,7 @@ async function ttyUsbIds(root: string, name: string): Promise<{ vendorId?: strin
   return {};
 }
 
-export async function findDevices(root = '/', listSerial: SerialLister = serialportList): Promise<{ devices: FoundDevice[]; notes: string[] }> {
+export async function findDevices(root = '/', listSerial: SerialLister = listSerialPorts): Promise<{ devices: FoundDevice[]; notes: string[] }> {
   const devices: FoundDevice[] = [];
   const notes: string[] = [];
   if (process.platform !== 'linux') {

@@ -15,8 +15,8 @@ export interface AgentServer {
   stop(): Promise<string[]>;
 }
 
-export function startAgentServer(storeDir: string): Promise<AgentServer> {
-  const child: ChildProcess = forkTs('bench/children/agent-server.ts', [storeDir]);
+export function startAgentServer(storeDir: string, overrides?: Record<string, unknown>): Promise<AgentServer> {
+  const child: ChildProcess = forkTs('bench/children/agent-server.ts', overrides ? [storeDir, JSON.stringify(overrides)] : [storeDir]);
   child.stdout?.resume();
   const next = (type: string) =>
     new Promise<Record<string, unknown>>((resolve, reject) => {

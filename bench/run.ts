@@ -9,9 +9,11 @@
  *   (d) cold start: new Agent() → start() in a fresh process, and RSS
  *   (e) the staff page in headless Chromium: first load, keystroke → results painted, vs an agent
  *       holding 100 clients
+ *   (f) a scan on a serial scanner (socat pty) → the scan event over SSE, vs a plain reader of a
+ *       pty; 1,000 scans back to back, none lost or doubled
  *
  * Environment: BENCH_CLIENTS (default 100000) for a quicker run on fewer clients;
- * BENCH_KEEP=1 keeps the temporary store folders; BENCH_ONLY=ui runs the staff page section alone; BENCH_CODE_LABEL names the code measured when
+ * BENCH_KEEP=1 keeps the temporary store folders; BENCH_ONLY=ui or =scanner runs that section alone; BENCH_CODE_LABEL names the code measured when
  * the tree is not a git checkout (e.g. `git archive` of a commit).
  */
 import { execFileSync } from 'node:child_process';
@@ -46,11 +48,12 @@ import { copyStore, seedStore } from './lib/seed.js';
 import { mb, median, ms, ratio, rounded, type Summary, shuffle, table } from './lib/stats.js';
 import { runSearchBench, type SearchResult, searchTable } from './search.js';
 import { runUiBench, type UiResult, uiTable } from './ui.js';
+import { runScannerBench, type ScannerBenchResult, scannerTable } from './scanner.js';
 import type { Client, Group } from '../agent/directory/schema.js';
 
 const N = Number(process.env.BENCH_CLIENTS ?? 100_000);
 const KEEP = process.env.BENCH_KEEP === '1';
-/** BENCH_ONLY=ui runs only (e), the staff page in Chromium (the store is still seeded). */
+/** BENCH_ONLY=ui or BENCH_ONLY=scanner runs only (e) or (f) (the store is still seeded). */
 const ONLY = process.env.BENCH_ONLY ?? null;
 
 const TARGETS = {
@@ -62,6 +65,8 @@ const TARGETS = {
   rssMb: 200,
   uiKeystrokeP50Ms: 100,
   uiFirstLoadMs: 300,
+  scanP50Ms: 5,
+  scanOverheadMs: 2,
 };
 
 const say = (s = '') => process.stdout.write(`${s}\n`);
@@ -176,6 +181,37 @@ async function uiSection(
   }
 }
 
+/** (f): a serial scanner on a pty, read by an agent in its own process on a copy of the store. */
+async function scannerSection(template: string, clients: readonly Client[], tmp: string): Promise<ScannerBenchResult> {
+  heading(`(f) serial scanner (socat pty) → scan event over SSE, agent with ${N} clients`);
+  const r = await runScannerBench(template, (to) => copyStore(template, to), tmp, clients);
+  say(scannerTable(r));
+  const b = r.burst;
+  say(`overhead over the plain reader at p50: ${ms(r.overhead)}; 1,000 scans back to back: ${b.received} events, ${b.distinct} distinct, ${b.missing} missing, ${b.doubled} doubled, in ${ms(b.ms)}`);
+  return r;
+}
+
+function scannerRows(r: ScannerBenchResult): Row[] {
+  const b = r.burst;
+  return [
+    { bench: 'f', metric: 'scan on a pty → scan event over SSE (p50)', value: ms(r.agentEvent.p50), target: `≤ ${TARGETS.scanP50Ms} ms`, pass: r.agentEvent.p50 <= TARGETS.scanP50Ms },
+    {
+      bench: 'f',
+      metric: 'over a plain reader of a pty (p50)',
+      value: `${ms(r.agentEvent.p50)} − ${ms(r.plainReader.p50)} = ${ms(r.overhead)}`,
+      target: `≤ ${TARGETS.scanOverheadMs} ms`,
+      pass: r.overhead <= TARGETS.scanOverheadMs,
+    },
+    {
+      bench: 'f',
+      metric: '1,000 scans in a row: events, missing, doubled',
+      value: `${b.received}, ${b.missing}, ${b.doubled}`,
+      target: '1000, 0, 0',
+      pass: b.received === b.sent && b.missing === 0 && b.doubled === 0,
+    },
+  ];
+}
+
 function uiRows(ui: UiResult): Row[] {
   return [
     {
@@ -220,6 +256,29 @@ async function main(): Promise<void> {
     say(`generated ${clients.length} clients in ${ms(performance.now() - t)} (test/fixtures/swiss-clients.ts, seed fixed)`);
     const queries = buildQueries(clients, 100);
 
+    if (ONLY) {
+      heading(`store: ${N} clients through DirectoryStore.commit() (batches of 1000)`);
+      const template = path.join(tmp, 'template');
+      const seeded = await seedStore(template, clients, groups, log);
+      say(`seeded in ${ms(seeded.ms)} (${seeded.commits} commits), folder ${mb(seeded.bytes)}`);
+      if (ONLY === 'scanner') {
+        const scanner = await scannerSection(template, clients, tmp);
+        heading('summary');
+        say(table(['', 'measure', 'value', 'target', 'verdict'], scannerRows(scanner).map((r) => [r.bench, r.metric, r.value, r.target, r.pass === null ? '' : r.pass ? 'met' : 'MISSED'])));
+        writeFileSync(path.join(REPO, 'bench', 'results-scanner.json'), `${JSON.stringify(rounded({ generatedAt: new Date().toISOString(), clients: N, machine: m, scanner }), null, 2)}\n`);
+        say('figures written to bench/results-scanner.json');
+        return;
+      }
+      if (ONLY === 'ui') {
+        const ui = await uiSection(template, clients, groups, queries, tmp, log);
+        writeFileSync(path.join(REPO, 'bench', 'results-ui.json'), `${JSON.stringify(rounded({ generatedAt: new Date().toISOString(), clients: N, machine: m, ui }), null, 2)}\n`);
+        say('figures written to bench/results-ui.json');
+        return;
+      }
+
+      throw new Error(`BENCH_ONLY=${ONLY}: expected "ui" or "scanner"`);
+    }
+
     // ---- (a) ---------------------------------------------------------------------------------
     heading(`(a) search in process, ${N} clients: SearchIndex.search(q, 20) vs naive scan`);
     const search: SearchResult = runSearchBench(clients, queries, { rounds: 5, naivePerClass: 3, log: say });
@@ -243,13 +302,6 @@ async function main(): Promise<void> {
     const template = path.join(tmp, 'template');
     const seeded = await seedStore(template, clients, groups, log);
     say(`seeded in ${ms(seeded.ms)} (${seeded.commits} commits), folder ${mb(seeded.bytes)}`);
-
-    if (ONLY === 'ui') {
-      const ui = await uiSection(template, clients, groups, queries, tmp, log);
-      writeFileSync(path.join(REPO, 'bench', 'results-ui.json'), `${JSON.stringify(rounded({ generatedAt: new Date().toISOString(), clients: N, machine: m, ui }), null, 2)}\n`);
-      say('figures written to bench/results-ui.json');
-      return;
-    }
 
     // ---- (d) ---------------------------------------------------------------------------------
     heading(`(d) cold start with ${N} clients: new Agent() → start(), fresh process each run`);
@@ -345,6 +397,7 @@ async function main(): Promise<void> {
     );
 
     const ui: UiResult = await uiSection(template, clients, groups, queries, tmp, log);
+    const scanner: ScannerBenchResult = await scannerSection(template, clients, tmp);
 
     // ---- summary -----------------------------------------------------------------------------
     const rows: Row[] = [
@@ -375,6 +428,7 @@ async function main(): Promise<void> {
       { bench: 'd', metric: 'npm start bundle: spawn → listening (median of 3)', value: ms(bundle.startMs), target: `≤ ${TARGETS.startMs} ms`, pass: bundle.startMs <= TARGETS.startMs },
       { bench: 'd', metric: 'npm start bundle: RSS of the running agent', value: mb(bundle.rss), target: `≤ ${TARGETS.rssMb} MB`, pass: bundle.rss / 1048576 <= TARGETS.rssMb },
       ...uiRows(ui),
+      ...scannerRows(scanner),
     ];
     heading('summary');
     say(table(['', 'measure', 'value', 'target', 'verdict'], rows.map((r) => [r.bench, r.metric, r.value, r.target, r.pass === null ? '' : r.pass ? 'met' : 'MISSED'])));
@@ -399,6 +453,7 @@ async function main(): Promise<void> {
       bundleStart: bundle,
       http: { ...http, agentStartMs: server.startMs, agentMemory: serverMem, componentsInProcess: components },
       ui,
+      scanner,
       edits: { http: { sequential: httpSeq, concurrent8: httpConc }, inProcess: { sequential: procSeq, concurrent8: procConc }, baseline, fsyncFloor: floor, duringSnapshot: probe },
     });
     writeFileSync(path.join(REPO, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);

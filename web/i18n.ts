@@ -7,6 +7,7 @@ import type { FieldError } from '../agent/errors.js';
 export type Locale = 'fr' | 'de' | 'en';
 
 const fr = {
+  'client.updated': 'Modifié le {at}',
   'settings.scanner': 'Lecteur',
   'scanner.state.connecting': 'connexion…',
   'scanner.state.connected': 'prêt',
@@ -148,6 +149,7 @@ const fr = {
 type Catalogue = Record<keyof typeof fr, string>;
 
 const de: Catalogue = {
+  'client.updated': 'Geändert am {at}',
   'settings.scanner': 'Scanner',
   'scanner.state.connecting': 'verbindet…',
   'scanner.state.connected': 'bereit',
@@ -288,6 +290,7 @@ const de: Catalogue = {
 };
 
 const en: Catalogue = {
+  'client.updated': 'Changed {at}',
   'settings.scanner': 'Scanner',
   'scanner.state.connecting': 'connecting…',
   'scanner.state.connected': 'ready',
@@ -441,6 +444,16 @@ export function ruleMessage(t: ReturnType<typeof translator>, error: FieldError)
   if (!error.code) return error.message;
   return t(`rule.${error.code}`, error.params);
 }
+
+/** A date and time as staff read it in their language, in Swiss usage: 27.11.2026, 10:15. */
+export function formatDateTime(iso: string, lang: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return new Intl.DateTimeFormat(`${lang}-CH`, { dateStyle: 'medium', timeStyle: 'short', timeZone: TIME_ZONE }).format(d);
+}
+
+/** The shop's clock: the till PC's time zone (Europe/Zurich in a Swiss shop). */
+const TIME_ZONE = Intl.DateTimeFormat().resolvedOptions().timeZone;
 
 /** A count as the Swiss write it: 100'000. */
 export function formatCount(n: number): string {

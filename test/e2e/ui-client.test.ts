@@ -47,6 +47,7 @@ describe('client card', () => {
     }
     expect(await card.locator('[data-balance="account"]').innerText()).toBe("CHF 1'234.50");
     expect(await card.locator('[data-balance="wallet"]').innerText()).toBe('CHF −12.00');
+    expect(await card.locator('[data-updated]').innerText()).toMatch(/^Modifié le \d{1,2} \S+ \d{4}, \d{2}:\d{2}$/);
     await page.screenshot({ path: screenshotPath('client-card') });
 
     // Esc in the search box clears it and lists everyone again

@@ -54,6 +54,12 @@ describe('client form', () => {
     await page.click('button:has-text("Valider")');
     await page.waitForURL(/\/clients\/[0-9a-f-]{36}$/);
     expect(await page.locator('article.client').innerText()).toContain('Morges');
+
+    // the pencil on a result row opens the same form
+    await page.goto(`${s.url}/?q=garage`);
+    await page.click('a.icon-edit[aria-label="Modifier Garage du Lac Sàrl"]');
+    await page.waitForURL(/\/clients\/[0-9a-f-]{36}\/edit$/);
+    expect(await page.inputValue('#f-city')).toBe('Morges');
     await page.close();
   });
 

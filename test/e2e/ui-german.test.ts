@@ -49,6 +49,7 @@ describe('German locale', () => {
     const page = await s.browser.newPage();
     await page.goto(`${s.url}/clients/${c.id}`);
     const card = await page.locator('article.client').innerText();
+    expect(await page.locator('[data-updated]').innerText()).toMatch(/^Geändert am \d{2}\.\d{2}\.\d{4}, \d{2}:\d{2}$/);
     for (const text of ['Natürliche Person', 'Salden (nur lesen)', 'Konto', 'Guthaben', 'CHF 0.00', 'Stammkunden (automatischer Rabatt 10 %)', '8001 Zürich']) {
       expect(card).toContain(text);
     }

@@ -1,6 +1,6 @@
 import { displayName } from '../../agent/directory/directory.js';
 import type { ClientOut } from '../../agent/directory/schema.js';
-import { formatMoney } from '../i18n.js';
+import { formatDateTime, formatMoney } from '../i18n.js';
 import { DeleteButton } from './directory.js';
 import { Layout, type PageContext } from '../layout.js';
 
@@ -64,6 +64,7 @@ export function ClientCard(props: { ctx: PageContext; client: ClientOut }) {
             </>
           )}
         </dl>
+        <p class="sub" data-updated>{ctx.t('client.updated', { at: formatDateTime(c.updatedAt, ctx.lang) })}</p>
         <h2>{ctx.t('client.balances')}</h2>
         <dl class="balances">
           <dt>{ctx.t('client.accountBalance')}</dt>

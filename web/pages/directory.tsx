@@ -99,8 +99,20 @@ export function DirectoryRows(props: { ctx: PageContext; view: DirectoryView }) 
               <td class="col-phone">{c.phone ?? ''}</td>
               <td class="col-ref">{c.reference ?? ''}</td>
               <td>{c.group ? <span class="badge">{`${c.group.name} −${c.group.discountPercent}%`}</span> : ''}</td>
-              <td>
-                <DeleteButton ctx={ctx} id={c.id} name={displayName(c)} target="closest tr" />
+              <td class="actions-cell">
+                <div class="row-actions">
+                  <a
+                    class="icon-edit"
+                    href={`/clients/${encodeURIComponent(c.id)}/edit`}
+                    title={ctx.t('action.edit')}
+                    aria-label={`${ctx.t('action.edit')} ${displayName(c)}`}
+                  >
+                    <svg viewBox="0 0 24 24" width="22" height="22" aria-hidden="true">
+                      <path fill="currentColor" d="M3 17.25V21h3.75L17.8 9.94l-3.75-3.75L3 17.25zm17.7-10.2a1 1 0 0 0 0-1.41l-2.34-2.34a1 1 0 0 0-1.41 0l-1.83 1.83 3.75 3.75 1.83-1.83z" />
+                    </svg>
+                  </a>
+                  <DeleteButton ctx={ctx} id={c.id} name={displayName(c)} target="closest tr" />
+                </div>
               </td>
             </tr>
           ))}
