@@ -1,0 +1,51 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { TEST_TOKEN, tempDir } from '../helpers/agent.js';
+import { startAgentProcess, writeConfig } from '../helpers/process.js';
+import { ptyPair } from '../helpers/pty.js';
+
+/**
+ * Native modules (serialport, usb) are loaded only when the config uses them: the agent's process
+ * maps a `.node` binary only then (read from /proc/<pid>/maps, Linux).
+ */
+
+const nativeBinaries = (pid: number) =>
+  readFileSync(`/proc/${pid}/maps`, 'utf8')
+    .split('\n')
+    .map((l) => l.split(/\s+/).at(-1) ?? '')
+    .filter((f) => f.endsWith('.node'))
+    .map((f) => (f.includes('serialport') ? 'serialport' : f.includes('usb') ? 'usb' : f));
+
+describe('native modules', () => {
+  it('none is loaded by the default kind of config (no scanner); serialport is, with a serial scanner', async () => {
+    const dir = tempDir();
+    const plain = await startAgentProcess(writeConfig(dir, { http: { host: '127.0.0.1', port: 0 }, api: { tokens: [TEST_TOKEN] }, store: { dir: './a' } }));
+    try {
+      expect(new Set(nativeBinaries(plain.proc.pid!))).toEqual(new Set());
+    } finally {
+      plain.proc.kill('SIGTERM');
+      await plain.exited;
+    }
+
+    const pty = await ptyPair(dir);
+    const withScanner = await startAgentProcess(
+      writeConfig(dir, {
+        http: { host: '127.0.0.1', port: 0 },
+        api: { tokens: [TEST_TOKEN] },
+        store: { dir: './b' },
+        scanners: [{ id: 's1', name: 'Douchette', transport: { type: 'serial', path: pty.app } }],
+      }),
+    );
+    try {
+      const until = Date.now() + 10_000;
+      while (!withScanner.output().includes('scanner s1: connected') && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+      expect(withScanner.output()).toContain('scanner s1: connected');
+      expect(nativeBinaries(withScanner.proc.pid!)).toContain('serialport');
+      expect(nativeBinaries(withScanner.proc.pid!)).not.toContain('usb');
+    } finally {
+      withScanner.proc.kill('SIGTERM');
+      expect((await withScanner.exited).code).toBe(0);
+      await pty.close();
+    }
+  });
+});
