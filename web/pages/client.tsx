@@ -1,7 +1,7 @@
 import { displayName } from '../../agent/directory/directory.js';
 import type { ClientOut } from '../../agent/directory/schema.js';
 import { formatDateTime, formatMoney } from '../i18n.js';
-import { DeleteButton } from './directory.js';
+import { DeleteClientButton } from './directory.js';
 import { Layout, type PageContext } from '../layout.js';
 
 /** One client's card: everything the directory holds, balances read-only (the back-office owns them). */
@@ -39,7 +39,7 @@ export function ClientCard(props: { ctx: PageContext; client: ClientOut }) {
           <a href={`/clients/${encodeURIComponent(c.id)}/edit`} class="button">
             {ctx.t('action.edit')}
           </a>{' '}
-          <DeleteButton ctx={ctx} id={c.id} name={displayName(c)} target="article.client" />
+          <DeleteClientButton ctx={ctx} id={c.id} name={displayName(c)} target="article.client" />
         </p>
         <p class="sub">{ctx.t(c.kind === 'company' ? 'client.kind.company' : 'client.kind.person')}</p>
         <dl>

@@ -111,7 +111,7 @@ export function DirectoryRows(props: { ctx: PageContext; view: DirectoryView }) 
                       <path fill="currentColor" d="M3 17.25V21h3.75L17.8 9.94l-3.75-3.75L3 17.25zm17.7-10.2a1 1 0 0 0 0-1.41l-2.34-2.34a1 1 0 0 0-1.41 0l-1.83 1.83 3.75 3.75 1.83-1.83z" />
                     </svg>
                   </a>
-                  <DeleteButton ctx={ctx} id={c.id} name={displayName(c)} target="closest tr" />
+                  <DeleteClientButton ctx={ctx} id={c.id} name={displayName(c)} target="closest tr" />
                 </div>
               </td>
             </tr>
@@ -129,21 +129,34 @@ export function DirectoryRows(props: { ctx: PageContext; view: DirectoryView }) 
   );
 }
 
-/** The red trash icon: deletes after a confirmation (htmx hx-confirm). */
-export function DeleteButton(props: { ctx: PageContext; id: string; name: string; target: string }) {
+/** The red trash icon: deletes after the browser's confirmation (htmx hx-confirm). */
+export function DeleteButton(props: { ctx: PageContext; url: string; name: string; confirm: string; target: string }) {
   return (
     <button
       type="button"
       class="icon-danger"
       title={props.ctx.t('action.delete')}
       aria-label={`${props.ctx.t('action.delete')} ${props.name}`}
-      hx-delete={`/clients/${encodeURIComponent(props.id)}`}
-      hx-confirm={props.ctx.t('confirm.delete', { name: props.name })}
+      hx-delete={props.url}
+      hx-confirm={props.confirm}
       hx-target={props.target}
       hx-swap="outerHTML"
     >
       <TrashIcon />
     </button>
+  );
+}
+
+/** Deleting a client, from the results or the card. */
+export function DeleteClientButton(props: { ctx: PageContext; id: string; name: string; target: string }) {
+  return (
+    <DeleteButton
+      ctx={props.ctx}
+      url={`/clients/${encodeURIComponent(props.id)}`}
+      name={props.name}
+      confirm={props.ctx.t('confirm.delete', { name: props.name })}
+      target={props.target}
+    />
   );
 }
 

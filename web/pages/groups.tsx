@@ -2,7 +2,7 @@ import type { FieldError } from '../../agent/errors.js';
 import type { GroupOut } from '../../agent/directory/schema.js';
 import { ruleMessage } from '../i18n.js';
 import { Layout, type PageContext } from '../layout.js';
-import { TrashIcon } from './directory.js';
+import { DeleteButton } from './directory.js';
 
 export interface GroupFormState {
   /** The group edited, or null for the "new group" form. */
@@ -47,18 +47,13 @@ export function GroupsPage(props: { ctx: PageContext; groups: GroupOut[]; form: 
                   <a class="button secondary small" href={`/groups/${encodeURIComponent(g.id)}/edit`} aria-label={`${t('action.edit')} ${g.name}`}>
                     {t('action.edit')}
                   </a>
-                  <button
-                    type="button"
-                    class="icon-danger"
-                    title={t('action.delete')}
-                    aria-label={`${t('action.delete')} ${g.name}`}
-                    hx-delete={`/groups/${encodeURIComponent(g.id)}`}
-                    hx-confirm={t('confirm.deleteGroup', { name: g.name })}
-                    hx-target="closest tr"
-                    hx-swap="outerHTML"
-                  >
-                    <TrashIcon />
-                  </button>
+                  <DeleteButton
+                    ctx={ctx}
+                    url={`/groups/${encodeURIComponent(g.id)}`}
+                    name={g.name}
+                    confirm={t('confirm.deleteGroup', { name: g.name })}
+                    target="closest tr"
+                  />
                 </div>
                 </td>
               </tr>
