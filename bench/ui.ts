@@ -18,6 +18,8 @@ export interface UiSide {
   clients: number;
   loadCold: Summary;
   loadWarm: Summary;
+  /** a fresh context loading /healthz (no script, no style): what any first visit costs here */
+  loadFloor: Summary;
   /** key event → results painted, debounce included */
   keystroke: Summary;
   /** request sent (after the debounce) → results painted */
@@ -33,9 +35,10 @@ export interface UiResult {
   loads: number;
 }
 
-async function measureLoads(browser: Browser, url: string, n: number): Promise<{ cold: number[]; warm: number[] }> {
+async function measureLoads(browser: Browser, url: string, n: number): Promise<{ cold: number[]; warm: number[]; floor: number[] }> {
   const cold: number[] = [];
   const warm: number[] = [];
+  const floor: number[] = [];
   const loadTime = (page: Page) =>
     page.evaluate(() => {
       const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
@@ -51,8 +54,15 @@ async function measureLoads(browser: Browser, url: string, n: number): Promise<{
     await page.waitForFunction(() => performance.getEntriesByType('navigation')[0]?.toJSON().loadEventEnd > 0);
     warm.push(await loadTime(page));
     await context.close();
+    // the browser's own floor: a fresh context loading a tiny document with no script or style
+    const bare = await browser.newContext();
+    const p = await bare.newPage();
+    await p.goto(`${url}/healthz`, { waitUntil: 'load' });
+    await p.waitForFunction(() => performance.getEntriesByType('navigation')[0]?.toJSON().loadEventEnd > 0);
+    floor.push(await loadTime(p));
+    await bare.close();
   }
-  return { cold, warm };
+  return { cold, warm, floor };
 }
 
 interface KeyMeasure {
@@ -124,6 +134,7 @@ export async function runUiBench(
         clients,
         loadCold: summarize(loads.cold),
         loadWarm: summarize(loads.warm),
+        loadFloor: summarize(loads.floor),
         keystroke: summarize(keys.map((k) => k.total)),
         afterDebounce: summarize(keys.map((k) => k.afterDebounce)),
         response: summarize(keys.map((k) => k.response)),
@@ -151,6 +162,7 @@ export function uiTable(r: UiResult): string {
     [
       row(`first load, empty cache (${r.loads}×)`, (s) => s.loadCold),
       row(`first load, warm cache (${r.loads}×)`, (s) => s.loadWarm),
+      row('  floor: a fresh context loading /healthz', (s) => s.loadFloor),
       row(`keystroke → results painted (${r.keystrokes}×)`, (s) => s.keystroke),
       row('  of which after the 150 ms debounce', (s) => s.afterDebounce),
       row('  of which the request (sent → answer received)', (s) => s.response),

@@ -48,7 +48,7 @@ export function assets(): { urls: AssetUrls; routes: Hono } {
     banner('htmx.org'),
     packageFile('htmx.org', 'dist/htmx.min.js'),
     banner('htmx-ext-sse'),
-    packageFile('htmx-ext-sse', 'dist/sse.js'),
+    packageFile('htmx-ext-sse', 'dist/sse.min.js'),
     Buffer.from('\n;/* shop agent */\n'),
     ours('app.js'),
   ]);
