@@ -60,7 +60,8 @@ export function assets(): { urls: AssetUrls; routes: Hono } {
   const [cssName, jsName] = Object.keys(files);
   const urls: AssetUrls = { css: `/static/${cssName}`, js: `/static/${jsName}` };
   const routes = new Hono().get('/:name', (c) => {
-    const asset = files[c.req.param('name')];
+    const name = c.req.param('name');
+    const asset = Object.hasOwn(files, name) ? files[name] : undefined;
     if (!asset) return c.notFound();
     return c.body(new Uint8Array(asset.body), 200, {
       'Content-Type': asset.type,

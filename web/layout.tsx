@@ -27,8 +27,9 @@ export function Layout(props: { ctx: PageContext; title: string; current: 'direc
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
-        {/* The indicator styles are in app.css: htmx must not inject a <style> the CSP would refuse. */}
-        <meta name="htmx-config" content='{"includeIndicatorStyles":false}' />
+        {/* The indicator styles are in app.css: htmx must not inject a <style> the CSP would refuse.
+            No history cache: pages of client data must not stay in sessionStorage after sign-out. */}
+        <meta name="htmx-config" content='{"includeIndicatorStyles":false,"historyCacheSize":0}' />
         <title>{props.title}</title>
         <link rel="stylesheet" href={ctx.assets.css} />
         <script src={ctx.assets.js} defer></script>
@@ -53,7 +54,7 @@ export function Layout(props: { ctx: PageContext; title: string; current: 'direc
         </header>
         {staff && (
           <>
-            <div id="live" sse-swap="scan,directory" hidden></div>
+            <div id="live" sse-swap="scan,directory" hx-swap="none" hidden></div>
             <div id="scan-notice" aria-live="assertive"></div>
             <template id="scan-unknown">
               <section class="notice" role="alert">

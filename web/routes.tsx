@@ -115,13 +115,17 @@ export function webRoutes(deps: AppDeps) {
 
   // Keyboard-wedge scans read by the page go through the same path as a scanner's.
   app.post('/scans', staff, async (c) => {
-    const parsed = z.object({ code: z.string().max(256) }).safeParse(await c.req.json().catch(() => null));
+    // JSON only: a cross-site "simple" post (text/plain, no preflight) cannot inject a scan
+    if (!(c.req.header('content-type') ?? '').startsWith('application/json')) return problemResponse(c, 415, 'Send the scan as JSON.');
+    const parsed = z.object({ code: z.string().max(256), page: z.string().max(64).optional() }).safeParse(await c.req.json().catch(() => null));
     if (!parsed.success) return problemResponse(c, 422, 'Send {"code": "…"}: the characters the scanner typed.');
-    return c.json(deps.scans.scan(parsed.data.code, 'keyboard'));
+    // One device per page: two tills scanning the same card are two scans, and a page knows its own
+    return c.json(deps.scans.scan(parsed.data.code, parsed.data.page ? `keyboard:${parsed.data.page}` : 'keyboard'));
   });
 
-  app.get('/settings', staff, (c) =>
-    c.html(
+  app.get('/settings', staff, (c) => {
+    c.header('Cache-Control', 'no-store'); // it holds the tokens
+    return c.html(
       page(
         <SettingsPage
           ctx={ctx}
@@ -135,8 +139,8 @@ export function webRoutes(deps: AppDeps) {
           }}
         />,
       ),
-    ),
-  );
+    );
+  });
   const formPage = (c: Context, status: 200 | 409 | 412 | 422, props: Omit<Parameters<typeof ClientFormPage>[0], 'ctx' | 'groups'>) =>
     c.html(page(<ClientFormPage ctx={ctx} groups={deps.directory.listGroups()} {...props} />), status);
 
@@ -199,7 +203,7 @@ export function webRoutes(deps: AppDeps) {
     } catch (err) {
       if (!(err instanceof AgentError && err.status === 404)) throw err; // already gone: same result
     }
-    if (new URL(c.req.header('hx-current-url') ?? 'http://x/').pathname !== '/') c.header('HX-Redirect', '/');
+    if (!URL.canParse(c.req.header('hx-current-url') ?? '') || new URL(c.req.header('hx-current-url') ?? '').pathname !== '/') c.header('HX-Redirect', '/');
     return c.body('', 200);
   });
 
@@ -254,7 +258,13 @@ function clientToForm(c: ClientOut): FormValues {
   return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, v ?? '']));
 }
 
-/** Only a path on this agent: `next=//evil.example` or `https://…` must not redirect away. */
+/**
+ * Only a path on this agent: `next=//evil.example`, `https://…`, or `/\t/evil.example` (browsers
+ * drop tabs and newlines from a Location, making it `//evil.example`) must not redirect away.
+ */
 function safeNext(next: string | undefined): string {
-  return next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : '/';
+  if (!next || !next.startsWith('/') || /[\u0000-\u001f\u007f\\]/.test(next)) return '/';
+  const base = 'http://agent.invalid';
+  const url = new URL(next, base);
+  return url.origin === base ? url.pathname + url.search : '/';
 }

@@ -57,16 +57,27 @@ const ALLOW_METHODS = 'GET, POST, PATCH, DELETE, OPTIONS';
 /**
  * A request carrying an Origin that is neither the agent's own nor listed gets 403, whatever its
  * token: a page on another site must not drive the agent. Listed origins get CORS headers (never
- * `*`), including the answer to Chrome's Private Network Access preflight.
+ * `*`), including the answer to Chrome's Private Network Access preflight — for the till's API
+ * only: the staff pages (which show the tokens and act without one) answer their own origin alone.
  */
 export function originCheck(allowedOrigins: readonly string[]): MiddlewareHandler {
   const allowed = new Set(allowedOrigins.map((o) => o.toLowerCase()));
   return async (c, next) => {
     const origin = c.req.header('origin');
-    if (origin === undefined) return next();
+    const api = c.req.path.startsWith('/api/') || c.req.path === '/healthz';
+    if (origin === undefined) {
+      // A browser that strips Origin still says where a request comes from: a cross-site form
+      // post to the staff pages is refused on that.
+      const site = c.req.header('sec-fetch-site');
+      const changes = c.req.method !== 'GET' && c.req.method !== 'HEAD' && c.req.method !== 'OPTIONS';
+      if (!api && changes && site !== undefined && site !== 'same-origin' && site !== 'none') {
+        return problemResponse(c, 403, 'The staff pages take changes only from their own pages.');
+      }
+      return next();
+    }
     const o = origin.toLowerCase();
     const own = o === `http://${requestHost(c).toLowerCase()}` || o === `https://${requestHost(c).toLowerCase()}`;
-    const listed = allowed.has(o);
+    const listed = allowed.has(o) && api;
     if (!own && !listed) {
       return problemResponse(
         c,

@@ -67,9 +67,61 @@ describe('staff PIN', () => {
 
   it('never redirects off the agent after login', async () => {
     const t = await open({ config: { ui: { pin: PIN } } });
-    for (const next of ['//evil.example/', 'https://evil.example/', '/\\evil.example']) {
-      expect((await login(t, PIN, next)).headers.get('location')).toBe('/');
+    // a tab or newline is dropped by browsers from a Location: "/\t/evil.example" would be "//evil.example"
+    for (const next of ['//evil.example/', 'https://evil.example/', '/\\evil.example', '/\t/evil.example', '/\n/evil.example', '/%2F/x']) {
+      const location = (await login(t, PIN, next)).headers.get('location');
+      expect([next, location?.startsWith('//') || /^\/[\t\n]/.test(location ?? '') || /^https?:/.test(location ?? '')]).toEqual([next, false]);
     }
+    expect((await login(t, PIN, '/clients/42?tab=1')).headers.get('location')).toBe('/clients/42?tab=1');
+  });
+
+  it('the staff pages answer only their own origin: a till origin listed for the API gets 403 there, and no CORS', async () => {
+    const till = 'https://till.example.ch';
+    const t = await open({ config: { http: { allowedOrigins: [till] } } });
+    const settings = await t.api('/settings', { headers: { origin: till, authorization: '' } });
+    expect(settings.status).toBe(403);
+    expect(settings.headers.get('access-control-allow-origin')).toBeNull();
+    const scan = await t.api('/scans', { method: 'POST', headers: { origin: till, authorization: '', 'content-type': 'application/json' }, body: '{"code":"1234"}' });
+    expect(scan.status).toBe(403);
+    const api = await t.api('/api/v1/clients', { headers: { origin: till } });
+    expect([api.status, api.headers.get('access-control-allow-origin')]).toEqual([200, till]);
+    // the page itself, from its own origin: fine
+    const own = await t.api('/settings', { headers: { origin: 'http://127.0.0.1:8410', authorization: '' } });
+    expect(own.status).toBe(200);
+    expect(own.headers.get('cache-control')).toBe('no-store');
+  });
+
+  it('a cross-site post from a browser that hides its Origin is refused (Sec-Fetch-Site); a scan must be JSON', async () => {
+    const t = await open();
+    const crossSite = await t.api('/groups', {
+      method: 'POST',
+      headers: { 'sec-fetch-site': 'cross-site', authorization: '', 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'name=Pirates',
+    });
+    expect(crossSite.status).toBe(403);
+    expect(t.agent.directory.listGroups()).toEqual([]);
+    const plain = await t.api('/scans', { method: 'POST', headers: { authorization: '', 'content-type': 'text/plain' }, body: '{"code":"1234"}' });
+    expect(plain.status).toBe(415);
+    const sameSite = await t.api('/groups', {
+      method: 'POST',
+      headers: { 'sec-fetch-site': 'same-origin', authorization: '', 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'name=Fid%C3%A8les',
+    });
+    expect(sameSite.status).toBe(303);
+  });
+
+  it('static files: only the page assets, named by content, cached for good', async () => {
+    const t = await open();
+    for (const name of ['constructor', '__proto__', 'toString', 'app.js']) {
+      expect([name, (await t.api(`/static/${name}`, { headers: { authorization: '' } })).status]).toEqual([name, 404]);
+    }
+    const page = await (await t.api('/', { headers: { authorization: '' } })).text();
+    const js = /src="(\/static\/page-[0-9a-f]{12}\.js)"/.exec(page)?.[1];
+    expect(js).toBeDefined();
+    const res = await t.api(js!, { headers: { authorization: '' } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('cache-control')).toContain('immutable');
+    expect(await res.text()).toContain('htmx');
   });
 
   it('a login form posted from another site is refused (Origin check)', async () => {

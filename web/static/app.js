@@ -21,8 +21,8 @@ document.addEventListener('keydown', (e) => {
 });
 
 // ---- scans
-/** Codes this page sent itself, so the same scan coming back on the event stream is not shown twice. */
-const ownScans = new Map();
+/** This page's name for its keyboard-wedge scans: its own scans come back on the stream under it. */
+const PAGE_ID = Math.random().toString(36).slice(2, 12);
 
 /** A scan reached the page: fill the form's reference, or open the client, or offer to create one. */
 function showScan(scan) {
@@ -51,8 +51,18 @@ function fillScanned(field, code) {
 }
 
 async function sendScan(code) {
-  ownScans.set(code, Date.now());
-  const res = await fetch('/scans', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code }) });
+  let res;
+  try {
+    res = await fetch('/scans', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code, page: PAGE_ID }) });
+  } catch {
+    // The agent is unreachable: keep the code where staff can see it rather than lose it.
+    const search = document.querySelector('input[name="q"]');
+    if (search) {
+      search.value = code;
+      search.dispatchEvent(new Event('search', { bubbles: true }));
+    }
+    return;
+  }
   if (res.status === 401 || res.redirected) {
     location.reload(); // the session ended: the PIN page comes up
     return;
@@ -74,8 +84,9 @@ document.addEventListener('htmx:sseBeforeMessage', (e) => {
     return;
   }
   if (e.detail.type === 'scan') {
-    const sent = ownScans.get(data.code);
-    if (sent !== undefined && Date.now() - sent < 3000) return;
+    // A keyboard-wedge scan belongs to the page it was typed on (this one acted on the answer
+    // already; another page must not open a client or fill a form because of it).
+    if (typeof data.device === 'string' && data.device.startsWith('keyboard')) return;
     showScan(data);
   } else if (e.detail.type === 'directory') {
     // Someone else changed the client being edited: say so now rather than at "save".
@@ -87,53 +98,80 @@ document.addEventListener('htmx:sseBeforeMessage', (e) => {
 });
 
 // ---- keyboard-wedge scanners: they type the code a few milliseconds per character, then Enter.
-// People type 100+ ms per key. So: at least 4 characters at 40 ms or less on average (one late key,
-// as a busy PC delivers them, is allowed up to 100 ms), ending with Enter, is a scan.
+// People type 100+ ms per key. So: after a pause of 300 ms, at least 4 characters at 40 ms or less
+// on average (one late key, as a busy PC delivers them, up to 100 ms), then Enter, is a scan. A
+// longer gap inside ends the burst without a scan: a code is never cut in two or glued to typing.
 const WEDGE_AVERAGE_MS = 40;
 const WEDGE_MAX_GAP_MS = 100;
+const WEDGE_QUIET_MS = 300;
 const WEDGE_MIN_LENGTH = 4;
-const noBurst = () => ({ code: '', first: -Infinity, last: -Infinity, target: null, before: '' });
-let burst = noBurst();
+const noBurst = (t) => ({ code: '', first: -Infinity, last: -Infinity, quietBefore: false, target: null, before: null, lastKey: t });
+let burst = noBurst(-Infinity);
 
 const isTextField = (el) =>
   el instanceof HTMLTextAreaElement ||
   (el instanceof HTMLInputElement && !['checkbox', 'radio', 'button', 'submit', 'reset'].includes(el.type)) ||
   (el instanceof HTMLElement && el.isContentEditable);
 
+/** What a key typed into a field changes, to put it back: the text, or a list's choice. */
+const valueOf = (el) => (el instanceof HTMLSelectElement ? el.selectedIndex : isTextField(el) ? el.value : null);
+
 document.addEventListener(
   'keydown',
   (e) => {
-    if (e.ctrlKey || e.altKey || e.metaKey) return;
-    const inBurst = e.timeStamp - burst.last <= WEDGE_MAX_GAP_MS;
+    const t = e.timeStamp;
+    // AltGr (@, # on Swiss and French keyboards) comes as Ctrl+Alt on Windows: a character, not a shortcut
+    const shortcut = (e.ctrlKey || e.altKey || e.metaKey) && !e.getModifierState('AltGraph');
+    if (shortcut || e.repeat) {
+      burst = noBurst(t);
+      return;
+    }
+    const inBurst = burst.code.length > 0 && t - burst.last <= WEDGE_MAX_GAP_MS;
     if (e.key === 'Enter') {
       const n = burst.code.length;
-      const fast = inBurst && n >= WEDGE_MIN_LENGTH && (burst.last - burst.first) / (n - 1) <= WEDGE_AVERAGE_MS;
+      const fast = inBurst && burst.quietBefore && n >= WEDGE_MIN_LENGTH && (burst.last - burst.first) / (n - 1) <= WEDGE_AVERAGE_MS;
       const { code, target, before } = burst;
-      burst = noBurst();
+      burst = noBurst(t);
       if (fast) onWedgeScan(e, code, target, before);
       return;
     }
-    if (e.key.length !== 1) return;
-    if (!inBurst) burst = { code: '', first: e.timeStamp, last: e.timeStamp, target: e.target, before: isTextField(e.target) ? e.target.value : '' };
+    if (e.key.length !== 1) {
+      burst = noBurst(t);
+      return;
+    }
+    if (!inBurst) {
+      burst = { code: '', first: t, last: t, quietBefore: t - burst.lastKey >= WEDGE_QUIET_MS, target: e.target, before: valueOf(e.target), lastKey: t };
+    }
     burst.code += e.key;
-    burst.last = e.timeStamp;
+    burst.last = t;
+    burst.lastKey = t;
   },
   true,
 );
 
 function onWedgeScan(e, code, target, before) {
   const field = document.querySelector('[data-scan-target]');
+  const restore = () => {
+    if (target instanceof HTMLSelectElement && typeof before === 'number') target.selectedIndex = before;
+    else if (isTextField(target) && typeof before === 'string') target.value = before;
+  };
   if (field) {
     // A form is open: the card goes to its reference, whichever field the cursor was in.
     e.preventDefault();
-    if (isTextField(target) && target !== field) target.value = before;
+    if (target !== field) restore();
     fillScanned(field, code);
+    return;
+  }
+  if (target instanceof HTMLSelectElement) {
+    e.preventDefault();
+    restore(); // the typed characters picked another choice by type-ahead
+    void sendScan(code);
     return;
   }
   if (target instanceof HTMLInputElement && target.name === 'q') {
     // Typed into the search box: put the search back as it was, and take it as a scan.
     e.preventDefault();
-    target.value = before;
+    restore();
     target.dispatchEvent(new Event('search', { bubbles: true }));
     void sendScan(code);
     return;
