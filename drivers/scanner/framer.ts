@@ -19,6 +19,8 @@ const LF = 0x0a;
 export class CodeFramer {
   private buffer: number[] = [];
   private lastWasCR = false;
+  /** After an overlong line, the rest of it is noise too: skipped until the next terminator. */
+  private discarding = false;
   private timer: NodeJS.Timeout | null = null;
   private readonly maxLength: number;
 
@@ -33,12 +35,18 @@ export class CodeFramer {
     for (const byte of chunk) {
       if (byte === CR || byte === LF) {
         // LF right after CR: the second half of a CRLF, even across reads
-        if (!(byte === LF && this.lastWasCR)) this.end();
+        if (this.discarding) this.discarding = false;
+        else if (!(byte === LF && this.lastWasCR)) this.end();
         this.lastWasCR = byte === CR;
         continue;
       }
       this.lastWasCR = false;
-      if (this.buffer.length >= this.maxLength) this.buffer = [];
+      if (this.discarding) continue;
+      if (this.buffer.length >= this.maxLength) {
+        this.buffer = [];
+        this.discarding = true;
+        continue;
+      }
       this.buffer.push(byte);
     }
     this.arm();
@@ -49,10 +57,13 @@ export class CodeFramer {
     this.end();
   }
 
+  /** Drops what is buffered (the port went away mid-code). */
   dispose(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     this.buffer = [];
+    this.discarding = false;
+    this.lastWasCR = false;
   }
 
   private arm(): void {

@@ -19,6 +19,9 @@ export abstract class RetryingScanner implements ScannerDriver {
   readonly id: string;
   private retry: NodeJS.Timeout | null = null;
   private failures = 0;
+  private upSince = 0;
+  /** Bumped by every connect and stop: an attach that finishes after either is stale. */
+  private generation = 0;
   protected stopped = true;
   private current: ScannerStatus;
 
@@ -30,10 +33,14 @@ export abstract class RetryingScanner implements ScannerDriver {
     this.current = { id, state: 'stopped', detail: null, since: new Date().toISOString() };
   }
 
-  /** Opens the device and starts reading; throws a ScannerProblem (or any error) when it cannot. */
-  protected abstract attach(): Promise<void>;
+  /**
+   * Opens the device and starts reading; throws a ScannerProblem (or any error) when it cannot.
+   * `current()` turns false if a stop or a newer connect made this attach stale: check it after
+   * each await and give up.
+   */
+  protected abstract attach(current: () => boolean): Promise<void>;
   /** Stops reading and gives the device back; never throws. */
-  protected abstract detach(): void;
+  protected abstract detach(): Promise<void>;
 
   get status(): ScannerStatus {
     return this.current;
@@ -47,38 +54,44 @@ export abstract class RetryingScanner implements ScannerDriver {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.generation++;
     if (this.retry) clearTimeout(this.retry);
     this.retry = null;
-    this.detach();
+    await this.detach();
     this.setStatus('stopped', null);
   }
 
   /** The device went away or failed while reading: give it back and try again later. */
   protected lost(problem: ScannerProblem): void {
-    this.detach();
-    if (!this.stopped) this.failed(problem);
+    this.generation++;
+    void this.detach();
+    this.failed(problem);
   }
 
   private async connect(): Promise<void> {
     if (this.stopped) return;
+    const generation = ++this.generation;
+    const current = () => generation === this.generation && !this.stopped;
     this.setStatus('connecting', null);
     try {
-      await this.attach();
+      await this.attach(current);
+      if (!current()) throw new ScannerProblem('waiting', 'superseded');
     } catch (err) {
-      this.detach();
+      if (!current()) return; // stopped, or lost() already took over: it cleans up and retries
+      this.generation++;
+      await this.detach();
       this.failed(err instanceof ScannerProblem ? err : new ScannerProblem('error', err instanceof Error ? err.message : String(err)));
       return;
     }
-    if (this.stopped) {
-      this.detach();
-      return;
-    }
-    this.failures = 0;
+    this.upSince = Date.now();
     this.setStatus('connected', null);
   }
 
   private failed(problem: ScannerProblem): void {
-    if (this.retry) return; // one retry pending is enough
+    if (this.stopped || this.retry) return; // one retry pending is enough; none after stop
+    // A device up for a while starts its backoff again; one that dies at once keeps backing off.
+    if (this.upSince && Date.now() - this.upSince > 5_000) this.failures = 0;
+    this.upSince = 0;
     this.failures++;
     const delay = backoffDelay(this.failures);
     this.setStatus(problem.state, `${problem.message}; trying again in ${Math.round(delay / 100) / 10} s`);

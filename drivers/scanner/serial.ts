@@ -41,7 +41,7 @@ export class SerialScanner extends RetryingScanner {
     this.framer = new CodeFramer((code) => this.events.code(code), config);
   }
 
-  protected async attach(): Promise<void> {
+  protected async attach(current: () => boolean): Promise<void> {
     const { path, baudRate } = this.config;
     let port: SerialPortLike;
     try {
@@ -50,21 +50,25 @@ export class SerialScanner extends RetryingScanner {
     } catch (err) {
       throw explain(path, err);
     }
+    if (!current()) {
+      port.close();
+      return;
+    }
     this.port = port;
     port.on('data', (chunk: Buffer) => this.framer.push(chunk));
     port.on('error', (err: Error) => this.portLost(port, explain(path, err)));
     port.on('close', () => this.portLost(port, new ScannerProblem('waiting', `${path} went away (scanner unplugged?)`)));
   }
 
-  protected detach(): void {
+  protected async detach(): Promise<void> {
     const port = this.port;
     this.port = null;
-    this.framer.flush();
+    this.framer.dispose(); // half a code from an unplugged scanner is not a scan
     if (!port) return;
     port.removeAllListeners('data');
     port.removeAllListeners('close');
     port.on('error', () => undefined); // a late error from a port we gave up must not crash the agent
-    if (port.isOpen) port.close();
+    if (port.isOpen) await new Promise<void>((resolve) => port.close(() => resolve()));
   }
 
   private portLost(port: SerialPortLike, problem: ScannerProblem): void {

@@ -189,4 +189,39 @@ describe('USB HID scanner (fake device)', () => {
     expect(b.scanner.status).toMatchObject({ state: 'error' });
     expect(b.scanner.status.detail).toContain('udev rule');
   });
+
+  it('a claim that fails gives the keyboard back to the kernel (the scanner is not left dead)', async () => {
+    const device = new FakeDevice();
+    device.claimInterface = async () => {
+      throw new Error('LIBUSB_ERROR_BUSY');
+    };
+    const { scanner: s } = make({ find: async () => device });
+    s.start();
+    await tick();
+    expect(s.status.state).toBe('error');
+    expect([device.kernelDriver, device.opened]).toEqual([true, false]);
+  });
+
+  it('stop while the device is still opening: nothing stays claimed, no retry after', async () => {
+    const device = new FakeDevice();
+    let finishOpen: () => void = () => undefined;
+    device.open = () =>
+      new Promise<void>((resolve) => {
+        finishOpen = () => {
+          device.opened = true;
+          resolve();
+        };
+      });
+    const { scanner: s, statuses } = make({ find: async () => device });
+    s.start();
+    await tick();
+    const stopped = s.stop();
+    finishOpen();
+    await stopped;
+    await tick();
+    expect([device.claimed, device.kernelDriver, device.opened]).toEqual([false, true, false]);
+    expect(statuses.at(-1)?.state).toBe('stopped');
+    await new Promise((r) => setTimeout(r, 600));
+    expect(statuses.at(-1)?.state).toBe('stopped');
+  });
 });

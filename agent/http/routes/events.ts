@@ -11,20 +11,22 @@ const STREAMED: readonly EventName[] = ['directory', 'scan', 'scanner'];
  */
 export function eventStream(c: Context, bus: EventBus, names: readonly EventName[], closing: AbortSignal) {
   return streamSSE(c, async (stream) => {
+    // Listen for the end before the first write: a client gone during it must still free everything.
+    const ended = new AbortController();
+    const done = new Promise<void>((resolve) => {
+      stream.onAbort(resolve);
+      if (stream.aborted || closing.aborted) resolve();
+      // Every page view opens a stream: the shutdown listener must go with it, or they pile up all day.
+      else closing.addEventListener('abort', () => resolve(), { once: true, signal: ended.signal });
+    });
     const offs = names.map((name) =>
       bus.on(name, (data) => {
         void stream.writeSSE({ event: name, data: JSON.stringify(data) });
       }),
     );
-    await stream.write(': connected\n\n');
     const ping = setInterval(() => void stream.write(': ping\n\n'), 15_000);
-    // Every page view opens a stream: the shutdown listener must go with it, or they pile up all day.
-    const ended = new AbortController();
-    await new Promise<void>((resolve) => {
-      stream.onAbort(resolve);
-      if (closing.aborted) resolve();
-      else closing.addEventListener('abort', () => resolve(), { once: true, signal: ended.signal });
-    });
+    await stream.write(': connected\n\n');
+    await done;
     ended.abort();
     clearInterval(ping);
     for (const off of offs) off();
