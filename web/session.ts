@@ -78,9 +78,12 @@ export function clearSessionCookie(c: Context): void {
 export function requireStaff(sessions: StaffSessions): MiddlewareHandler {
   return async (c, next) => {
     if (!sessions.required || sessions.touch(getCookie(c, SESSION_COOKIE))) return next();
-    const back = encodeURIComponent(new URL(c.req.url).pathname + new URL(c.req.url).search);
-    const target = `/login?next=${back}`;
-    if (c.req.header('hx-request') === 'true') {
+    const htmx = c.req.header('hx-request') === 'true';
+    // After the PIN, back to the page staff were on, not to the fragment htmx was fetching for it
+    const current = c.req.header('hx-current-url');
+    const page = htmx && current && URL.canParse(current) ? new URL(current) : new URL(c.req.url);
+    const target = `/login?next=${encodeURIComponent(page.pathname + page.search)}`;
+    if (htmx) {
       c.header('HX-Redirect', target);
       return c.body(null, 401);
     }

@@ -23,6 +23,9 @@ describe('staff PIN', () => {
     const hx = await t.api('/?q=mul', { headers: { authorization: '', 'hx-request': 'true' } });
     expect(hx.status).toBe(401);
     expect(hx.headers.get('hx-redirect')).toBe('/login?next=%2F%3Fq%3Dmul');
+    // a fragment fetched for a page (the scanners panel of /settings): back to the page after the PIN
+    const fragment = await t.api('/settings/scanners', { headers: { authorization: '', 'hx-request': 'true', 'hx-current-url': 'http://127.0.0.1:8410/settings' } });
+    expect(fragment.headers.get('hx-redirect')).toBe('/login?next=%2Fsettings');
     // every staff route: the pages, the page's event stream, its scan path, groups, settings
     const routes: Array<[string, string]> = [
       ['GET', '/events'], ['POST', '/scans'], ['GET', '/groups'], ['POST', '/groups'], ['DELETE', '/groups/x'],
