@@ -1,4 +1,5 @@
 import { setMaxListeners } from 'node:events';
+import type { AgentConfig } from './config.js';
 import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -65,6 +66,10 @@ export class Agent {
   get app(): AgentApp {
     if (!this.appInstance) throw new Error('the agent is not started');
     return this.appInstance;
+  }
+
+  get config(): AgentConfig {
+    return this.loaded.config;
   }
 
   get scanners(): Scanners {

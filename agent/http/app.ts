@@ -13,6 +13,7 @@ import { eventRoutes } from './routes/events.js';
 import { groupRoutes } from './routes/groups.js';
 import { healthRoutes } from './routes/health.js';
 import { scanRoutes } from './routes/scans.js';
+import { previewRoutes } from './routes/print.js';
 import { type ApiToken, bearerAuth, hostCheck, originCheck, type SecurityEnv } from './security.js';
 
 export const MAX_BODY_BYTES = 256 * 1024;
@@ -60,6 +61,7 @@ export function createApp(deps: AppDeps) {
   api.route('/clients', clientRoutes(deps.directory));
   api.route('/groups', groupRoutes(deps.directory));
   api.route('/scans', scanRoutes(deps.scans));
+  api.route('/preview', previewRoutes(deps.config, deps.directory));
   api.route('/events', eventRoutes(deps.bus, deps.closing));
   api.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
   api.doc31('/openapi.json', {

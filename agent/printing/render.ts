@@ -1,0 +1,55 @@
+import type { AgentConfig, PrinterConfig } from '../config.js';
+import type { Directory } from '../directory/directory.js';
+import type { ClientOut } from '../directory/schema.js';
+import { invalid } from '../errors.js';
+import { type Block, encode } from '../../drivers/printer/escpos.js';
+import type { PrintRequest } from './schema.js';
+import { clientCardBlocks, preparationBlocks, receiptBlocks } from './tickets.js';
+
+export interface Rendered {
+  printer: PrinterConfig;
+  blocks: Block[];
+  /** what goes to the printer, once per copy */
+  bytes: Buffer;
+}
+
+/** The printer a request goes to: the one it names, or the first whose roles include its type. */
+export function choosePrinter(config: AgentConfig, req: PrintRequest): PrinterConfig {
+  if (req.printer !== undefined) {
+    const named = config.printers.find((p) => p.id === req.printer);
+    if (!named) {
+      throw invalid([{ path: 'printer', message: `no printer has the id "${req.printer}" (configured: ${config.printers.map((p) => p.id).join(', ') || 'none'})` }]);
+    }
+    return named;
+  }
+  const byRole = config.printers.find((p) => p.roles.includes(req.type));
+  if (!byRole) {
+    throw invalid([{ path: 'printer', message: `no printer has the role "${req.type}": name one with "printer", or add the role to a printer in the config` }]);
+  }
+  return byRole;
+}
+
+function resolveClient(directory: Directory, ref: PrintRequest['client']): ClientOut | null {
+  if (!ref) return null;
+  const found = 'id' in ref ? directory.findById(ref.id) : directory.findByReference(ref.reference);
+  if (!found) {
+    const [key, value] = 'id' in ref ? ['id', ref.id] : ['reference', ref.reference];
+    throw invalid([{ path: `client.${key}`, message: `no client has the ${key} "${value}" in this shop's directory` }]);
+  }
+  return found;
+}
+
+/** A print request → the paper's blocks and the printer's bytes (the preview decodes those bytes). */
+export function renderRequest(req: PrintRequest, config: AgentConfig, directory: Directory): Rendered {
+  const printer = choosePrinter(config, req);
+  const client = resolveClient(directory, req.client);
+  const locale = config.ui.locale;
+  let blocks: Block[];
+  if (req.type === 'receipt') blocks = receiptBlocks(req.ticket, config.shop, locale, client, req.openDrawer ?? false);
+  else if (req.type === 'preparation') blocks = preparationBlocks(req.ticket, locale, client);
+  else {
+    if (!client) throw invalid([{ path: 'client', message: 'a client card needs { "id" } or { "reference" } of the client' }]);
+    blocks = clientCardBlocks(client, config.shop, locale);
+  }
+  return { printer, blocks, bytes: encode(blocks, { model: printer.model, width: printer.width, codePage: printer.codePage }) };
+}

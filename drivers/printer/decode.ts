@@ -1,0 +1,185 @@
+import { type Align, type Size } from './escpos.js';
+import { codePageBySelect, codePageEncoding, decodeText, type PrinterModel } from './codepage.js';
+
+/**
+ * Reads printer bytes back into what the paper shows: lines of text with their alignment, weight
+ * and size, barcodes, cuts, drawer pulses, and anything it does not understand. The preview is
+ * drawn from it and the tests assert on it, so both see the bytes that print — never a second
+ * template. ESC/POS (Epson) in full for what the agent sends; Star Line mode for the same subset.
+ */
+export type Printed =
+  | { kind: 'line'; text: string; align: Align; bold: boolean; size: Size }
+  | { kind: 'barcode'; data: string }
+  | { kind: 'cut'; partial: boolean }
+  | { kind: 'drawer'; pin: 2 | 5; onMs: number; offMs: number }
+  | { kind: 'codepage'; name: string | null }
+  | { kind: 'init' }
+  | { kind: 'status-request'; n: number }
+  /** bytes no command of the agent produces: in data, this would be an injected command */
+  | { kind: 'unknown'; bytes: number[] };
+
+interface State {
+  align: Align;
+  bold: boolean;
+  size: Size;
+  codePage: string;
+}
+
+const DEFAULT_CODE_PAGE = 'PC437_USA';
+
+function sizeOf(widthMul: number, heightMul: number): Size {
+  if (widthMul >= 2 && heightMul >= 2) return 'large';
+  if (heightMul >= 2) return 'tall';
+  return 'normal';
+}
+
+export function decode(bytes: Uint8Array, model: PrinterModel = 'epson'): Printed[] {
+  const out: Printed[] = [];
+  const st: State = { align: 'left', bold: false, size: 'normal', codePage: DEFAULT_CODE_PAGE };
+  let text: number[] = [];
+  let i = 0;
+  const at = (k: number) => bytes[i + k] ?? 0;
+  const flush = (force: boolean) => {
+    if (!force && text.length === 0) return;
+    let enc = 'CP437';
+    try {
+      enc = codePageEncoding(model, st.codePage);
+    } catch {
+      // an unknown code page: show the bytes as CP437, as a printer would fall back
+    }
+    out.push({ kind: 'line', text: decodeText(Uint8Array.from(text), enc), align: st.align, bold: st.bold, size: st.size });
+    text = [];
+  };
+  const init = () => {
+    Object.assign(st, { align: 'left', bold: false, size: 'normal', codePage: DEFAULT_CODE_PAGE });
+    out.push({ kind: 'init' });
+  };
+  const unknown = (n: number) => {
+    out.push({ kind: 'unknown', bytes: [...bytes.subarray(i, i + n)] });
+    i += n;
+  };
+  const align = (n: number): Align => (n === 1 || n === 49 ? 'center' : n === 2 || n === 50 ? 'right' : 'left');
+
+  while (i < bytes.length) {
+    const b = bytes[i]!;
+    if (b === 0x0a) {
+      flush(true);
+      i++;
+    } else if (b === 0x0d) {
+      i++;
+    } else if (b === 0x1b) {
+      const c = at(1);
+      if (model === 'star' && c === 0x1d && at(2) === 0x61) {
+        st.align = align(at(3));
+        i += 4;
+      } else if (model === 'star' && c === 0x1d && at(2) === 0x74) {
+        st.codePage = codePageBySelect(model, bytes.subarray(i, i + 4)) ?? `unknown(${at(3)})`;
+        out.push({ kind: 'codepage', name: codePageBySelect(model, bytes.subarray(i, i + 4)) });
+        i += 4;
+      } else if (model === 'star' && c === 0x69) {
+        st.size = sizeOf(at(3) + 1, at(2) + 1);
+        i += 4;
+      } else if (model === 'star' && c === 0x45) {
+        st.bold = true;
+        i += 2;
+      } else if (model === 'star' && c === 0x46) {
+        st.bold = false;
+        i += 2;
+      } else if (model === 'star' && c === 0x64) {
+        flush(false);
+        out.push({ kind: 'cut', partial: at(2) === 1 || at(2) === 3 });
+        i += 3;
+      } else if (model === 'star' && c === 0x07) {
+        out.push({ kind: 'drawer', pin: 2, onMs: at(2) * 10, offMs: at(3) * 10 });
+        i += at(4) === 0x07 ? 5 : 4;
+      } else if (c === 0x40) {
+        flush(false);
+        init();
+        i += 2;
+      } else if (c === 0x74 && model === 'epson') {
+        const name = codePageBySelect(model, bytes.subarray(i, i + 3));
+        st.codePage = name ?? `unknown(${at(2)})`;
+        out.push({ kind: 'codepage', name });
+        i += 3;
+      } else if (c === 0x61 && model === 'epson') {
+        st.align = align(at(2));
+        i += 3;
+      } else if (c === 0x45 && model === 'epson') {
+        st.bold = (at(2) & 1) === 1;
+        i += 3;
+      } else if (c === 0x21) {
+        const n = at(2);
+        st.size = sizeOf(n & 0x20 ? 2 : 1, n & 0x10 ? 2 : 1);
+        st.bold = (n & 0x08) !== 0 || st.bold;
+        i += 3;
+      } else if (c === 0x64 && model === 'epson') {
+        flush(false);
+        for (let k = 0; k < at(2); k++) out.push({ kind: 'line', text: '', align: st.align, bold: st.bold, size: st.size });
+        i += 3;
+      } else if (c === 0x70) {
+        out.push({ kind: 'drawer', pin: at(2) === 1 || at(2) === 49 ? 5 : 2, onMs: at(3) * 2, offMs: at(4) * 2 });
+        i += 5;
+      } else if (c === 0x2d || c === 0x4d || c === 0x33 || c === 0x4a) {
+        i += 3; // underline, font, line spacing, feed by dots: no effect on the text
+      } else if (c === 0x32) {
+        i += 2;
+      } else {
+        unknown(2);
+      }
+    } else if (b === 0x1d) {
+      const c = at(1);
+      if (c === 0x56) {
+        flush(false);
+        const m = at(2);
+        out.push({ kind: 'cut', partial: m === 1 || m === 49 || m === 66 });
+        i += m === 65 || m === 66 ? 4 : 3;
+      } else if (c === 0x21) {
+        const n = at(2);
+        st.size = sizeOf((n >> 4) + 1, (n & 0x0f) + 1);
+        i += 3;
+      } else if (c === 0x48 || c === 0x66 || c === 0x77 || c === 0x68 || c === 0x42 || c === 0x72) {
+        i += 3; // barcode settings, reverse, status request by GS r
+      } else if (c === 0x6b) {
+        flush(false);
+        const m = at(2);
+        let data: number[];
+        if (m <= 6) {
+          const end = bytes.indexOf(0, i + 3);
+          data = [...bytes.subarray(i + 3, end < 0 ? bytes.length : end)];
+          i = end < 0 ? bytes.length : end + 1;
+        } else {
+          const n = at(3);
+          data = [...bytes.subarray(i + 4, i + 4 + n)];
+          i += 4 + n;
+        }
+        let s = Buffer.from(data).toString('latin1');
+        if (m === 73 && /^\{[ABC]/.test(s)) s = s.slice(2);
+        out.push({ kind: 'barcode', data: s });
+      } else if (c === 0x28 && at(2) === 0x6b) {
+        const n = at(3) + at(4) * 256;
+        unknown(5 + n); // QR: not used by the agent
+      } else {
+        unknown(2);
+      }
+    } else if (b === 0x10 && at(1) === 0x04) {
+      out.push({ kind: 'status-request', n: at(2) });
+      i += 3;
+    } else if (b < 0x20 || b === 0x7f) {
+      if (model === 'star' && b === 0x0b) {
+        i++; // vertical tab (the library's feed before a cut)
+      } else {
+        unknown(1);
+      }
+    } else {
+      text.push(b);
+      i++;
+    }
+  }
+  flush(false);
+  return out;
+}
+
+/** The lines of text a person reads on the paper, blank feed lines left out (for tests). */
+export function printedText(items: readonly Printed[]): string[] {
+  return items.filter((x): x is Extract<Printed, { kind: 'line' }> => x.kind === 'line' && x.text.trim() !== '').map((x) => x.text);
+}

@@ -1,0 +1,160 @@
+import ntp from 'node-thermal-printer';
+import { codePageEncoding, codePageSelect, type PrinterModel, printable } from './codepage.js';
+
+/**
+ * A ticket as the paper shows it, before it becomes printer bytes: what the ticket layouts produce,
+ * what `encode()` turns into ESC/POS (Epson) or Star Line commands, and what the decoder reads back
+ * from those bytes for the preview and the tests.
+ */
+export type Align = 'left' | 'center' | 'right';
+export type Size = 'normal' | 'tall' | 'large'; // large = double width and height
+
+export type Block =
+  | { kind: 'text'; text: string; align?: Align; bold?: boolean; size?: Size }
+  /** left and right parts on one line, the gap filled with spaces (amounts on the right) */
+  | { kind: 'pair'; left: string; right: string; bold?: boolean; size?: Size }
+  | { kind: 'rule' }
+  | { kind: 'feed'; lines: number }
+  | { kind: 'barcode'; data: string }
+  | { kind: 'cut' }
+  | { kind: 'drawer' };
+
+export interface EncodeOptions {
+  model: PrinterModel;
+  /** characters per line at normal size */
+  width: number;
+  codePage: string;
+}
+
+/** Characters per line at a size: double width halves it. */
+export function columns(width: number, size: Size = 'normal'): number {
+  return size === 'large' ? Math.floor(width / 2) : width;
+}
+
+/** Splits a text into lines of at most `cols` characters, at spaces where it can. */
+export function wrap(text: string, cols: number): string[] {
+  const out: string[] = [];
+  for (const paragraph of text.split('\n')) {
+    let rest = paragraph.trimEnd();
+    if (rest === '') {
+      out.push('');
+      continue;
+    }
+    while (rest.length > cols) {
+      const cut = rest.lastIndexOf(' ', cols);
+      const at = cut > 0 ? cut : cols;
+      out.push(rest.slice(0, at).trimEnd());
+      rest = rest.slice(at).trimStart();
+    }
+    out.push(rest);
+  }
+  return out;
+}
+
+/** One line with `left` and `right`; a left part too long to fit goes on lines of its own. */
+export function pairLines(left: string, right: string, cols: number): string[] {
+  const room = cols - right.length - 1;
+  if (room >= 1 && left.length <= room) return [left + ' '.repeat(cols - left.length - right.length) + right];
+  const lines = wrap(left, cols);
+  const last = lines.at(-1) ?? '';
+  if (last.length + right.length + 1 <= cols) {
+    lines[lines.length - 1] = last + ' '.repeat(cols - last.length - right.length) + right;
+    return lines;
+  }
+  return [...lines, ' '.repeat(Math.max(0, cols - right.length)) + right];
+}
+
+// A pulse on pin 2, 50 ms on, 500 ms off: ESC p m t1 t2 (the library sends a malformed one).
+const DRAWER_PULSE = Buffer.from([0x1b, 0x70, 0x00, 0x19, 0xfa]);
+const STAR_DRAWER = Buffer.from([0x1b, 0x07, 0x0b, 0x37, 0x07]);
+
+/**
+ * The bytes of a document, through node-thermal-printer for the text and its styles, with its
+ * known defects kept off the paper (FIELD-NOTES):
+ * - every text is made printable for the code page first, so the library never switches code page
+ *   behind our back, and no control character from data reaches the printer;
+ * - the code page is selected again after every cut (the library's cut ends with ESC @, which
+ *   resets it) — and at the start, after our own ESC @;
+ * - the drawer pulse and the CODE128 barcode are written here: the library's pulse is malformed
+ *   and its barcode length counts characters, not bytes.
+ */
+export function encode(blocks: readonly Block[], options: EncodeOptions): Buffer {
+  const { model, width, codePage } = options;
+  const encoding = codePageEncoding(model, codePage);
+  codePageSelect(model, codePage); // throws, naming the known ones, for a code page the model lacks
+  const characterSet = Object.values(ntp.CharacterSet).find((c) => c === codePage);
+  if (!characterSet) throw new Error(`node-thermal-printer does not know the code page ${codePage}`);
+  const printer = new ntp.ThermalPrinter({
+    type: model === 'star' ? ntp.PrinterTypes.STAR : ntp.PrinterTypes.EPSON,
+    interface: '', // none: we take the bytes (getBuffer) and send them ourselves
+    width,
+    characterSet,
+    breakLine: ntp.BreakLine.NONE,
+  });
+  const clean = (s: string) => printable(s, encoding);
+  // ESC @ first (a known state, whatever the last job left), then the code page
+  printer.setBuffer(Buffer.from([0x1b, 0x40]));
+  const setPage = () => printer.setCharacterSet(characterSet);
+  setPage();
+
+  const style = (align: Align, bold: boolean, size: Size) => {
+    if (align === 'center') printer.alignCenter();
+    else if (align === 'right') printer.alignRight();
+    else printer.alignLeft();
+    printer.bold(bold);
+    if (size === 'large') printer.setTextQuadArea();
+    else if (size === 'tall') printer.setTextDoubleHeight();
+    else printer.setTextNormal();
+  };
+  const reset = () => style('left', false, 'normal');
+
+  for (const b of blocks) {
+    switch (b.kind) {
+      case 'text': {
+        const size = b.size ?? 'normal';
+        style(b.align ?? 'left', b.bold ?? false, size);
+        for (const line of wrap(clean(b.text), columns(width, size))) printer.println(line);
+        reset();
+        break;
+      }
+      case 'pair': {
+        const size = b.size ?? 'normal';
+        style('left', b.bold ?? false, size);
+        for (const line of pairLines(clean(b.left), clean(b.right), columns(width, size))) printer.println(line);
+        reset();
+        break;
+      }
+      case 'rule':
+        printer.println('-'.repeat(width));
+        break;
+      case 'feed':
+        for (let i = 0; i < b.lines; i++) printer.newLine();
+        break;
+      case 'barcode': {
+        const data = Buffer.from(b.data, 'ascii');
+        // CODE128 subset B takes printable ASCII only; the length byte counts bytes, "{B" included.
+        // A code it cannot hold is printed as text instead, so it can still be typed in.
+        if (!/^[\x20-\x7e]{1,253}$/.test(b.data)) {
+          style('center', false, 'normal');
+          printer.println(clean(b.data));
+          reset();
+          break;
+        }
+        printer.alignCenter();
+        printer.append(Buffer.from([0x1d, 0x48, 0x02, 0x1d, 0x66, 0x00, 0x1d, 0x77, 0x02, 0x1d, 0x68, 0x50])); // HRI below, font A, width 2, height 80
+        printer.append(Buffer.concat([Buffer.from([0x1d, 0x6b, 0x49, data.length + 2, 0x7b, 0x42]), data]));
+        printer.newLine();
+        printer.alignLeft();
+        break;
+      }
+      case 'cut':
+        printer.cut({ verticalTabAmount: 1 }); // 4 lines of feed bring the last line past the cutter
+        setPage();
+        break;
+      case 'drawer':
+        printer.append(model === 'star' ? STAR_DRAWER : DRAWER_PULSE);
+        break;
+    }
+  }
+  return Buffer.from(printer.getBuffer() ?? Buffer.alloc(0));
+}

@@ -1,0 +1,39 @@
+import { columns } from './escpos.js';
+import type { Printed } from './decode.js';
+
+const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/**
+ * A picture of the paper, drawn from the decoded bytes (so it shows what prints, not what was
+ * meant): the width in characters, bold, double height and size, alignment, barcodes with their
+ * human-readable text, cuts and drawer pulses. A standalone HTML page with its own small style.
+ */
+export function previewHtml(items: readonly Printed[], width: number, title: string): string {
+  const rows: string[] = [];
+  for (const x of items) {
+    if (x.kind === 'line') {
+      const cols = columns(width, x.size);
+      const text = x.text.length > cols ? x.text.slice(0, cols) : x.text;
+      rows.push(`<div class="l ${x.align} ${x.size}${x.bold ? ' b' : ''}">${escape(text) || '&nbsp;'}</div>`);
+    } else if (x.kind === 'barcode') {
+      rows.push(`<div class="bc" title="CODE128"><div class="bars"></div><div class="hri">${escape(x.data)}</div></div>`);
+    } else if (x.kind === 'cut') {
+      rows.push(`<div class="cut">${x.partial ? 'partial cut' : 'cut'}</div>`);
+    } else if (x.kind === 'drawer') {
+      rows.push(`<div class="drawer">cash drawer pulse (pin ${x.pin})</div>`);
+    } else if (x.kind === 'unknown') {
+      rows.push(`<div class="unknown">unknown bytes ${x.bytes.map((b) => b.toString(16).padStart(2, '0')).join(' ')}</div>`);
+    }
+  }
+  return `<!doctype html><html><head><meta charset="utf-8"><title>${escape(title)}</title><style>
+body{margin:0;padding:16px;background:#e5e7eb;font-family:ui-monospace,"DejaVu Sans Mono",Consolas,monospace}
+.paper{width:${width}ch;margin:0 auto;padding:12px 1ch;background:#fff;color:#111;box-shadow:0 2px 8px rgba(0,0,0,.2);font-size:14px;line-height:1.25}
+.l{white-space:pre;overflow:hidden}.center{text-align:center}.right{text-align:right}.b{font-weight:700}
+.tall{transform:scaleY(2);transform-origin:top;margin-bottom:1.25em}
+.large{font-size:28px;line-height:1.25}
+.bc{margin:6px 0;text-align:center}.bars{height:48px;margin:0 auto;width:70%;background:repeating-linear-gradient(90deg,#111 0 2px,#fff 2px 3px,#111 3px 4px,#fff 4px 7px)}
+.hri{font-size:12px}
+.cut{border-top:2px dashed #9ca3af;margin:10px -1ch;color:#6b7280;font-size:11px;text-align:center}
+.drawer,.unknown{color:#b45309;font-size:11px;text-align:center}.unknown{color:#b42318}
+</style></head><body><div class="paper">${rows.join('')}</div></body></html>`;
+}
