@@ -1,0 +1,29 @@
+/** How printer bytes travel, whatever the cable: the queue sees only this. */
+
+export type PrinterState = 'online' | 'offline' | 'paper-out' | 'paper-near-end' | 'cover-open' | 'unknown';
+
+export interface PrinterTransport {
+  readonly kind: 'tcp' | 'serial' | 'usb' | 'file' | 'virtual';
+  /** Sends the bytes; resolves once written. Rejects with a reason staff can act on. */
+  send(bytes: Uint8Array): Promise<void>;
+  /** Real-time status (DLE EOT) where the link is two-way; 'unknown' where it is not. */
+  status(): Promise<PrinterState>;
+  close(): Promise<void>;
+}
+
+/** DLE EOT n: printer (1), offline cause (2), roll paper sensor (4). Each answers one byte. */
+export const STATUS_REQUESTS = Buffer.from([0x10, 0x04, 0x01, 0x10, 0x04, 0x02, 0x10, 0x04, 0x04]);
+
+/**
+ * The state from the three status bytes (Epson ESC/POS): the most urgent first. Each answer has
+ * bit 1 and bit 4 set and bit 0 and bit 7 clear; an answer that does not is not a status byte.
+ */
+export function stateFromStatus(printer: number, offline: number, paper: number): PrinterState {
+  const valid = (b: number) => (b & 0x93) === 0x12;
+  if (![printer, offline, paper].every(valid)) return 'unknown';
+  if (offline & 0x04) return 'cover-open';
+  if (offline & 0x20 || paper & 0x60) return 'paper-out';
+  if (printer & 0x08) return 'offline';
+  if (paper & 0x0c) return 'paper-near-end';
+  return 'online';
+}

@@ -1,0 +1,49 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import type { PrinterModel } from './codepage.js';
+import { decode } from './decode.js';
+import { previewHtml } from './preview.js';
+import type { PrinterState, PrinterTransport } from './transport.js';
+
+/**
+ * No hardware: each ticket's bytes and its preview are kept in a folder (under store.dir), for the
+ * page to show. The embedded default config prints here. The newest `keep` tickets are kept.
+ */
+export class VirtualTransport implements PrinterTransport {
+  readonly kind = 'virtual';
+  private seq = 0;
+
+  constructor(
+    private readonly dir: string,
+    private readonly paper: { model: PrinterModel; width: number; name: string },
+    private readonly keep = 200,
+  ) {}
+
+  async send(bytes: Uint8Array): Promise<void> {
+    await fs.mkdir(this.dir, { recursive: true });
+    const base = `${new Date().toISOString().replace(/[:.]/g, '-')}-${String(++this.seq).padStart(4, '0')}`;
+    await fs.writeFile(path.join(this.dir, `${base}.bin`), bytes);
+    await fs.writeFile(path.join(this.dir, `${base}.html`), previewHtml(decode(bytes, this.paper.model), this.paper.width, this.paper.name));
+    await this.prune();
+  }
+
+  /** The tickets kept, newest first: name → bytes file and preview file. */
+  async list(): Promise<Array<{ name: string; bin: string; html: string }>> {
+    const names = (await fs.readdir(this.dir).catch(() => [])).filter((n) => n.endsWith('.bin')).sort().reverse();
+    return names.map((n) => ({ name: n.slice(0, -4), bin: path.join(this.dir, n), html: path.join(this.dir, `${n.slice(0, -4)}.html`) }));
+  }
+
+  async status(): Promise<PrinterState> {
+    return 'online';
+  }
+
+  async close(): Promise<void> {}
+
+  private async prune(): Promise<void> {
+    const all = await this.list();
+    for (const old of all.slice(this.keep)) {
+      await fs.rm(old.bin, { force: true });
+      await fs.rm(old.html, { force: true });
+    }
+  }
+}
