@@ -1,5 +1,5 @@
 import { setMaxListeners } from 'node:events';
-import type { AgentConfig } from './config.js';
+import type { AgentConfig, PrinterConfig } from './config.js';
 import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -17,6 +17,9 @@ import type { ApiToken } from './http/security.js';
 import { consoleLogger, type Logger } from './log.js';
 import { ScanService } from './scans/scan-service.js';
 import { type ScannerHardware, Scanners } from './scans/scanners.js';
+import { JobStore } from './printing/jobs.js';
+import { Printers } from './printing/printers.js';
+import type { PrinterTransport } from '../drivers/printer/transport.js';
 import { effectiveTokens, loadOrCreateSecrets } from './secrets.js';
 import { errorCode } from './store/durable-file.js';
 import { StoreLock } from './store/lock.js';
@@ -30,6 +33,8 @@ export interface AgentOptions {
   store?: DirectoryStoreOptions;
   /** Scanner transports to use instead of serialport and usb (tests pass mocks). */
   hardware?: ScannerHardware;
+  /** Printer transports to use instead of the configured ones (tests pass fakes). */
+  printerTransport?: (p: PrinterConfig) => PrinterTransport;
 }
 
 /**
@@ -45,6 +50,8 @@ export class Agent {
   private directoryService: Directory | null = null;
   private scanService: ScanService | null = null;
   private scannerSet: Scanners | null = null;
+  private jobStore: JobStore | null = null;
+  private printerSet: Printers | null = null;
   private server: Server | null = null;
   private closing = new AbortController();
   private apiTokens: ApiToken[] = [];
@@ -70,6 +77,16 @@ export class Agent {
 
   get config(): AgentConfig {
     return this.loaded.config;
+  }
+
+  get printers(): Printers {
+    if (!this.printerSet) throw new Error('the agent is not started');
+    return this.printerSet;
+  }
+
+  get jobs(): JobStore {
+    if (!this.jobStore) throw new Error('the agent is not started');
+    return this.jobStore;
   }
 
   get scanners(): Scanners {
@@ -98,6 +115,10 @@ export class Agent {
       this.directoryService.start();
       this.scanService = new ScanService(this.directoryService, this.bus);
       this.scannerSet = new Scanners(config.scanners, this.scanService, this.bus, this.log, this.options.hardware);
+      this.jobStore = new JobStore(path.join(storeDir, 'jobs'), this.bus, this.log);
+      const { requeued } = await this.jobStore.load();
+      if (requeued) this.log.warn(`print queue: ${requeued} job(s) were printing when the agent stopped; they are printed again, marked "reprint"`);
+      this.printerSet = new Printers(config, storeDir, this.jobStore, this.bus, this.log, this.options.printerTransport);
       this.log.info(
         `directory: ${this.store.clients.size} clients, ${this.store.groups.size} groups loaded in ${Math.round(performance.now() - started)} ms` +
           (replayed ? ` (${replayed} journal entries replayed)` : '') +
@@ -112,6 +133,9 @@ export class Agent {
         directory: this.directoryService,
         scans: this.scanService,
         scanners: this.scannerSet,
+        jobs: this.jobStore,
+        printers: this.printerSet,
+        storeDir,
         agentId: secrets.agentId,
         bus: this.bus,
         tokens: this.apiTokens,
@@ -121,6 +145,7 @@ export class Agent {
       });
       // Last: a scanner's first code needs the directory and the app's listeners in place.
       this.scannerSet.start();
+      this.printerSet.start();
     } catch (err) {
       await this.lock.release();
       throw err;
@@ -173,6 +198,7 @@ export class Agent {
 
   private async closeStore(): Promise<void> {
     await this.scannerSet?.stop();
+    await this.printerSet?.stop(); // a ticket being sent is finished, the rest stays queued on disk
     this.directoryService?.stop();
     await this.store?.close();
     this.store = null;

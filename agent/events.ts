@@ -1,12 +1,16 @@
 import { EventEmitter } from 'node:events';
 import type { Scan } from './scans/scan-service.js';
 import type { ScannerStatus } from '../drivers/scanner/types.js';
+import type { PrinterState } from '../drivers/printer/transport.js';
+import type { JobOut } from './printing/jobs.js';
 
 /** The agent's typed event bus: services publish, the SSE stream and the UI subscribe. */
 export interface AgentEvents {
   directory: { entity: 'client' | 'group'; op: 'upsert' | 'delete'; id: string };
   scan: Scan;
   scanner: ScannerStatus;
+  job: JobOut;
+  printer: { id: string; status: 'online' | 'offline' | 'paper-out' | 'cover-open' | 'unknown'; detail: PrinterState };
 }
 
 export type EventName = keyof AgentEvents;

@@ -6,6 +6,8 @@ import type { EventBus } from '../events.js';
 import type { Logger } from '../log.js';
 import type { ScanService } from '../scans/scan-service.js';
 import type { Scanners } from '../scans/scanners.js';
+import type { JobStore } from '../printing/jobs.js';
+import type { Printers } from '../printing/printers.js';
 import { webRoutes } from '../../web/routes.js';
 import { errorHandler, problemResponse } from './problem.js';
 import { clientRoutes } from './routes/clients.js';
@@ -13,7 +15,7 @@ import { eventRoutes } from './routes/events.js';
 import { groupRoutes } from './routes/groups.js';
 import { healthRoutes } from './routes/health.js';
 import { scanRoutes } from './routes/scans.js';
-import { previewRoutes } from './routes/print.js';
+import { previewRoutes, printRoutes } from './routes/print.js';
 import { type ApiToken, bearerAuth, hostCheck, originCheck, type SecurityEnv } from './security.js';
 
 export const MAX_BODY_BYTES = 256 * 1024;
@@ -23,6 +25,9 @@ export interface AppDeps {
   directory: Directory;
   scans: ScanService;
   scanners: Scanners;
+  jobs: JobStore;
+  printers: Printers;
+  storeDir: string;
   /** This agent's id (made on first start, kept in store.dir), shown on the settings page. */
   agentId: string;
   bus: EventBus;
@@ -62,6 +67,7 @@ export function createApp(deps: AppDeps) {
   api.route('/groups', groupRoutes(deps.directory));
   api.route('/scans', scanRoutes(deps.scans));
   api.route('/preview', previewRoutes(deps.config, deps.directory));
+  api.route('/', printRoutes(deps));
   api.route('/events', eventRoutes(deps.bus, deps.closing));
   api.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
   api.doc31('/openapi.json', {

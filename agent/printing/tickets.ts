@@ -127,3 +127,23 @@ export function clientCardBlocks(c: ClientOut, shop: AgentConfig['shop'], locale
   out.push({ kind: 'cut' });
   return out;
 }
+
+/** The test page: the printer's name, its width ruler, and a code page sample with accents and €. */
+export function testPageBlocks(p: { id: string; name: string; width: number; codePage: string; transport: string }, shop: AgentConfig['shop'], at: Date): Block[] {
+  const ruler = '1234567890'.repeat(Math.ceil(p.width / 10)).slice(0, p.width);
+  return [
+    { kind: 'text', text: 'TEST', align: 'center', bold: true, size: 'large' },
+    { kind: 'text', text: `${p.name} (${p.id})`, align: 'center', bold: true },
+    { kind: 'text', text: shop.name, align: 'center' },
+    { kind: 'rule' },
+    { kind: 'text', text: ruler },
+    { kind: 'text', text: `${p.width} col. · ${p.transport} · ${p.codePage}` },
+    { kind: 'text', text: 'àâçéèêëîïôùûüÿ ÀÂÇÉÈÊËÎÏÔÙÛÜ' },
+    { kind: 'text', text: 'ÄÖÜäöüß €  12.50 CHF' },
+    { kind: 'text', text: 'Double hauteur', size: 'tall' },
+    { kind: 'pair', left: 'Gauche', right: "1'234.50" },
+    { kind: 'text', text: at.toISOString().replace('T', ' ').slice(0, 16), align: 'right' },
+    { kind: 'barcode', data: 'TEST-1234' },
+    { kind: 'cut' },
+  ];
+}

@@ -7,7 +7,177 @@ import { decode } from '../../../drivers/printer/decode.js';
 import { previewHtml } from '../../../drivers/printer/preview.js';
 import { validationHook } from '../problem.js';
 import { requireScope, type SecurityEnv } from '../security.js';
-import { errorResponses, jsonBody } from './common.js';
+import { errorResponses, jsonBody, jsonContent } from './common.js';
+import { AgentError, notFound } from '../../errors.js';
+import { bodyHash, jobOut, type JobStore } from '../../printing/jobs.js';
+import type { Printers } from '../../printing/printers.js';
+import { testPageBlocks } from '../../printing/tickets.js';
+import { encode } from '../../../drivers/printer/escpos.js';
+
+const jobSchema = z
+  .object({
+    id: z.string(),
+    status: z.enum(['queued', 'printing', 'done', 'failed', 'cancelled']),
+    type: z.enum(['receipt', 'preparation', 'client', 'test']),
+    printer: z.string(),
+    attempts: z.number().int(),
+    error: z.string().nullable(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    copies: z.number().int(),
+    reprint: z.boolean().openapi({ description: 'printed again: the agent stopped while it was printing' }),
+  })
+  .openapi('Job');
+
+const printerSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    roles: z.array(z.enum(['receipt', 'preparation', 'client'])),
+    transport: z.enum(['tcp', 'serial', 'usb', 'file', 'virtual']),
+    status: z.enum(['online', 'offline', 'paper-out', 'cover-open', 'unknown']),
+    detail: z.enum(['online', 'offline', 'paper-out', 'paper-near-end', 'cover-open', 'unknown']),
+    queued: z.number().int(),
+  })
+  .openapi('Printer');
+
+const idempotencyHeader = z.object({
+  'idempotency-key': z.string().min(1).max(128).optional().openapi({ description: 'the same key and body within 24 h: 200 and the same job, nothing printed again' }),
+});
+const jobId = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: 'id', in: 'path' } }) });
+
+/** POST /print, the jobs and the printers: everything is queued durably before the answer. */
+export function printRoutes(deps: { config: AgentConfig; directory: Directory; jobs: JobStore; printers: Printers; storeDir: string }) {
+  const app = new OpenAPIHono<SecurityEnv>({ defaultHook: validationHook });
+  const { config, directory, jobs, printers } = deps;
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/print',
+      summary: 'Print a ticket: queued on disk, then printed (202 with the job)',
+      middleware: [requireScope('print')] as const,
+      request: { headers: idempotencyHeader, body: jsonBody(printRequestSchema) },
+      responses: {
+        200: jsonContent(jobSchema, 'The job this Idempotency-Key already made (nothing printed again)'),
+        202: jsonContent(jobSchema, 'Queued; Location: /api/v1/jobs/{id}'),
+        ...errorResponses(400, 401, 403, 409, 413, 415, 422, 503),
+      },
+    }),
+    async (c) => {
+      const req = c.req.valid('json');
+      if (req.type === 'receipt' && req.openDrawer && !c.get('token').scopes.includes('drawer')) {
+        throw new AgentError(403, 'Forbidden', `The token "${c.get('token').name}" may print but not open the cash drawer (scope "drawer").`);
+      }
+      const key = c.req.valid('header')['idempotency-key'] ?? null;
+      const hash = bodyHash(req);
+      if (key) {
+        const earlier = jobs.byIdempotencyKey(key);
+        if (earlier && earlier.bodyHash === hash) {
+          c.header('Location', `/api/v1/jobs/${earlier.id}`);
+          return c.json(jobOut(earlier), 200);
+        }
+        if (earlier) throw new AgentError(409, 'Idempotency-Key reused', `The Idempotency-Key "${key}" was used in the last 24 h for another request (job ${earlier.id}); use a new key for a new ticket.`);
+      }
+      const r = renderRequest(req, config, directory);
+      const job = await jobs.create({ type: req.type, printer: r.printer.id, copies: req.copies ?? 1, idempotencyKey: key, bodyHash: hash, bytes: r.bytes });
+      printers.wake(job.printer);
+      c.header('Location', `/api/v1/jobs/${job.id}`);
+      return c.json(jobOut(job), 202);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/jobs/{id}',
+      summary: 'A print job',
+      middleware: [requireScope('print')] as const,
+      request: { params: jobId },
+      responses: { 200: jsonContent(jobSchema, 'The job'), ...errorResponses(401, 403, 404) },
+    }),
+    (c) => {
+      const job = jobs.get(c.req.valid('param').id);
+      if (!job) throw notFound('Job', c.req.valid('param').id);
+      return c.json(jobOut(job), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/jobs',
+      summary: 'Recent print jobs, newest first',
+      middleware: [requireScope('print')] as const,
+      request: {
+        query: z.object({
+          status: z.enum(['queued', 'printing', 'done', 'failed', 'cancelled']).optional(),
+          limit: z.coerce.number().int().min(1).max(500).default(50),
+        }),
+      },
+      responses: { 200: jsonContent(z.object({ items: z.array(jobSchema) }), 'Jobs'), ...errorResponses(401, 403, 422) },
+    }),
+    (c) => {
+      const q = c.req.valid('query');
+      return c.json({ items: jobs.list(q.status ?? null, q.limit).map(jobOut) }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'delete',
+      path: '/jobs/{id}',
+      summary: 'Cancel a job that has not started printing',
+      middleware: [requireScope('print')] as const,
+      request: { params: jobId },
+      responses: { 200: jsonContent(jobSchema, 'Cancelled'), ...errorResponses(401, 403, 404, 409) },
+    }),
+    async (c) => {
+      const id = c.req.valid('param').id;
+      const job = jobs.get(id);
+      if (!job) throw notFound('Job', id);
+      if (job.status !== 'queued') throw new AgentError(409, 'Too late to cancel', `Job ${id} is ${job.status}: only a queued job can be cancelled.`);
+      return c.json(jobOut(await jobs.update(id, { status: 'cancelled' })), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/printers',
+      summary: 'The printers, their status and queue',
+      middleware: [requireScope('print')] as const,
+      responses: { 200: jsonContent(z.array(printerSchema), 'Printers'), ...errorResponses(401, 403) },
+    }),
+    (c) => c.json(printers.list(), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/printers/{id}/test',
+      summary: 'Print a test page (width ruler, code page sample); returns the job',
+      middleware: [requireScope('print')] as const,
+      request: { params: jobId },
+      responses: { 202: jsonContent(jobSchema, 'Queued'), ...errorResponses(401, 403, 404, 503) },
+    }),
+    async (c) => {
+      const id = c.req.valid('param').id;
+      const p = config.printers.find((x) => x.id === id);
+      if (!p) throw notFound('Printer', id);
+      const bytes = encode(testPageBlocks({ id: p.id, name: p.name, width: p.width, codePage: p.codePage, transport: p.transport.type }, config.shop, new Date()), {
+        model: p.model,
+        width: p.width,
+        codePage: p.codePage,
+      });
+      const job = await jobs.create({ type: 'test', printer: p.id, copies: 1, idempotencyKey: null, bodyHash: null, bytes });
+      printers.wake(p.id);
+      c.header('Location', `/api/v1/jobs/${job.id}`);
+      return c.json(jobOut(job), 202);
+    },
+  );
+  return app;
+}
 
 /** POST /api/v1/preview: the ticket a print request would give, as HTML drawn from its bytes. */
 export function previewRoutes(config: AgentConfig, directory: Directory) {

@@ -1,0 +1,227 @@
+import path from 'node:path';
+import type { AgentConfig, PrinterConfig } from '../config.js';
+import type { EventBus } from '../events.js';
+import type { Logger } from '../log.js';
+import { FileTransport } from '../../drivers/printer/file.js';
+import { TcpTransport } from '../../drivers/printer/tcp.js';
+import type { PrinterState, PrinterTransport } from '../../drivers/printer/transport.js';
+import { VirtualTransport } from '../../drivers/printer/virtual.js';
+import type { JobRecord, JobStore } from './jobs.js';
+
+/** A job this printer can never print (not a passing outage): it fails at once, with the reason. */
+export class PermanentPrintError extends Error {}
+
+/** Printers this version cannot drive yet: jobs for them fail with a clear reason, never hang. */
+class UnavailableTransport implements PrinterTransport {
+  constructor(
+    readonly kind: PrinterTransport['kind'],
+    private readonly reason: string,
+  ) {}
+  async send(): Promise<void> {
+    throw new PermanentPrintError(this.reason);
+  }
+  async status(): Promise<PrinterState> {
+    return 'unknown';
+  }
+  async close(): Promise<void> {}
+}
+
+export function transportFor(p: PrinterConfig, storeDir: string): PrinterTransport {
+  const t = p.transport;
+  switch (t.type) {
+    case 'tcp':
+      return new TcpTransport({ host: t.host, port: t.port });
+    case 'file':
+      return new FileTransport(t.path);
+    case 'virtual':
+      return new VirtualTransport(path.join(storeDir, 'virtual', p.id), { model: p.model, width: p.width, name: p.name });
+    case 'serial':
+    case 'usb':
+      return new UnavailableTransport(t.type, `${t.type} printers are not supported by this version of the agent yet: use a network (tcp), file or virtual printer`);
+  }
+}
+
+export interface PrinterOut {
+  id: string;
+  name: string;
+  roles: PrinterConfig['roles'];
+  transport: PrinterConfig['transport']['type'];
+  status: 'online' | 'offline' | 'paper-out' | 'cover-open' | 'unknown';
+  /** finer than the contract's status: paper near end is still online */
+  detail: PrinterState;
+  queued: number;
+}
+
+/** Retry delays while a printer is unreachable: short, so a job prints within 5 s of its return. */
+const RETRY_MS = [500, 1000, 2000, 4000];
+const STATUS_POLL_MS = 5000;
+const GIVE_UP_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * One worker per printer, each printing its own queue oldest first: a dead printer never holds up
+ * another. A job is marked `printing` on disk before its bytes are sent, and `done` after, so one
+ * cut short by a crash is printed again and marked as such. While a printer is unreachable or out
+ * of paper its jobs wait with the reason, and are tried again within a few seconds.
+ */
+export class Printers {
+  private readonly workers = new Map<string, Worker>();
+
+  constructor(
+    config: AgentConfig,
+    storeDir: string,
+    private readonly jobs: JobStore,
+    private readonly bus: EventBus,
+    private readonly log: Logger,
+    makeTransport: (p: PrinterConfig) => PrinterTransport = (p) => transportFor(p, storeDir),
+  ) {
+    for (const p of config.printers) this.workers.set(p.id, new Worker(p, makeTransport(p), jobs, bus, log));
+  }
+
+  start(): void {
+    for (const w of this.workers.values()) w.start();
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([...this.workers.values()].map((w) => w.stop()));
+  }
+
+  /** A new job reached the store: its printer's worker looks at its queue. */
+  wake(printer: string): void {
+    this.workers.get(printer)?.wake();
+  }
+
+  list(): PrinterOut[] {
+    return [...this.workers.values()].map((w) => w.out());
+  }
+
+  has(id: string): boolean {
+    return this.workers.has(id);
+  }
+}
+
+class Worker {
+  private stopped = true;
+  private running: Promise<void> | null = null;
+  private wakeUp: (() => void) | null = null;
+  private state: PrinterState = 'unknown';
+  private poll: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly config: PrinterConfig,
+    private readonly transport: PrinterTransport,
+    private readonly jobs: JobStore,
+    private readonly bus: EventBus,
+    private readonly log: Logger,
+  ) {}
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.running = this.loop().catch((err: unknown) => this.log.error(`printer ${this.config.id}: worker stopped: ${String(err)}`));
+    if (this.config.transport.type === 'tcp') {
+      // Two-way printers report paper and cover: staff see it before a job waits on it
+      this.poll = setInterval(() => void this.refreshStatus(), STATUS_POLL_MS);
+      this.poll.unref();
+      void this.refreshStatus();
+    } else if (this.config.transport.type === 'virtual') {
+      this.setState('online');
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.poll) clearInterval(this.poll);
+    this.wake();
+    await this.running; // a job being sent finishes: its bytes are not cut in the middle
+    await this.transport.close();
+  }
+
+  wake(): void {
+    this.wakeUp?.();
+  }
+
+  out(): PrinterOut {
+    const s = this.state;
+    return {
+      id: this.config.id,
+      name: this.config.name,
+      roles: this.config.roles,
+      transport: this.config.transport.type,
+      status: s === 'paper-near-end' ? 'online' : s,
+      detail: s,
+      queued: this.jobs.queuedFor(this.config.id).length,
+    };
+  }
+
+  private setState(s: PrinterState): void {
+    if (s === this.state) return;
+    this.state = s;
+    this.log.info(`printer ${this.config.id}: ${s}`);
+    this.bus.emit('printer', { id: this.config.id, status: s === 'paper-near-end' ? 'online' : s, detail: s });
+  }
+
+  private async refreshStatus(): Promise<PrinterState> {
+    const s = await this.transport.status().catch((): PrinterState => 'unknown');
+    this.setState(s);
+    return s;
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wakeUp = done;
+    });
+  }
+
+  private async loop(): Promise<void> {
+    let failures = 0;
+    while (!this.stopped) {
+      const job = this.jobs.queuedFor(this.config.id)[0];
+      if (!job) {
+        await this.sleep(60_000);
+        continue;
+      }
+      const wait = await this.print(job);
+      if (wait === null) {
+        failures = 0;
+        continue;
+      }
+      await this.sleep(RETRY_MS[Math.min(failures++, RETRY_MS.length - 1)]!);
+    }
+  }
+
+  /** Prints one job; null when it is finished (done, failed or cancelled), or the reason it waits. */
+  private async print(job: JobRecord): Promise<string | null> {
+    if (this.config.transport.type === 'tcp' && (this.state === 'paper-out' || this.state === 'cover-open')) {
+      // Do not send into a printer that cannot print: look again, and wait with the reason
+      const now = await this.refreshStatus();
+      if (now === 'paper-out' || now === 'cover-open') {
+        const reason = now === 'paper-out' ? `${this.config.name}: paper out` : `${this.config.name}: cover open`;
+        if (job.error !== reason) await this.jobs.update(job.id, { error: reason });
+        return reason;
+      }
+    }
+    const started = await this.jobs.update(job.id, { status: 'printing', attempts: job.attempts + 1 });
+    const bytes = Buffer.from(started.bytes, 'base64');
+    try {
+      for (let copy = 0; copy < started.copies; copy++) await this.transport.send(bytes);
+    } catch (err) {
+      const reason = err instanceof Error ? err.message : String(err);
+      if (err instanceof PermanentPrintError || Date.now() - Date.parse(started.createdAt) > GIVE_UP_MS) {
+        await this.jobs.update(job.id, { status: 'failed', error: reason });
+        this.log.warn(`printer ${this.config.id}: job ${job.id} failed: ${reason}`);
+        return null;
+      }
+      await this.jobs.update(job.id, { status: 'queued', error: reason });
+      if (this.config.transport.type === 'tcp') this.setState('offline');
+      return reason;
+    }
+    await this.jobs.update(job.id, { status: 'done', error: null });
+    if (this.config.transport.type === 'tcp' && this.state === 'offline') void this.refreshStatus();
+    return null;
+  }
+}
