@@ -7,6 +7,9 @@ import type { FieldError } from '../agent/errors.js';
 export type Locale = 'fr' | 'de' | 'en';
 
 const fr = {
+  'client.print': 'Imprimer la carte',
+  'client.printed': 'Carte envoyée à l’imprimante « {printer} ».',
+  'client.noPrinter': 'Aucune imprimante n’imprime les cartes clients (rôle « client » dans la configuration).',
   'client.updated': 'Modifié le {at}',
   'settings.scanner': 'Lecteur',
   'scanner.state.connecting': 'connexion…',
@@ -149,6 +152,9 @@ const fr = {
 type Catalogue = Record<keyof typeof fr, string>;
 
 const de: Catalogue = {
+  'client.print': 'Karte drucken',
+  'client.printed': 'Karte an den Drucker «{printer}» gesendet.',
+  'client.noPrinter': 'Kein Drucker druckt Kundenkarten (Rolle «client» in der Konfiguration).',
   'client.updated': 'Geändert am {at}',
   'settings.scanner': 'Scanner',
   'scanner.state.connecting': 'verbindet…',
@@ -290,6 +296,9 @@ const de: Catalogue = {
 };
 
 const en: Catalogue = {
+  'client.print': 'Print client card',
+  'client.printed': 'Card sent to the printer “{printer}”.',
+  'client.noPrinter': 'No printer prints client cards (role "client" in the configuration).',
   'client.updated': 'Changed {at}',
   'settings.scanner': 'Scanner',
   'scanner.state.connecting': 'connecting…',

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { AppDeps } from '../agent/http/app.js';
 import { problemResponse } from '../agent/http/problem.js';
 import { eventStream } from '../agent/http/routes/events.js';
+import { renderRequest } from '../agent/printing/render.js';
 import { assets } from './assets.js';
 import { groupPages } from './group-routes.js';
 import { translator } from './i18n.js';
@@ -208,6 +209,23 @@ export function webRoutes(deps: AppDeps) {
   });
 
   app.route('/groups', groupPages({ directory: deps.directory, ctx, staff, page }));
+
+  // "Imprimer la carte": a client-card job on the printer with the "client" role
+  app.post('/clients/:id/print', staff, async (c) => {
+    const id = c.req.param('id');
+    try {
+      const r = renderRequest({ type: 'client', client: { id } }, deps.config, deps.directory);
+      const job = await deps.jobs.create({ type: 'client', printer: r.printer.id, copies: 1, idempotencyKey: null, bodyHash: null, bytes: r.bytes });
+      deps.printers.wake(job.printer);
+      return c.html(<span class="ok">{ctx.t('client.printed', { printer: r.printer.name })}</span>);
+    } catch (err) {
+      if (err instanceof AgentError && err.status === 422) {
+        const noPrinter = err.errors?.some((e) => e.path === 'printer');
+        return c.html(<span class="error">{ctx.t(noPrinter ? 'client.noPrinter' : 'client.notFound')}</span>);
+      }
+      throw err;
+    }
+  });
 
   app.get('/clients/:id', staff, (c) => {
     const client = deps.directory.findById(c.req.param('id'));

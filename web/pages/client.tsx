@@ -39,7 +39,11 @@ export function ClientCard(props: { ctx: PageContext; client: ClientOut }) {
           <a href={`/clients/${encodeURIComponent(c.id)}/edit`} class="button">
             {ctx.t('action.edit')}
           </a>{' '}
-          <DeleteClientButton ctx={ctx} id={c.id} name={displayName(c)} target="article.client" />
+          <DeleteClientButton ctx={ctx} id={c.id} name={displayName(c)} target="article.client" />{' '}
+          <button type="button" class="button secondary" hx-post={`/clients/${encodeURIComponent(c.id)}/print`} hx-target="next .print-status" hx-swap="innerHTML">
+            {ctx.t('client.print')}
+          </button>{' '}
+          <span class="print-status" role="status"></span>
         </p>
         <p class="sub">{ctx.t(c.kind === 'company' ? 'client.kind.company' : 'client.kind.person')}</p>
         <dl>
