@@ -199,6 +199,7 @@ export class Agent {
   private async closeStore(): Promise<void> {
     await this.scannerSet?.stop();
     await this.printerSet?.stop(); // a ticket being sent is finished, the rest stays queued on disk
+    await this.jobStore?.close();
     this.directoryService?.stop();
     await this.store?.close();
     this.store = null;

@@ -11,6 +11,8 @@
  *       holding 100 clients
  *   (f) a scan on a serial scanner (socat pty) → the scan event over SSE, vs a plain reader of a
  *       pty; 1,000 scans back to back, none lost or doubled
+ *   (g) printing at a TCP printer stand-in: request → cut vs node-thermal-printer sending the same
+ *       bytes; drawer request → pulse; 500 tickets, none lost or doubled
  *
  * Environment: BENCH_CLIENTS (default 100000) for a quicker run on fewer clients;
  * BENCH_KEEP=1 keeps the temporary store folders; BENCH_ONLY=ui or =scanner runs that section alone; BENCH_CODE_LABEL names the code measured when
@@ -49,11 +51,12 @@ import { mb, median, ms, ratio, rounded, type Summary, shuffle, table } from './
 import { runSearchBench, type SearchResult, searchTable } from './search.js';
 import { runUiBench, type UiResult, uiTable } from './ui.js';
 import { runScannerBench, type ScannerBenchResult, scannerTable } from './scanner.js';
+import { type PrintBenchResult, printTable, runPrintBench } from './print.js';
 import type { Client, Group } from '../agent/directory/schema.js';
 
 const N = Number(process.env.BENCH_CLIENTS ?? 100_000);
 const KEEP = process.env.BENCH_KEEP === '1';
-/** BENCH_ONLY=ui or BENCH_ONLY=scanner runs only (e) or (f) (the store is still seeded). */
+/** BENCH_ONLY=ui, =scanner or =print runs only (e), (f) or (g) (the store is still seeded). */
 const ONLY = process.env.BENCH_ONLY ?? null;
 
 const TARGETS = {
@@ -67,6 +70,9 @@ const TARGETS = {
   uiFirstLoadMs: 300,
   scanP50Ms: 5,
   scanOverheadMs: 2,
+  printP50Ms: 5,
+  printOverheadMs: 2,
+  drawerMs: 10,
 };
 
 const say = (s = '') => process.stdout.write(`${s}\n`);
@@ -212,6 +218,38 @@ function scannerRows(r: ScannerBenchResult): Row[] {
   ];
 }
 
+/** (g): printing to a TCP stand-in, through an agent in its own process. */
+async function printSection(template: string, tmp: string): Promise<PrintBenchResult> {
+  heading(`(g) printing at a TCP printer stand-in, agent with ${N} clients`);
+  const r = await runPrintBench((to) => copyStore(template, to), tmp);
+  say(printTable(r));
+  const b = r.burst;
+  say(`overhead over node-thermal-printer at p50: ${ms(r.overhead)}; 500 tickets: ${b.accepted} accepted, ${b.printed} printed, ${b.distinct} distinct, ${b.missing} missing, ${b.doubled} doubled, in ${ms(b.ms)}`);
+  return r;
+}
+
+function printRows(r: PrintBenchResult): Row[] {
+  const b = r.burst;
+  return [
+    { bench: 'g', metric: 'print request → cut at the printer (p50)', value: ms(r.agent.p50), target: `≤ ${TARGETS.printP50Ms} ms`, pass: r.agent.p50 <= TARGETS.printP50Ms },
+    {
+      bench: 'g',
+      metric: 'over node-thermal-printer sending the same bytes (p50)',
+      value: `${ms(r.agent.p50)} − ${ms(r.direct.p50)} = ${ms(r.overhead)}`,
+      target: `≤ ${TARGETS.printOverheadMs} ms`,
+      pass: r.overhead <= TARGETS.printOverheadMs,
+    },
+    { bench: 'g', metric: 'drawer request → pulse on the wire (p50)', value: ms(r.drawer.p50), target: `≤ ${TARGETS.drawerMs} ms`, pass: r.drawer.p50 <= TARGETS.drawerMs },
+    {
+      bench: 'g',
+      metric: '500 tickets: printed, missing, doubled',
+      value: `${b.printed}, ${b.missing}, ${b.doubled}`,
+      target: '500, 0, 0',
+      pass: b.printed === b.sent && b.missing === 0 && b.doubled === 0,
+    },
+  ];
+}
+
 function uiRows(ui: UiResult): Row[] {
   return [
     {
@@ -261,6 +299,14 @@ async function main(): Promise<void> {
       const template = path.join(tmp, 'template');
       const seeded = await seedStore(template, clients, groups, log);
       say(`seeded in ${ms(seeded.ms)} (${seeded.commits} commits), folder ${mb(seeded.bytes)}`);
+      if (ONLY === 'print') {
+        const print = await printSection(template, tmp);
+        heading('summary');
+        say(table(['', 'measure', 'value', 'target', 'verdict'], printRows(print).map((r) => [r.bench, r.metric, r.value, r.target, r.pass === null ? '' : r.pass ? 'met' : 'MISSED'])));
+        writeFileSync(path.join(REPO, 'bench', 'results-print.json'), `${JSON.stringify(rounded({ generatedAt: new Date().toISOString(), clients: N, machine: m, print }), null, 2)}\n`);
+        say('figures written to bench/results-print.json');
+        return;
+      }
       if (ONLY === 'scanner') {
         const scanner = await scannerSection(template, clients, tmp);
         heading('summary');
@@ -276,7 +322,7 @@ async function main(): Promise<void> {
         return;
       }
 
-      throw new Error(`BENCH_ONLY=${ONLY}: expected "ui" or "scanner"`);
+      throw new Error(`BENCH_ONLY=${ONLY}: expected "ui", "scanner" or "print"`);
     }
 
     // ---- (a) ---------------------------------------------------------------------------------
@@ -398,6 +444,7 @@ async function main(): Promise<void> {
 
     const ui: UiResult = await uiSection(template, clients, groups, queries, tmp, log);
     const scanner: ScannerBenchResult = await scannerSection(template, clients, tmp);
+    const print: PrintBenchResult = await printSection(template, tmp);
 
     // ---- summary -----------------------------------------------------------------------------
     const rows: Row[] = [
@@ -429,6 +476,7 @@ async function main(): Promise<void> {
       { bench: 'd', metric: 'npm start bundle: RSS of the running agent', value: mb(bundle.rss), target: `≤ ${TARGETS.rssMb} MB`, pass: bundle.rss / 1048576 <= TARGETS.rssMb },
       ...uiRows(ui),
       ...scannerRows(scanner),
+      ...printRows(print),
     ];
     heading('summary');
     say(table(['', 'measure', 'value', 'target', 'verdict'], rows.map((r) => [r.bench, r.metric, r.value, r.target, r.pass === null ? '' : r.pass ? 'met' : 'MISSED'])));
@@ -454,6 +502,7 @@ async function main(): Promise<void> {
       http: { ...http, agentStartMs: server.startMs, agentMemory: serverMem, componentsInProcess: components },
       ui,
       scanner,
+      print,
       edits: { http: { sequential: httpSeq, concurrent8: httpConc }, inProcess: { sequential: procSeq, concurrent8: procConc }, baseline, fsyncFloor: floor, duringSnapshot: probe },
     });
     writeFileSync(path.join(REPO, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);

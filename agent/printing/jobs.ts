@@ -5,12 +5,14 @@ import { z } from 'zod';
 import type { EventBus } from '../events.js';
 import type { Logger } from '../log.js';
 import { DurableJsonFile } from '../store/durable-file.js';
+import { Journal } from '../store/journal.js';
 
 /**
- * Print jobs on disk: one small file per job, written durably (temp file, fsync, rename, folder
- * fsync) before the till hears 202, and again when the job starts printing and when it ends. So
- * after a crash or a power cut every acknowledged job is still there, and one that was printing is
- * printed again and marked `reprint`.
+ * Print jobs on disk: every change of a job (created, printing, done…) is one line appended to a
+ * write-ahead journal and fdatasync'ed (the directory's journal, with group commit) before anyone
+ * hears of it: the till's 202, the worker sending the bytes. The journal is folded into a snapshot
+ * file from time to time. After a crash or a power cut every acknowledged job is still there, and
+ * one that was printing is printed again and marked `reprint`.
  */
 
 export const JOB_STATUSES = ['queued', 'printing', 'done', 'failed', 'cancelled'] as const;
@@ -70,36 +72,56 @@ export function bodyHash(body: unknown): string {
 
 const IDEMPOTENCY_MS = 24 * 60 * 60 * 1000;
 const KEEP_FINISHED = 1000;
+/** Journal lines before they are folded into the snapshot. */
+const COMPACT_AFTER = 2000;
+
+const snapshotSchema = z.object({ format: z.literal(1), seq: z.number().int().min(0), jobs: z.array(jobSchema) });
+type Snapshot = z.infer<typeof snapshotSchema>;
 
 export class JobStore {
   private readonly jobs = new Map<string, JobRecord>();
-  private readonly files = new Map<string, DurableJsonFile<JobRecord>>();
-  /** One write at a time per job: a later state never lands before an earlier one. */
-  private readonly writing = new Map<string, Promise<void>>();
+  private readonly journal: Journal;
+  private readonly snapshotFile: DurableJsonFile<Snapshot>;
+  private appends = 0;
+  private compacting: Promise<void> | null = null;
 
   constructor(
     private readonly dir: string,
     private readonly bus: EventBus,
     private readonly log: Logger,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.journal = new Journal(path.join(dir, 'journal'), log);
+    this.snapshotFile = new DurableJsonFile(path.join(dir, 'jobs.json'), (raw) => snapshotSchema.parse(raw), log);
+  }
 
   /** Reads every job; one that was printing when the agent stopped goes back in the queue as a reprint. */
   async load(): Promise<{ requeued: number }> {
     await fs.mkdir(this.dir, { recursive: true });
+    const snapshot = await this.snapshotFile.read();
+    for (const job of snapshot?.jobs ?? []) this.jobs.set(job.id, job);
+    for (const entry of await this.journal.open(snapshot?.seq ?? 0)) {
+      for (const op of entry.ops) {
+        const job = jobSchema.safeParse(op);
+        if (job.success) this.jobs.set(job.data.id, job.data);
+        else this.log.warn(`print queue: journal entry ${entry.seq} is not a job; skipped`);
+      }
+    }
     let requeued = 0;
-    for (const name of (await fs.readdir(this.dir)).filter((n) => /^job_[A-Za-z0-9_-]+\.json$/.test(n))) {
-      const file = this.file(name.slice(0, -5));
-      const job = await file.read();
-      if (!job) continue;
-      this.jobs.set(job.id, job);
+    for (const job of [...this.jobs.values()]) {
       if (job.status === 'printing') {
         await this.update(job.id, { status: 'queued', reprint: true });
         requeued++;
       }
     }
-    await this.prune();
+    this.prune();
     return { requeued };
+  }
+
+  /** Folds the journal into the snapshot, then closes it: every job is on disk. */
+  async close(): Promise<void> {
+    await this.compact();
+    await this.journal.close();
   }
 
   get(id: string): JobRecord | null {
@@ -169,35 +191,32 @@ export class JobStore {
     return next;
   }
 
-  /** Finished jobs beyond the newest 1,000 are removed (with their files). */
-  async prune(): Promise<void> {
+  /** Finished jobs beyond the newest 1,000 are forgotten (the next snapshot leaves them out). */
+  prune(): void {
     const finished = [...this.jobs.values()].filter((j) => j.status === 'done' || j.status === 'failed' || j.status === 'cancelled');
     finished.sort((a, b) => (a.updatedAt < b.updatedAt ? 1 : -1));
-    for (const j of finished.slice(KEEP_FINISHED)) {
-      this.jobs.delete(j.id);
-      this.files.delete(j.id);
-      const p = path.join(this.dir, `${j.id}.json`);
-      await fs.rm(p, { force: true });
-      await fs.rm(`${p}.bak`, { force: true });
-    }
+    for (const j of finished.slice(KEEP_FINISHED)) this.jobs.delete(j.id);
   }
 
-  private file(id: string): DurableJsonFile<JobRecord> {
-    let f = this.files.get(id);
-    if (!f) {
-      f = new DurableJsonFile(path.join(this.dir, `${id}.json`), (raw) => jobSchema.parse(raw), this.log);
-      this.files.set(id, f);
-    }
-    return f;
+  private async persist(job: JobRecord): Promise<void> {
+    const { durable } = this.journal.append([job]);
+    if (++this.appends >= COMPACT_AFTER) void this.compact().catch((err: unknown) => this.log.error(`print queue: snapshot failed: ${String(err)}`));
+    await durable;
   }
 
-  private persist(job: JobRecord): Promise<void> {
-    const previous = this.writing.get(job.id) ?? Promise.resolve();
-    const done = previous.catch(() => undefined).then(() => this.file(job.id).write(job));
-    this.writing.set(job.id, done);
-    void done.finally(() => {
-      if (this.writing.get(job.id) === done) this.writing.delete(job.id);
-    }).catch(() => undefined);
-    return done;
+  private async compact(): Promise<void> {
+    while (this.compacting) await this.compacting;
+    this.compacting = (async () => {
+      this.appends = 0;
+      this.prune();
+      await this.journal.rotate();
+      const seq = this.journal.seq;
+      // Jobs changed after the rotation are in the new segment too: replaying them is harmless.
+      await this.snapshotFile.write({ format: 1, seq, jobs: [...this.jobs.values()] });
+      await this.journal.removeBefore(seq);
+    })().finally(() => {
+      this.compacting = null;
+    });
+    await this.compacting;
   }
 }

@@ -185,7 +185,14 @@ class Worker {
         await this.sleep(60_000);
         continue;
       }
-      const wait = await this.print(job);
+      let wait: string | null;
+      try {
+        wait = await this.print(job);
+      } catch (err) {
+        // the job could not be saved (disk full?): nothing was sent; try again shortly
+        this.log.error(`printer ${this.config.id}: job ${job.id}: ${err instanceof Error ? err.message : String(err)}`);
+        wait = 'not saved';
+      }
       if (wait === null) {
         failures = 0;
         continue;

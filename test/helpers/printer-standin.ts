@@ -15,6 +15,9 @@ export class PrinterStandIn {
   paper: 'ok' | 'near-end' | 'out' = 'ok';
   /** Some printers never answer DLE EOT: then status is "unknown". */
   answersStatus = true;
+  /** Called the moment a cut (GS V) or a drawer pulse (ESC p) arrives (benchmarks time on it). */
+  onCut: (() => void) | null = null;
+  onDrawer: (() => void) | null = null;
 
   async start(port = this.port): Promise<void> {
     const server = net.createServer((socket) => {
@@ -66,6 +69,8 @@ export class PrinterStandIn {
         i += 2;
         continue;
       }
+      if (chunk[i] === 0x1d && chunk[i + 1] === 0x56) this.onCut?.();
+      if (chunk[i] === 0x1b && chunk[i + 1] === 0x70) this.onDrawer?.();
       this.bytes.push(chunk[i]!);
     }
   }
