@@ -14,10 +14,10 @@ export interface PageContext {
  * The frame every staff page shares: header with the shop and navigation, then the page. Staff
  * pages hold one event stream (htmx SSE extension) for live updates and scans; app.js reacts to it.
  */
-export function Layout(props: { ctx: PageContext; title: string; current: 'directory' | 'groups' | 'settings' | 'login'; children: Child }) {
+export function Layout(props: { ctx: PageContext; title: string; current: 'directory' | 'groups' | 'printers' | 'settings' | 'login'; children: Child }) {
   const { ctx } = props;
   const staff = props.current !== 'login';
-  const nav = (href: string, key: 'nav.directory' | 'nav.groups' | 'nav.settings', current: typeof props.current) => (
+  const nav = (href: string, key: 'nav.directory' | 'nav.groups' | 'nav.printers' | 'nav.settings', current: typeof props.current) => (
     <a href={href} aria-current={props.current === current ? 'page' : undefined}>
       {ctx.t(key)}
     </a>
@@ -41,6 +41,7 @@ export function Layout(props: { ctx: PageContext; title: string; current: 'direc
             <nav>
               {nav('/', 'nav.directory', 'directory')}
               {nav('/groups', 'nav.groups', 'groups')}
+              {nav('/printers', 'nav.printers', 'printers')}
               {nav('/settings', 'nav.settings', 'settings')}
             </nav>
           )}

@@ -6,6 +6,11 @@ import type { AppDeps } from '../agent/http/app.js';
 import { problemResponse } from '../agent/http/problem.js';
 import { eventStream } from '../agent/http/routes/events.js';
 import { renderRequest } from '../agent/printing/render.js';
+import { testPageBlocks } from '../agent/printing/tickets.js';
+import { decode } from '../drivers/printer/decode.js';
+import { encode } from '../drivers/printer/escpos.js';
+import { previewHtml } from '../drivers/printer/preview.js';
+import { PrintersPage, PrintersPanel } from './pages/printers.js';
 import { assets } from './assets.js';
 import { groupPages } from './group-routes.js';
 import { translator } from './i18n.js';
@@ -28,10 +33,13 @@ const PAGE_SIZE = 25;
  */
 const staffPageHeaders: MiddlewareHandler = async (c, next) => {
   await next();
-  c.header(
-    'Content-Security-Policy',
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
-  );
+  // a page that set its own (the ticket preview, with its inline style) keeps it
+  if (!c.res.headers.has('content-security-policy')) {
+    c.header(
+      'Content-Security-Policy',
+      "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+    );
+  }
   c.header('X-Content-Type-Options', 'nosniff');
   // Not no-referrer: Chrome then sends "Origin: null" on the page's own form posts, which the Origin check refuses.
   c.header('Referrer-Policy', 'same-origin');
@@ -111,7 +119,7 @@ export function webRoutes(deps: AppDeps) {
   });
 
   // The page's own event stream (the session is its credential; the till's needs a token).
-  app.get('/events', staff, (c) => eventStream(c, deps.bus, ['directory', 'scan', 'scanner'], deps.closing));
+  app.get('/events', staff, (c) => eventStream(c, deps.bus, ['directory', 'scan', 'scanner', 'job', 'printer'], deps.closing));
   app.get('/settings/scanners', staff, (c) => c.html(<ScannersPanel ctx={ctx} statuses={deps.scanners.statuses} config={deps.config} />));
 
   // Keyboard-wedge scans read by the page go through the same path as a scanner's.
@@ -137,6 +145,7 @@ export function webRoutes(deps: AppDeps) {
             config: deps.config,
             apiUrl: new URL(c.req.url).origin,
             scanners: deps.scanners.statuses,
+            printers: deps.printers.list(),
           }}
         />,
       ),
@@ -209,6 +218,33 @@ export function webRoutes(deps: AppDeps) {
   });
 
   app.route('/groups', groupPages({ directory: deps.directory, ctx, staff, page }));
+
+  const printersView = () => ({ printers: deps.printers.list(), jobs: deps.jobs.list(null, 20) });
+  app.get('/printers', staff, (c) => c.html(page(<PrintersPage ctx={ctx} {...printersView()} />)));
+  app.get('/printers/panel', staff, (c) => c.html(<PrintersPanel ctx={ctx} {...printersView()} />));
+  app.post('/printers/:id/test', staff, async (c) => {
+    const p = deps.config.printers.find((x) => x.id === c.req.param('id'));
+    if (!p) return c.body(null, 404);
+    const bytes = encode(testPageBlocks({ id: p.id, name: p.name, width: p.width, codePage: p.codePage, transport: p.transport.type }, deps.config.shop, new Date()), p);
+    const job = await deps.jobs.create({ type: 'test', printer: p.id, copies: 1, idempotencyKey: null, bodyHash: null, bytes });
+    deps.printers.wake(job.printer);
+    return c.body(null, 204);
+  });
+  app.get('/jobs/:id/preview', staff, (c) => {
+    const job = deps.jobs.get(c.req.param('id'));
+    const p = job ? deps.config.printers.find((x) => x.id === job.printer) : undefined;
+    if (!job) return c.html(page(<NotFoundPage ctx={ctx} />), 404);
+    // the preview has its own small inline style: allow it on this page only
+    c.header('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'");
+    return c.html(previewHtml(decode(Buffer.from(job.bytes, 'base64'), p?.model ?? 'epson'), p?.width ?? 48, `${job.type} — ${job.printer}`));
+  });
+  app.post('/jobs/:id/reprint', staff, async (c) => {
+    const job = deps.jobs.get(c.req.param('id'));
+    if (!job) return c.body(null, 404);
+    const copy = await deps.jobs.create({ type: job.type, printer: job.printer, copies: 1, idempotencyKey: null, bodyHash: null, bytes: Buffer.from(job.bytes, 'base64'), reprintOf: job.id });
+    deps.printers.wake(copy.printer);
+    return c.body(null, 204);
+  });
 
   // "Imprimer la carte": a client-card job on the printer with the "client" role
   app.post('/clients/:id/print', staff, async (c) => {

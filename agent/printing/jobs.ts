@@ -34,6 +34,8 @@ const jobSchema = z.object({
   bytes: z.string(), // base64
   idempotencyKey: z.string().nullable(),
   bodyHash: z.string().nullable(),
+  /** staff printed this job again from the printers page: the job it copies */
+  reprintOf: z.string().nullable().default(null),
 });
 export type JobRecord = z.infer<typeof jobSchema>;
 
@@ -49,6 +51,7 @@ export interface JobOut {
   updatedAt: string;
   copies: number;
   reprint: boolean;
+  reprintOf: string | null;
 }
 
 export function jobOut(j: JobRecord): JobOut {
@@ -63,6 +66,7 @@ export function jobOut(j: JobRecord): JobOut {
     updatedAt: j.updatedAt,
     copies: j.copies,
     reprint: j.reprint,
+    reprintOf: j.reprintOf,
   };
 }
 
@@ -149,7 +153,7 @@ export class JobStore {
   }
 
   /** Creates a job and resolves once it is on disk. */
-  async create(input: Pick<JobRecord, 'type' | 'printer' | 'copies' | 'idempotencyKey' | 'bodyHash'> & { bytes: Buffer }): Promise<JobRecord> {
+  async create(input: Pick<JobRecord, 'type' | 'printer' | 'copies' | 'idempotencyKey' | 'bodyHash'> & { bytes: Buffer; reprintOf?: string }): Promise<JobRecord> {
     const at = new Date(this.now()).toISOString();
     // Sortable by time, unique without coordination
     const id = `job_${this.now().toString(36).padStart(9, '0')}_${randomBytes(6).toString('base64url')}`;
@@ -168,6 +172,7 @@ export class JobStore {
       bytes: input.bytes.toString('base64'),
       idempotencyKey: input.idempotencyKey,
       bodyHash: input.bodyHash,
+      reprintOf: input.reprintOf ?? null,
     };
     this.jobs.set(id, job);
     try {

@@ -15,7 +15,7 @@ describe('German locale', () => {
     await page.goto(`${s.url}/`);
     expect(await page.locator('html').getAttribute('lang')).toBe('de');
     expect(await page.locator('h1').innerText()).toBe('Kunden — Verzeichnis');
-    expect(await page.locator('header nav a').allInnerTexts()).toEqual(['Kundenverzeichnis', 'Gruppen', 'Einstellungen']);
+    expect(await page.locator('header nav a').allInnerTexts()).toEqual(['Kundenverzeichnis', 'Gruppen', 'Drucker', 'Einstellungen']);
     await page.keyboard.type('muller');
     await page.waitForURL(`${s.url}/?q=muller`);
     expect(await page.locator('#results .name a').innerText()).toBe('Frau Verena Müller');

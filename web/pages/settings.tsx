@@ -1,6 +1,7 @@
 import type { AgentConfig } from '../../agent/config.js';
 import type { ApiToken } from '../../agent/http/security.js';
 import type { ScannerStatus } from '../../drivers/scanner/types.js';
+import type { PrinterOut } from '../../agent/printing/printers.js';
 import { Layout, type PageContext } from '../layout.js';
 
 export interface SettingsInfo {
@@ -11,6 +12,7 @@ export interface SettingsInfo {
   /** Where the till reaches this agent, as the browser sees it. */
   apiUrl: string;
   scanners: readonly ScannerStatus[];
+  printers: readonly PrinterOut[];
 }
 
 /** Only the end of a token is shown; the copy button copies the whole of it for the till's setup. */
@@ -95,7 +97,7 @@ export function SettingsPage(props: { ctx: PageContext; info: SettingsInfo }) {
                   </td>
                   <td>{p.roles.join(', ')}</td>
                   <td>{`${p.transport.type} · ${p.model} · ${p.width} col.`}</td>
-                  <td data-status>{t('settings.statusUnknown')}</td>
+                  <td data-status>{t(`printer.state.${info.printers.find((x) => x.id === p.id)?.detail ?? 'unknown'}`)}</td>
                 </tr>
               ))}
             </tbody>

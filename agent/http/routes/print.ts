@@ -26,6 +26,7 @@ const jobSchema = z
     updatedAt: z.string(),
     copies: z.number().int(),
     reprint: z.boolean().openapi({ description: 'printed again: the agent stopped while it was printing' }),
+    reprintOf: z.string().nullable().openapi({ description: 'staff printed this job again from the printers page: the job it copies' }),
   })
   .openapi('Job');
 

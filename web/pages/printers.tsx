@@ -1,0 +1,125 @@
+import type { JobRecord } from '../../agent/printing/jobs.js';
+import type { PrinterOut } from '../../agent/printing/printers.js';
+import { decode } from '../../drivers/printer/decode.js';
+import { formatDateTime } from '../i18n.js';
+import { Layout, type PageContext } from '../layout.js';
+
+/** Printers: their state and queue, a test page, and the recent jobs with preview and reprint. */
+export function PrintersPage(props: { ctx: PageContext; printers: PrinterOut[]; jobs: JobRecord[] }) {
+  const t = props.ctx.t;
+  return (
+    <Layout ctx={props.ctx} title={t('printers.title')} current="printers">
+      <h1>{t('printers.title')}</h1>
+      {/* A stable element holds the live refresh: swapping its content never loses the listener. */}
+      <div id="printers-live" hx-get="/printers/panel" hx-trigger="sse:job delay:300ms, sse:printer delay:100ms" hx-swap="innerHTML">
+        <PrintersPanel {...props} />
+      </div>
+    </Layout>
+  );
+}
+
+/** The live part: reloaded on every job and printer event (the content of #printers-live). */
+export function PrintersPanel(props: { ctx: PageContext; printers: PrinterOut[]; jobs: JobRecord[] }) {
+  const { ctx, printers, jobs } = props;
+  const t = ctx.t;
+  return (
+    <>
+      {printers.length === 0 ? (
+        <p class="empty">{t('settings.printersNone')}</p>
+      ) : (
+        <table class="results">
+          <thead>
+            <tr>
+              <th>{t('settings.printer')}</th>
+              <th>{t('settings.transport')}</th>
+              <th>{t('settings.status')}</th>
+              <th class="num">{t('printers.queued')}</th>
+              <th>
+                <span class="visually-hidden">{t('printers.test')}</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {printers.map((p) => (
+              <tr data-printer-id={p.id}>
+                <td>
+                  <strong>{p.name}</strong> <span class="sub">{p.id}</span>
+                  <div class="sub">{p.roles.join(', ')}</div>
+                </td>
+                <td>{p.transport}</td>
+                <td>
+                  <span class={`state state-${p.status === 'online' ? 'connected' : p.status === 'unknown' ? 'waiting' : 'error'}`} data-state={p.detail}>
+                    {t(`printer.state.${p.detail}`)}
+                  </span>
+                </td>
+                <td class="num">{String(p.queued)}</td>
+                <td class="actions-cell">
+                  <div class="row-actions">
+                    <button type="button" class="button secondary small" hx-post={`/printers/${encodeURIComponent(p.id)}/test`} hx-swap="none">
+                      {t('printers.test')}
+                    </button>
+                  </div>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <h2>{t('printers.recent')}</h2>
+      {jobs.length === 0 ? (
+        <p class="empty">{t('printers.noJobs')}</p>
+      ) : (
+        <table class="results jobs">
+          <thead>
+            <tr>
+              <th>{t('printers.when')}</th>
+              <th>{t('printers.ticket')}</th>
+              <th>{t('settings.printer')}</th>
+              <th>{t('settings.status')}</th>
+              <th>
+                <span class="visually-hidden">{t('printers.preview')}</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {jobs.map((j) => {
+              const drawer = decode(Buffer.from(j.bytes, 'base64')).some((x) => x.kind === 'drawer');
+              return (
+                <tr data-job-id={j.id}>
+                  <td>{formatDateTime(j.createdAt, ctx.lang)}</td>
+                  <td>
+                    {t(`printers.type.${j.type}`)}
+                    {drawer && <span class="badge audit">{t('printers.drawer')}</span>}
+                    {j.reprint && <span class="badge audit">{t('printers.reprinted')}</span>}
+                    {j.reprintOf && <span class="badge audit">{t('printers.reprintOf')}</span>}
+                  </td>
+                  <td>{j.printer}</td>
+                  <td>
+                    {t(`printers.status.${j.status}`)}
+                    {j.error && <div class="sub">{j.error}</div>}
+                  </td>
+                  <td class="actions-cell">
+                    <div class="row-actions">
+                      <a class="button secondary small" href={`/jobs/${encodeURIComponent(j.id)}/preview`} target="_blank" rel="noopener">
+                        {t('printers.preview')}
+                      </a>
+                      <button
+                        type="button"
+                        class="button secondary small"
+                        hx-post={`/jobs/${encodeURIComponent(j.id)}/reprint`}
+                        hx-confirm={t('printers.reprintConfirm')}
+                        hx-swap="none"
+                      >
+                        {t('printers.reprint')}
+                      </button>
+                    </div>
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
+    </>
+  );
+}
