@@ -3,6 +3,7 @@ import type { AgentConfig, PrinterConfig } from '../config.js';
 import type { EventBus } from '../events.js';
 import type { Logger } from '../log.js';
 import { FileTransport } from '../../drivers/printer/file.js';
+import { SerialTransport } from '../../drivers/printer/serial.js';
 import { TcpTransport } from '../../drivers/printer/tcp.js';
 import type { PrinterState, PrinterTransport } from '../../drivers/printer/transport.js';
 import { VirtualTransport } from '../../drivers/printer/virtual.js';
@@ -36,8 +37,9 @@ export function transportFor(p: PrinterConfig, storeDir: string): PrinterTranspo
     case 'virtual':
       return new VirtualTransport(path.join(storeDir, 'virtual', p.id), { model: p.model, width: p.width, name: p.name });
     case 'serial':
+      return new SerialTransport(t.path, t.baudRate);
     case 'usb':
-      return new UnavailableTransport(t.type, `${t.type} printers are not supported by this version of the agent yet: use a network (tcp), file or virtual printer`);
+      return new UnavailableTransport(t.type, 'USB printers are not supported by this version of the agent yet: use a network (tcp), serial, file or virtual printer, or the device node /dev/usb/lp0 as a file printer');
   }
 }
 
@@ -118,7 +120,7 @@ class Worker {
     if (!this.stopped) return;
     this.stopped = false;
     this.running = this.loop().catch((err: unknown) => this.log.error(`printer ${this.config.id}: worker stopped: ${String(err)}`));
-    if (this.config.transport.type === 'tcp') {
+    if (this.config.transport.type === 'tcp' || this.config.transport.type === 'serial') {
       // Two-way printers report paper and cover: staff see it before a job waits on it
       this.poll = setInterval(() => void this.refreshStatus(), STATUS_POLL_MS);
       this.poll.unref();
@@ -151,6 +153,10 @@ class Worker {
       detail: s,
       queued: this.jobs.queuedFor(this.config.id).length,
     };
+  }
+
+  private twoWay(): boolean {
+    return this.config.transport.type === 'tcp' || this.config.transport.type === 'serial';
   }
 
   private setState(s: PrinterState): void {
@@ -203,7 +209,7 @@ class Worker {
 
   /** Prints one job; null when it is finished (done, failed or cancelled), or the reason it waits. */
   private async print(job: JobRecord): Promise<string | null> {
-    if (this.config.transport.type === 'tcp' && (this.state === 'paper-out' || this.state === 'cover-open')) {
+    if (this.twoWay() && (this.state === 'paper-out' || this.state === 'cover-open')) {
       // Do not send into a printer that cannot print: look again, and wait with the reason
       const now = await this.refreshStatus();
       if (now === 'paper-out' || now === 'cover-open') {
@@ -224,11 +230,11 @@ class Worker {
         return null;
       }
       await this.jobs.update(job.id, { status: 'queued', error: reason });
-      if (this.config.transport.type === 'tcp') this.setState('offline');
+      if (this.twoWay()) this.setState('offline');
       return reason;
     }
     await this.jobs.update(job.id, { status: 'done', error: null });
-    if (this.config.transport.type === 'tcp' && this.state === 'offline') void this.refreshStatus();
+    if (this.twoWay() && this.state === 'offline') void this.refreshStatus();
     return null;
   }
 }

@@ -3,10 +3,12 @@ import { CodeFramer, type FramerOptions } from './framer.js';
 import { RetryingScanner, ScannerProblem } from './retrying.js';
 import type { ScannerEvents } from './types.js';
 
-/** The part of serialport's SerialPort the driver uses (tests pass serialport's own mock). */
+/** The part of serialport's SerialPort the drivers use (tests pass serialport's own mock). */
 export interface SerialPortLike extends EventEmitter {
   open(callback: (err: Error | null) => void): void;
   close(callback?: (err: Error | null) => void): void;
+  write(data: Buffer, callback?: (err?: Error | null) => void): boolean;
+  drain(callback: () => void): void;
   readonly isOpen: boolean;
 }
 

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { createReadStream, existsSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 
@@ -10,8 +10,10 @@ import path from 'node:path';
 export interface PtyPair {
   app: string;
   dev: string;
-  /** Writes bytes as the scanner would send them. */
+  /** Writes bytes as the device would send them. */
   write(data: string | Uint8Array): Promise<void>;
+  /** Reads what the agent sends to the device (a printer): the callback gets each chunk. */
+  onData(listener: (chunk: Buffer) => void): void;
   /** Kills socat: both ends vanish, as when the scanner is unplugged. */
   close(): Promise<void>;
 }
@@ -26,14 +28,22 @@ export async function ptyPair(dir: string, name = 'scanner'): Promise<PtyPair> {
     await new Promise((r) => setTimeout(r, 10));
   }
   let handle: FileHandle | null = await open(dev, 'r+');
+  let reader: ReturnType<typeof createReadStream> | null = null;
   return {
     app,
     dev,
+    onData(listener) {
+      reader ??= createReadStream(dev);
+      reader.on('data', (d) => listener(Buffer.isBuffer(d) ? d : Buffer.from(d)));
+      reader.on('error', () => undefined);
+    },
     async write(data) {
       if (!handle) throw new Error('the pty pair is closed');
       await handle.write(typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
     },
     async close() {
+      reader?.destroy();
+      reader = null;
       await handle?.close();
       handle = null;
       if (socat.exitCode === null) {
