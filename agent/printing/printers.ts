@@ -5,27 +5,10 @@ import type { Logger } from '../log.js';
 import { FileTransport } from '../../drivers/printer/file.js';
 import { SerialTransport } from '../../drivers/printer/serial.js';
 import { TcpTransport } from '../../drivers/printer/tcp.js';
-import type { PrinterState, PrinterTransport } from '../../drivers/printer/transport.js';
+import { UsbPrinterTransport } from '../../drivers/printer/usb.js';
+import { PermanentPrintError, type PrinterState, type PrinterTransport } from '../../drivers/printer/transport.js';
 import { VirtualTransport } from '../../drivers/printer/virtual.js';
 import type { JobRecord, JobStore } from './jobs.js';
-
-/** A job this printer can never print (not a passing outage): it fails at once, with the reason. */
-export class PermanentPrintError extends Error {}
-
-/** Printers this version cannot drive yet: jobs for them fail with a clear reason, never hang. */
-class UnavailableTransport implements PrinterTransport {
-  constructor(
-    readonly kind: PrinterTransport['kind'],
-    private readonly reason: string,
-  ) {}
-  async send(): Promise<void> {
-    throw new PermanentPrintError(this.reason);
-  }
-  async status(): Promise<PrinterState> {
-    return 'unknown';
-  }
-  async close(): Promise<void> {}
-}
 
 export function transportFor(p: PrinterConfig, storeDir: string): PrinterTransport {
   const t = p.transport;
@@ -39,7 +22,7 @@ export function transportFor(p: PrinterConfig, storeDir: string): PrinterTranspo
     case 'serial':
       return new SerialTransport(t.path, t.baudRate);
     case 'usb':
-      return new UnavailableTransport(t.type, 'USB printers are not supported by this version of the agent yet: use a network (tcp), serial, file or virtual printer, or the device node /dev/usb/lp0 as a file printer');
+      return new UsbPrinterTransport(Number(t.vendorId), Number(t.productId));
   }
 }
 
@@ -120,7 +103,7 @@ class Worker {
     if (!this.stopped) return;
     this.stopped = false;
     this.running = this.loop().catch((err: unknown) => this.log.error(`printer ${this.config.id}: worker stopped: ${String(err)}`));
-    if (this.config.transport.type === 'tcp' || this.config.transport.type === 'serial') {
+    if (this.twoWay()) {
       // Two-way printers report paper and cover: staff see it before a job waits on it
       this.poll = setInterval(() => void this.refreshStatus(), STATUS_POLL_MS);
       this.poll.unref();
@@ -156,7 +139,8 @@ class Worker {
   }
 
   private twoWay(): boolean {
-    return this.config.transport.type === 'tcp' || this.config.transport.type === 'serial';
+    const t = this.config.transport.type;
+    return t === 'tcp' || t === 'serial' || t === 'usb';
   }
 
   private setState(s: PrinterState): void {

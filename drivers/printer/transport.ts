@@ -27,3 +27,6 @@ export function stateFromStatus(printer: number, offline: number, paper: number)
   if (paper & 0x0c) return 'paper-near-end';
   return 'online';
 }
+
+/** A job this printer can never print (not a passing outage): it fails at once, with the reason. */
+export class PermanentPrintError extends Error {}

@@ -1,71 +1,13 @@
 import { KeyboardReportDecoder, type KeyboardLayout, PosReportDecoder } from './hid.js';
 import { RetryingScanner, ScannerProblem } from './retrying.js';
+import { type UsbBackend, usbBackend, type UsbDeviceLike as HidDevice, type UsbEndpoint as HidEndpoint } from '../usb-device.js';
+
+export type { UsbBackend, HidDevice, HidEndpoint };
 import type { ScannerEvents } from './types.js';
-
-/**
- * The part of a USB device the driver uses: a subset of the `usb` package 3.x `UsbDevice` (WebUSB's
- * USBDevice plus the kernel-driver calls). Tests pass fakes of this shape.
- */
-export interface HidEndpoint {
-  endpointNumber: number;
-  direction: 'in' | 'out';
-  type: 'bulk' | 'interrupt' | 'isochronous';
-  packetSize: number;
-}
-
-export interface HidDevice {
-  open(): Promise<void>;
-  close(): Promise<void>;
-  readonly configuration: { interfaces: Array<{ interfaceNumber: number; alternate: { interfaceClass: number; endpoints: HidEndpoint[] } }> } | null | undefined;
-  detachKernelDriver(interfaceNumber: number): Promise<void>;
-  attachKernelDriver(interfaceNumber: number): Promise<void>;
-  claimInterface(interfaceNumber: number): Promise<void>;
-  releaseInterface(interfaceNumber: number): Promise<void>;
-  /** Rejects with a message containing TIMEOUT when nothing came within `timeoutMs`. */
-  transferIn(endpointNumber: number, length: number, timeoutMs: number): Promise<{ data?: DataView | undefined; status: string }>;
-}
-
-export interface UsbBackend {
-  /** The device, or null when none with these ids is plugged in. Rejects when there is no USB here. */
-  find(vendorId: number, productId: number): Promise<HidDevice | null>;
-}
 
 const HID_CLASS = 3;
 /** A transfer that waits this long for a scan is started again (closing the device ends it sooner). */
 const READ_TIMEOUT_MS = 1000;
-
-/**
- * The real backend: the `usb` package, loaded only when a config has a USB scanner. On a machine
- * without a USB subsystem (no /sys/bus/usb) `usb` rejects or crashes the process on use
- * (FIELD-NOTES), so that is checked first and said plainly.
- */
-export const usbBackend: UsbBackend = {
-  async find(vendorId, productId) {
-    const { existsSync } = await import('node:fs');
-    if (process.platform === 'linux' && !existsSync('/sys/bus/usb')) {
-      throw new Error('this machine has no USB subsystem (/sys/bus/usb is missing): a USB scanner cannot work here');
-    }
-    const { usb } = await import('usb');
-    const d = await usb.findDeviceByIds(vendorId, productId);
-    if (!d) return null;
-    // usb 3.x adds transferIn to its devices at run time but not to their type: use the native call
-    return {
-      open: () => d.open(),
-      close: () => d.close(),
-      get configuration() {
-        return d.configuration;
-      },
-      detachKernelDriver: (n) => d.detachKernelDriver(n),
-      attachKernelDriver: (n) => d.attachKernelDriver(n),
-      claimInterface: (n) => d.claimInterface(n),
-      releaseInterface: (n) => d.releaseInterface(n),
-      async transferIn(endpointNumber, length, timeoutMs) {
-        const bytes = await d.nativeTransferIn(endpointNumber, timeoutMs, length);
-        return { data: bytes ? new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength) : undefined, status: bytes ? 'ok' : 'stall' };
-      },
-    };
-  },
-};
 
 export interface UsbScannerConfig {
   id: string;

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ScannerStatus } from '../../drivers/scanner/types.js';
-import { type HidDevice, type HidEndpoint, type UsbBackend, UsbScanner } from '../../drivers/scanner/usb.js';
+import { type UsbBackend, UsbScanner } from '../../drivers/scanner/usb.js';
+import { FakeUsbDevice as FakeDevice } from '../helpers/usb-fake.js';
 
 /**
  * The USB scanner driver through a fake device shaped like the `usb` package's Device (no USB
@@ -8,64 +9,6 @@ import { type HidDevice, type HidEndpoint, type UsbBackend, UsbScanner } from '.
  * keyboard driver detached and given back, the HID interface claimed, reports decoded, unplug and
  * a missing USB subsystem reported, never a crash.
  */
-
-/** Shaped like usb 3.x's UsbDevice: one HID interface with an interrupt IN endpoint. */
-class FakeDevice implements HidDevice {
-  opened = false;
-  kernelDriver = true;
-  claimed = false;
-  interfaceClass = 3;
-  /** Reports waiting to be read, and a reader waiting for one. */
-  private queue: Uint8Array[] = [];
-  private waiting: { resolve: (r: { data?: DataView; status: string }) => void; reject: (e: Error) => void } | null = null;
-  get configuration() {
-    const endpoints: HidEndpoint[] = [
-      { endpointNumber: 1, direction: 'out', type: 'interrupt', packetSize: 8 },
-      { endpointNumber: 2, direction: 'in', type: 'interrupt', packetSize: 8 },
-    ];
-    return { interfaces: [{ interfaceNumber: 0, alternate: { interfaceClass: this.interfaceClass, endpoints } }] };
-  }
-  async open() {
-    this.opened = true;
-  }
-  async close() {
-    this.opened = false;
-    this.fail(new Error('LIBUSB_ERROR_NO_DEVICE'));
-  }
-  async detachKernelDriver() {
-    if (!this.kernelDriver) throw new Error('LIBUSB_ERROR_NOT_FOUND');
-    this.kernelDriver = false;
-  }
-  async attachKernelDriver() {
-    this.kernelDriver = true;
-  }
-  async claimInterface() {
-    if (!this.opened) throw new Error('not open');
-    this.claimed = true;
-  }
-  async releaseInterface() {
-    this.claimed = false;
-  }
-  transferIn(endpointNumber: number) {
-    expect(endpointNumber).toBe(2);
-    const next = this.queue.shift();
-    if (next) return Promise.resolve({ data: new DataView(next.buffer, next.byteOffset, next.byteLength), status: 'ok' });
-    return new Promise<{ data?: DataView; status: string }>((resolve, reject) => (this.waiting = { resolve, reject }));
-  }
-  /** The scanner sends a report. */
-  report(bytes: Uint8Array) {
-    const w = this.waiting;
-    this.waiting = null;
-    if (w) w.resolve({ data: new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), status: 'ok' });
-    else this.queue.push(bytes);
-  }
-  /** The pending read fails (unplugged, or a timeout). */
-  fail(err: Error) {
-    const w = this.waiting;
-    this.waiting = null;
-    w?.reject(err);
-  }
-}
 
 const press = (usage: number, mods = 0) => Uint8Array.from([mods, 0, usage, 0, 0, 0, 0, 0]);
 const up = () => new Uint8Array(8);
