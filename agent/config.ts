@@ -70,6 +70,8 @@ const printerSchema = z.strictObject({
   width: z.number().int().min(24).max(64).default(48).describe('characters per line: 32 (58 mm), 42 or 48 (80 mm)'),
   codePage: z.string().min(1).default('PC858_EURO'),
   transport: printerTransport,
+  fallback: z.string().optional().describe('id of another printer that takes this one\'s jobs while it stays offline'),
+  fallbackAfterSeconds: z.number().int().min(1).max(3600).default(30).describe('how long a job waits on this printer before going to the fallback'),
 });
 
 const scannerSchema = z.strictObject({
@@ -167,6 +169,16 @@ export const configSchema = z
   })
   .check((ctx) => {
     const c = ctx.value;
+    c.printers.forEach((p, i) => {
+      if (p.fallback !== undefined && (p.fallback === p.id || !c.printers.some((o) => o.id === p.fallback))) {
+        ctx.issues.push({
+          code: 'custom',
+          input: p.fallback,
+          path: ['printers', i, 'fallback'],
+          message: `"${p.fallback}" is not another printer's id (printers: ${c.printers.map((o) => o.id).join(', ')})`,
+        });
+      }
+    });
     if (!isLoopbackHost(c.http.host)) {
       if (c.api.tokens.length === 0) {
         ctx.issues.push({

@@ -59,7 +59,7 @@ export class Printers {
     private readonly log: Logger,
     makeTransport: (p: PrinterConfig) => PrinterTransport = (p) => transportFor(p, storeDir),
   ) {
-    for (const p of config.printers) this.workers.set(p.id, new Worker(p, makeTransport(p), jobs, bus, log));
+    for (const p of config.printers) this.workers.set(p.id, new Worker(p, makeTransport(p), jobs, bus, log, (id) => this.wake(id)));
   }
 
   start(): void {
@@ -97,6 +97,7 @@ class Worker {
     private readonly jobs: JobStore,
     private readonly bus: EventBus,
     private readonly log: Logger,
+    private readonly wakePrinter: (id: string) => void,
   ) {}
 
   start(): void {
@@ -187,8 +188,24 @@ class Worker {
         failures = 0;
         continue;
       }
+      await this.toFallback(wait);
       await this.sleep(RETRY_MS[Math.min(failures++, RETRY_MS.length - 1)]!);
     }
+  }
+
+  /** Jobs that waited too long on this printer go to the fallback printer, if one is set. */
+  private async toFallback(reason: string): Promise<void> {
+    const fallback = this.config.fallback;
+    if (!fallback) return;
+    let moved = 0;
+    for (const job of this.jobs.queuedFor(this.config.id)) {
+      if (Date.now() - Date.parse(job.createdAt) < this.config.fallbackAfterSeconds * 1000) break; // oldest first
+      await this.jobs.update(job.id, { printer: fallback, error: `${reason} — sent to ${fallback} instead` });
+      moved++;
+    }
+    if (moved === 0) return;
+    this.log.warn(`printer ${this.config.id}: ${moved} job(s) moved to ${fallback} (${reason})`);
+    this.wakePrinter(fallback);
   }
 
   /** Prints one job; null when it is finished (done, failed or cancelled), or the reason it waits. */

@@ -31,6 +31,13 @@ describe('config schema', () => {
     expect(storeDir).toBe(path.join(ROOT, 'data'));
   });
 
+  it('a printer\'s fallback must be another printer', () => {
+    const printer = (id: string, fallback?: string) => ({ id, name: id, transport: { type: 'virtual' }, ...(fallback ? { fallback } : {}) });
+    expect(problems({ printers: [printer('a', 'nope'), printer('b')] }).join('\n')).toContain('printers.0.fallback: "nope" is not another printer\'s id (printers: a, b)');
+    expect(problems({ printers: [printer('a', 'a')] }).join('\n')).toContain('printers.0.fallback');
+    expect(problems({ printers: [printer('a', 'b'), printer('b')] })).toEqual([]);
+  });
+
   it('fills defaults for an empty file', () => {
     const c = parseConfig({}, 'x');
     expect(c.http.port).toBe(8410);

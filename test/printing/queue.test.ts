@@ -127,6 +127,24 @@ describe('POST /api/v1/print', () => {
     expect(t.agent.printers.list().find((p) => p.id === 'kitchen')).toMatchObject({ queued: 1 });
   });
 
+  it('a printer that stays offline hands its jobs to its fallback printer', async () => {
+    const kitchen = await printer();
+    const bar = await printer();
+    await kitchen.stop();
+    const t = await open({
+      config: {
+        printers: [
+          { id: 'kitchen', name: 'Cuisine', roles: ['receipt'], fallback: 'bar', fallbackAfterSeconds: 1, transport: { type: 'tcp', host: '127.0.0.1', port: kitchen.port } },
+          { id: 'bar', name: 'Bar', roles: [], transport: { type: 'tcp', host: '127.0.0.1', port: bar.port } },
+        ],
+      },
+    });
+    const job = (await (await t.api('/api/v1/print', { method: 'POST', json: receipt('2026-000012') })).json()) as { id: string };
+    await until('printed on the fallback', () => ticketsOn(bar).length === 1, 10_000);
+    await until('done', () => t.agent.jobs.get(job.id)?.status === 'done');
+    expect(t.agent.jobs.get(job.id)).toMatchObject({ printer: 'bar', error: null });
+  }, 20_000);
+
   it('200 requests at once are each printed once', async () => {
     const s = await printer();
     const t = await agentWith([{ id: 'front', port: s.port }]);
