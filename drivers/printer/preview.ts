@@ -1,5 +1,24 @@
+import { code128Modules } from './code128.js';
 import { columns } from './escpos.js';
 import type { Printed } from './decode.js';
+
+/** The barcode's real bars (the printer draws the same modules from the same data). */
+function barsSvg(data: string): string {
+  const modules = code128Modules(data);
+  if (!modules) return '';
+  const rects: string[] = [];
+  for (let i = 0; i < modules.length; ) {
+    if (modules[i] !== '1') {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (modules[j] === '1') j++;
+    rects.push(`<rect x="${i}" y="0" width="${j - i}" height="40"/>`);
+    i = j;
+  }
+  return `<svg viewBox="0 0 ${modules.length} 40" width="${modules.length * 2}" preserveAspectRatio="none" fill="#111" role="img" aria-label="CODE128 ${escape(data)}">${rects.join('')}</svg>`;
+}
 
 const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -16,7 +35,7 @@ export function previewHtml(items: readonly Printed[], width: number, title: str
       const text = x.text.length > cols ? x.text.slice(0, cols) : x.text;
       rows.push(`<div class="l ${x.align} ${x.size}${x.bold ? ' b' : ''}">${escape(text) || '&nbsp;'}</div>`);
     } else if (x.kind === 'barcode') {
-      rows.push(`<div class="bc" title="CODE128"><div class="bars"></div><div class="hri">${escape(x.data)}</div></div>`);
+      rows.push(`<div class="bc" title="CODE128">${barsSvg(x.data)}<div class="hri">${escape(x.data)}</div></div>`);
     } else if (x.kind === 'cut') {
       rows.push(`<div class="cut">${x.partial ? 'partial cut' : 'cut'}</div>`);
     } else if (x.kind === 'drawer') {
@@ -31,7 +50,7 @@ body{margin:0;padding:16px;background:#e5e7eb;font-family:ui-monospace,"DejaVu S
 .l{white-space:pre;overflow:hidden}.center{text-align:center}.right{text-align:right}.b{font-weight:700}
 .tall{transform:scaleY(2);transform-origin:top;margin-bottom:1.25em}
 .large{font-size:28px;line-height:1.25}
-.bc{margin:6px 0;text-align:center}.bars{height:48px;margin:0 auto;width:70%;background:repeating-linear-gradient(90deg,#111 0 2px,#fff 2px 3px,#111 3px 4px,#fff 4px 7px)}
+.bc{margin:6px 0;text-align:center}.bc svg{display:block;margin:0 auto;height:48px}
 .hri{font-size:12px}
 .cut{border-top:2px dashed #9ca3af;margin:10px -1ch;color:#6b7280;font-size:11px;text-align:center}
 .drawer,.unknown{color:#b45309;font-size:11px;text-align:center}.unknown{color:#b42318}

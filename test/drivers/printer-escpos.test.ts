@@ -106,3 +106,17 @@ describe('ESC/POS encoding (node-thermal-printer, with its defects kept off the 
     expect(items.filter((x) => x.kind === 'unknown')).toEqual([]);
   });
 });
+
+describe('preview', () => {
+  it('draws the real CODE128 bars of the barcode the bytes carry (start B, data, check, stop)', async () => {
+    const { previewHtml } = await import('../../drivers/printer/preview.js');
+    const { code128Modules } = await import('../../drivers/printer/code128.js');
+    const modules = code128Modules('2026000123')!;
+    expect(modules.startsWith('11010010000')).toBe(true); // start B
+    expect(modules.endsWith('1100011101011')).toBe(true); // stop
+    expect(modules.length).toBe(11 * (10 + 2) + 13); // start, 10 data, check: 11 modules each; stop: 13
+    const html = previewHtml(decode(encode([{ kind: 'barcode', data: '2026000123' }], epson)), 42, 't');
+    expect(html).toContain('<svg viewBox="0 0 145 40"');
+    expect(html).toContain('<rect x="0" y="0" width="2" height="40"/>');
+  });
+});
