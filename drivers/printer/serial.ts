@@ -1,6 +1,6 @@
 import type { SerialOpener, SerialPortLike } from '../scanner/serial.js';
 import { openSerialPort } from '../scanner/serial.js';
-import { type PrinterState, type PrinterTransport, STATUS_REQUESTS, stateFromStatus } from './transport.js';
+import { type PrinterState, type PrinterTransport, STATUS_REQUESTS, StatusAnswers } from './transport.js';
 
 /**
  * A serial printer (RS-232, or USB in virtual COM mode): the port opened on demand and kept, the
@@ -9,8 +9,7 @@ import { type PrinterState, type PrinterTransport, STATUS_REQUESTS, stateFromSta
 export class SerialTransport implements PrinterTransport {
   readonly kind = 'serial';
   private port: SerialPortLike | null = null;
-  private incoming: number[] = [];
-  private waiter: (() => void) | null = null;
+  private readonly answers = new StatusAnswers();
   private busy: Promise<unknown> = Promise.resolve();
 
   constructor(
@@ -38,22 +37,9 @@ export class SerialTransport implements PrinterTransport {
       } catch {
         return 'offline';
       }
-      this.incoming = [];
+      this.answers.reset();
       port.write(STATUS_REQUESTS);
-      const deadline = Date.now() + this.statusTimeoutMs;
-      while (this.incoming.length < 3 && Date.now() < deadline) {
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, Math.max(0, deadline - Date.now()));
-          this.waiter = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
-      }
-      this.waiter = null;
-      if (this.incoming.length < 3) return 'unknown';
-      const [a = 0, b = 0, c = 0] = this.incoming;
-      return stateFromStatus(a, b, c);
+      return (await this.answers.state(this.statusTimeoutMs, () => port.isOpen)) ?? 'unknown';
     });
   }
 
@@ -78,13 +64,11 @@ export class SerialTransport implements PrinterTransport {
       const message = err instanceof Error ? err.message : String(err);
       throw new Error(/ENOENT|No such file/.test(message) ? `${this.path} not found: is the printer plugged in and on?` : `${this.path}: ${message}`);
     }
-    port.on('data', (d: Buffer) => {
-      this.incoming.push(...d);
-      this.waiter?.();
-    });
+    port.on('data', (d: Buffer) => this.answers.push(d));
     port.on('error', () => undefined);
     port.on('close', () => {
       if (this.port === port) this.port = null;
+      this.answers.wake();
     });
     this.port = port;
     return port;

@@ -1,5 +1,5 @@
 import net from 'node:net';
-import { type PrinterState, type PrinterTransport, STATUS_REQUESTS, stateFromStatus } from './transport.js';
+import { type PrinterState, type PrinterTransport, STATUS_REQUESTS, StatusAnswers } from './transport.js';
 
 export interface TcpOptions {
   host: string;
@@ -19,8 +19,7 @@ export class TcpTransport implements PrinterTransport {
   readonly kind = 'tcp';
   private socket: net.Socket | null = null;
   private lastUsed = 0;
-  private incoming: number[] = [];
-  private waiter: (() => void) | null = null;
+  private readonly answers = new StatusAnswers();
   private busy: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly options: TcpOptions) {}
@@ -59,23 +58,11 @@ export class TcpTransport implements PrinterTransport {
     } catch {
       return 'offline';
     }
-    this.incoming = [];
+    this.answers.reset();
     socket.write(STATUS_REQUESTS);
-    const deadline = Date.now() + (this.options.statusTimeoutMs ?? 1000);
-    while (this.incoming.length < 3 && Date.now() < deadline && !socket.destroyed) {
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, Math.max(0, deadline - Date.now()));
-        this.waiter = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-    }
-    this.waiter = null;
+    const state = await this.answers.state(this.options.statusTimeoutMs ?? 1000, () => !socket.destroyed);
     this.lastUsed = Date.now();
-    if (this.incoming.length < 3) return null;
-    const [a = 0, b = 0, c = 0] = this.incoming;
-    return stateFromStatus(a, b, c);
+    return state;
   }
 
   async close(): Promise<void> {
@@ -125,16 +112,13 @@ export class TcpTransport implements PrinterTransport {
         reject(this.explain(err));
       });
     });
-    socket.on('data', (d: Buffer) => {
-      this.incoming.push(...d);
-      this.waiter?.();
-    });
+    socket.on('data', (d: Buffer) => this.answers.push(d));
     socket.on('error', () => {
       if (this.socket === socket) this.socket = null;
     });
     socket.on('close', () => {
       if (this.socket === socket) this.socket = null;
-      this.waiter?.();
+      this.answers.wake();
     });
     this.socket = socket;
     this.lastUsed = Date.now();

@@ -30,3 +30,43 @@ export function stateFromStatus(printer: number, offline: number, paper: number)
 
 /** A job this printer can never print (not a passing outage): it fails at once, with the reason. */
 export class PermanentPrintError extends Error {}
+
+/**
+ * The printer's answers to status requests, as they arrive on a two-way link: `take()` waits
+ * for the three DLE EOT answers (or gives null after the timeout, or when the link dies).
+ */
+export class StatusAnswers {
+  private bytes: number[] = [];
+  private waiter: (() => void) | null = null;
+
+  push(data: Uint8Array): void {
+    this.bytes.push(...data);
+    this.waiter?.();
+  }
+
+  /** The link closed: a waiting take() gives up now. */
+  wake(): void {
+    this.waiter?.();
+  }
+
+  reset(): void {
+    this.bytes = [];
+  }
+
+  async state(timeoutMs: number, alive: () => boolean): Promise<PrinterState | null> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.bytes.length < 3 && Date.now() < deadline && alive()) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, Math.max(0, deadline - Date.now()));
+        this.waiter = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+    this.waiter = null;
+    if (this.bytes.length < 3) return null;
+    const [a = 0, b = 0, c = 0] = this.bytes;
+    return stateFromStatus(a, b, c);
+  }
+}

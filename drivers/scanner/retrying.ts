@@ -72,7 +72,8 @@ export abstract class RetryingScanner implements ScannerDriver {
     if (this.stopped) return;
     const generation = ++this.generation;
     const current = () => generation === this.generation && !this.stopped;
-    this.setStatus('connecting', null);
+    // Only the first try says "connecting": a retry keeps the reason it is waiting for (no flicker, no log line)
+    if (this.current.state === 'stopped') this.setStatus('connecting', null);
     try {
       await this.attach(current);
       if (!current()) throw new ScannerProblem('waiting', 'superseded');

@@ -19,7 +19,7 @@ describe('serial scanner on the staff page', () => {
     await page.goto(`${s.url}/settings`);
     await connected;
     const state = page.locator('#scanners tr[data-scanner-id="entree"] [data-state]');
-    expect(await state.getAttribute('data-state')).toBe('waiting');
+    await page.locator('#scanners [data-state="waiting"]').waitFor();
     expect(await page.locator('#scanners').innerText()).toContain('not found: is the scanner plugged in?');
 
     const pty = await ptyPair(ptyDir); // the scanner is plugged in: the panel follows without a reload
