@@ -72,6 +72,7 @@ const printerSchema = z.strictObject({
   transport: printerTransport,
   fallback: z.string().optional().describe('id of another printer that takes this one\'s jobs while it stays offline'),
   fallbackAfterSeconds: z.number().int().min(1).max(3600).default(30).describe('how long a job waits on this printer before going to the fallback'),
+  stations: z.array(z.string().min(1).max(32)).default([]).describe('preparation stations this printer serves (kitchen, bar…): lines naming one print here'),
 });
 
 const scannerSchema = z.strictObject({

@@ -152,6 +152,12 @@ export class JobStore {
     return null;
   }
 
+  /** Every job a key made in the last 24 h (one per printer for a split preparation ticket), oldest first. */
+  withIdempotencyKey(key: string): JobRecord[] {
+    const since = this.now() - IDEMPOTENCY_MS;
+    return [...this.jobs.values()].filter((j) => j.idempotencyKey === key && Date.parse(j.createdAt) >= since);
+  }
+
   /** Creates a job and resolves once it is on disk. */
   async create(input: Pick<JobRecord, 'type' | 'printer' | 'copies' | 'idempotencyKey' | 'bodyHash'> & { bytes: Buffer; reprintOf?: string }): Promise<JobRecord> {
     const at = new Date(this.now()).toISOString();

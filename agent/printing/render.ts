@@ -1,7 +1,7 @@
 import type { AgentConfig, PrinterConfig } from '../config.js';
 import type { Directory } from '../directory/directory.js';
 import type { ClientOut } from '../directory/schema.js';
-import { invalid } from '../errors.js';
+import { type FieldError, invalid } from '../errors.js';
 import { type Block, encode } from '../../drivers/printer/escpos.js';
 import type { PrintRequest } from './schema.js';
 import { clientCardBlocks, preparationBlocks, receiptBlocks } from './tickets.js';
@@ -37,6 +37,32 @@ function resolveClient(directory: Directory, ref: PrintRequest['client']): Clien
     throw invalid([{ path: `client.${key}`, message: `no client has the ${key} "${value}" in this shop's directory` }]);
   }
   return found;
+}
+
+/**
+ * A print request → one ticket per printer. A preparation ticket whose lines name stations is
+ * split: each station's lines print on the printer that serves it; lines without a station (or
+ * for a station no printer serves) on the request's printer.
+ */
+export function renderRequestAll(req: PrintRequest, config: AgentConfig, directory: Directory): Rendered[] {
+  if (req.type !== 'preparation' || !req.ticket.lines.some((l) => l.station !== undefined)) return [renderRequest(req, config, directory)];
+  const serving = (station: string) => config.printers.find((p) => p.stations.includes(station));
+  const byPrinter = new Map<string, typeof req.ticket.lines>();
+  const errors: FieldError[] = [];
+  let unnamed: string | null = null;
+  req.ticket.lines.forEach((line, i) => {
+    const station = line.station;
+    const printer = station === undefined ? undefined : serving(station);
+    if (station !== undefined && !printer) {
+      const stations = [...new Set(config.printers.flatMap((p) => p.stations))];
+      errors.push({ path: `ticket.lines.${i}.station`, message: `no printer serves the station "${station}" (stations: ${stations.join(', ') || 'none configured'})` });
+      return;
+    }
+    const id = printer ? printer.id : (unnamed ??= choosePrinter(config, req).id);
+    byPrinter.set(id, [...(byPrinter.get(id) ?? []), line]);
+  });
+  if (errors.length) throw invalid(errors);
+  return [...byPrinter.entries()].map(([printer, lines]) => renderRequest({ ...req, printer, ticket: { ...req.ticket, lines } }, config, directory));
 }
 
 /** A print request → the paper's blocks and the printer's bytes (the preview decodes those bytes). */

@@ -31,7 +31,17 @@ export const preparationSchema = z
     issuedAt: isoDate,
     table: z.string().max(20).optional(),
     mode: z.enum(['dine-in', 'takeaway', 'delivery']).optional(),
-    lines: z.array(z.object({ label, quantity, notes: z.array(z.string().max(200)).max(20).optional() })).min(1).max(200),
+    lines: z
+      .array(
+        z.object({
+          label,
+          quantity,
+          notes: z.array(z.string().max(200)).max(20).optional(),
+          station: z.string().min(1).max(32).optional().openapi({ description: 'kitchen, bar…: the line prints on the printer that serves this station' }),
+        }),
+      )
+      .min(1)
+      .max(200),
     note: z.string().max(500).optional(),
   })
   .openapi('PreparationTicket');

@@ -145,6 +145,49 @@ describe('POST /api/v1/print', () => {
     expect(t.agent.jobs.get(job.id)).toMatchObject({ printer: 'bar', error: null });
   }, 20_000);
 
+  it('a preparation ticket whose lines name stations prints each station\'s lines on its printer', async () => {
+    const kitchen = await printer();
+    const bar = await printer();
+    const t = await open({
+      config: {
+        printers: [
+          { id: 'kitchen', name: 'Cuisine', roles: ['preparation'], stations: ['kitchen'], transport: { type: 'tcp', host: '127.0.0.1', port: kitchen.port } },
+          { id: 'bar', name: 'Bar', roles: [], stations: ['bar'], transport: { type: 'tcp', host: '127.0.0.1', port: bar.port } },
+        ],
+      },
+    });
+    const order = {
+      type: 'preparation',
+      ticket: {
+        number: '42',
+        issuedAt: '2026-11-27T10:15:00+01:00',
+        table: '7',
+        lines: [
+          { label: 'Pizza Margherita', quantity: 2, station: 'kitchen' },
+          { label: 'Bière pression', quantity: 3, station: 'bar' },
+          { label: 'Pain', quantity: 1 },
+        ],
+      },
+    };
+    const res = await t.api('/api/v1/print', { method: 'POST', json: order, headers: { 'idempotency-key': 'order-42' } });
+    expect(res.status).toBe(202);
+    const body = (await res.json()) as { id: string; printer: string; jobs: Array<{ printer: string }> };
+    expect(body.jobs.map((j) => j.printer)).toEqual(['kitchen', 'bar']);
+    const lines = (s: PrinterStandIn) => printedText(s.printed()).filter((l) => / x /.test(l));
+    await until('both printed', () => lines(kitchen).length === 2 && lines(bar).length === 1);
+    expect(lines(kitchen)).toEqual(['2 x Pizza Margherita', '1 x Pain']);
+    expect(lines(bar)).toEqual(['3 x Bière pression']);
+    expect(printedText(bar.printed())).toContain('Commande 42');
+    // the same order sent again: nothing more printed, both jobs answered
+    const again = (await (await t.api('/api/v1/print', { method: 'POST', json: order, headers: { 'idempotency-key': 'order-42' } })).json()) as { jobs: unknown[] };
+    expect(again.jobs).toHaveLength(2);
+    // a station no printer serves is named, and nothing is queued
+    const bad = await t.api('/api/v1/print', { method: 'POST', json: { ...order, ticket: { ...order.ticket, lines: [{ label: 'Glace', quantity: 1, station: 'dessert' }] } } });
+    expect(bad.status).toBe(422);
+    expect(((await bad.json()) as { errors: Array<{ path: string; message: string }> }).errors[0]).toMatchObject({ path: 'ticket.lines.0.station' });
+    expect(t.agent.jobs.list(null, 10)).toHaveLength(2);
+  });
+
   it('200 requests at once are each printed once', async () => {
     const s = await printer();
     const t = await agentWith([{ id: 'front', port: s.port }]);

@@ -1,7 +1,7 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import type { AgentConfig } from '../../config.js';
 import type { Directory } from '../../directory/directory.js';
-import { renderRequest } from '../../printing/render.js';
+import { renderRequest, renderRequestAll } from '../../printing/render.js';
 import { printRequestSchema } from '../../printing/schema.js';
 import { decode } from '../../../drivers/printer/decode.js';
 import { previewHtml } from '../../../drivers/printer/preview.js';
@@ -60,8 +60,8 @@ export function printRoutes(deps: { config: AgentConfig; directory: Directory; j
       middleware: [requireScope('print')] as const,
       request: { headers: idempotencyHeader, body: jsonBody(printRequestSchema) },
       responses: {
-        200: jsonContent(jobSchema, 'The job this Idempotency-Key already made (nothing printed again)'),
-        202: jsonContent(jobSchema, 'Queued; Location: /api/v1/jobs/{id}'),
+        200: jsonContent(jobSchema.extend({ jobs: z.array(jobSchema) }), 'The job this Idempotency-Key already made (nothing printed again)'),
+        202: jsonContent(jobSchema.extend({ jobs: z.array(jobSchema).openapi({ description: 'every job made: one per printer when preparation lines name stations' }) }), 'Queued; Location: /api/v1/jobs/{id}'),
         ...errorResponses(400, 401, 403, 409, 413, 415, 422, 503),
       },
     }),
@@ -76,15 +76,22 @@ export function printRoutes(deps: { config: AgentConfig; directory: Directory; j
         const earlier = jobs.byIdempotencyKey(key);
         if (earlier && earlier.bodyHash === hash) {
           c.header('Location', `/api/v1/jobs/${earlier.id}`);
-          return c.json(jobOut(earlier), 200);
+          return c.json({ ...jobOut(earlier), jobs: jobs.withIdempotencyKey(key).map(jobOut) }, 200);
         }
         if (earlier) throw new AgentError(409, 'Idempotency-Key reused', `The Idempotency-Key "${key}" was used in the last 24 h for another request (job ${earlier.id}); use a new key for a new ticket.`);
       }
-      const r = renderRequest(req, config, directory);
-      const job = await jobs.create({ type: req.type, printer: r.printer.id, copies: req.copies ?? 1, idempotencyKey: key, bodyHash: hash, bytes: r.bytes });
-      printers.wake(job.printer);
+      // One ticket per printer: a preparation ticket naming stations is split between their printers
+      const tickets = renderRequestAll(req, config, directory);
+      const created = [];
+      for (const r of tickets) {
+        created.push(await jobs.create({ type: req.type, printer: r.printer.id, copies: req.copies ?? 1, idempotencyKey: key, bodyHash: hash, bytes: r.bytes }));
+        printers.wake(r.printer.id);
+      }
+      const [job] = created;
+      if (!job) throw new Error('a print request made no ticket');
       c.header('Location', `/api/v1/jobs/${job.id}`);
-      return c.json(jobOut(job), 202);
+      // The contract's job is the first; every ticket's job follows, for a split preparation ticket
+      return c.json({ ...jobOut(job), jobs: created.map(jobOut) }, 202);
     },
   );
 
