@@ -7,6 +7,9 @@ import type { FieldError } from '../agent/errors.js';
 export type Locale = 'fr' | 'de' | 'en';
 
 const fr = {
+  'printers.audit': 'Tiroir-caisse et réimpressions',
+  'printers.auditNone': 'Aucune ouverture du tiroir ni réimpression enregistrée.',
+  'printers.what': 'Quoi',
   'nav.printers': 'Imprimantes',
   'printers.title': 'Imprimantes',
   'printers.queued': 'En attente',
@@ -180,6 +183,9 @@ const fr = {
 type Catalogue = Record<keyof typeof fr, string>;
 
 const de: Catalogue = {
+  'printers.audit': 'Kassenschublade und Nachdrucke',
+  'printers.auditNone': 'Keine Schubladenöffnung und kein Nachdruck verzeichnet.',
+  'printers.what': 'Was',
   'nav.printers': 'Drucker',
   'printers.title': 'Drucker',
   'printers.queued': 'Wartend',
@@ -352,6 +358,9 @@ const de: Catalogue = {
 };
 
 const en: Catalogue = {
+  'printers.audit': 'Cash drawer and reprints',
+  'printers.auditNone': 'No drawer opening or reprint recorded.',
+  'printers.what': 'What',
   'nav.printers': 'Printers',
   'printers.title': 'Printers',
   'printers.queued': 'Waiting',

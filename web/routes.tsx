@@ -8,7 +8,7 @@ import { eventStream } from '../agent/http/routes/events.js';
 import { renderRequest } from '../agent/printing/render.js';
 import { testPageBlocks } from '../agent/printing/tickets.js';
 import { decode } from '../drivers/printer/decode.js';
-import { encode } from '../drivers/printer/escpos.js';
+import { encode, withoutDrawer } from '../drivers/printer/escpos.js';
 import { previewHtml } from '../drivers/printer/preview.js';
 import { PrintersPage, PrintersPanel } from './pages/printers.js';
 import { assets } from './assets.js';
@@ -219,7 +219,7 @@ export function webRoutes(deps: AppDeps) {
 
   app.route('/groups', groupPages({ directory: deps.directory, ctx, staff, page }));
 
-  const printersView = () => ({ printers: deps.printers.list(), jobs: deps.jobs.list(null, 20) });
+  const printersView = () => ({ printers: deps.printers.list(), jobs: deps.jobs.list(null, 20), audit: deps.jobs.audit(50) });
   app.get('/printers', staff, (c) => c.html(page(<PrintersPage ctx={ctx} {...printersView()} />)));
   app.get('/printers/panel', staff, (c) => c.html(<PrintersPanel ctx={ctx} {...printersView()} />));
   app.post('/printers/:id/test', staff, async (c) => {
@@ -241,7 +241,9 @@ export function webRoutes(deps: AppDeps) {
   app.post('/jobs/:id/reprint', staff, async (c) => {
     const job = deps.jobs.get(c.req.param('id'));
     if (!job) return c.body(null, 404);
-    const copy = await deps.jobs.create({ type: job.type, printer: job.printer, copies: 1, idempotencyKey: null, bodyHash: null, bytes: Buffer.from(job.bytes, 'base64'), reprintOf: job.id });
+    // a copy of the ticket, without opening the cash drawer again
+    const bytes = withoutDrawer(Buffer.from(job.bytes, 'base64'));
+    const copy = await deps.jobs.create({ type: job.type, printer: job.printer, copies: 1, idempotencyKey: null, bodyHash: null, bytes, reprintOf: job.id });
     deps.printers.wake(copy.printer);
     return c.body(null, 204);
   });

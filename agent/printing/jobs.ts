@@ -36,6 +36,8 @@ const jobSchema = z.object({
   bodyHash: z.string().nullable(),
   /** staff printed this job again from the printers page: the job it copies */
   reprintOf: z.string().nullable().default(null),
+  /** the ticket opens the cash drawer (kept for the audit list) */
+  drawer: z.boolean().default(false),
 });
 export type JobRecord = z.infer<typeof jobSchema>;
 
@@ -52,6 +54,7 @@ export interface JobOut {
   copies: number;
   reprint: boolean;
   reprintOf: string | null;
+  drawer: boolean;
 }
 
 export function jobOut(j: JobRecord): JobOut {
@@ -67,6 +70,7 @@ export function jobOut(j: JobRecord): JobOut {
     copies: j.copies,
     reprint: j.reprint,
     reprintOf: j.reprintOf,
+    drawer: j.drawer,
   };
 }
 
@@ -152,6 +156,13 @@ export class JobStore {
     return null;
   }
 
+  /** Drawer openings and reprints among the jobs kept, newest first (the printers page's audit). */
+  audit(limit: number): JobRecord[] {
+    return this.list(null, Number.MAX_SAFE_INTEGER)
+      .filter((j) => j.drawer || j.reprint || j.reprintOf !== null)
+      .slice(0, limit);
+  }
+
   /** Every job a key made in the last 24 h (one per printer for a split preparation ticket), oldest first. */
   withIdempotencyKey(key: string): JobRecord[] {
     const since = this.now() - IDEMPOTENCY_MS;
@@ -159,7 +170,7 @@ export class JobStore {
   }
 
   /** Creates a job and resolves once it is on disk. */
-  async create(input: Pick<JobRecord, 'type' | 'printer' | 'copies' | 'idempotencyKey' | 'bodyHash'> & { bytes: Buffer; reprintOf?: string }): Promise<JobRecord> {
+  async create(input: Pick<JobRecord, 'type' | 'printer' | 'copies' | 'idempotencyKey' | 'bodyHash'> & { bytes: Buffer; reprintOf?: string; drawer?: boolean }): Promise<JobRecord> {
     const at = new Date(this.now()).toISOString();
     // Sortable by time, unique without coordination
     const id = `job_${this.now().toString(36).padStart(9, '0')}_${randomBytes(6).toString('base64url')}`;
@@ -179,6 +190,7 @@ export class JobStore {
       idempotencyKey: input.idempotencyKey,
       bodyHash: input.bodyHash,
       reprintOf: input.reprintOf ?? null,
+      drawer: input.drawer ?? false,
     };
     this.jobs.set(id, job);
     try {

@@ -158,3 +158,23 @@ export function encode(blocks: readonly Block[], options: EncodeOptions): Buffer
   }
   return Buffer.from(printer.getBuffer() ?? Buffer.alloc(0));
 }
+
+/**
+ * The same ticket without its drawer pulse: a reprint must not open the cash drawer again. Text
+ * never carries ESC (control characters are removed from data), so the pulse bytes are ours.
+ */
+export function withoutDrawer(bytes: Uint8Array): Buffer {
+  const out: number[] = [];
+  for (let i = 0; i < bytes.length; i++) {
+    if (bytes[i] === 0x1b && bytes[i + 1] === 0x70 && i + 4 < bytes.length) {
+      i += 4; // ESC p m t1 t2
+      continue;
+    }
+    if (bytes[i] === 0x1b && bytes[i + 1] === 0x07 && bytes[i + 4] === 0x07) {
+      i += 4; // Star: ESC BEL n1 n2 BEL
+      continue;
+    }
+    out.push(bytes[i]!);
+  }
+  return Buffer.from(out);
+}

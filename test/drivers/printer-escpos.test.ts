@@ -120,3 +120,13 @@ describe('preview', () => {
     expect(html).toContain('<rect x="0" y="0" width="2" height="40"/>');
   });
 });
+
+describe('reprints', () => {
+  it('a copy of a ticket without its drawer pulse, the rest byte for byte', async () => {
+    const { withoutDrawer } = await import('../../drivers/printer/escpos.js');
+    const withPulse = encode([{ kind: 'drawer' }, { kind: 'text', text: 'Total 12.50 €' }, { kind: 'cut' }], epson);
+    const copy = withoutDrawer(withPulse);
+    expect(decode(copy).some((x) => x.kind === 'drawer')).toBe(false);
+    expect(hex(copy)).toBe(hex(encode([{ kind: 'text', text: 'Total 12.50 €' }, { kind: 'cut' }], epson)));
+  });
+});

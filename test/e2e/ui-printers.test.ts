@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { decode } from '../../drivers/printer/decode.js';
 import { browserSuite, screenshotPath } from '../helpers/browser.js';
+import { TEST_TOKEN } from '../helpers/config.js';
 
 /** The printers page in Chromium, with the default kind of config's virtual printer. */
 
@@ -36,6 +38,28 @@ describe('printers page', () => {
       ['test', true],
       ['test', false],
     ]);
+    await page.close();
+  });
+
+  it('the audit list shows drawer openings and reprints; a reprint does not open the drawer again', async () => {
+    const res = await fetch(`${s.url}/api/v1/print`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TEST_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ type: 'receipt', openDrawer: true, ticket: { number: 'A-1', issuedAt: '2026-11-27T10:15:00+01:00', currency: 'CHF', lines: [{ label: 'Pain', quantity: 1, amount: 350 }], total: 350 } }),
+    });
+    const { id } = (await res.json()) as { id: string };
+    const page = await s.browser.newPage({ viewport: { width: 1366, height: 900 } });
+    page.setDefaultTimeout(10_000);
+    await page.goto(`${s.url}/printers`);
+    const audit = page.locator(`table.audit tr[data-job-id="${id}"]`);
+    expect(await audit.innerText()).toContain('tiroir ouvert');
+    page.once('dialog', (d) => void d.accept());
+    await page.locator(`table.jobs tr[data-job-id="${id}"] button:has-text("Réimprimer")`).click();
+    await page.locator('table.audit tr:has-text("réimpression")').waitFor();
+    const copy = s.agent.jobs.list(null, 10).find((j) => j.reprintOf === id)!;
+    expect(copy.drawer).toBe(false);
+    expect(decode(Buffer.from(copy.bytes, 'base64')).some((x) => x.kind === 'drawer')).toBe(false);
+    await page.screenshot({ path: screenshotPath('printers-audit'), fullPage: true });
     await page.close();
   });
 });

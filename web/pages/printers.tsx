@@ -1,11 +1,10 @@
 import type { JobRecord } from '../../agent/printing/jobs.js';
 import type { PrinterOut } from '../../agent/printing/printers.js';
-import { decode } from '../../drivers/printer/decode.js';
 import { formatDateTime } from '../i18n.js';
 import { Layout, type PageContext } from '../layout.js';
 
 /** Printers: their state and queue, a test page, and the recent jobs with preview and reprint. */
-export function PrintersPage(props: { ctx: PageContext; printers: PrinterOut[]; jobs: JobRecord[] }) {
+export function PrintersPage(props: { ctx: PageContext; printers: PrinterOut[]; jobs: JobRecord[]; audit: JobRecord[] }) {
   const t = props.ctx.t;
   return (
     <Layout ctx={props.ctx} title={t('printers.title')} current="printers">
@@ -19,7 +18,7 @@ export function PrintersPage(props: { ctx: PageContext; printers: PrinterOut[]; 
 }
 
 /** The live part: reloaded on every job and printer event (the content of #printers-live). */
-export function PrintersPanel(props: { ctx: PageContext; printers: PrinterOut[]; jobs: JobRecord[] }) {
+export function PrintersPanel(props: { ctx: PageContext; printers: PrinterOut[]; jobs: JobRecord[]; audit: JobRecord[] }) {
   const { ctx, printers, jobs } = props;
   const t = ctx.t;
   return (
@@ -83,7 +82,7 @@ export function PrintersPanel(props: { ctx: PageContext; printers: PrinterOut[];
           </thead>
           <tbody>
             {jobs.map((j) => {
-              const drawer = decode(Buffer.from(j.bytes, 'base64')).some((x) => x.kind === 'drawer');
+              const drawer = j.drawer;
               return (
                 <tr data-job-id={j.id}>
                   <td>{formatDateTime(j.createdAt, ctx.lang)}</td>
@@ -117,6 +116,35 @@ export function PrintersPanel(props: { ctx: PageContext; printers: PrinterOut[];
                 </tr>
               );
             })}
+          </tbody>
+        </table>
+      )}
+      <h2>{t('printers.audit')}</h2>
+      {props.audit.length === 0 ? (
+        <p class="sub">{t('printers.auditNone')}</p>
+      ) : (
+        <table class="results audit">
+          <thead>
+            <tr>
+              <th>{t('printers.when')}</th>
+              <th>{t('printers.what')}</th>
+              <th>{t('settings.printer')}</th>
+              <th>{t('printers.ticket')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {props.audit.map((j) => (
+              <tr data-job-id={j.id}>
+                <td>{formatDateTime(j.createdAt, ctx.lang)}</td>
+                <td>{[j.drawer ? t('printers.drawer') : null, j.reprint ? t('printers.reprinted') : null, j.reprintOf ? t('printers.reprintOf') : null].filter(Boolean).join(', ')}</td>
+                <td>{j.printer}</td>
+                <td>
+                  <a href={`/jobs/${encodeURIComponent(j.id)}/preview`} target="_blank" rel="noopener">
+                    {t(`printers.type.${j.type}`)}
+                  </a>
+                </td>
+              </tr>
+            ))}
           </tbody>
         </table>
       )}

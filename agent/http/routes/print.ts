@@ -27,6 +27,7 @@ const jobSchema = z
     copies: z.number().int(),
     reprint: z.boolean().openapi({ description: 'printed again: the agent stopped while it was printing' }),
     reprintOf: z.string().nullable().openapi({ description: 'staff printed this job again from the printers page: the job it copies' }),
+    drawer: z.boolean().openapi({ description: 'the ticket opens the cash drawer' }),
   })
   .openapi('Job');
 
@@ -84,7 +85,8 @@ export function printRoutes(deps: { config: AgentConfig; directory: Directory; j
       const tickets = renderRequestAll(req, config, directory);
       const created = [];
       for (const r of tickets) {
-        created.push(await jobs.create({ type: req.type, printer: r.printer.id, copies: req.copies ?? 1, idempotencyKey: key, bodyHash: hash, bytes: r.bytes }));
+        const drawer = req.type === 'receipt' && req.openDrawer === true;
+        created.push(await jobs.create({ type: req.type, printer: r.printer.id, copies: req.copies ?? 1, idempotencyKey: key, bodyHash: hash, bytes: r.bytes, drawer }));
         printers.wake(r.printer.id);
       }
       const [job] = created;
