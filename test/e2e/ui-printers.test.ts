@@ -55,8 +55,11 @@ describe('printers page', () => {
     expect(await audit.innerText()).toContain('tiroir ouvert');
     page.once('dialog', (d) => void d.accept());
     await page.locator(`table.jobs tr[data-job-id="${id}"] button:has-text("Réimprimer")`).click();
-    await page.locator('table.audit tr:has-text("réimpression")').waitFor();
-    const copy = s.agent.jobs.list(null, 10).find((j) => j.reprintOf === id)!;
+    const copyOf = () => s.agent.jobs.list(null, 20).find((j) => j.reprintOf === id);
+    for (let i = 0; i < 500 && !copyOf(); i++) await new Promise((r) => setTimeout(r, 10));
+    const copy = copyOf()!;
+    // the audit list shows it too, live
+    await page.locator(`table.audit tr[data-job-id="${copy.id}"]:has-text("réimpression")`).waitFor();
     expect(copy.drawer).toBe(false);
     expect(decode(Buffer.from(copy.bytes, 'base64')).some((x) => x.kind === 'drawer')).toBe(false);
     await page.screenshot({ path: screenshotPath('printers-audit'), fullPage: true });
