@@ -4,7 +4,7 @@ import { PrinterStandIn } from '../test/helpers/printer-standin.js';
 import { BENCH_TOKEN } from './lib/config.js';
 import { HttpClient } from './lib/http-client.js';
 import { startAgentServer } from './http.js';
-import { ms, type Summary, summarize, table } from './lib/stats.js';
+import { deliveries, ms, type Summary, summarize, table } from './lib/stats.js';
 
 /**
  * (g) Printing at a TCP printer stand-in (in this process): the agent in its own process, on a copy
@@ -101,8 +101,6 @@ export async function runPrintBench(copy: (to: string) => Promise<void>, tmp: st
     const burstMs = performance.now() - t0;
     await new Promise((r) => setTimeout(r, 300));
     const got = printedNumbers();
-    const counts = new Map<string, number>();
-    for (const g of got) counts.set(g, (counts.get(g) ?? 0) + 1);
     const r: PrintBenchResult = {
       direct: summarize(direct),
       agent: summarize(agent),
@@ -112,9 +110,7 @@ export async function runPrintBench(copy: (to: string) => Promise<void>, tmp: st
         sent: numbers.length,
         accepted,
         printed: got.length,
-        distinct: counts.size,
-        missing: numbers.filter((x) => !counts.has(x)).length,
-        doubled: [...counts.values()].filter((v) => v > 1).length,
+        ...deliveries(numbers, got),
         ms: burstMs,
       },
     };

@@ -3,7 +3,7 @@ import type { Client } from '../agent/directory/schema.js';
 import { ptyPair } from '../test/helpers/pty.js';
 import { BENCH_TOKEN } from './lib/config.js';
 import { startAgentServer } from './http.js';
-import { ms, type Summary, summarize, table } from './lib/stats.js';
+import { deliveries, ms, type Summary, summarize, table } from './lib/stats.js';
 
 /**
  * (f) A scan on a serial scanner → the `scan` event in the till's event stream. The scanner is one
@@ -117,8 +117,6 @@ export async function runScannerBench(template: string, copy: (to: string) => Pr
     while (received.length < burst.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
     const burstMs = performance.now() - t0;
     await new Promise((r) => setTimeout(r, 200)); // anything doubled would show now
-    const counts = new Map<string, number>();
-    for (const c of received) counts.set(c, (counts.get(c) ?? 0) + 1);
     const result: ScannerBenchResult = {
       scans: n,
       plainReader: summarize(plain),
@@ -127,9 +125,7 @@ export async function runScannerBench(template: string, copy: (to: string) => Pr
       burst: {
         sent: burst.length,
         received: received.length,
-        distinct: counts.size,
-        missing: burst.filter((c) => !counts.has(c)).length,
-        doubled: [...counts.values()].filter((v) => v > 1).length,
+        ...deliveries(burst, received),
         ms: burstMs,
       },
     };

@@ -6,10 +6,7 @@ import type { AppDeps } from '../agent/http/app.js';
 import { problemResponse } from '../agent/http/problem.js';
 import { eventStream } from '../agent/http/routes/events.js';
 import { renderRequest } from '../agent/printing/render.js';
-import { testPageBlocks } from '../agent/printing/tickets.js';
-import { decode } from '../drivers/printer/decode.js';
-import { encode, withoutDrawer } from '../drivers/printer/escpos.js';
-import { previewHtml } from '../drivers/printer/preview.js';
+import { previewOfBytes } from '../drivers/printer/preview.js';
 import { PrintersPage, PrintersPanel } from './pages/printers.js';
 import { assets } from './assets.js';
 import { groupPages } from './group-routes.js';
@@ -219,42 +216,26 @@ export function webRoutes(deps: AppDeps) {
 
   app.route('/groups', groupPages({ directory: deps.directory, ctx, staff, page }));
 
-  const printersView = () => ({ printers: deps.printers.list(), jobs: deps.jobs.list(null, 20), audit: deps.jobs.audit(50) });
+  const printersView = () => ({ printers: deps.printers.list(), config: deps.config.printers, jobs: deps.jobs.list(null, 20), audit: deps.jobs.audit(50) });
   app.get('/printers', staff, (c) => c.html(page(<PrintersPage ctx={ctx} {...printersView()} />)));
   app.get('/printers/panel', staff, (c) => c.html(<PrintersPanel ctx={ctx} {...printersView()} />));
-  app.post('/printers/:id/test', staff, async (c) => {
-    const p = deps.config.printers.find((x) => x.id === c.req.param('id'));
-    if (!p) return c.body(null, 404);
-    const bytes = encode(testPageBlocks({ id: p.id, name: p.name, width: p.width, codePage: p.codePage, transport: p.transport.type }, deps.config.shop, new Date()), p);
-    const job = await deps.jobs.create({ type: 'test', printer: p.id, copies: 1, idempotencyKey: null, bodyHash: null, bytes });
-    deps.printers.wake(job.printer);
-    return c.body(null, 204);
-  });
+  app.post('/printers/:id/test', staff, async (c) => c.body(null, (await deps.printers.testPage(c.req.param('id'))) ? 204 : 404));
   app.get('/jobs/:id/preview', staff, (c) => {
     const job = deps.jobs.get(c.req.param('id'));
     const p = job ? deps.config.printers.find((x) => x.id === job.printer) : undefined;
     if (!job) return c.html(page(<NotFoundPage ctx={ctx} />), 404);
     // the preview has its own small inline style: allow it on this page only
     c.header('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'");
-    return c.html(previewHtml(decode(Buffer.from(job.bytes, 'base64'), p?.model ?? 'epson'), p?.width ?? 48, `${job.type} — ${job.printer}`));
+    return c.html(previewOfBytes(Buffer.from(job.bytes, 'base64'), p ?? { model: 'epson', width: 48 }, `${job.type} — ${job.printer}`));
   });
-  app.post('/jobs/:id/reprint', staff, async (c) => {
-    const job = deps.jobs.get(c.req.param('id'));
-    if (!job) return c.body(null, 404);
-    // a copy of the ticket, without opening the cash drawer again
-    const bytes = withoutDrawer(Buffer.from(job.bytes, 'base64'));
-    const copy = await deps.jobs.create({ type: job.type, printer: job.printer, copies: 1, idempotencyKey: null, bodyHash: null, bytes, reprintOf: job.id });
-    deps.printers.wake(copy.printer);
-    return c.body(null, 204);
-  });
+  app.post('/jobs/:id/reprint', staff, async (c) => c.body(null, (await deps.printers.reprint(c.req.param('id'))) ? 204 : 404));
 
   // "Imprimer la carte": a client-card job on the printer with the "client" role
   app.post('/clients/:id/print', staff, async (c) => {
     const id = c.req.param('id');
     try {
       const r = renderRequest({ type: 'client', client: { id } }, deps.config, deps.directory);
-      const job = await deps.jobs.create({ type: 'client', printer: r.printer.id, copies: 1, idempotencyKey: null, bodyHash: null, bytes: r.bytes });
-      deps.printers.wake(job.printer);
+      await deps.printers.enqueue({ type: 'client', printer: r.printer.id, bytes: r.bytes });
       return c.html(<span class="ok">{ctx.t('client.printed', { printer: r.printer.name })}</span>);
     } catch (err) {
       if (err instanceof AgentError && err.status === 422) {

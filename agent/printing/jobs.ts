@@ -74,6 +74,18 @@ export function jobOut(j: JobRecord): JobOut {
   };
 }
 
+/** What a new job needs: the ticket's bytes and its printer; the rest has defaults. */
+export interface NewJob {
+  type: JobRecord['type'];
+  printer: string;
+  bytes: Buffer;
+  copies?: number;
+  idempotencyKey?: string | null;
+  bodyHash?: string | null;
+  reprintOf?: string;
+  drawer?: boolean;
+}
+
 export function bodyHash(body: unknown): string {
   return createHash('sha256').update(JSON.stringify(body)).digest('hex');
 }
@@ -170,7 +182,7 @@ export class JobStore {
   }
 
   /** Creates a job and resolves once it is on disk. */
-  async create(input: Pick<JobRecord, 'type' | 'printer' | 'copies' | 'idempotencyKey' | 'bodyHash'> & { bytes: Buffer; reprintOf?: string; drawer?: boolean }): Promise<JobRecord> {
+  async create(input: NewJob): Promise<JobRecord> {
     const at = new Date(this.now()).toISOString();
     // Sortable by time, unique without coordination
     const id = `job_${this.now().toString(36).padStart(9, '0')}_${randomBytes(6).toString('base64url')}`;
@@ -180,15 +192,15 @@ export class JobStore {
       status: 'queued',
       type: input.type,
       printer: input.printer,
-      copies: input.copies,
+      copies: input.copies ?? 1,
       attempts: 0,
       error: null,
       reprint: false,
       createdAt: at,
       updatedAt: at,
       bytes: input.bytes.toString('base64'),
-      idempotencyKey: input.idempotencyKey,
-      bodyHash: input.bodyHash,
+      idempotencyKey: input.idempotencyKey ?? null,
+      bodyHash: input.bodyHash ?? null,
       reprintOf: input.reprintOf ?? null,
       drawer: input.drawer ?? false,
     };

@@ -8,7 +8,9 @@ import { TcpTransport } from '../../drivers/printer/tcp.js';
 import { UsbPrinterTransport } from '../../drivers/printer/usb.js';
 import { PermanentPrintError, type PrinterState, type PrinterTransport } from '../../drivers/printer/transport.js';
 import { VirtualTransport } from '../../drivers/printer/virtual.js';
-import type { JobRecord, JobStore } from './jobs.js';
+import type { JobRecord, JobStore, NewJob } from './jobs.js';
+import { encode, withoutDrawer } from '../../drivers/printer/escpos.js';
+import { testPageBlocks } from './tickets.js';
 
 export function transportFor(p: PrinterConfig, storeDir: string): PrinterTransport {
   const t = p.transport;
@@ -52,7 +54,7 @@ export class Printers {
   private readonly workers = new Map<string, Worker>();
 
   constructor(
-    config: AgentConfig,
+    private readonly config: AgentConfig,
     storeDir: string,
     private readonly jobs: JobStore,
     private readonly bus: EventBus,
@@ -73,6 +75,28 @@ export class Printers {
   /** A new job reached the store: its printer's worker looks at its queue. */
   wake(printer: string): void {
     this.workers.get(printer)?.wake();
+  }
+
+  /** Queues a ticket (on disk before this resolves) and wakes its printer. Every print path ends here. */
+  async enqueue(job: NewJob): Promise<JobRecord> {
+    const created = await this.jobs.create(job);
+    this.wake(created.printer);
+    return created;
+  }
+
+  /** Queues a printer's test page; null for an unknown printer. */
+  async testPage(id: string): Promise<JobRecord | null> {
+    const p = this.config.printers.find((x) => x.id === id);
+    if (!p) return null;
+    const blocks = testPageBlocks({ id: p.id, name: p.name, width: p.width, codePage: p.codePage, transport: p.transport.type }, this.config.shop, new Date());
+    return this.enqueue({ type: 'test', printer: p.id, bytes: encode(blocks, p) });
+  }
+
+  /** Queues a copy of a job, marked as such, that does not open the cash drawer again; null if unknown. */
+  async reprint(id: string): Promise<JobRecord | null> {
+    const job = this.jobs.get(id);
+    if (!job) return null;
+    return this.enqueue({ type: job.type, printer: job.printer, bytes: withoutDrawer(Buffer.from(job.bytes, 'base64')), reprintOf: job.id });
   }
 
   list(): PrinterOut[] {

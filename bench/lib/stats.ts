@@ -90,3 +90,14 @@ export function gcIfPossible(): boolean {
   g();
   return true;
 }
+
+/** What came out of a burst against what went in: each one once, none missing, none doubled. */
+export function deliveries(sent: readonly string[], received: readonly string[]): { distinct: number; missing: number; doubled: number } {
+  const counts = new Map<string, number>();
+  for (const r of received) counts.set(r, (counts.get(r) ?? 0) + 1);
+  return {
+    distinct: counts.size,
+    missing: sent.filter((s) => !counts.has(s)).length,
+    doubled: [...counts.values()].filter((v) => v > 1).length,
+  };
+}

@@ -1,6 +1,7 @@
 import { code128Modules } from './code128.js';
+import type { PrinterModel } from './codepage.js';
+import { decode, type Printed } from './decode.js';
 import { columns } from './escpos.js';
-import type { Printed } from './decode.js';
 
 /** The barcode's real bars (the printer draws the same modules from the same data). */
 function barsSvg(data: string): string {
@@ -55,4 +56,9 @@ body{margin:0;padding:16px;background:#e5e7eb;font-family:ui-monospace,"DejaVu S
 .cut{border-top:2px dashed #9ca3af;margin:10px -1ch;color:#6b7280;font-size:11px;text-align:center}
 .drawer,.unknown{color:#b45309;font-size:11px;text-align:center}.unknown{color:#b42318}
 </style></head><body><div class="paper">${rows.join('')}</div></body></html>`;
+}
+
+/** The preview of printer bytes: decoded for the printer's model, drawn at its width. */
+export function previewOfBytes(bytes: Uint8Array, paper: { model: PrinterModel; width: number }, title: string): string {
+  return previewHtml(decode(bytes, paper.model), paper.width, title);
 }

@@ -1,6 +1,6 @@
 import type { SerialOpener, SerialPortLike } from '../scanner/serial.js';
 import { openSerialPort } from '../scanner/serial.js';
-import { type PrinterState, type PrinterTransport, STATUS_REQUESTS, StatusAnswers } from './transport.js';
+import { type PrinterState, type PrinterTransport, STATUS_REQUESTS, StatusAnswers, OneAtATime } from './transport.js';
 
 /**
  * A serial printer (RS-232, or USB in virtual COM mode): the port opened on demand and kept, the
@@ -10,7 +10,7 @@ export class SerialTransport implements PrinterTransport {
   readonly kind = 'serial';
   private port: SerialPortLike | null = null;
   private readonly answers = new StatusAnswers();
-  private busy: Promise<unknown> = Promise.resolve();
+  private readonly link = new OneAtATime();
 
   constructor(
     private readonly path: string,
@@ -20,7 +20,7 @@ export class SerialTransport implements PrinterTransport {
   ) {}
 
   send(bytes: Uint8Array): Promise<void> {
-    return this.exclusive(async () => {
+    return this.link.run(async () => {
       const port = await this.open();
       await new Promise<void>((resolve, reject) => {
         port.write(Buffer.from(bytes), (err?: Error | null) => (err ? reject(new Error(`${this.path}: ${err.message}`)) : resolve()));
@@ -30,7 +30,7 @@ export class SerialTransport implements PrinterTransport {
   }
 
   status(): Promise<PrinterState> {
-    return this.exclusive(async () => {
+    return this.link.run(async () => {
       let port: SerialPortLike;
       try {
         port = await this.open();
@@ -49,11 +49,6 @@ export class SerialTransport implements PrinterTransport {
     if (port?.isOpen) await new Promise<void>((resolve) => port.close(() => resolve()));
   }
 
-  private exclusive<T>(f: () => Promise<T>): Promise<T> {
-    const run = this.busy.then(f, f);
-    this.busy = run.catch(() => undefined);
-    return run;
-  }
 
   private async open(): Promise<SerialPortLike> {
     if (this.port?.isOpen) return this.port;

@@ -1,5 +1,5 @@
 import net from 'node:net';
-import { type PrinterState, type PrinterTransport, STATUS_REQUESTS, StatusAnswers } from './transport.js';
+import { type PrinterState, type PrinterTransport, STATUS_REQUESTS, StatusAnswers, OneAtATime } from './transport.js';
 
 export interface TcpOptions {
   host: string;
@@ -20,12 +20,12 @@ export class TcpTransport implements PrinterTransport {
   private socket: net.Socket | null = null;
   private lastUsed = 0;
   private readonly answers = new StatusAnswers();
-  private busy: Promise<unknown> = Promise.resolve();
+  private readonly link = new OneAtATime();
 
   constructor(private readonly options: TcpOptions) {}
 
   send(bytes: Uint8Array): Promise<void> {
-    return this.exclusive(async () => {
+    return this.link.run(async () => {
       const socket = await this.connection();
       await new Promise<void>((resolve, reject) => {
         socket.write(bytes, (err) => (err ? reject(this.explain(err)) : resolve()));
@@ -35,7 +35,7 @@ export class TcpTransport implements PrinterTransport {
   }
 
   status(): Promise<PrinterState> {
-    return this.exclusive(async () => {
+    return this.link.run(async () => {
       const reused = this.socket !== null && !this.socket.destroyed;
       const first = await this.ask();
       if (first !== null) return first;
@@ -69,12 +69,6 @@ export class TcpTransport implements PrinterTransport {
     this.drop();
   }
 
-  /** One job or status request at a time on the connection. */
-  private exclusive<T>(f: () => Promise<T>): Promise<T> {
-    const run = this.busy.then(f, f);
-    this.busy = run.catch(() => undefined);
-    return run;
-  }
 
   private drop(): void {
     this.socket?.destroy();

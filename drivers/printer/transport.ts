@@ -70,3 +70,14 @@ export class StatusAnswers {
     return stateFromStatus(a, b, c);
   }
 }
+
+/** Runs one operation at a time on a link: a status request never cuts into a ticket's bytes. */
+export class OneAtATime {
+  private last: Promise<unknown> = Promise.resolve();
+
+  run<T>(f: () => Promise<T>): Promise<T> {
+    const next = this.last.then(f, f);
+    this.last = next.catch(() => undefined);
+    return next;
+  }
+}

@@ -1,5 +1,5 @@
 import { type UsbBackend, usbBackend, type UsbDeviceLike, type UsbEndpoint } from '../usb-device.js';
-import { PermanentPrintError, type PrinterState, type PrinterTransport, STATUS_REQUESTS, stateFromStatus } from './transport.js';
+import { PermanentPrintError, type PrinterState, type PrinterTransport, STATUS_REQUESTS, stateFromStatus, OneAtATime } from './transport.js';
 
 const PRINTER_CLASS = 7;
 
@@ -12,7 +12,7 @@ const PRINTER_CLASS = 7;
 export class UsbPrinterTransport implements PrinterTransport {
   readonly kind = 'usb';
   private held: { device: UsbDeviceLike; iface: number; out: UsbEndpoint; in: UsbEndpoint | null; reattach: boolean } | null = null;
-  private busy: Promise<unknown> = Promise.resolve();
+  private readonly link = new OneAtATime();
 
   constructor(
     private readonly vendorId: number,
@@ -26,7 +26,7 @@ export class UsbPrinterTransport implements PrinterTransport {
   }
 
   send(bytes: Uint8Array): Promise<void> {
-    return this.exclusive(async () => {
+    return this.link.run(async () => {
       const h = await this.open();
       let at = 0;
       try {
@@ -44,7 +44,7 @@ export class UsbPrinterTransport implements PrinterTransport {
   }
 
   status(): Promise<PrinterState> {
-    return this.exclusive(async () => {
+    return this.link.run(async () => {
       let h;
       try {
         h = await this.open();
@@ -69,14 +69,9 @@ export class UsbPrinterTransport implements PrinterTransport {
   }
 
   close(): Promise<void> {
-    return this.exclusive(() => this.release());
+    return this.link.run(() => this.release());
   }
 
-  private exclusive<T>(f: () => Promise<T>): Promise<T> {
-    const run = this.busy.then(f, f);
-    this.busy = run.catch(() => undefined);
-    return run;
-  }
 
   private async open() {
     if (this.held) return this.held;

@@ -1,8 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { PrinterModel } from './codepage.js';
-import { decode } from './decode.js';
-import { previewHtml } from './preview.js';
+import { previewOfBytes } from './preview.js';
 import type { PrinterState, PrinterTransport } from './transport.js';
 
 /**
@@ -23,7 +22,7 @@ export class VirtualTransport implements PrinterTransport {
     await fs.mkdir(this.dir, { recursive: true });
     const base = `${new Date().toISOString().replace(/[:.]/g, '-')}-${String(++this.seq).padStart(4, '0')}`;
     await fs.writeFile(path.join(this.dir, `${base}.bin`), bytes);
-    await fs.writeFile(path.join(this.dir, `${base}.html`), previewHtml(decode(bytes, this.paper.model), this.paper.width, this.paper.name));
+    await fs.writeFile(path.join(this.dir, `${base}.html`), previewOfBytes(bytes, this.paper, this.paper.name));
     await this.prune();
   }
 

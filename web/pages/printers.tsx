@@ -1,10 +1,11 @@
 import type { JobRecord } from '../../agent/printing/jobs.js';
+import type { PrinterConfig } from '../../agent/config.js';
 import type { PrinterOut } from '../../agent/printing/printers.js';
 import { formatDateTime } from '../i18n.js';
 import { Layout, type PageContext } from '../layout.js';
 
 /** Printers: their state and queue, a test page, and the recent jobs with preview and reprint. */
-export function PrintersPage(props: { ctx: PageContext; printers: PrinterOut[]; jobs: JobRecord[]; audit: JobRecord[] }) {
+export function PrintersPage(props: { ctx: PageContext; printers: PrinterOut[]; config: readonly PrinterConfig[]; jobs: JobRecord[]; audit: JobRecord[] }) {
   const t = props.ctx.t;
   return (
     <Layout ctx={props.ctx} title={t('printers.title')} current="printers">
@@ -18,52 +19,12 @@ export function PrintersPage(props: { ctx: PageContext; printers: PrinterOut[]; 
 }
 
 /** The live part: reloaded on every job and printer event (the content of #printers-live). */
-export function PrintersPanel(props: { ctx: PageContext; printers: PrinterOut[]; jobs: JobRecord[]; audit: JobRecord[] }) {
+export function PrintersPanel(props: { ctx: PageContext; printers: PrinterOut[]; config: readonly PrinterConfig[]; jobs: JobRecord[]; audit: JobRecord[] }) {
   const { ctx, printers, jobs } = props;
   const t = ctx.t;
   return (
     <>
-      {printers.length === 0 ? (
-        <p class="empty">{t('settings.printersNone')}</p>
-      ) : (
-        <table class="results">
-          <thead>
-            <tr>
-              <th>{t('settings.printer')}</th>
-              <th>{t('settings.transport')}</th>
-              <th>{t('settings.status')}</th>
-              <th class="num">{t('printers.queued')}</th>
-              <th>
-                <span class="visually-hidden">{t('printers.test')}</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {printers.map((p) => (
-              <tr data-printer-id={p.id}>
-                <td>
-                  <strong>{p.name}</strong> <span class="sub">{p.id}</span>
-                  <div class="sub">{p.roles.join(', ')}</div>
-                </td>
-                <td>{p.transport}</td>
-                <td>
-                  <span class={`state state-${p.status === 'online' ? 'connected' : p.status === 'unknown' ? 'waiting' : 'error'}`} data-state={p.detail}>
-                    {t(`printer.state.${p.detail}`)}
-                  </span>
-                </td>
-                <td class="num">{String(p.queued)}</td>
-                <td class="actions-cell">
-                  <div class="row-actions">
-                    <button type="button" class="button secondary small" hx-post={`/printers/${encodeURIComponent(p.id)}/test`} hx-swap="none">
-                      {t('printers.test')}
-                    </button>
-                  </div>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <PrinterTable ctx={ctx} printers={printers} config={props.config} actions />
       <h2>{t('printers.recent')}</h2>
       {jobs.length === 0 ? (
         <p class="empty">{t('printers.noJobs')}</p>
@@ -149,5 +110,58 @@ export function PrintersPanel(props: { ctx: PageContext; printers: PrinterOut[];
         </table>
       )}
     </>
+  );
+}
+
+/** Each printer with its live state: on the printers page (with its queue and a test page) and in the settings. */
+export function PrinterTable(props: { ctx: PageContext; printers: readonly PrinterOut[]; config: readonly PrinterConfig[]; actions: boolean }) {
+  const { ctx, printers } = props;
+  const t = ctx.t;
+  if (printers.length === 0) return <p class="empty">{t('settings.printersNone')}</p>;
+  return (
+    <table class="results">
+      <thead>
+        <tr>
+          <th>{t('settings.printer')}</th>
+          <th>{t('settings.transport')}</th>
+          <th>{t('settings.status')}</th>
+          {props.actions && <th class="num">{t('printers.queued')}</th>}
+          {props.actions && (
+            <th>
+              <span class="visually-hidden">{t('printers.test')}</span>
+            </th>
+          )}
+        </tr>
+      </thead>
+      <tbody>
+        {printers.map((p) => {
+          const c = props.config.find((x) => x.id === p.id);
+          return (
+            <tr data-printer-id={p.id}>
+              <td>
+                <strong>{p.name}</strong> <span class="sub">{p.id}</span>
+                <div class="sub">{p.roles.join(', ')}</div>
+              </td>
+              <td>{c ? `${p.transport} · ${c.model} · ${c.width} col.` : p.transport}</td>
+              <td data-status>
+                <span class={`state state-${p.status === 'online' ? 'connected' : p.status === 'unknown' ? 'waiting' : 'error'}`} data-state={p.detail}>
+                  {t(`printer.state.${p.detail}`)}
+                </span>
+              </td>
+              {props.actions && <td class="num">{String(p.queued)}</td>}
+              {props.actions && (
+                <td class="actions-cell">
+                  <div class="row-actions">
+                    <button type="button" class="button secondary small" hx-post={`/printers/${encodeURIComponent(p.id)}/test`} hx-swap="none">
+                      {t('printers.test')}
+                    </button>
+                  </div>
+                </td>
+              )}
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
   );
 }

@@ -3,6 +3,7 @@ import type { ApiToken } from '../../agent/http/security.js';
 import type { ScannerStatus } from '../../drivers/scanner/types.js';
 import type { PrinterOut } from '../../agent/printing/printers.js';
 import { Layout, type PageContext } from '../layout.js';
+import { PrinterTable } from './printers.js';
 
 export interface SettingsInfo {
   version: string;
@@ -77,32 +78,7 @@ export function SettingsPage(props: { ctx: PageContext; info: SettingsInfo }) {
 
       <section class="panel" id="printers">
         <h2>{t('settings.printers')}</h2>
-        {config.printers.length === 0 ? (
-          <p class="sub">{t('settings.printersNone')}</p>
-        ) : (
-          <table class="results">
-            <thead>
-              <tr>
-                <th>{t('settings.printer')}</th>
-                <th>{t('settings.roles')}</th>
-                <th>{t('settings.transport')}</th>
-                <th>{t('settings.status')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {config.printers.map((p) => (
-                <tr data-printer-id={p.id}>
-                  <td>
-                    <strong>{p.name}</strong> <span class="sub">{p.id}</span>
-                  </td>
-                  <td>{p.roles.join(', ')}</td>
-                  <td>{`${p.transport.type} · ${p.model} · ${p.width} col.`}</td>
-                  <td data-status>{t(`printer.state.${info.printers.find((x) => x.id === p.id)?.detail ?? 'unknown'}`)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
+        <PrinterTable ctx={ctx} printers={info.printers} config={config.printers} actions={false} />
       </section>
 
       <ScannersPanel ctx={ctx} statuses={info.scanners} config={config} />

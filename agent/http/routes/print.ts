@@ -3,16 +3,13 @@ import type { AgentConfig } from '../../config.js';
 import type { Directory } from '../../directory/directory.js';
 import { renderRequest, renderRequestAll } from '../../printing/render.js';
 import { printRequestSchema } from '../../printing/schema.js';
-import { decode } from '../../../drivers/printer/decode.js';
-import { previewHtml } from '../../../drivers/printer/preview.js';
+import { previewOfBytes } from '../../../drivers/printer/preview.js';
 import { validationHook } from '../problem.js';
 import { requireScope, type SecurityEnv } from '../security.js';
 import { errorResponses, jsonBody, jsonContent } from './common.js';
 import { AgentError, notFound } from '../../errors.js';
 import { bodyHash, jobOut, type JobStore } from '../../printing/jobs.js';
 import type { Printers } from '../../printing/printers.js';
-import { testPageBlocks } from '../../printing/tickets.js';
-import { encode } from '../../../drivers/printer/escpos.js';
 
 const jobSchema = z
   .object({
@@ -86,8 +83,7 @@ export function printRoutes(deps: { config: AgentConfig; directory: Directory; j
       const created = [];
       for (const r of tickets) {
         const drawer = req.type === 'receipt' && req.openDrawer === true;
-        created.push(await jobs.create({ type: req.type, printer: r.printer.id, copies: req.copies ?? 1, idempotencyKey: key, bodyHash: hash, bytes: r.bytes, drawer }));
-        printers.wake(r.printer.id);
+        created.push(await printers.enqueue({ type: req.type, printer: r.printer.id, copies: req.copies, idempotencyKey: key, bodyHash: hash, bytes: r.bytes, drawer }));
       }
       const [job] = created;
       if (!job) throw new Error('a print request made no ticket');
@@ -173,15 +169,8 @@ export function printRoutes(deps: { config: AgentConfig; directory: Directory; j
     }),
     async (c) => {
       const id = c.req.valid('param').id;
-      const p = config.printers.find((x) => x.id === id);
-      if (!p) throw notFound('Printer', id);
-      const bytes = encode(testPageBlocks({ id: p.id, name: p.name, width: p.width, codePage: p.codePage, transport: p.transport.type }, config.shop, new Date()), {
-        model: p.model,
-        width: p.width,
-        codePage: p.codePage,
-      });
-      const job = await jobs.create({ type: 'test', printer: p.id, copies: 1, idempotencyKey: null, bodyHash: null, bytes });
-      printers.wake(p.id);
+      const job = await printers.testPage(id);
+      if (!job) throw notFound('Printer', id);
       c.header('Location', `/api/v1/jobs/${job.id}`);
       return c.json(jobOut(job), 202);
     },
@@ -207,7 +196,7 @@ export function previewRoutes(config: AgentConfig, directory: Directory) {
     (c) => {
       const req = c.req.valid('json');
       const r = renderRequest(req, config, directory);
-      return c.html(previewHtml(decode(r.bytes, r.printer.model), r.printer.width, `${req.type} — ${r.printer.name}`), 200);
+      return c.html(previewOfBytes(r.bytes, r.printer, `${req.type} — ${r.printer.name}`), 200);
     },
   );
   return app;
