@@ -33,6 +33,9 @@ describe('Clients > Répertoire in Chromium', () => {
     expect(await page.locator('table.results tbody tr').count()).toBe(4);
 
     await page.keyboard.type('helene mul');
+    // on a loaded machine the debounce may fire mid-word ('helene ' already gives one row):
+    // wait for the search of the whole text, whose URL is pushed with its results
+    await page.waitForURL((url) => url.searchParams.get('q') === 'helene mul');
     await page.waitForFunction(() => document.querySelectorAll('table.results tbody tr').length === 1);
     const row = page.locator('table.results tbody tr');
     expect(await row.locator('.name').innerText()).toBe('Mme Hélène Müller');
