@@ -23,6 +23,8 @@ import type { PrinterTransport } from '../drivers/printer/transport.js';
 import { effectiveTokens, loadOrCreateSecrets } from './secrets.js';
 import { errorCode } from './store/durable-file.js';
 import { StoreLock } from './store/lock.js';
+import { Sync, type SyncOptions } from './sync/sync.js';
+import { SyncIssues } from './sync/issues.js';
 
 export const VERSION: string = z
   .object({ version: z.string() })
@@ -35,6 +37,8 @@ export interface AgentOptions {
   hardware?: ScannerHardware;
   /** Printer transports to use instead of the configured ones (tests pass fakes). */
   printerTransport?: (p: PrinterConfig) => PrinterTransport;
+  /** Sync timings to use instead of the contract's (tests shorten timeouts and backoff). */
+  sync?: Partial<Pick<SyncOptions, 'timeoutMs' | 'backoffMinMs' | 'backoffMaxMs' | 'pageLimit' | 'nudgeMs' | 'fetch'>>;
 }
 
 /**
@@ -52,10 +56,13 @@ export class Agent {
   private scannerSet: Scanners | null = null;
   private jobStore: JobStore | null = null;
   private printerSet: Printers | null = null;
+  private syncService: Sync | null = null;
+  private issueSet: SyncIssues | null = null;
   private server: Server | null = null;
   private closing = new AbortController();
   private apiTokens: ApiToken[] = [];
   private appInstance: AgentApp | null = null;
+  private id: string | null = null;
 
   constructor(
     readonly loaded: LoadedConfig,
@@ -94,6 +101,27 @@ export class Agent {
     return this.scannerSet;
   }
 
+  /** The cloud sync, or null when the agent runs standalone ("cloud": null). */
+  get sync(): Sync | null {
+    return this.syncService;
+  }
+
+  get syncIssues(): SyncIssues {
+    if (!this.issueSet) throw new Error('the agent is not started');
+    return this.issueSet;
+  }
+
+  /** The id sent to the cloud as X-Agent-Id (made on first start, kept in store.dir). */
+  get agentId(): string {
+    if (!this.id) throw new Error('the agent is not started');
+    return this.id;
+  }
+
+  get directoryStore(): DirectoryStore {
+    if (!this.store) throw new Error('the agent is not started');
+    return this.store;
+  }
+
   get tokens(): readonly ApiToken[] {
     return this.apiTokens;
   }
@@ -105,14 +133,23 @@ export class Agent {
     try {
       const { secrets, created } = await loadOrCreateSecrets(storeDir, this.log);
       this.apiTokens = effectiveTokens(config, secrets);
+      this.id = secrets.agentId;
       if (created && config.api.tokens.length === 0) {
         this.log.info(`created the API token for the till (shown once here; kept in ${path.join(storeDir, 'secrets.json')}): ${secrets.apiToken}`);
       }
       const started = performance.now();
       this.store = new DirectoryStore(path.join(storeDir, 'directory'), this.log, this.options.store);
       const { replayed, recovered } = await this.store.load();
-      this.directoryService = new Directory(this.store, this.bus);
+      this.directoryService = new Directory(this.store, this.bus, { cloud: config.cloud !== null });
       this.directoryService.start();
+      this.issueSet = new SyncIssues(this.store, this.directoryService);
+      if (config.cloud) {
+        this.syncService = new Sync(this.store, this.bus, this.log, {
+          ...config.cloud,
+          agentId: secrets.agentId,
+          ...this.options.sync,
+        });
+      }
       this.scanService = new ScanService(this.directoryService, this.bus);
       this.scannerSet = new Scanners(config.scanners, this.scanService, this.bus, this.log, this.options.hardware);
       this.jobStore = new JobStore(path.join(storeDir, 'jobs'), this.bus, this.log);
@@ -124,9 +161,6 @@ export class Agent {
           (replayed ? ` (${replayed} journal entries replayed)` : '') +
           (recovered.length ? ` — RECOVERED FROM BACKUP: ${recovered.join(', ')}` : ''),
       );
-      if (config.cloud) {
-        this.log.warn('cloud sync is configured but not part of this version yet: the directory is kept locally only');
-      }
       releaseStartupGarbage();
       this.appInstance = createApp({
         config,
@@ -135,6 +169,8 @@ export class Agent {
         scanners: this.scannerSet,
         jobs: this.jobStore,
         printers: this.printerSet,
+        sync: this.syncService,
+        syncIssues: this.issueSet,
         storeDir,
         agentId: secrets.agentId,
         bus: this.bus,
@@ -146,6 +182,7 @@ export class Agent {
       // Last: a scanner's first code needs the directory and the app's listeners in place.
       this.scannerSet.start();
       this.printerSet.start();
+      this.syncService?.start();
     } catch (err) {
       await this.lock.release();
       throw err;
@@ -197,6 +234,7 @@ export class Agent {
   }
 
   private async closeStore(): Promise<void> {
+    await this.syncService?.stop(); // a request in flight is dropped: its edits stay in the outbox
     await this.scannerSet?.stop();
     await this.printerSet?.stop(); // a ticket being sent is finished, the rest stays queued on disk
     await this.jobStore?.close();

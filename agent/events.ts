@@ -3,6 +3,7 @@ import type { Scan } from './scans/scan-service.js';
 import type { ScannerStatus } from '../drivers/scanner/types.js';
 import type { PrinterState } from '../drivers/printer/transport.js';
 import type { JobOut } from './printing/jobs.js';
+import type { SyncStatus } from './sync/sync.js';
 
 /** The agent's typed event bus: services publish, the SSE stream and the UI subscribe. */
 export interface AgentEvents {
@@ -10,6 +11,7 @@ export interface AgentEvents {
   scan: Scan;
   scanner: ScannerStatus;
   job: JobOut;
+  sync: SyncStatus;
   printer: { id: string; status: 'online' | 'offline' | 'paper-out' | 'cover-open' | 'unknown'; detail: PrinterState };
 }
 

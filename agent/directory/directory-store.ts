@@ -3,16 +3,9 @@ import { Low } from 'lowdb';
 import type { Logger } from '../log.js';
 import { DurableJsonFile } from '../store/durable-file.js';
 import { Journal, type JournalEntry } from '../store/journal.js';
-import {
-  type Client,
-  type DirectoryOp,
-  type Group,
-  type MetaFile,
-  type ShardFile,
-  directoryOpSchema,
-  metaFileSchema,
-  parseShardFile,
-} from './schema.js';
+import { INITIAL_SYNC_CURSOR, type Mutation, type SyncCursor, type SyncIssue } from '../sync/records.js';
+import { type Client, type Group, type ShardFile, parseShardFile } from './schema.js';
+import { type DirectoryOp, type MetaFile, directoryOpSchema, metaFileSchema } from './store-format.js';
 
 /**
  * The durable client directory: an in-memory copy that is the source of truth while running, a
@@ -26,6 +19,8 @@ import {
  */
 
 export type ChangeListener = (change: RecordChange) => void;
+/** The outbox, the cursor or the issues changed (not the records). */
+export type SyncStateListener = () => void;
 export type RecordChange =
   | { entity: 'client'; id: string; before: Client | undefined; after: Client | undefined }
   | { entity: 'group'; id: string; before: Group | undefined; after: Group | undefined };
@@ -41,6 +36,13 @@ export interface DirectoryStoreOptions {
 export class DirectoryStore {
   readonly clients = new Map<string, Client>();
   readonly groups = new Map<string, Group>();
+  /** Local edits waiting for the cloud, oldest first (a Map keeps insertion order; a put keeps its place). */
+  readonly outbox = new Map<string, Mutation>();
+  /** `client:<id>` / `group:<id>` → its outbox keys, oldest first. */
+  private readonly pendingByRecord = new Map<string, string[]>();
+  readonly issues = new Map<string, SyncIssue>();
+  private cursor: SyncCursor = INITIAL_SYNC_CURSOR;
+  private syncListeners: SyncStateListener[] = [];
   private readonly shardCount: number;
   private readonly shards: Array<Low<ShardFile>> = [];
   private readonly shardSeqs: number[] = [];
@@ -73,6 +75,32 @@ export class DirectoryStore {
     };
   }
 
+  onSyncState(listener: SyncStateListener): () => void {
+    this.syncListeners.push(listener);
+    return () => {
+      this.syncListeners = this.syncListeners.filter((l) => l !== listener);
+    };
+  }
+
+  /** Durable writes so far (each is one fsync of the journal; snapshots aside). */
+  get journalWrites(): number {
+    return this.journal.writeCount;
+  }
+
+  get syncCursor(): SyncCursor {
+    return this.cursor;
+  }
+
+  /** The record's mutations still in the outbox, oldest first. */
+  pendingFor(entity: 'client' | 'group', id: string): Mutation[] {
+    const ids = this.pendingByRecord.get(`${entity}:${id}`);
+    return ids ? ids.map((m) => this.outbox.get(m)!) : [];
+  }
+
+  hasPending(entity: 'client' | 'group', id: string): boolean {
+    return this.pendingByRecord.has(`${entity}:${id}`);
+  }
+
   /** Loads snapshots, replays the journal and opens it for new changes. */
   async load(): Promise<{ /** journal ops applied on top of the snapshots */ replayed: number; recovered: string[] }> {
     const recovered: string[] = [];
@@ -83,6 +111,9 @@ export class DirectoryStore {
       shardCount: this.shardCount,
       shardSeqs: Array.from({ length: this.shardCount }, () => 0),
       groups: [],
+      outbox: [],
+      sync: INITIAL_SYNC_CURSOR,
+      issues: [],
     });
     await this.meta.read();
     if (metaAdapter.recoveredFromBackup) recovered.push('meta.json');
@@ -94,6 +125,9 @@ export class DirectoryStore {
       );
     }
     for (const g of meta.groups) this.groups.set(g.id, g);
+    for (const m of meta.outbox) this.setMutation(m.key, m);
+    for (const i of meta.issues) this.issues.set(i.id, i);
+    this.cursor = meta.sync;
 
     for (let k = 0; k < this.shardCount; k++) {
       const adapter = new DurableJsonFile(this.shardFile(k), parseShardFile, this.log);
@@ -179,6 +213,9 @@ export class DirectoryStore {
         shardCount: this.shardCount,
         shardSeqs: [...this.shardSeqs],
         groups: [...this.groups.values()],
+        outbox: [...this.outbox.values()],
+        sync: this.cursor,
+        issues: [...this.issues.values()],
       };
       await this.meta.write();
       // Keep one snapshot's worth of journal behind: a shard restored from its .bak can replay it.
@@ -241,7 +278,83 @@ export class DirectoryStore {
         return this.setGroup(op.record.id, op.record);
       case 'group.del':
         return this.setGroup(op.id, undefined);
+      case 'outbox.put':
+        return this.syncChange(this.setMutation(op.mutation.key, op.mutation));
+      case 'outbox.del':
+        return this.syncChange(this.setMutation(op.key, undefined));
+      case 'sync.cursor': {
+        const before = this.cursor;
+        this.cursor = op.state;
+        return this.syncChange(() => {
+          this.cursor = before;
+        });
+      }
+      case 'issue.put':
+      case 'issue.del': {
+        const id = op.op === 'issue.put' ? op.issue.id : op.id;
+        const before = this.issues.get(id);
+        const put = (v: SyncIssue | undefined) => (v ? this.issues.set(id, v) : this.issues.delete(id));
+        put(op.op === 'issue.put' ? op.issue : undefined);
+        return this.syncChange(() => put(before));
+      }
     }
+  }
+
+  /** Marks the meta file for the next snapshot and tells listeners, on the change and on its undo. */
+  private syncChange(undo: () => void): () => void {
+    this.metaDirty = true;
+    for (const l of this.syncListeners) l();
+    return () => {
+      undo();
+      for (const l of this.syncListeners) l();
+    };
+  }
+
+  /**
+   * Puts (or removes, with undefined) an outbox entry and keeps the per-record index; returns the
+   * undo. A put of an existing entry keeps its place (Map order); its entity and id never change.
+   */
+  private setMutation(key: string, m: Mutation | undefined): () => void {
+    const before = this.outbox.get(key);
+    if (m) {
+      this.outbox.set(key, m);
+      if (!before) this.listPending(m).push(key);
+      return () => {
+        if (before) {
+          this.outbox.set(key, before);
+        } else {
+          this.outbox.delete(key);
+          this.unlistPending(m, key);
+        }
+      };
+    }
+    if (!before) return () => undefined;
+    // Undo follows only a failed disk write: rare, so it may rebuild the order the slow way.
+    const order = [...this.outbox.keys()];
+    this.outbox.delete(key);
+    this.unlistPending(before, key);
+    return () => {
+      const entries = new Map(this.outbox);
+      entries.set(key, before);
+      this.outbox.clear();
+      for (const k of order) if (entries.has(k)) this.outbox.set(k, entries.get(k)!);
+      const record = `${before.entity}:${before.id}`;
+      this.pendingByRecord.set(record, [...this.outbox.values()].filter((x) => `${x.entity}:${x.id}` === record).map((x) => x.key));
+    };
+  }
+
+  private listPending(m: Mutation): string[] {
+    const key = `${m.entity}:${m.id}`;
+    let list = this.pendingByRecord.get(key);
+    if (!list) this.pendingByRecord.set(key, (list = []));
+    return list;
+  }
+
+  private unlistPending(m: Mutation, outboxKey: string): void {
+    const key = `${m.entity}:${m.id}`;
+    const list = this.pendingByRecord.get(key)?.filter((x) => x !== outboxKey) ?? [];
+    if (list.length) this.pendingByRecord.set(key, list);
+    else this.pendingByRecord.delete(key);
   }
 
   private setClient(id: string, after: Client | undefined): () => void {

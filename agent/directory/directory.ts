@@ -5,18 +5,27 @@ import type { EventBus } from '../events.js';
 import { COUNTRY_CODES, POSTAL_CODE_RULES } from './countries.js';
 import type { DirectoryStore, RecordChange } from './directory-store.js';
 import { fold } from './normalize.js';
-import type { Client, ClientCreate, ClientOut, ClientPatch, DirectoryOp, Group, GroupCreate, GroupOut, GroupPatch } from './schema.js';
+import type { Client, ClientCreate, ClientOut, ClientPatch, Group, GroupCreate, GroupOut, GroupPatch } from './schema.js';
+import type { DirectoryOp } from './store-format.js';
 import { type SearchCursor, SearchIndex } from './search-index.js';
+import { clientFields, clientFieldsDiff, groupFields, groupFieldsDiff } from '../sync/fields.js';
 
 /**
  * The client directory's rules (vendor article + agent-api.md): who may exist, what must be
  * unique, which group can be deleted. The store keeps records durable; this class keeps the
  * indexes that make lookups instant, and publishes `directory` events.
  *
- * Versions: the agent runs standalone here (no cloud yet), so it is the authority and bumps
- * `version` on every change; the etag is the version. With a cloud, `version` will stay the
- * cloud's and the etag will also count local edits not yet pushed (see etagOf).
+ * Versions: standalone (no cloud), the agent is the authority and bumps `version` on every change.
+ * With a cloud, `version` is the cloud's and never invented here (a client made in the shop has 0
+ * until the cloud accepts it); every edit goes to the outbox in the same durable write, and the
+ * etag also names the newest edit not yet pushed (see etagOf).
  */
+
+export interface DirectoryOptions {
+  /** A cloud owns the directory: versions are its own and local edits go to the outbox. */
+  cloud?: boolean;
+  now?: () => Date;
+}
 
 export const SEARCH_LIMIT_DEFAULT = 20;
 export const SEARCH_LIMIT_MAX = 100;
@@ -32,11 +41,17 @@ export class Directory {
   private readonly groupCounts = new Map<string, number>();
   private unsubscribe: (() => void) | null = null;
 
+  private readonly cloud: boolean;
+  private readonly now: () => Date;
+
   constructor(
     private readonly store: DirectoryStore,
     private readonly bus: EventBus,
-    private readonly now: () => Date = () => new Date(),
-  ) {}
+    options: DirectoryOptions = {},
+  ) {
+    this.cloud = options.cloud ?? false;
+    this.now = options.now ?? (() => new Date());
+  }
 
   /** Builds the indexes from the loaded store and follows its changes. */
   start(): void {
@@ -102,8 +117,11 @@ export class Directory {
     return this.groupOut(g);
   }
 
-  etagOf(record: { version: number }): string {
-    return String(record.version);
+  /** The version, and with edits not yet in the cloud, the newest one's id: every edit changes it. */
+  etagOf(entity: 'client' | 'group', record: { id: string; version: number }): string {
+    const pending = this.cloud ? this.store.pendingFor(entity, record.id) : [];
+    const last = pending[pending.length - 1];
+    return last ? `${record.version}-${last.mutationId.slice(0, 8)}` : String(record.version);
   }
 
   // ---- client writes -----------------------------------------------------------------------
@@ -114,7 +132,7 @@ export class Directory {
       throw new AgentError(409, 'Already exists', `A client with id "${record.id}" already exists; use PATCH to change it, or leave "id" out.`);
     }
     this.checkClient(record);
-    await this.store.commit([{ op: 'client.put', record }]);
+    await this.store.commit([{ op: 'client.put', record }, ...this.outboxOps('client', undefined, record)]);
     return this.toOut(record);
   }
 
@@ -151,7 +169,7 @@ export class Directory {
       notes: cleanNotes(input.notes),
       accountBalance: 0,
       walletBalance: 0,
-      version: 1,
+      version: this.cloud ? 0 : 1,
       updatedAt: this.now().toISOString(),
     };
   }
@@ -159,21 +177,21 @@ export class Directory {
   async updateClient(id: string, patch: ClientPatch, ifMatch: string | null = null): Promise<ClientOut> {
     const current = this.store.clients.get(id);
     if (!current) throw notFound('Client', id);
-    this.checkIfMatch('Client', current, ifMatch);
+    this.checkIfMatch('client', current, ifMatch);
     const next = mergeClient(current, patch);
     if (sameClient(current, next)) return this.toOut(current);
     this.checkClient(next);
-    next.version = current.version + 1;
+    next.version = this.nextVersion(current);
     next.updatedAt = this.now().toISOString();
-    await this.store.commit([{ op: 'client.put', record: next }]);
+    await this.store.commit([{ op: 'client.put', record: next }, ...this.outboxOps('client', current, next)]);
     return this.toOut(next);
   }
 
   async deleteClient(id: string, ifMatch: string | null = null): Promise<void> {
     const current = this.store.clients.get(id);
     if (!current) throw notFound('Client', id);
-    this.checkIfMatch('Client', current, ifMatch);
-    await this.store.commit([{ op: 'client.del', id }]);
+    this.checkIfMatch('client', current, ifMatch);
+    await this.store.commit([{ op: 'client.del', id }, ...this.outboxOps('client', current, undefined)]);
   }
 
   // ---- group writes ------------------------------------------------------------------------
@@ -187,18 +205,18 @@ export class Directory {
       id,
       name: input.name.trim(),
       discountPercent: input.discountPercent ?? 0,
-      version: 1,
+      version: this.cloud ? 0 : 1,
       updatedAt: this.now().toISOString(),
     };
     this.checkGroup(record);
-    await this.store.commit([{ op: 'group.put', record }]);
+    await this.store.commit([{ op: 'group.put', record }, ...this.outboxOps('group', undefined, record)]);
     return this.groupOut(record);
   }
 
   async updateGroup(id: string, patch: GroupPatch, ifMatch: string | null = null): Promise<GroupOut> {
     const current = this.store.groups.get(id);
     if (!current) throw notFound('Group', id);
-    this.checkIfMatch('Group', current, ifMatch);
+    this.checkIfMatch('group', current, ifMatch);
     const next: Group = {
       ...current,
       name: patch.name !== undefined ? patch.name.trim() : current.name,
@@ -206,16 +224,16 @@ export class Directory {
     };
     if (next.name === current.name && next.discountPercent === current.discountPercent) return this.groupOut(current);
     this.checkGroup(next);
-    next.version = current.version + 1;
+    next.version = this.nextVersion(current);
     next.updatedAt = this.now().toISOString();
-    await this.store.commit([{ op: 'group.put', record: next }]);
+    await this.store.commit([{ op: 'group.put', record: next }, ...this.outboxOps('group', current, next)]);
     return this.groupOut(next);
   }
 
   async deleteGroup(id: string, ifMatch: string | null = null): Promise<void> {
     const current = this.store.groups.get(id);
     if (!current) throw notFound('Group', id);
-    this.checkIfMatch('Group', current, ifMatch);
+    this.checkIfMatch('group', current, ifMatch);
     const count = this.groupCounts.get(id) ?? 0;
     if (count > 0) {
       throw new AgentError(
@@ -226,7 +244,7 @@ export class Directory {
         { clientCount: count },
       );
     }
-    await this.store.commit([{ op: 'group.del', id }]);
+    await this.store.commit([{ op: 'group.del', id }, ...this.outboxOps('group', current, undefined)]);
   }
 
   /**
@@ -237,7 +255,7 @@ export class Directory {
   async deleteGroupMovingClients(id: string, to: string | null, ifMatch: string | null = null): Promise<number> {
     const current = this.store.groups.get(id);
     if (!current) throw notFound('Group', id);
-    this.checkIfMatch('Group', current, ifMatch);
+    this.checkIfMatch('group', current, ifMatch);
     if (to === id) throw invalid([{ path: 'to', message: 'the clients must move to another group than the one deleted', code: 'group-unknown' }]);
     if (to !== null && !this.store.groups.has(to)) {
       throw invalid([{ path: 'to', message: `no group has the id "${to}"; pick an existing group or none`, code: 'group-unknown' }]);
@@ -246,12 +264,50 @@ export class Directory {
     const ops: DirectoryOp[] = [];
     if ((this.groupCounts.get(id) ?? 0) > 0) {
       for (const c of this.store.clients.values()) {
-        if (c.groupId === id) ops.push({ op: 'client.put', record: { ...c, groupId: to, version: c.version + 1, updatedAt } });
+        if (c.groupId !== id) continue;
+        const record = { ...c, groupId: to, version: this.nextVersion(c), updatedAt };
+        ops.push({ op: 'client.put', record }, ...this.outboxOps('client', c, record));
       }
     }
-    ops.push({ op: 'group.del', id });
+    const moved = ops.filter((op) => op.op === 'client.put').length;
+    ops.push({ op: 'group.del', id }, ...this.outboxOps('group', current, undefined));
     await this.store.commit(ops);
-    return ops.length - 1;
+    return moved;
+  }
+
+  // ---- cloud -------------------------------------------------------------------------------
+
+  private nextVersion(current: { version: number }): number {
+    return this.cloud ? current.version : current.version + 1;
+  }
+
+  /**
+   * The outbox entry for an edit (none standalone). `base` is the cloud's record the edit was
+   * made on: the record as it is when nothing is pending, else the base of its oldest pending edit
+   * (the cloud has not seen the edits in between).
+   */
+  private outboxOps(entity: 'client', before: Client | undefined, after: Client | undefined): DirectoryOp[];
+  private outboxOps(entity: 'group', before: Group | undefined, after: Group | undefined): DirectoryOp[];
+  private outboxOps(entity: 'client' | 'group', before: Client | Group | undefined, after: Client | Group | undefined): DirectoryOp[] {
+    if (!this.cloud) return [];
+    const record = after ?? before;
+    if (!record) return [];
+    const op = !before ? 'create' : !after ? 'delete' : 'update';
+    const mutationId = randomUUID();
+    const common = { key: mutationId, mutationId, op, id: record.id, baseVersion: before ? before.version : null, at: this.now().toISOString() } as const;
+    const pending = this.store.pendingFor(entity, record.id)[0];
+    if (entity === 'client') {
+      const b = before && isClient(before) ? before : undefined;
+      const a = after && isClient(after) ? after : undefined;
+      const base = pending ? (pending.entity === 'client' ? pending.base : null) : (b ?? null);
+      const data = a ? (b ? clientFieldsDiff(b, a) : clientFields(a)) : undefined;
+      return [{ op: 'outbox.put', mutation: { ...common, entity: 'client', data, base } }];
+    }
+    const b = before && !isClient(before) ? before : undefined;
+    const a = after && !isClient(after) ? after : undefined;
+    const base = pending ? (pending.entity === 'group' ? pending.base : null) : (b ?? null);
+    const data = a ? (b ? groupFieldsDiff(b, a) : groupFields(a)) : undefined;
+    return [{ op: 'outbox.put', mutation: { ...common, entity: 'group', data, base } }];
   }
 
   // ---- rules -------------------------------------------------------------------------------
@@ -342,9 +398,10 @@ export class Directory {
     return errors;
   }
 
-  private checkIfMatch(what: string, current: Client | Group, ifMatch: string | null): void {
+  private checkIfMatch(entity: 'client' | 'group', current: Client | Group, ifMatch: string | null): void {
     if (ifMatch === null) return;
-    const etag = this.etagOf(current);
+    const what = entity === 'client' ? 'Client' : 'Group';
+    const etag = this.etagOf(entity, current);
     const wanted = ifMatch
       .split(',')
       // If-Match uses the strong comparison (RFC 9110 §13.1.1): a weak tag W/"…" never matches.
@@ -406,13 +463,17 @@ export class Directory {
       version: c.version,
       updatedAt: c.updatedAt,
       group: g ? { id: g.id, name: g.name, discountPercent: g.discountPercent } : null,
-      etag: this.etagOf(c),
+      etag: this.etagOf('client', c),
     };
   }
 
   private groupOut(g: Group): GroupOut {
-    return { ...g, clientCount: this.groupCounts.get(g.id) ?? 0, etag: this.etagOf(g) };
+    return { ...g, clientCount: this.groupCounts.get(g.id) ?? 0, etag: this.etagOf('group', g) };
   }
+}
+
+function isClient(r: Client | Group): r is Client {
+  return 'kind' in r;
 }
 
 export function displayName(c: Client): string {

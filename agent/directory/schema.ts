@@ -232,22 +232,3 @@ export function parseShardFile(raw: unknown): ShardFile {
   }
   return { format, seq, clients: checked };
 }
-
-export const metaFileSchema = z.object({
-  format: z.literal(1),
-  seq: z.number().int().min(0),
-  shardCount: z.number().int().min(1),
-  /** The seq each shard was last written at (0: never written). A written shard must exist. */
-  shardSeqs: z.array(z.number().int().min(0)),
-  groups: z.array(groupRecordSchema),
-});
-export type MetaFile = z.infer<typeof metaFileSchema>;
-
-/** Journal operations: full records, so replaying one twice changes nothing. */
-export const directoryOpSchema = z.discriminatedUnion('op', [
-  z.object({ op: z.literal('client.put'), record: clientRecordSchema }),
-  z.object({ op: z.literal('client.del'), id: z.string() }),
-  z.object({ op: z.literal('group.put'), record: groupRecordSchema }),
-  z.object({ op: z.literal('group.del'), id: z.string() }),
-]);
-export type DirectoryOp = z.infer<typeof directoryOpSchema>;

@@ -15,6 +15,9 @@ import { eventRoutes } from './routes/events.js';
 import { groupRoutes } from './routes/groups.js';
 import { healthRoutes } from './routes/health.js';
 import { scanRoutes } from './routes/scans.js';
+import { syncRoutes } from './routes/sync.js';
+import type { Sync } from '../sync/sync.js';
+import type { SyncIssues } from '../sync/issues.js';
 import { previewRoutes, printRoutes } from './routes/print.js';
 import { type ApiToken, bearerAuth, hostCheck, originCheck, type SecurityEnv } from './security.js';
 
@@ -27,6 +30,9 @@ export interface AppDeps {
   scanners: Scanners;
   jobs: JobStore;
   printers: Printers;
+  /** Null when the agent runs standalone. */
+  sync: Sync | null;
+  syncIssues: SyncIssues;
   storeDir: string;
   /** This agent's id (made on first start, kept in store.dir), shown on the settings page. */
   agentId: string;
@@ -68,6 +74,7 @@ export function createApp(deps: AppDeps) {
   api.route('/scans', scanRoutes(deps.scans));
   api.route('/preview', previewRoutes(deps.config, deps.directory));
   api.route('/', printRoutes(deps));
+  api.route('/sync', syncRoutes(deps.sync, deps.syncIssues));
   api.route('/events', eventRoutes(deps.bus, deps.closing));
   api.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
   api.doc31('/openapi.json', {

@@ -1,7 +1,8 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { DirectoryStore } from '../../agent/directory/directory-store.js';
-import type { Client, DirectoryOp, Group } from '../../agent/directory/schema.js';
+import type { Client, Group } from '../../agent/directory/schema.js';
+import type { DirectoryOp } from '../../agent/directory/store-format.js';
 import type { Logger } from '../../agent/log.js';
 
 /**

@@ -1,6 +1,6 @@
 import { rmSync } from 'node:fs';
 import { afterEach } from 'vitest';
-import { Agent } from '../../agent/agent.js';
+import { Agent, type AgentOptions } from '../../agent/agent.js';
 import { memoryLogger } from '../../agent/log.js';
 
 export { TEST_TOKEN, tempDir, testConfig } from './config.js';
@@ -16,11 +16,11 @@ export interface TestAgent {
 }
 
 /** An opened agent (store loaded, app built, not listening) on a temporary store. */
-export async function openTestAgent(opts: { dir?: string; config?: Record<string, unknown> } = {}): Promise<TestAgent> {
+export async function openTestAgent(opts: { dir?: string; config?: Record<string, unknown>; options?: AgentOptions } = {}): Promise<TestAgent> {
   const dir = opts.dir ?? tempDir();
   const log = memoryLogger();
   const config = testConfig(dir, opts.config);
-  const agent = new Agent({ config, file: null, storeDir: dir }, { log });
+  const agent = new Agent({ config, file: null, storeDir: dir }, { log, ...opts.options });
   await agent.open();
   let closed = false;
   return {

@@ -3,7 +3,7 @@ import { streamSSE } from 'hono/streaming';
 import type { EventBus, EventName } from '../../events.js';
 import { requireScope, type SecurityEnv } from '../security.js';
 
-const STREAMED: readonly EventName[] = ['directory', 'scan', 'scanner', 'job', 'printer'];
+const STREAMED: readonly EventName[] = ['directory', 'scan', 'scanner', 'job', 'printer', 'sync'];
 
 /**
  * The named bus events as server-sent events, with a ping every 15 s. Ends when the client goes

@@ -1,0 +1,117 @@
+import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
+import type { SyncIssues } from '../../sync/issues.js';
+import { type Sync, type SyncStatus, standaloneStatus } from '../../sync/sync.js';
+import { validationHook } from '../problem.js';
+import { requireScope, type SecurityEnv } from '../security.js';
+import { errorResponses, jsonContent } from './common.js';
+
+const statusSchema = z
+  .object({
+    state: z.enum(['idle', 'syncing', 'offline', 'error']),
+    pending: z.number().int().describe('local edits waiting for the cloud (outbox size)'),
+    lastSyncAt: z.string().nullable(),
+    enabled: z.boolean().describe('false when the agent runs standalone ("cloud": null)'),
+    url: z.string().nullable(),
+    reason: z.string().nullable().describe('why the state is offline or error'),
+    problem: z.enum(['network', 'timeout', 'server', 'auth', 'http', 'invalid', 'gone']).nullable(),
+    stopped: z.boolean().describe('sync stopped until the config changes (the cloud refused the token)'),
+    progress: z.object({ received: z.number().int(), estimated: z.number().int().nullable() }).nullable(),
+    nextAttemptAt: z.string().nullable(),
+    issues: z.number().int().describe('conflicts and refused edits not dismissed'),
+  })
+  .openapi('SyncStatus');
+
+const fieldValue = z.union([z.string(), z.number(), z.null()]);
+const issueSchema = z
+  .object({
+    id: z.string(),
+    kind: z.enum(['conflict', 'deleted-in-cloud', 'changed-in-cloud', 'rejected']),
+    entity: z.enum(['client', 'group']),
+    recordId: z.string(),
+    label: z.string(),
+    op: z.enum(['create', 'update', 'delete']),
+    at: z.string(),
+    fields: z.array(z.object({ path: z.string(), shop: fieldValue, cloud: fieldValue })),
+    record: z.unknown().nullable(),
+    code: z.string().nullable(),
+    message: z.string().nullable(),
+  })
+  .openapi('SyncIssue');
+
+const idParam = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: 'id', in: 'path' } }) });
+const read = requireScope('directory:read');
+const write = requireScope('directory:write');
+
+/** The sync's state, "sync now", and the conflicts and refused edits staff settle. */
+export function syncRoutes(sync: Sync | null, issues: SyncIssues) {
+  const app = new OpenAPIHono<SecurityEnv>({ defaultHook: validationHook });
+  const status = (): SyncStatus => sync?.status() ?? standaloneStatus();
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/',
+      summary: 'Sync state, outbox size, last successful sync',
+      middleware: [read] as const,
+      responses: { 200: jsonContent(statusSchema, 'The sync status'), ...errorResponses(401, 403) },
+    }),
+    (c) => c.json(status(), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/run',
+      summary: 'Sync now (also retries once after a refused token)',
+      middleware: [write] as const,
+      responses: { 202: jsonContent(statusSchema, 'Started; follow `sync` events'), ...errorResponses(401, 403) },
+    }),
+    (c) => {
+      void sync?.syncNow();
+      return c.json(status(), 202);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/issues',
+      summary: 'Conflicts kept and edits the cloud refused, newest first',
+      middleware: [read] as const,
+      responses: { 200: jsonContent(z.object({ items: z.array(issueSchema) }), 'The issues'), ...errorResponses(401, 403) },
+    }),
+    (c) => c.json({ items: issues.list() }, 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/issues/{id}/reapply',
+      summary: "Re-apply the shop's side as a new edit, and close the issue",
+      middleware: [write] as const,
+      request: { params: idParam },
+      responses: { 204: { description: 'Re-applied' }, ...errorResponses(401, 403, 404, 409, 422, 503) },
+    }),
+    async (c) => {
+      await issues.reapply(c.req.valid('param').id);
+      return c.body(null, 204);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'delete',
+      path: '/issues/{id}',
+      summary: "Dismiss an issue (the cloud's state stays)",
+      middleware: [write] as const,
+      request: { params: idParam },
+      responses: { 204: { description: 'Dismissed' }, ...errorResponses(401, 403, 404, 503) },
+    }),
+    async (c) => {
+      await issues.dismiss(c.req.valid('param').id);
+      return c.body(null, 204);
+    },
+  );
+
+  return app;
+}

@@ -1,0 +1,76 @@
+import { AgentError, notFound } from '../errors.js';
+import type { Directory } from '../directory/directory.js';
+import type { DirectoryStore } from '../directory/directory-store.js';
+import type { ClientCreate, ClientPatch, GroupCreate, GroupPatch } from '../directory/schema.js';
+import { clientFieldsFromFlat, groupFieldsFromFlat } from './fields.js';
+import type { SyncIssue } from './records.js';
+
+/**
+ * What staff do with a conflict or a refused edit: re-apply the shop's values (as a new edit,
+ * through the directory's rules and the outbox like any other), or dismiss it.
+ */
+export class SyncIssues {
+  constructor(
+    private readonly store: DirectoryStore,
+    private readonly directory: Directory,
+  ) {}
+
+  list(): SyncIssue[] {
+    return [...this.store.issues.values()].sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
+  }
+
+  get(id: string): SyncIssue {
+    const issue = this.store.issues.get(id);
+    if (!issue) throw notFound('Sync issue', id);
+    return issue;
+  }
+
+  async dismiss(id: string): Promise<void> {
+    this.get(id);
+    await this.store.commit([{ op: 'issue.del', id }]);
+  }
+
+  /** Makes the shop's side of the issue a new local edit, then closes the issue. */
+  async reapply(id: string): Promise<void> {
+    const issue = this.get(id);
+    const restore = issue.record !== null && (issue.kind === 'deleted-in-cloud' || (issue.kind === 'rejected' && issue.op === 'create'));
+    if (issue.op === 'delete') {
+      await this.deleteAgain(issue);
+    } else if (restore) {
+      await this.createAgain(issue);
+    } else {
+      const flat = new Map(issue.fields.map((f) => [f.path, f.shop]));
+      if (issue.entity === 'client') {
+        const patch: ClientPatch = clientFieldsFromFlat(flat);
+        await this.directory.updateClient(issue.recordId, patch);
+      } else {
+        const patch: GroupPatch = groupFieldsFromFlat(flat);
+        await this.directory.updateGroup(issue.recordId, patch);
+      }
+    }
+    await this.store.commit([{ op: 'issue.del', id }]);
+  }
+
+  private async deleteAgain(issue: SyncIssue): Promise<void> {
+    const exists = issue.entity === 'client' ? this.store.clients.has(issue.recordId) : this.store.groups.has(issue.recordId);
+    if (!exists) return; // gone already: nothing left to delete
+    if (issue.entity === 'client') await this.directory.deleteClient(issue.recordId);
+    else await this.directory.deleteGroup(issue.recordId);
+  }
+
+  private async createAgain(issue: SyncIssue): Promise<void> {
+    const r = issue.record;
+    if (r === null) return;
+    const exists = issue.entity === 'client' ? this.store.clients.has(r.id) : this.store.groups.has(r.id);
+    if (exists) {
+      throw new AgentError(409, 'Already exists', `"${issue.label}" exists again (id ${r.id}); edit it instead of re-applying, or dismiss this issue.`);
+    }
+    if ('kind' in r) {
+      const input: ClientCreate = { ...r, address: { ...r.address } };
+      await this.directory.createClient(input);
+    } else {
+      const input: GroupCreate = { id: r.id, name: r.name, discountPercent: r.discountPercent };
+      await this.directory.createGroup(input);
+    }
+  }
+}

@@ -1,0 +1,629 @@
+import { randomUUID } from 'node:crypto';
+import type { DirectoryStore } from '../directory/directory-store.js';
+import { displayName } from '../directory/directory.js';
+import { type Client, type Group, clientRecordSchema, groupRecordSchema } from '../directory/schema.js';
+import type { DirectoryOp } from '../directory/store-format.js';
+import type { EventBus } from '../events.js';
+import type { Logger } from '../log.js';
+import { type Change, type ChangePage, CloudClient, CloudError, type CloudProblemCode, type MutationResult } from './cloud-client.js';
+import {
+  type FieldValue,
+  applyClientFields,
+  applyGroupFields,
+  clientFields,
+  clientFieldsFromFlat,
+  flatClientFields,
+  flatGroupFields,
+  groupFields,
+  groupFieldsFromFlat,
+} from './fields.js';
+import type { ClientMutation, GroupMutation, Mutation, SyncCursor, SyncIssue } from './records.js';
+
+/**
+ * The sync of cloud-sync.md. One cycle at a time: push the outbox (oldest first, ≤ 100 per
+ * request, one mutation per record per request so each is sent on the version the previous one
+ * got), then pull pages until `hasMore` is false. Every answer is applied in one durable write
+ * with what it changes in the outbox or the cursor, so a crash anywhere loses nothing and a
+ * resend is harmless (the cloud dedupes by mutationId, pulls are applied by version).
+ *
+ * Failures never touch the local copy: a network error, a timeout or a 5xx waits with backoff;
+ * 401/403 stops syncing until the config changes (a restart), with the reason in the status.
+ */
+
+export type SyncState = 'idle' | 'syncing' | 'offline' | 'error';
+
+export interface SyncStatus {
+  state: SyncState;
+  /** Local edits waiting for the cloud. */
+  pending: number;
+  lastSyncAt: string | null;
+  // ---- beyond the contract's event ----
+  enabled: boolean;
+  url: string | null;
+  /** Why the state is offline or error (English; `problem` for a translated text). */
+  reason: string | null;
+  problem: CloudProblemCode | null;
+  /** Sync stopped until the config changes (the cloud refused the token). */
+  stopped: boolean;
+  /** A full pull under way: records received so far, and the total when the cloud says. */
+  progress: { received: number; estimated: number | null } | null;
+  nextAttemptAt: string | null;
+  /** Conflicts and refused edits staff have not dismissed. */
+  issues: number;
+}
+
+export interface SyncOptions {
+  url: string;
+  token: string;
+  intervalSeconds: number;
+  agentId: string;
+  /** Per request (contract: 10 s). */
+  timeoutMs?: number;
+  backoffMinMs?: number;
+  backoffMaxMs?: number;
+  pageLimit?: number;
+  /** After a local edit, how soon to push it (edits in a burst share one push). */
+  nudgeMs?: number;
+  fetch?: typeof fetch;
+  random?: () => number;
+  now?: () => Date;
+}
+
+const BATCH_MAX = 100;
+
+/** The status of an agent without a cloud: nothing to sync, nothing pending. */
+export function standaloneStatus(): SyncStatus {
+  return {
+    state: 'idle',
+    pending: 0,
+    lastSyncAt: null,
+    enabled: false,
+    url: null,
+    reason: null,
+    problem: null,
+    stopped: false,
+    progress: null,
+    nextAttemptAt: null,
+    issues: 0,
+  };
+}
+
+export class Sync {
+  private readonly cloud: CloudClient;
+  private readonly stopper = new AbortController();
+  private state: SyncState = 'idle';
+  private reason: string | null = null;
+  private problem: CloudProblemCode | null = null;
+  private stopped = false;
+  private lastSyncAt: string | null = null;
+  private progress: SyncStatus['progress'] = null;
+  private failures = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private nextAt: number | null = null;
+  private running: Promise<void> | null = null;
+  private again = false;
+  private started = false;
+  private emitQueued = false;
+  private unsubscribe: (() => void) | null = null;
+  private readonly random: () => number;
+  private readonly now: () => Date;
+
+  constructor(
+    private readonly store: DirectoryStore,
+    private readonly bus: EventBus,
+    private readonly log: Logger,
+    private readonly options: SyncOptions,
+  ) {
+    this.cloud = new CloudClient({
+      url: options.url,
+      token: options.token,
+      agentId: options.agentId,
+      timeoutMs: options.timeoutMs ?? 10_000,
+      fetch: options.fetch,
+    });
+    this.random = options.random ?? Math.random;
+    this.now = options.now ?? (() => new Date());
+  }
+
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    let pending = this.store.outbox.size;
+    this.unsubscribe = this.store.onSyncState(() => {
+      const size = this.store.outbox.size;
+      if (size > pending) this.nudge();
+      pending = size;
+      this.emitSoon();
+    });
+    this.schedule(0);
+  }
+
+  async stop(): Promise<void> {
+    this.started = false;
+    this.unsubscribe?.();
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.stopper.abort();
+    await this.running?.catch(() => undefined);
+  }
+
+  status(): SyncStatus {
+    return {
+      state: this.state,
+      pending: this.store.outbox.size,
+      lastSyncAt: this.lastSyncAt,
+      enabled: true,
+      url: this.options.url,
+      reason: this.reason,
+      problem: this.problem,
+      stopped: this.stopped,
+      progress: this.progress,
+      nextAttemptAt: this.nextAt === null ? null : new Date(this.nextAt).toISOString(),
+      issues: this.store.issues.size,
+    };
+  }
+
+  /**
+   * Runs a cycle now (staff pressed "sync now"), also after a refused token: one try, not a loop.
+   * Resolves when a cycle that started after the call has ended.
+   */
+  syncNow(): Promise<void> {
+    if (!this.started) return Promise.resolve();
+    this.failures = 0;
+    this.stopped = false;
+    if (this.running) return this.running.then(() => this.syncNow());
+    return this.runCycle();
+  }
+
+  /** A local edit was queued: push it soon, unless the cloud is unreachable (then backoff rules). */
+  private nudge(): void {
+    if (!this.started || this.stopped || this.failures > 0) return;
+    const delay = this.options.nudgeMs ?? 300;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    if (this.nextAt === null || this.nextAt - Date.now() > delay) this.schedule(delay);
+  }
+
+  private schedule(ms: number): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.nextAt = Date.now() + ms;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.nextAt = null;
+      void this.runCycle();
+    }, ms);
+    this.timer.unref();
+  }
+
+  private runCycle(): Promise<void> {
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.nextAt = null;
+    this.running = this.cycle().finally(() => {
+      this.running = null;
+      if (!this.started) return;
+      if (this.again && !this.stopped && this.failures === 0) {
+        this.again = false;
+        this.schedule(0);
+      } else {
+        this.again = false;
+        this.emitSoon();
+      }
+    });
+    return this.running;
+  }
+
+  private async cycle(): Promise<void> {
+    this.setState('syncing');
+    try {
+      await this.adopt();
+      await this.push();
+      await this.pull();
+      this.failures = 0;
+      this.reason = null;
+      this.problem = null;
+      this.lastSyncAt = this.now().toISOString();
+      this.setState('idle');
+      this.schedule(this.options.intervalSeconds * 1000);
+    } catch (err) {
+      this.progress = null;
+      if (!this.started) return;
+      const e = err instanceof CloudError ? err : new CloudError('invalid', err instanceof Error ? err.message : String(err));
+      this.reason = e.message;
+      this.problem = e.code;
+      if (e.code === 'auth') {
+        this.stopped = true;
+        this.log.error(`cloud sync: ${e.message}`);
+        this.setState('error');
+        return;
+      }
+      this.failures++;
+      const delay = this.backoff(this.failures);
+      this.log.warn(`cloud sync: ${e.message} (next try in ${Math.round(delay / 1000)} s)`);
+      this.schedule(delay);
+      this.setState(e.code === 'network' || e.code === 'timeout' ? 'offline' : 'error');
+    }
+  }
+
+  /** 1 s, 2 s, 4 s… up to 5 min, each plus up to 50 % jitter (capped), so shops don't retry in step. */
+  private backoff(failures: number): number {
+    const min = this.options.backoffMinMs ?? 1_000;
+    const max = this.options.backoffMaxMs ?? 300_000;
+    const d = Math.min(max, min * 2 ** Math.min(failures - 1, 30));
+    return Math.min(max, d * (1 + 0.5 * this.random()));
+  }
+
+  // ---- adopt: records made before the cloud was configured --------------------------------
+
+  /**
+   * A shop that ran standalone has records the cloud never saw: on the first sync they are queued
+   * as creates (groups first, their clients need them), so nothing made in the shop stays behind.
+   */
+  private async adopt(): Promise<void> {
+    const cursor = this.store.syncCursor;
+    if (cursor.adopted) return;
+    const at = this.now().toISOString();
+    const ops: DirectoryOp[] = [];
+    const create = (entity: 'client' | 'group', r: Client | Group): Mutation => {
+      const key = randomUUID();
+      const common = { key, mutationId: key, op: 'create' as const, id: r.id, baseVersion: null, at, base: null };
+      return 'kind' in r ? { ...common, entity: 'client', data: clientFields(r) } : { ...common, entity: 'group', data: groupFields(r) };
+    };
+    for (const g of this.store.groups.values()) {
+      if (!this.store.hasPending('group', g.id)) ops.push({ op: 'outbox.put', mutation: create('group', g) });
+    }
+    for (const c of this.store.clients.values()) {
+      if (!this.store.hasPending('client', c.id)) ops.push({ op: 'outbox.put', mutation: create('client', c) });
+    }
+    if (ops.length) this.log.info(`cloud sync: ${ops.length} records made before the cloud was configured are queued for it`);
+    ops.push({ op: 'sync.cursor', state: { ...cursor, adopted: true } });
+    await this.store.commit(ops);
+  }
+
+  // ---- push ------------------------------------------------------------------------------
+
+  private async push(): Promise<void> {
+    // Conflicts are sent again once re-based; a cloud that keeps changing the same records must
+    // not keep this loop going: what is left waits for the next cycle.
+    let rounds = Math.ceil(this.store.outbox.size / BATCH_MAX) + 5;
+    while (this.store.outbox.size > 0 && rounds-- > 0) {
+      const batch = this.nextBatch();
+      const results = await this.cloud.push(batch, this.stopper.signal);
+      const ops: DirectoryOp[] = [];
+      for (let i = 0; i < batch.length; i++) ops.push(...this.resultOps(batch[i]!, results[i]!));
+      await this.store.commit(ops);
+    }
+  }
+
+  /** The oldest mutations, up to 100, stopping before a second one for the same record. */
+  private nextBatch(): Mutation[] {
+    const batch: Mutation[] = [];
+    const records = new Set<string>();
+    for (const m of this.store.outbox.values()) {
+      const key = `${m.entity}:${m.id}`;
+      if (batch.length === BATCH_MAX || records.has(key)) break;
+      records.add(key);
+      batch.push(m);
+    }
+    return batch;
+  }
+
+  private resultOps(m: Mutation, r: MutationResult): DirectoryOp[] {
+    switch (r.status) {
+      case 'applied':
+        return this.appliedOps(m, r.version, r.data);
+      case 'conflict':
+        return this.conflictOps(m, r.current);
+      case 'rejected':
+        return this.rejectedOps(m, r.code, r.message);
+    }
+  }
+
+  /** The mutations of the same record queued after `m`. */
+  private laterOf(m: Mutation): Mutation[] {
+    return this.store.pendingFor(m.entity, m.id).filter((x) => x.key !== m.key);
+  }
+
+  private appliedOps(m: Mutation, version: number, data: unknown): DirectoryOp[] {
+    const ops: DirectoryOp[] = [{ op: 'outbox.del', key: m.key }];
+    if (m.op === 'delete') return ops;
+    const record = this.parseRecord(m.entity, data, `the record the cloud returned for mutation ${m.mutationId}`);
+    const later = this.laterOf(m);
+    // Later edits of the record were made on the shop's copy: they now stand on this version.
+    for (const l of later) ops.push({ op: 'outbox.put', mutation: rebase(l, record) });
+    ops.push(...this.localOps(record, later));
+    return ops;
+  }
+
+  /**
+   * Someone changed (or deleted) the record in the cloud since the edit's base. The edit and any
+   * later ones of the same record (never sent: one per record per request) are merged into one,
+   * re-applied field by field on the cloud's record; a field both sides changed keeps the cloud's
+   * value and the shop's is kept as an issue for staff.
+   */
+  private conflictOps(m: Mutation, rawCurrent: unknown): DirectoryOp[] {
+    const current = rawCurrent === null ? null : this.parseRecord(m.entity, rawCurrent, `the current record the cloud returned for mutation ${m.mutationId}`);
+    const later = this.laterOf(m);
+    const chain = [m, ...later];
+    const ops: DirectoryOp[] = chain.map((x) => ({ op: 'outbox.del', key: x.key }));
+    const deletes = chain.some((x) => x.op === 'delete');
+    const local = m.entity === 'client' ? this.store.clients.get(m.id) : this.store.groups.get(m.id);
+    const label = labelOf(local ?? current ?? m.base);
+
+    if (current === null) {
+      if (deletes) return ops; // deleted on both sides: nothing more to do
+      // The shop edited what the cloud deleted: the cloud wins, the shop's record is kept for staff.
+      ops.push(this.recordDel(m.entity, m.id));
+      ops.push(this.issueOp({ kind: 'deleted-in-cloud', m, label, record: local ?? null }));
+      return ops;
+    }
+    if (deletes) {
+      // The shop deleted what the cloud changed meanwhile: keep the cloud's record, let staff decide.
+      ops.push(...this.localOps(current, []));
+      ops.push(this.issueOp({ kind: 'changed-in-cloud', m, label }));
+      return ops;
+    }
+
+    const shop = new Map<string, FieldValue>();
+    for (const x of chain) for (const [p, v] of flatData(x)) shop.set(p, v);
+    const now = flatRecord(current);
+    const base = m.base === null ? null : flatRecord(m.base);
+    const keep = new Map<string, FieldValue>();
+    const fields: SyncIssue['fields'] = [];
+    for (const [path, value] of shop) {
+      const cloud = now.get(path) ?? null;
+      if (cloud === value) continue;
+      const cloudChanged = base === null || (base.get(path) ?? null) !== cloud;
+      if (cloudChanged) fields.push({ path, shop: value, cloud });
+      else keep.set(path, value);
+    }
+    let merged: Mutation | null = null;
+    if (keep.size > 0) {
+      merged =
+        m.entity === 'client' && isClient(current)
+          ? { ...m, op: 'update', mutationId: randomUUID(), baseVersion: current.version, base: current, data: clientFieldsFromFlat(keep) }
+          : m.entity === 'group' && !isClient(current)
+            ? { ...m, op: 'update', mutationId: randomUUID(), baseVersion: current.version, base: current, data: groupFieldsFromFlat(keep) }
+            : null;
+    }
+    if (merged) {
+      // It keeps the first edit's place in the outbox (its key), under a new mutationId: the
+      // old one would get the first answer (conflict) again.
+      ops.splice(0, 1, { op: 'outbox.put', mutation: merged });
+    }
+    ops.push(...this.localOps(current, merged ? [merged] : []));
+    if (fields.length) ops.push(this.issueOp({ kind: 'conflict', m, label, fields }));
+    this.log.warn(
+      `cloud sync: ${m.entity} ${m.id} was changed in the cloud meanwhile; ` +
+        (merged ? `the shop's other changes are sent again on version ${current.version}` : 'nothing else to send') +
+        (fields.length ? `; kept the cloud's value of ${fields.map((f) => f.path).join(', ')} (shown under conflicts)` : ''),
+    );
+    return ops;
+  }
+
+  /** The cloud refused the edit: it leaves the outbox, the record goes back to the cloud's state. */
+  private rejectedOps(m: Mutation, code: string, message: string): DirectoryOp[] {
+    const later = this.laterOf(m);
+    const local = m.entity === 'client' ? this.store.clients.get(m.id) : this.store.groups.get(m.id);
+    const label = labelOf(local ?? m.base);
+    const ops: DirectoryOp[] = [{ op: 'outbox.del', key: m.key }];
+    const fields: SyncIssue['fields'] = [];
+    const base = m.base === null ? null : flatRecord(m.base);
+    for (const [path, value] of flatData(m)) fields.push({ path, shop: value, cloud: base?.get(path) ?? null });
+    if (m.base === null) {
+      // A refused create: the record does not exist in the cloud, nor do its later edits.
+      for (const l of later) ops.push({ op: 'outbox.del', key: l.key });
+      ops.push(this.recordDel(m.entity, m.id));
+    } else {
+      ops.push(...this.localOps(m.base, later));
+    }
+    ops.push(this.issueOp({ kind: 'rejected', m, label, fields, code, message, record: m.base === null ? (local ?? null) : null }));
+    this.log.warn(`cloud sync: the cloud refused the ${m.op} of ${m.entity} "${label}" (${code}: ${message}); the record is back to the cloud's state`);
+    return ops;
+  }
+
+  /** The local copy of a record: the cloud's, with the shop's pending edits on top. */
+  private localOps(record: Client | Group, pending: readonly Mutation[]): DirectoryOp[] {
+    if (pending.some((p) => p.op === 'delete')) return [];
+    if (isClient(record)) {
+      let c = record;
+      for (const p of pending) if (p.entity === 'client' && p.data) c = applyClientFields(c, p.data);
+      return [{ op: 'client.put', record: c }];
+    }
+    let g = record;
+    for (const p of pending) if (p.entity === 'group' && p.data) g = applyGroupFields(g, p.data);
+    return [{ op: 'group.put', record: g }];
+  }
+
+  private recordDel(entity: 'client' | 'group', id: string): DirectoryOp {
+    return entity === 'client' ? { op: 'client.del', id } : { op: 'group.del', id };
+  }
+
+  private issueOp(i: {
+    kind: SyncIssue['kind'];
+    m: Mutation;
+    label: string;
+    fields?: SyncIssue['fields'];
+    record?: Client | Group | null;
+    code?: string;
+    message?: string;
+  }): DirectoryOp {
+    return {
+      op: 'issue.put',
+      issue: {
+        id: randomUUID(),
+        kind: i.kind,
+        entity: i.m.entity,
+        recordId: i.m.id,
+        label: i.label,
+        op: i.m.op,
+        at: this.now().toISOString(),
+        fields: i.fields ?? [],
+        record: i.record ?? null,
+        code: i.code ?? null,
+        message: i.message ?? null,
+      },
+    };
+  }
+
+  // ---- pull ------------------------------------------------------------------------------
+
+  private async pull(): Promise<void> {
+    let state = this.store.syncCursor;
+    // A replacing pull cut short by a crash starts over: the records it had seen are not kept.
+    if (state.full?.sweep && state.cursor !== null) state = await this.saveCursor({ ...state, cursor: null });
+    let full = state.cursor === null ? this.startFull(state.full?.sweep ?? false) : null;
+    for (;;) {
+      let page: ChangePage;
+      try {
+        page = await this.cloud.changes(state.cursor, this.options.pageLimit ?? 1000, this.stopper.signal);
+      } catch (err) {
+        if (!(err instanceof CloudError) || err.code !== 'gone' || state.cursor === null) throw err;
+        // 410: the cursor is too old. Pull everything again and replace the copy, keeping the
+        // shop's pending edits (a record with one is never overwritten by a pull).
+        this.log.warn('cloud sync: the cloud no longer knows this agent\'s cursor (410); pulling the whole directory again');
+        const sweep = this.store.clients.size + this.store.groups.size > 0;
+        state = await this.saveCursor({ ...state, cursor: null, full: sweep ? { sweep: true } : null });
+        full = this.startFull(sweep);
+        continue;
+      }
+      state = await this.applyPage(page, state, full);
+      if (!page.hasMore) break;
+    }
+    if (full) {
+      await this.endFull(full, state);
+      this.progress = null;
+    }
+  }
+
+  private startFull(sweep: boolean): FullPull {
+    this.progress = { received: 0, estimated: null };
+    this.emitSoon();
+    return { sweep, seen: sweep ? new Set() : null };
+  }
+
+  private async saveCursor(state: SyncCursor): Promise<SyncCursor> {
+    await this.store.commit([{ op: 'sync.cursor', state }]);
+    return state;
+  }
+
+  /** Applies a page and its cursor in one durable write; an idle page writes nothing. */
+  private async applyPage(page: ChangePage, state: SyncCursor, full: FullPull | null): Promise<SyncCursor> {
+    const ops: DirectoryOp[] = [];
+    let invalid = 0;
+    for (const change of page.changes) {
+      full?.seen?.add(`${change.entity}:${change.id}`);
+      const op = this.changeOp(change);
+      if (op === 'invalid') invalid++;
+      else if (op) ops.push(op);
+    }
+    if (invalid) {
+      this.log.warn(`cloud sync: ${invalid} record(s) from the cloud are not valid records and were skipped (see the cloud's data)`);
+    }
+    if (full && this.progress) {
+      const received = this.progress.received + page.changes.length;
+      this.progress = { received, estimated: page.remaining !== undefined ? received + page.remaining : null };
+      this.emitSoon();
+    }
+    if (ops.length === 0 && page.cursor === state.cursor) return state;
+    const next = { ...state, cursor: page.cursor };
+    ops.push({ op: 'sync.cursor', state: next });
+    await this.store.commit(ops);
+    return next;
+  }
+
+  /** The op a pulled change makes here: none when a pending edit holds the record or it is not newer. */
+  private changeOp(change: Change): DirectoryOp | null | 'invalid' {
+    if (this.store.hasPending(change.entity, change.id)) return null;
+    const local = change.entity === 'client' ? this.store.clients.get(change.id) : this.store.groups.get(change.id);
+    if (change.op === 'delete') return local ? this.recordDel(change.entity, change.id) : null;
+    if (local && local.version >= change.version) return null;
+    const parsed = change.entity === 'client' ? clientRecordSchema.safeParse(change.data) : groupRecordSchema.safeParse(change.data);
+    if (!parsed.success || parsed.data.id !== change.id) return 'invalid';
+    const record = parsed.data;
+    return isClient(record) ? { op: 'client.put', record } : { op: 'group.put', record };
+  }
+
+  /** After a replacing pull: what the cloud did not bring is gone from it (pending edits stay). */
+  private async endFull(full: FullPull, state: SyncCursor): Promise<void> {
+    const ops: DirectoryOp[] = [];
+    if (full.seen) {
+      for (const id of this.store.clients.keys()) {
+        if (!full.seen.has(`client:${id}`) && !this.store.hasPending('client', id)) ops.push({ op: 'client.del', id });
+      }
+      for (const id of this.store.groups.keys()) {
+        if (!full.seen.has(`group:${id}`) && !this.store.hasPending('group', id)) ops.push({ op: 'group.del', id });
+      }
+      if (ops.length) this.log.info(`cloud sync: ${ops.length} record(s) the cloud no longer has were removed`);
+    }
+    if (state.full || ops.length) {
+      ops.push({ op: 'sync.cursor', state: { ...state, full: null } });
+      await this.store.commit(ops);
+    }
+  }
+
+  private parseRecord(entity: 'client' | 'group', data: unknown, what: string): Client | Group {
+    const parsed = entity === 'client' ? clientRecordSchema.safeParse(data) : groupRecordSchema.safeParse(data);
+    if (!parsed.success) {
+      const first = parsed.error.issues[0];
+      throw new CloudError(
+        'invalid',
+        `${what} is not a valid ${entity} (${first ? `${first.path.join('.')}: ${first.message}` : 'bad shape'}); nothing was changed here. Tell the cloud server's provider.`,
+      );
+    }
+    return parsed.data;
+  }
+
+  // ---- status ----------------------------------------------------------------------------
+
+  private setState(state: SyncState): void {
+    this.state = state;
+    this.emitSoon();
+  }
+
+  /** One `sync` event per turn of the event loop, however many outbox entries a write changed. */
+  private emitSoon(): void {
+    if (this.emitQueued) return;
+    this.emitQueued = true;
+    setImmediate(() => {
+      this.emitQueued = false;
+      this.bus.emit('sync', this.status());
+    });
+  }
+}
+
+interface FullPull {
+  sweep: boolean;
+  /** `entity:id` of every record the pull brought (only when it replaces a copy). */
+  seen: Set<string> | null;
+}
+
+function isClient(r: Client | Group): r is Client {
+  return 'kind' in r;
+}
+
+function labelOf(r: Client | Group | null | undefined): string {
+  if (!r) return '';
+  return isClient(r) ? displayName(r) : r.name;
+}
+
+function rebase(m: Mutation, record: Client | Group): Mutation {
+  if (m.entity === 'client' && isClient(record)) return { ...m, baseVersion: record.version, base: record };
+  if (m.entity === 'group' && !isClient(record)) return { ...m, baseVersion: record.version, base: record };
+  return m;
+}
+
+function flatData(m: ClientMutation | GroupMutation): Map<string, FieldValue> {
+  if (!m.data) return new Map();
+  return m.entity === 'client' ? flatClientFields(m.data) : flatGroupFields(m.data);
+}
+
+function flatRecord(r: Client | Group): Map<string, FieldValue> {
+  return isClient(r) ? flatClientFields(clientFields(r)) : flatGroupFields(groupFields(r));
+}
