@@ -1,5 +1,7 @@
 import type { Child } from 'hono/jsx';
 import type { AssetUrls } from './assets.js';
+import type { SyncStatus } from '../agent/sync/sync.js';
+import { SyncBadgeSlot } from './pages/sync.js';
 
 export interface PageContext {
   lang: string;
@@ -8,13 +10,15 @@ export interface PageContext {
   shopName: string;
   assets: AssetUrls;
   t: (key: import('./i18n.js').MessageKey, vars?: Record<string, string | number>) => string;
+  /** The cloud sync's state now, for the header's badge. */
+  sync: () => SyncStatus;
 }
 
 /**
  * The frame every staff page shares: header with the shop and navigation, then the page. Staff
  * pages hold one event stream (htmx SSE extension) for live updates and scans; app.js reacts to it.
  */
-export function Layout(props: { ctx: PageContext; title: string; current: 'directory' | 'groups' | 'printers' | 'settings' | 'login'; children: Child }) {
+export function Layout(props: { ctx: PageContext; title: string; current: 'directory' | 'groups' | 'printers' | 'settings' | 'sync' | 'login'; children: Child }) {
   const { ctx } = props;
   const staff = props.current !== 'login';
   const nav = (href: string, key: 'nav.directory' | 'nav.groups' | 'nav.printers' | 'nav.settings', current: typeof props.current) => (
@@ -45,6 +49,7 @@ export function Layout(props: { ctx: PageContext; title: string; current: 'direc
               {nav('/settings', 'nav.settings', 'settings')}
             </nav>
           )}
+          {staff && <SyncBadgeSlot ctx={ctx} status={ctx.sync()} />}
           {ctx.pinRequired && staff && (
             <form method="post" action="/logout" class="logout">
               <button type="submit" class="link">

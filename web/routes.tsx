@@ -10,6 +10,8 @@ import { previewOfBytes } from '../drivers/printer/preview.js';
 import { PrintersPage, PrintersPanel } from './pages/printers.js';
 import { assets } from './assets.js';
 import { groupPages } from './group-routes.js';
+import { syncPages } from './sync-routes.js';
+import { standaloneStatus } from '../agent/sync/sync.js';
 import { translator } from './i18n.js';
 import type { PageContext } from './layout.js';
 import { DirectoryPage, DirectoryResults, DirectoryRows, type DirectoryView } from './pages/directory.js';
@@ -57,6 +59,7 @@ export function webRoutes(deps: AppDeps) {
     shopName: deps.config.shop.name,
     assets: urls,
     t: translator(deps.config.ui.locale),
+    sync: () => deps.sync?.status() ?? standaloneStatus(),
   };
   const page = (body: unknown) => '<!doctype html>' + String(body);
   app.use('*', staffPageHeaders);
@@ -116,7 +119,7 @@ export function webRoutes(deps: AppDeps) {
   });
 
   // The page's own event stream (the session is its credential; the till's needs a token).
-  app.get('/events', staff, (c) => eventStream(c, deps.bus, ['directory', 'scan', 'scanner', 'job', 'printer'], deps.closing));
+  app.get('/events', staff, (c) => eventStream(c, deps.bus, ['directory', 'scan', 'scanner', 'job', 'printer', 'sync'], deps.closing));
   app.get('/settings/scanners', staff, (c) => c.html(<ScannersPanel ctx={ctx} statuses={deps.scanners.statuses} config={deps.config} />));
 
   // Keyboard-wedge scans read by the page go through the same path as a scanner's.
@@ -215,6 +218,7 @@ export function webRoutes(deps: AppDeps) {
   });
 
   app.route('/groups', groupPages({ directory: deps.directory, ctx, staff, page }));
+  app.route('/sync', syncPages({ sync: deps.sync, issues: deps.syncIssues, status: ctx.sync, ctx, staff, page }));
 
   const printersView = () => ({ printers: deps.printers.list(), config: deps.config.printers, jobs: deps.jobs.list(null, 20), audit: deps.jobs.audit(50) });
   app.get('/printers', staff, (c) => c.html(page(<PrintersPage ctx={ctx} {...printersView()} />)));

@@ -149,7 +149,7 @@ function groupWireData(m: GroupMutation): Record<string, unknown> | undefined {
 }
 
 function httpError(status: number, where: string, detail: string): CloudError {
-  const said = detail ? ` (${detail})` : '';
+  const said = detail ? ` (${detail.replace(/[.\s]+$/, '')})` : '';
   if (status === 401 || status === 403) {
     return new CloudError(
       'auth',

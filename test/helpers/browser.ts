@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
-import { Agent } from '../../agent/agent.js';
+import { Agent, type AgentOptions } from '../../agent/agent.js';
 import { memoryLogger } from '../../agent/log.js';
 import { tempDir, testConfig } from './config.js';
 import { ROOT } from './process.js';
@@ -41,14 +41,21 @@ export interface BrowserSuite {
  * before it starts or through its API after) and one Chromium, for all the file's tests.
  */
 export function browserSuite(
-  opts: { config?: Record<string, unknown>; beforeStart?: (dir: string) => Promise<void>; afterStart?: (url: string) => Promise<void> } = {},
+  opts: {
+    /** A function is called after beforeStart (e.g. to point the agent at a cloud started there). */
+    config?: Record<string, unknown> | (() => Record<string, unknown>);
+    options?: AgentOptions;
+    beforeStart?: (dir: string) => Promise<void>;
+    afterStart?: (url: string) => Promise<void>;
+  } = {},
 ): BrowserSuite {
   const suite = {} as BrowserSuite; // filled by beforeAll, before any test reads it
   beforeAll(async () => {
     const dir = tempDir();
     await opts.beforeStart?.(dir);
-    const config = testConfig(dir, { http: { host: '127.0.0.1', port: 0 }, ...opts.config });
-    suite.agent = new Agent({ config, file: null, storeDir: dir }, { log: memoryLogger() });
+    const extra = typeof opts.config === 'function' ? opts.config() : opts.config;
+    const config = testConfig(dir, { http: { host: '127.0.0.1', port: 0 }, ...extra });
+    suite.agent = new Agent({ config, file: null, storeDir: dir }, { log: memoryLogger(), ...opts.options });
     suite.url = await suite.agent.start();
     await opts.afterStart?.(suite.url);
     suite.browser = await launchChromium();

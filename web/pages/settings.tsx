@@ -2,6 +2,7 @@ import type { AgentConfig } from '../../agent/config.js';
 import type { ApiToken } from '../../agent/http/security.js';
 import type { ScannerStatus } from '../../drivers/scanner/types.js';
 import type { PrinterOut } from '../../agent/printing/printers.js';
+import { SyncPanel } from './sync.js';
 import { Layout, type PageContext } from '../layout.js';
 import { PrinterTable } from './printers.js';
 
@@ -83,10 +84,7 @@ export function SettingsPage(props: { ctx: PageContext; info: SettingsInfo }) {
 
       <ScannersPanel ctx={ctx} statuses={info.scanners} config={config} />
 
-      <section class="panel" id="sync">
-        <h2>{t('settings.sync')}</h2>
-        <p>{config.cloud ? t('settings.syncLater', { url: config.cloud.url }) : t('settings.syncOff')}</p>
-      </section>
+      <SyncPanel ctx={ctx} status={ctx.sync()} />
 
       <section class="panel" id="agent">
         <h2>{t('settings.agent')}</h2>

@@ -1,0 +1,55 @@
+import { Hono, type MiddlewareHandler } from 'hono';
+import { AgentError } from '../agent/errors.js';
+import type { SyncIssues } from '../agent/sync/issues.js';
+import type { SyncStatus } from '../agent/sync/sync.js';
+import type { Sync } from '../agent/sync/sync.js';
+import { ruleMessage } from './i18n.js';
+import type { PageContext } from './layout.js';
+import { IssueList, SyncBadge, SyncFacts, SyncPage } from './pages/sync.js';
+
+/** /sync: the sync's state, "sync now", and the conflicts and refused edits staff settle. */
+export function syncPages(deps: {
+  sync: Sync | null;
+  issues: SyncIssues;
+  status: () => SyncStatus;
+  ctx: PageContext;
+  staff: MiddlewareHandler;
+  page: (body: unknown) => string;
+}) {
+  const { ctx, page, issues, status } = deps;
+  const app = new Hono();
+  app.use('*', deps.staff);
+
+  app.get('/', (c) => c.html(page(<SyncPage ctx={ctx} status={status()} issues={issues.list()} error={null} />)));
+  app.get('/badge', (c) => c.html(<SyncBadge ctx={ctx} status={status()} />));
+  app.get('/panel', (c) => c.html(<SyncFacts ctx={ctx} status={status()} />));
+  app.get('/issues', (c) => c.html(<IssueList ctx={ctx} issues={issues.list()} />));
+
+  app.post('/run', (c) => {
+    void deps.sync?.syncNow();
+    return c.redirect('/sync', 303);
+  });
+
+  app.post('/issues/:id/reapply', async (c) => {
+    try {
+      await issues.reapply(c.req.param('id'));
+    } catch (err) {
+      if (!(err instanceof AgentError) || err.status === 503) throw err;
+      // Re-applying goes through the directory's rules: say which one stands in the way.
+      const reason = err.errors?.length ? err.errors.map((e) => ruleMessage(ctx.t, e)).join(' ') : err.detail;
+      return c.html(page(<SyncPage ctx={ctx} status={status()} issues={issues.list()} error={reason} />), err.status === 404 ? 404 : 409);
+    }
+    return c.redirect('/sync', 303);
+  });
+
+  app.post('/issues/:id/dismiss', async (c) => {
+    try {
+      await issues.dismiss(c.req.param('id'));
+    } catch (err) {
+      if (!(err instanceof AgentError) || err.status !== 404) throw err;
+    }
+    return c.redirect('/sync', 303);
+  });
+
+  return app;
+}
