@@ -252,6 +252,84 @@ describe('conflicts', () => {
   });
 });
 
+describe('more conflicts and refusals', () => {
+  it('an edit of a client the cloud deleted: the client goes, the shop version is kept and can be created again', async () => {
+    const { cloud, url } = await startCloud();
+    const a = await startAgent(url);
+    await sync(a).syncNow();
+    const c = generateClients(30)[10]!;
+    await cloud.goOffline();
+    await json(await a.api(`/api/v1/clients/${c.id}`, { method: 'PATCH', json: { notes: 'edited here' } }));
+    cloud.deleteClient(c.id);
+    await cloud.goOnline();
+    await sync(a).syncNow();
+    expect(a.agent.directory.findById(c.id)).toBeNull();
+    const [issue] = a.agent.syncIssues.list();
+    expect(issue).toMatchObject({ kind: 'deleted-in-cloud', recordId: c.id, record: { notes: 'edited here' } });
+
+    await a.agent.syncIssues.reapply(issue!.id);
+    await statusWhere(a, (s) => s.pending === 0 && s.state === 'idle');
+    expect(cloud.client(c.id)).toMatchObject({ lastName: c.lastName, notes: 'edited here' });
+    expect(a.agent.syncIssues.list()).toEqual([]);
+  });
+
+  it('a deletion of a client the cloud changed meanwhile: the client stays, staff can delete it anyway', async () => {
+    const { cloud, url } = await startCloud();
+    const a = await startAgent(url);
+    await sync(a).syncNow();
+    const c = generateClients(30)[11]!;
+    await cloud.goOffline();
+    expect((await a.api(`/api/v1/clients/${c.id}`, { method: 'DELETE' })).status).toBe(204);
+    cloud.patchClient(c.id, { walletBalance: 4200 });
+    await cloud.goOnline();
+    await sync(a).syncNow();
+    expect(a.agent.directory.getClient(c.id).walletBalance).toBe(4200);
+    const [issue] = a.agent.syncIssues.list();
+    expect(issue).toMatchObject({ kind: 'changed-in-cloud', op: 'delete' });
+    await a.agent.syncIssues.reapply(issue!.id);
+    await statusWhere(a, (s) => s.pending === 0 && s.state === 'idle');
+    expect(cloud.client(c.id)).toBeUndefined();
+    expect(a.agent.directory.findById(c.id)).toBeNull();
+  });
+
+  it('a client created here with a reference the cloud already has is refused, removed here, and kept for staff', async () => {
+    const { cloud, url } = await startCloud();
+    const a = await startAgent(url);
+    await sync(a).syncNow();
+    const taken = generateClients(30).find((c) => c.reference !== null)!;
+    await cloud.goOffline();
+    // the cloud gives the card to someone else before this shop hears of it
+    cloud.patchClient(taken.id, { reference: 'CARD-777' });
+    const made = await json<Client>(await a.api('/api/v1/clients', { method: 'POST', json: { lastName: 'Double', firstName: 'Carte', reference: 'CARD-777' } }));
+    await json(await a.api(`/api/v1/clients/${made.id}`, { method: 'PATCH', json: { phone: '+41 21 000 00 00' } }));
+    await cloud.goOnline();
+    await sync(a).syncNow();
+    expect(a.agent.directory.findById(made.id)).toBeNull();
+    expect(a.agent.directory.getClientByReference('CARD-777').id).toBe(taken.id);
+    const [issue] = a.agent.syncIssues.list();
+    expect(issue).toMatchObject({ kind: 'rejected', code: 'duplicate-reference', op: 'create', label: 'Carte Double' });
+    expect(issue!.record).toMatchObject({ reference: 'CARD-777', phone: '+41 21 000 00 00' });
+    expect(sync(a).status().pending).toBe(0); // the later edit of the refused client went with it
+    expect(cloud.appliedCount.size).toBe(0);
+  });
+
+  it('records made before the cloud was configured are sent to it on the first sync', async () => {
+    const dir = (await import('../helpers/config.js')).tempDir();
+    const standalone = await openTestAgent({ dir });
+    await json(await standalone.api('/api/v1/groups', { method: 'POST', json: { id: 'amis', name: 'Amis du lac', discountPercent: 5 } }));
+    const made = await json<Client>(
+      await standalone.api('/api/v1/clients', { method: 'POST', json: { lastName: 'Avant', firstName: 'Cloud', groupId: 'amis' } }),
+    );
+    await standalone.close();
+    const { cloud, url } = await startCloud();
+    const a = await startAgent(url, { dir });
+    await statusWhere(a, (s) => s.state === 'idle' && s.pending === 0 && s.lastSyncAt !== null);
+    expect(cloud.group('amis')).toMatchObject({ name: 'Amis du lac', discountPercent: 5 });
+    expect(cloud.client(made.id)).toMatchObject({ lastName: 'Avant', groupId: 'amis', version: 1 });
+    expect(a.agent.directory.clientCount).toBe(31);
+  });
+});
+
 describe('failures', () => {
   it('410: pulls everything again, removes what the cloud no longer has, keeps an edit still pending', async () => {
     const { cloud, url } = await startCloud();
