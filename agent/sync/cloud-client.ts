@@ -6,7 +6,8 @@ import type { ClientMutation, GroupMutation, Mutation } from './records.js';
  * any other), and every failure sorted into what the sync does about it.
  */
 
-export type CloudProblemCode = 'network' | 'timeout' | 'server' | 'auth' | 'http' | 'invalid' | 'gone';
+/** `local`: not the cloud's fault, this PC could not save what the cloud sent (disk full…). */
+export type CloudProblemCode = 'network' | 'timeout' | 'server' | 'auth' | 'http' | 'invalid' | 'gone' | 'local';
 
 export class CloudError extends Error {
   constructor(

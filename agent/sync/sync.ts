@@ -234,7 +234,7 @@ export class Sync {
     } catch (err) {
       this.progress = null;
       if (!this.started) return;
-      const e = err instanceof CloudError ? err : new CloudError('invalid', err instanceof Error ? err.message : String(err));
+      const e = err instanceof CloudError ? err : new CloudError('local', err instanceof Error ? err.message : String(err));
       this.reason = e.message;
       this.problem = e.code;
       if (e.code === 'auth') {

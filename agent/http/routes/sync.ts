@@ -13,7 +13,7 @@ const statusSchema = z
     enabled: z.boolean().describe('false when the agent runs standalone ("cloud": null)'),
     url: z.string().nullable(),
     reason: z.string().nullable().describe('why the state is offline or error'),
-    problem: z.enum(['network', 'timeout', 'server', 'auth', 'http', 'invalid', 'gone']).nullable(),
+    problem: z.enum(['network', 'timeout', 'server', 'auth', 'http', 'invalid', 'gone', 'local']).nullable(),
     stopped: z.boolean().describe('sync stopped until the config changes (the cloud refused the token)'),
     progress: z.object({ received: z.number().int(), estimated: z.number().int().nullable() }).nullable(),
     nextAttemptAt: z.string().nullable(),
