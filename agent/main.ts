@@ -1,6 +1,7 @@
 import { Agent } from './agent.js';
 import { ConfigError, configPathFrom, loadConfigFile } from './config.js';
 import { consoleLogger } from './log.js';
+import { runMain, untilStopSignal } from './run-main.js';
 
 /**
  * Entry point: `npm start [-- --config <file>]`. Exit codes: 0 after a clean stop, 2 for an
@@ -27,29 +28,7 @@ async function main(): Promise<number> {
     return 1;
   }
 
-  return new Promise<number>((resolve) => {
-    let stopping = false;
-    const stop = (signal: string) => {
-      if (stopping) return;
-      stopping = true;
-      log.info(`${signal}: stopping`);
-      agent.stop().then(
-        () => resolve(0),
-        (err: unknown) => {
-          log.error(`error while stopping: ${err instanceof Error ? err.message : String(err)}`);
-          resolve(1);
-        },
-      );
-    };
-    process.on('SIGINT', () => stop('SIGINT'));
-    process.on('SIGTERM', () => stop('SIGTERM'));
-  });
+  return untilStopSignal(() => agent.stop(), log);
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    process.stderr.write(`the agent failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-    process.exit(1);
-  },
-);
+runMain(main, 'the agent failed: ');

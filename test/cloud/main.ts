@@ -1,3 +1,4 @@
+import { runMain, untilStopSignal } from '../../agent/run-main.js';
 import { parseArgs } from 'node:util';
 import { generateClients, generateGroups } from '../fixtures/swiss-clients.js';
 import { ReferenceCloud } from './server.js';
@@ -108,30 +109,10 @@ async function main(): Promise<number> {
     ].join('\n'),
   );
 
-  return new Promise<number>((resolve) => {
-    let stopping = false;
-    const stop = (signal: string) => {
-      if (stopping) return;
-      stopping = true;
-      const n = cloud.requests.length;
-      process.stdout.write(`${signal}: stopping after ${n} request${n === 1 ? '' : 's'}\n`);
-      cloud.close().then(
-        () => resolve(0),
-        (err: unknown) => {
-          process.stderr.write(`error while stopping: ${err instanceof Error ? err.message : String(err)}\n`);
-          resolve(1);
-        },
-      );
-    };
-    process.on('SIGINT', () => stop('SIGINT'));
-    process.on('SIGTERM', () => stop('SIGTERM'));
+  return untilStopSignal(() => cloud.close(), {
+    info: (msg) => process.stdout.write(`${msg} after ${cloud.requests.length} request(s)\n`),
+    error: (msg) => process.stderr.write(`${msg}\n`),
   });
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-    process.exit(1);
-  },
-);
+runMain(main, '');

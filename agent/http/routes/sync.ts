@@ -1,5 +1,6 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import type { SyncIssues } from '../../sync/issues.js';
+import { syncIssueSchema } from '../../sync/records.js';
 import { type Sync, type SyncStatus, standaloneStatus } from '../../sync/sync.js';
 import { validationHook } from '../problem.js';
 import { requireScope, type SecurityEnv } from '../security.js';
@@ -21,22 +22,7 @@ const statusSchema = z
   })
   .openapi('SyncStatus');
 
-const fieldValue = z.union([z.string(), z.number(), z.null()]);
-const issueSchema = z
-  .object({
-    id: z.string(),
-    kind: z.enum(['conflict', 'deleted-in-cloud', 'changed-in-cloud', 'rejected']),
-    entity: z.enum(['client', 'group']),
-    recordId: z.string(),
-    label: z.string(),
-    op: z.enum(['create', 'update', 'delete']),
-    at: z.string(),
-    fields: z.array(z.object({ path: z.string(), shop: fieldValue, cloud: fieldValue })),
-    record: z.unknown().nullable(),
-    code: z.string().nullable(),
-    message: z.string().nullable(),
-  })
-  .openapi('SyncIssue');
+const issueSchema = syncIssueSchema.openapi('SyncIssue');
 
 const idParam = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: 'id', in: 'path' } }) });
 const read = requireScope('directory:read');
