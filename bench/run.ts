@@ -13,10 +13,17 @@
  *       pty; 1,000 scans back to back, none lost or doubled
  *   (g) printing at a TCP printer stand-in: request → cut vs node-thermal-printer sending the same
  *       bytes; drawer request → pulse; 500 tickets, none lost or doubled
+ *   (h) cloud sync against the reference cloud: the bundle's first pull of every client (time, RSS)
+ *       vs a plain fetch of the same pages and vs the RSS of an agent restarted on the synced store;
+ *       an idle cycle's requests and disk writes; 1,000 edits made offline, pushed when the cloud
+ *       returns (backoff retry, then "sync now"), each applied once
  *
  * Environment: BENCH_CLIENTS (default 100000) for a quicker run on fewer clients;
- * BENCH_KEEP=1 keeps the temporary store folders; BENCH_ONLY=ui or =scanner runs that section alone; BENCH_CODE_LABEL names the code measured when
- * the tree is not a git checkout (e.g. `git archive` of a commit).
+ * BENCH_KEEP=1 keeps the temporary store folders; BENCH_ONLY=ui, =scanner, =print or =sync runs that
+ * section alone (figures in bench/results-<section>.json); BENCH_SYNC_CPU_PROF=<folder> profiles the
+ * first-pull agent of (h), BENCH_SYNC_DOWN_S=<s> keeps its cloud offline at least that long;
+ * BENCH_CODE_LABEL names the code measured when the tree is not a git checkout (e.g. `git archive`
+ * of a commit).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, promises as fs, readFileSync, writeFileSync } from 'node:fs';
@@ -52,11 +59,12 @@ import { runSearchBench, type SearchResult, searchTable } from './search.js';
 import { runUiBench, type UiResult, uiTable } from './ui.js';
 import { runScannerBench, type ScannerBenchResult, scannerTable } from './scanner.js';
 import { type PrintBenchResult, printTable, runPrintBench } from './print.js';
+import { controlDetected, idleCyclesClean, offlineClean, runSyncBench, type SyncBenchResult, syncTables } from './sync.js';
 import type { Client, Group } from '../agent/directory/schema.js';
 
 const N = Number(process.env.BENCH_CLIENTS ?? 100_000);
 const KEEP = process.env.BENCH_KEEP === '1';
-/** BENCH_ONLY=ui, =scanner or =print runs only (e), (f) or (g) (the store is still seeded). */
+/** BENCH_ONLY=ui, =scanner or =print runs only (e), (f) or (g) (the store is still seeded); =sync runs (h). */
 const ONLY = process.env.BENCH_ONLY ?? null;
 
 const TARGETS = {
@@ -73,6 +81,10 @@ const TARGETS = {
   printP50Ms: 5,
   printOverheadMs: 2,
   drawerMs: 10,
+  syncFirstPullMs: 15_000,
+  syncRssMb: 200,
+  syncIdleRequests: 1,
+  syncPushMs: 10_000,
 };
 
 const say = (s = '') => process.stdout.write(`${s}\n`);
@@ -250,6 +262,74 @@ function printRows(r: PrintBenchResult): Row[] {
   ];
 }
 
+/** (h): the reference cloud in this process, the agent bundle in its own. */
+async function syncSection(clients: readonly Client[], groups: readonly Group[], tmp: string): Promise<SyncBenchResult> {
+  heading(`(h) cloud sync: the agent bundle against the reference cloud, ${N} clients`);
+  const r = await runSyncBench(clients, groups, tmp, say);
+  say(syncTables(r));
+  say('first pull: the bundle with its default sync settings (pages of 1000), 3 runs each on an empty store after a run of');
+  say('the baseline; the times of the cloud\'s answers come from its request log (ms resolution). The restarted agent has');
+  say('intervalSeconds 3600 so that only the cycles the bench starts run.');
+  say('store files changed = size or mtime (ns) of every file of the store folder before and after the cycle;');
+  say('write_bytes = bytes the agent process dirtied for the disk (/proc/<pid>/io); wchar/syscw also count socket writes.');
+  return r;
+}
+
+function syncRows(r: SyncBenchResult): Row[] {
+  const f = r.pull;
+  const push = (name: string, x: SyncBenchResult['offline']) => ({
+    bench: 'h',
+    metric: `1,000 offline edits, ${name}: cloud back → outbox empty`,
+    value: `${ms(x.returnToEmptyMs)} (down ${ms(x.downMs)}; waiting for the retry ${ms(x.returnToFirstPushMs)}, pushes ${ms(x.firstToLastPushMs)})`,
+    target: `≤ ${TARGETS.syncPushMs / 1000} s`,
+    pass: x.returnToEmptyMs <= TARGETS.syncPushMs,
+  });
+  const once = (name: string, x: SyncBenchResult['offline']) => ({
+    bench: 'h',
+    metric: `${name}: applied once, cloud holds the values`,
+    value: `${x.appliedOnce}/${x.edits} once, ${x.cloudValuesOk}/${x.edits} values`,
+    target: 'all',
+    pass: offlineClean(x),
+  });
+  const cycleCounts = r.idle.cycles.map((c) => c.requests.length);
+  const written = r.idle.cycles.filter((c) => c.storeChanges.length > 0).length;
+  return [
+    {
+      bench: 'h',
+      metric: `first pull of ${r.clients + r.groups} records: spawn → synced (median of ${r.pulls.length})`,
+      value: `${ms(f.spawnToSyncedMs)} (runs: ${r.pulls.map((p) => ms(p.spawnToSyncedMs)).join(', ')})`,
+      target: `≤ ${TARGETS.syncFirstPullMs / 1000} s`,
+      pass: f.spawnToSyncedMs <= TARGETS.syncFirstPullMs,
+    },
+    {
+      bench: 'h',
+      metric: 'first pull: peak RSS of the agent (VmHWM, spawn → 1 s after; median)',
+      value: `${mb(f.rssPeakKernel)} (runs: ${r.pulls.map((p) => mb(p.rssPeakKernel)).join(', ')})`,
+      target: `≤ ${TARGETS.syncRssMb} MB`,
+      pass: f.rssPeakKernel / 1048576 <= TARGETS.syncRssMb,
+    },
+    {
+      bench: 'h',
+      metric: 'first page → synced, vs plain fetch of the pages (medians)',
+      value: `${ms(f.firstPageToSyncedMs)} vs ${ms(r.baselineMs)} = ${ratio(f.firstPageToSyncedMs / r.baselineMs)}`,
+      target: '—',
+      pass: null,
+    },
+    { bench: 'h', metric: 'RSS of an agent restarted on the synced store', value: mb(r.steady.rss), target: '—', pass: null },
+    {
+      bench: 'h',
+      metric: `idle cycle: cloud requests, cycles that wrote (of ${r.idle.cycles.length})`,
+      value: `${Math.min(...cycleCounts)}–${Math.max(...cycleCounts)}, ${written}${controlDetected(r) ? '' : ' (control write NOT seen)'}`,
+      target: `${TARGETS.syncIdleRequests}, 0`,
+      pass: idleCyclesClean(r) && controlDetected(r),
+    },
+    push('backoff retry', r.offline),
+    once('offline edits', r.offline),
+    push('"sync now" at return', r.syncNow),
+    once('"sync now" edits', r.syncNow),
+  ];
+}
+
 function uiRows(ui: UiResult): Row[] {
   return [
     {
@@ -294,6 +374,21 @@ async function main(): Promise<void> {
     say(`generated ${clients.length} clients in ${ms(performance.now() - t)} (test/fixtures/swiss-clients.ts, seed fixed)`);
     const queries = buildQueries(clients, 100);
 
+    if (ONLY === 'sync') {
+      // the agent starts on an empty store: nothing to seed
+      const sync = await syncSection(clients, groups, tmp);
+      heading('summary');
+      say(table(['', 'measure', 'value', 'target', 'verdict'], syncRows(sync).map((r) => [r.bench, r.metric, r.value, r.target, r.pass === null ? '' : r.pass ? 'met' : 'MISSED'])));
+      const others = otherCores(ticksAtStart, ticks());
+      say(`\nother programs kept ${others === null ? '?' : others.toFixed(2)} of ${m.cores} cores busy on average during the run`);
+      writeFileSync(
+        path.join(REPO, 'bench', 'results-sync.json'),
+        `${JSON.stringify(rounded({ generatedAt: new Date().toISOString(), clients: N, machine: m, quiet: { cpuBusyBefore: busyBefore, loadBefore, loadAfter: load(), otherCoresDuringRun: others }, targets: TARGETS, sync }), null, 2)}\n`,
+      );
+      say('figures written to bench/results-sync.json');
+      return;
+    }
+
     if (ONLY) {
       heading(`store: ${N} clients through DirectoryStore.commit() (batches of 1000)`);
       const template = path.join(tmp, 'template');
@@ -322,7 +417,7 @@ async function main(): Promise<void> {
         return;
       }
 
-      throw new Error(`BENCH_ONLY=${ONLY}: expected "ui", "scanner" or "print"`);
+      throw new Error(`BENCH_ONLY=${ONLY}: expected "ui", "scanner", "print" or "sync"`);
     }
 
     // ---- (a) ---------------------------------------------------------------------------------
@@ -445,6 +540,7 @@ async function main(): Promise<void> {
     const ui: UiResult = await uiSection(template, clients, groups, queries, tmp, log);
     const scanner: ScannerBenchResult = await scannerSection(template, clients, tmp);
     const print: PrintBenchResult = await printSection(template, tmp);
+    const sync: SyncBenchResult = await syncSection(clients, groups, tmp);
 
     // ---- summary -----------------------------------------------------------------------------
     const rows: Row[] = [
@@ -477,6 +573,7 @@ async function main(): Promise<void> {
       ...uiRows(ui),
       ...scannerRows(scanner),
       ...printRows(print),
+      ...syncRows(sync),
     ];
     heading('summary');
     say(table(['', 'measure', 'value', 'target', 'verdict'], rows.map((r) => [r.bench, r.metric, r.value, r.target, r.pass === null ? '' : r.pass ? 'met' : 'MISSED'])));
@@ -503,6 +600,7 @@ async function main(): Promise<void> {
       ui,
       scanner,
       print,
+      sync,
       edits: { http: { sequential: httpSeq, concurrent8: httpConc }, inProcess: { sequential: procSeq, concurrent8: procConc }, baseline, fsyncFloor: floor, duringSnapshot: probe },
     });
     writeFileSync(path.join(REPO, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
