@@ -4,8 +4,6 @@ import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import v8 from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { serve } from '@hono/node-server';
 import { z } from 'zod';
 import type { LoadedConfig } from './config.js';
@@ -23,6 +21,7 @@ import type { PrinterTransport } from '../drivers/printer/transport.js';
 import { effectiveTokens, loadOrCreateSecrets } from './secrets.js';
 import { errorCode } from './store/durable-file.js';
 import { StoreLock } from './store/lock.js';
+import { collectGarbage } from './gc.js';
 import { Sync, type SyncOptions } from './sync/sync.js';
 import { SyncIssues } from './sync/issues.js';
 
@@ -144,9 +143,21 @@ export class Agent {
       this.directoryService.start();
       this.issueSet = new SyncIssues(this.store, this.directoryService);
       if (config.cloud) {
+        const store = this.store;
+        const directory = this.directoryService;
         this.syncService = new Sync(this.store, this.bus, this.log, {
           ...config.cloud,
           agentId: secrets.agentId,
+          // A full pull writes the whole directory: index it once and snapshot it once, at the
+          // end, then give back the garbage of 100 pages (as after loading at start).
+          bulk: () => {
+            const endIndex = directory.deferIndex();
+            const endSnapshots = store.holdSnapshots();
+            return () => {
+              endIndex();
+              void endSnapshots().then(collectGarbage);
+            };
+          },
           ...this.options.sync,
         });
       }
@@ -161,7 +172,7 @@ export class Agent {
           (replayed ? ` (${replayed} journal entries replayed)` : '') +
           (recovered.length ? ` — RECOVERED FROM BACKUP: ${recovered.join(', ')}` : ''),
       );
-      releaseStartupGarbage();
+      collectGarbage();
       this.appInstance = createApp({
         config,
         directory: this.directoryService,
@@ -242,21 +253,6 @@ export class Agent {
     await this.store?.close();
     this.store = null;
     await this.lock.release();
-  }
-}
-
-/**
- * Loading the directory leaves ~100 MB of garbage (decoded files, parse trees, build arrays) that
- * V8 would otherwise keep resident until memory pressure: one full collection right after start
- * returns it. Node exposes gc() only behind a flag; this asks V8 for it at run time.
- */
-function releaseStartupGarbage(): void {
-  try {
-    v8.setFlagsFromString('--expose-gc');
-    const gc: unknown = runInNewContext('gc');
-    if (typeof gc === 'function') gc();
-  } catch {
-    // not available on this runtime: memory is released later, as V8 sees fit
   }
 }
 

@@ -56,6 +56,7 @@ export class DirectoryStore {
   private snapshotting: Promise<void> | null = null;
   private idleTimer: NodeJS.Timeout | null = null;
   private lastSnapshotCut = 0;
+  private snapshotHolds = 0;
   private closed = false;
 
   constructor(
@@ -235,8 +236,24 @@ export class DirectoryStore {
     return out;
   }
 
+  /**
+   * Until the returned function is called, no snapshot starts (the journal keeps everything
+   * durable meanwhile); then one is taken. For a full pull, where snapshots of a directory that
+   * grows page by page would rewrite every shard several times while competing with the pages.
+   * The returned promise settles when that snapshot is written.
+   */
+  holdSnapshots(): () => Promise<void> {
+    this.snapshotHolds++;
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = null;
+    return () => {
+      if (--this.snapshotHolds > 0 || this.closed) return Promise.resolve();
+      return this.snapshot().catch(() => undefined);
+    };
+  }
+
   private scheduleSnapshot(): void {
-    if (this.closed) return;
+    if (this.closed || this.snapshotHolds > 0) return;
     const bytes = this.options.snapshotBytes ?? 8 * 1024 * 1024;
     if (this.journal.segmentBytes >= bytes) {
       this.snapshot().catch(() => undefined);

@@ -40,6 +40,9 @@ export class Directory {
   private readonly refOwner = new Map<string, string>();
   private readonly groupCounts = new Map<string, number>();
   private unsubscribe: (() => void) | null = null;
+  /** Clients written while indexing is deferred (see deferIndex). */
+  private deferred: Set<string> | null = null;
+  private deferDepth = 0;
 
   private readonly cloud: boolean;
   private readonly now: () => Date;
@@ -415,13 +418,39 @@ export class Directory {
 
   // ---- indexes -----------------------------------------------------------------------------
 
+  /**
+   * Until the returned function is called, clients written are indexed for search in one go at
+   * the end instead of one by one. For a full pull: 100,000 upserts one by one cost ~9 s of index
+   * merging (and ~90 MB of garbage), one rebuild ~1.5 s. Meanwhile, lookups by id and reference
+   * are exact; search finds the clients it knew, under their previous text.
+   */
+  deferIndex(): () => void {
+    this.deferred ??= new Set();
+    this.deferDepth++;
+    return () => {
+      if (--this.deferDepth > 0 || !this.deferred) return;
+      const ids = this.deferred;
+      this.deferred = null;
+      if (ids.size > Math.max(2000, this.index.size / 8)) {
+        this.index.rebuild(this.store.clients.values());
+      } else {
+        for (const id of ids) {
+          const c = this.store.clients.get(id);
+          if (c) this.index.upsert(c);
+        }
+      }
+    };
+  }
+
   private onChange(change: RecordChange): void {
     if (change.entity === 'client') {
       if (change.before) this.track(change.before, -1);
       if (change.after) {
         this.track(change.after, +1);
-        this.index.upsert(change.after);
+        if (this.deferred) this.deferred.add(change.id);
+        else this.index.upsert(change.after);
       } else {
+        this.deferred?.delete(change.id);
         this.index.remove(change.id);
       }
     }

@@ -87,7 +87,7 @@ export const syncCursorSchema = z.object({
   /**
    * A full pull under way. `sweep`: it replaces a copy that already held records (after 410), so
    * records it does not bring are removed at its end; such a pull restarts from the beginning
-   * after a crash (the records seen so far are not kept), one into an empty copy resumes.
+   * after a crash (the records seen so far are not kept). A first pull (sweep false) resumes.
    */
   full: z.object({ sweep: z.boolean() }).nullable(),
   /** Records made before the cloud was configured have been queued for it. */

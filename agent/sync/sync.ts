@@ -65,6 +65,8 @@ export interface SyncOptions {
   /** After a local edit, how soon to push it (edits in a burst share one push). */
   nudgeMs?: number;
   fetch?: typeof fetch;
+  /** Called when a full pull starts; what it returns, when it ends (however it ends). */
+  bulk?: () => () => void;
   random?: () => number;
   now?: () => Date;
 }
@@ -476,29 +478,37 @@ export class Sync {
 
   private async pull(): Promise<void> {
     let state = this.store.syncCursor;
-    // A replacing pull cut short by a crash starts over: the records it had seen are not kept.
+    // A replacing pull cut short by a crash starts over (the records it had seen are not kept);
+    // a first pull into an empty copy resumes from its stored cursor.
     if (state.full?.sweep && state.cursor !== null) state = await this.saveCursor({ ...state, cursor: null });
-    let full = state.cursor === null ? this.startFull(state.full?.sweep ?? false) : null;
-    for (;;) {
-      let page: ChangePage;
-      try {
-        page = await this.cloud.changes(state.cursor, this.options.pageLimit ?? 1000, this.stopper.signal);
-      } catch (err) {
-        if (!(err instanceof CloudError) || err.code !== 'gone' || state.cursor === null) throw err;
-        // 410: the cursor is too old. Pull everything again and replace the copy, keeping the
-        // shop's pending edits (a record with one is never overwritten by a pull).
-        this.log.warn('cloud sync: the cloud no longer knows this agent\'s cursor (410); pulling the whole directory again');
-        const sweep = this.store.clients.size + this.store.groups.size > 0;
-        state = await this.saveCursor({ ...state, cursor: null, full: sweep ? { sweep: true } : null });
-        full = this.startFull(sweep);
-        continue;
+    if (state.cursor === null && !state.full) state = await this.saveCursor({ ...state, full: { sweep: false } });
+    let full = state.full ? this.startFull(state.full.sweep) : null;
+    let endBulk = full ? this.options.bulk?.() : undefined;
+    try {
+      for (;;) {
+        let page: ChangePage;
+        try {
+          page = await this.cloud.changes(state.cursor, this.options.pageLimit ?? 1000, this.stopper.signal);
+        } catch (err) {
+          if (!(err instanceof CloudError) || err.code !== 'gone' || state.cursor === null) throw err;
+          // 410: the cursor is too old. Pull everything again and replace the copy, keeping the
+          // shop's pending edits (a record with one is never overwritten by a pull).
+          this.log.warn("cloud sync: the cloud no longer knows this agent's cursor (410); pulling the whole directory again");
+          const sweep = this.store.clients.size + this.store.groups.size > 0;
+          state = await this.saveCursor({ ...state, cursor: null, full: { sweep } });
+          full = this.startFull(sweep);
+          endBulk ??= this.options.bulk?.();
+          continue;
+        }
+        state = await this.applyPage(page, state, full);
+        if (!page.hasMore) break;
       }
-      state = await this.applyPage(page, state, full);
-      if (!page.hasMore) break;
-    }
-    if (full) {
-      await this.endFull(full, state);
-      this.progress = null;
+      if (full) {
+        await this.endFull(full, state);
+        this.progress = null;
+      }
+    } finally {
+      endBulk?.();
     }
   }
 
@@ -562,10 +572,8 @@ export class Sync {
       }
       if (ops.length) this.log.info(`cloud sync: ${ops.length} record(s) the cloud no longer has were removed`);
     }
-    if (state.full || ops.length) {
-      ops.push({ op: 'sync.cursor', state: { ...state, full: null } });
-      await this.store.commit(ops);
-    }
+    ops.push({ op: 'sync.cursor', state: { ...state, full: null } });
+    await this.store.commit(ops);
   }
 
   private parseRecord(entity: 'client' | 'group', data: unknown, what: string): Client | Group {
