@@ -37,7 +37,7 @@ export interface AgentOptions {
   /** Printer transports to use instead of the configured ones (tests pass fakes). */
   printerTransport?: (p: PrinterConfig) => PrinterTransport;
   /** Sync timings to use instead of the contract's (tests shorten timeouts and backoff). */
-  sync?: Partial<Pick<SyncOptions, 'timeoutMs' | 'backoffMinMs' | 'backoffMaxMs' | 'pageLimit' | 'nudgeMs' | 'fetch'>>;
+  sync?: Partial<Pick<SyncOptions, 'timeoutMs' | 'backoffMinMs' | 'backoffMaxMs' | 'pageLimit' | 'nudgeMs' | 'probeMs' | 'fetch'>>;
 }
 
 /**

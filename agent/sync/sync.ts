@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import net from 'node:net';
 import type { DirectoryStore } from '../directory/directory-store.js';
 import { displayName } from '../directory/directory.js';
 import { type Client, type Group, clientRecordSchema, groupRecordSchema } from '../directory/schema.js';
@@ -64,6 +65,13 @@ export interface SyncOptions {
   pageLimit?: number;
   /** After a local edit, how soon to push it (edits in a burst share one push). */
   nudgeMs?: number;
+  /**
+   * While the cloud is unreachable (connection refused, no route, no DNS), how often to try a
+   * bare TCP connection to it: when one succeeds, the backoff's next try is brought forward, so
+   * edits made offline go up within seconds of the internet's return, not minutes. No request is
+   * sent by the probe; a cloud that accepts connections but fails requests stays on the backoff.
+   */
+  probeMs?: number;
   fetch?: typeof fetch;
   /** Called when a full pull starts; what it returns, when it ends (however it ends). */
   bulk?: () => () => void;
@@ -106,6 +114,9 @@ export class Sync {
   private again = false;
   private started = false;
   private emitQueued = false;
+  private probeTimer: NodeJS.Timeout | null = null;
+  /** The running cycle was started by the probe: if it fails, the probe waits for the backoff. */
+  private probed = false;
   private unsubscribe: (() => void) | null = null;
   private readonly random: () => number;
   private readonly now: () => Date;
@@ -145,6 +156,7 @@ export class Sync {
     this.unsubscribe?.();
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    this.stopProbe();
     this.stopper.abort();
     await this.running?.catch(() => undefined);
   }
@@ -228,6 +240,7 @@ export class Sync {
       await this.push();
       await this.pull();
       this.failures = 0;
+      this.stopProbe();
       this.reason = null;
       this.problem = null;
       this.lastSyncAt = this.now().toISOString();
@@ -241,6 +254,7 @@ export class Sync {
       this.problem = e.code;
       if (e.code === 'auth') {
         this.stopped = true;
+        this.stopProbe();
         this.log.error(`cloud sync: ${e.message}`);
         this.setState('error');
         return;
@@ -249,8 +263,39 @@ export class Sync {
       const delay = this.backoff(this.failures);
       this.log.warn(`cloud sync: ${e.message} (next try in ${Math.round(delay / 1000)} s)`);
       this.schedule(delay);
+      if (e.code === 'network' && !this.probed) this.startProbe();
       this.setState(e.code === 'network' || e.code === 'timeout' ? 'offline' : 'error');
+    } finally {
+      this.probed = false;
     }
+  }
+
+  private startProbe(): void {
+    if (this.probeTimer || !this.started) return;
+    const url = new URL(this.options.url);
+    const port = Number(url.port) || (url.protocol === 'https:' ? 443 : 80);
+    const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
+    this.probeTimer = setInterval(() => {
+      const socket = net.connect({ host, port });
+      socket.setTimeout(3_000);
+      const done = (reachable: boolean) => {
+        socket.destroy();
+        if (!reachable || !this.probeTimer || this.running) return;
+        this.stopProbe();
+        this.log.info('cloud sync: the cloud can be reached again; trying now');
+        this.probed = true;
+        this.schedule(0);
+      };
+      socket.once('connect', () => done(true));
+      socket.once('timeout', () => done(false));
+      socket.once('error', () => done(false));
+    }, this.options.probeMs ?? 5_000);
+    this.probeTimer.unref();
+  }
+
+  private stopProbe(): void {
+    if (this.probeTimer) clearInterval(this.probeTimer);
+    this.probeTimer = null;
   }
 
   /** 1 s, 2 s, 4 s… up to 5 min, each plus up to 50 % jitter (capped), so shops don't retry in step. */

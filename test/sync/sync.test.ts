@@ -28,11 +28,17 @@ async function startCloud(clients = generateClients(30)): Promise<{ cloud: Refer
   return { cloud, url: await cloud.listen() };
 }
 
-async function startAgent(url: string, opts: { token?: string; dir?: string; fetch?: typeof fetch } = {}): Promise<TestAgent> {
+async function startAgent(
+  url: string,
+  opts: { token?: string; dir?: string; fetch?: typeof fetch; backoffMinMs?: number; probeMs?: number } = {},
+): Promise<TestAgent> {
+  const backoffMinMs = opts.backoffMinMs ?? 50;
   const a = await openTestAgent({
     dir: opts.dir,
     config: { cloud: { url, token: opts.token ?? CLOUD_TOKEN, intervalSeconds: 3600 } },
-    options: { sync: { backoffMinMs: 50, backoffMaxMs: 400, pageLimit: 7, nudgeMs: 10, timeoutMs: 1_000, fetch: opts.fetch } },
+    options: {
+      sync: { backoffMinMs, backoffMaxMs: backoffMinMs * 8, pageLimit: 7, nudgeMs: 10, timeoutMs: 1_000, probeMs: opts.probeMs ?? 60_000, fetch: opts.fetch },
+    },
   });
   agents.push(a);
   return a;
@@ -164,6 +170,24 @@ describe('push', () => {
     for (const [i, id] of ids.entries()) expect(cloud.client(id)!.notes).toBe(`offline ${i}`);
     expect([...cloud.appliedCount.values()].every((n) => n === 1)).toBe(true);
     expect(cloud.appliedCount.size).toBe(10);
+  });
+
+  it('offline with a long backoff ahead: a TCP probe sees the cloud back and the edits go up at once', async () => {
+    const { cloud, url } = await startCloud();
+    const a = await startAgent(url, { backoffMinMs: 60_000, probeMs: 50 });
+    await sync(a).syncNow();
+    await cloud.goOffline();
+    const c = generateClients(30)[13]!;
+    await json(await a.api(`/api/v1/clients/${c.id}`, { method: 'PATCH', json: { notes: 'probe' } }));
+    const offline = await statusWhere(a, (s) => s.state === 'offline');
+    expect(Date.parse(offline.nextAttemptAt!) - Date.now()).toBeGreaterThan(30_000); // the backoff alone: a minute
+    await new Promise((r) => setTimeout(r, 300)); // probes fail meanwhile, and send no request
+    const requests = cloud.requests.length;
+    await cloud.goOnline();
+    await statusWhere(a, (s) => s.state === 'idle' && s.pending === 0, 3_000);
+    expect(cloud.client(c.id)!.notes).toBe('probe');
+    expect(cloud.requests.slice(requests).map((r) => r.path)).toEqual(['/v1/directory/mutations', '/v1/directory/changes']);
+    expect(a.log.lines.some((l) => l.includes('can be reached again'))).toBe(true);
   });
 
   it('a push whose answer is lost is sent again with the same mutationIds, and applied once', async () => {
