@@ -1,3 +1,4 @@
+import { readSseEvents } from './lib/sse.js';
 import { SerialPort } from 'serialport';
 import type { Client } from '../agent/directory/schema.js';
 import { ptyPair } from '../test/helpers/pty.js';
@@ -24,24 +25,7 @@ export interface ScannerBenchResult {
 /** Server-sent events from a fetch body, one callback per `scan` event. */
 async function readScans(url: string, onScan: (data: { code: string; client: unknown }) => void, signal: AbortSignal): Promise<void> {
   const res = await fetch(`${url}/api/v1/events`, { headers: { authorization: `Bearer ${BENCH_TOKEN}` }, signal });
-  const reader = res.body!.getReader();
-  const decoder = new TextDecoder();
-  let buffer = '';
-  try {
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) return;
-      buffer += decoder.decode(value, { stream: true });
-      let end: number;
-      while ((end = buffer.indexOf('\n\n')) >= 0) {
-        const block = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        if (/^event: scan$/m.test(block)) onScan(JSON.parse(/^data: (.*)$/m.exec(block)![1]!) as { code: string; client: unknown });
-      }
-    }
-  } catch (err) {
-    if (!signal.aborted) throw err;
-  }
+  await readSseEvents(res.body!, 'scan', onScan, signal);
 }
 
 export async function runScannerBench(template: string, copy: (to: string) => Promise<void>, tmp: string, clients: readonly Client[], n = 300): Promise<ScannerBenchResult> {

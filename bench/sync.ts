@@ -1,3 +1,4 @@
+import { readSseEvents } from './lib/sse.js';
 import { execFileSync, spawn } from 'node:child_process';
 import { promises as fs, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -314,25 +315,8 @@ class SyncWatch {
     return w;
   }
 
-  private async read(body: ReadableStream<Uint8Array>): Promise<void> {
-    const reader = body.getReader();
-    const decoder = new TextDecoder();
-    let buffer = '';
-    try {
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) return;
-        buffer += decoder.decode(value, { stream: true });
-        let end: number;
-        while ((end = buffer.indexOf('\n\n')) >= 0) {
-          const block = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          if (/^event: sync$/m.test(block)) this.observe(JSON.parse(/^data: (.*)$/m.exec(block)![1]!) as Status);
-        }
-      }
-    } catch (err) {
-      if (!this.abort.signal.aborted) throw err;
-    }
+  private read(body: ReadableStream<Uint8Array>): Promise<void> {
+    return readSseEvents<Status>(body, 'sync', (data) => this.observe(data), this.abort.signal);
   }
 
   private observe(s: Status): void {
