@@ -142,6 +142,12 @@ export class Agent {
       this.directoryService = new Directory(this.store, this.bus, { cloud: config.cloud !== null });
       this.directoryService.start();
       this.issueSet = new SyncIssues(this.store, this.directoryService);
+      if (!config.cloud && this.store.syncCursor.url !== null) {
+        // Edits made now go to no outbox: when a cloud is configured again, the whole directory
+        // is offered to it (Sync.adopt), so none of them stays behind.
+        this.log.warn(`cloud sync is off, but this directory was synced with ${this.store.syncCursor.url}: edits made now are sent when a cloud is configured again`);
+        await this.store.commit([{ op: 'sync.cursor', state: { ...this.store.syncCursor, url: null, adopted: false, cursor: null, full: null } }]);
+      }
       if (config.cloud) {
         const store = this.store;
         const directory = this.directoryService;

@@ -57,6 +57,8 @@ export class DirectoryStore {
   private idleTimer: NodeJS.Timeout | null = null;
   private lastSnapshotCut = 0;
   private snapshotHolds = 0;
+  /** Outbox keys whose write is not yet durable → how many such writes are in flight. */
+  private readonly notDurable = new Map<string, number>();
   private closed = false;
 
   constructor(
@@ -164,13 +166,27 @@ export class DirectoryStore {
     if (this.closed) throw new Error('the directory store is closed');
     const undo = ops.map((op) => this.apply(op));
     const { durable } = this.journal.append(ops);
+    const queued: string[] = [];
+    for (const op of ops) if (op.op === 'outbox.put') queued.push(op.mutation.key);
+    for (const key of queued) this.notDurable.set(key, (this.notDurable.get(key) ?? 0) + 1);
     this.scheduleSnapshot();
     try {
       await durable;
     } catch (err) {
       for (let i = undo.length - 1; i >= 0; i--) undo[i]!();
       throw err;
+    } finally {
+      for (const key of queued) {
+        const n = (this.notDurable.get(key) ?? 1) - 1;
+        if (n > 0) this.notDurable.set(key, n);
+        else this.notDurable.delete(key);
+      }
     }
+  }
+
+  /** Whether the outbox entry's last write is on disk (the sync sends nothing that could be undone). */
+  isDurable(key: string): boolean {
+    return !this.notDurable.has(key);
   }
 
   /** Writes every changed shard and the meta file, then trims the journal. Safe to call anytime. */

@@ -280,6 +280,14 @@ export class Directory {
 
   // ---- cloud -------------------------------------------------------------------------------
 
+  /** Offers an existing record to the cloud again as a create (a refused one, once staff fixed the cause). */
+  async queueCreate(entity: 'client' | 'group', id: string): Promise<void> {
+    const ops = entity === 'client' ? this.outboxOps('client', undefined, this.store.clients.get(id)) : this.outboxOps('group', undefined, this.store.groups.get(id));
+    if (ops.length === 0) throw notFound(entity === 'client' ? 'Client' : 'Group', id);
+    // refused again, it must stay here as the first time
+    await this.store.commit(ops.map((op) => (op.op === 'outbox.put' ? { ...op, mutation: { ...op.mutation, adopted: true } } : op)));
+  }
+
   private nextVersion(current: { version: number }): number {
     return this.cloud ? current.version : current.version + 1;
   }

@@ -107,8 +107,10 @@ export class CloudClient {
         const detail = await problemDetail(res);
         throw httpError(res.status, where, detail);
       }
+      // A body cut off or timed out while read is sorted below like any network failure.
+      const text = await res.text();
       try {
-        return await res.json();
+        return JSON.parse(text);
       } catch {
         throw new CloudError('invalid', `${where} answered ${res.status} with a body that is not JSON; the edits stay in the outbox.`);
       }

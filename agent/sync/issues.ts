@@ -34,7 +34,7 @@ export class SyncIssues {
   async reapply(id: string): Promise<void> {
     const issue = this.get(id);
     const restore = issue.record !== null && (issue.kind === 'deleted-in-cloud' || (issue.kind === 'rejected' && issue.op === 'create'));
-    if (issue.op === 'delete') {
+    if (issue.op === 'delete' || issue.kind === 'changed-in-cloud') {
       await this.deleteAgain(issue);
     } else if (restore) {
       await this.createAgain(issue);
@@ -62,6 +62,11 @@ export class SyncIssues {
     const r = issue.record;
     if (r === null) return;
     const exists = issue.entity === 'client' ? this.store.clients.has(r.id) : this.store.groups.has(r.id);
+    if (exists && issue.kind === 'rejected') {
+      // made before the cloud was configured, and kept here when the cloud refused it
+      await this.directory.queueCreate(issue.entity, r.id);
+      return;
+    }
     if (exists) {
       throw new AgentError(409, 'Already exists', `"${issue.label}" exists again (id ${r.id}); edit it instead of re-applying, or dismiss this issue.`);
     }

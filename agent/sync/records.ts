@@ -29,6 +29,8 @@ const mutationCommon = {
   baseVersion: z.number().int().min(0).nullable(),
   /** When staff made the edit. */
   at: z.string(),
+  /** A create for a record made before this cloud was configured: refused, the record stays here. */
+  adopted: z.boolean().optional(),
 };
 
 /**
@@ -92,7 +94,11 @@ export const syncCursorSchema = z.object({
   full: z.object({ sweep: z.boolean() }).nullable(),
   /** Records made before the cloud was configured have been queued for it. */
   adopted: z.boolean(),
+  /** The cloud this state belongs to (null: none yet, or the agent ran standalone since). */
+  url: z.string().nullable().default(null),
+  /** The last successful sync, kept so that staff see how old the copy is after a restart. */
+  lastSyncAt: z.string().nullable().default(null),
 });
 export type SyncCursor = z.infer<typeof syncCursorSchema>;
 
-export const INITIAL_SYNC_CURSOR: SyncCursor = { cursor: null, full: null, adopted: false };
+export const INITIAL_SYNC_CURSOR: SyncCursor = { cursor: null, full: null, adopted: false, url: null, lastSyncAt: null };

@@ -141,6 +141,7 @@ export class Sync {
   start(): void {
     if (this.started) return;
     this.started = true;
+    if (this.store.syncCursor.url === this.options.url) this.lastSyncAt = this.store.syncCursor.lastSyncAt;
     let pending = this.store.outbox.size;
     this.unsubscribe = this.store.onSyncState(() => {
       const size = this.store.outbox.size;
@@ -159,6 +160,11 @@ export class Sync {
     this.stopProbe();
     this.stopper.abort();
     await this.running?.catch(() => undefined);
+    // One write at shutdown rather than one per idle cycle: the last sync's time survives.
+    const state = this.store.syncCursor;
+    if (state.url === this.options.url && state.lastSyncAt !== this.lastSyncAt) {
+      await this.store.commit([{ op: 'sync.cursor', state: { ...state, lastSyncAt: this.lastSyncAt } }]).catch(() => undefined);
+    }
   }
 
   status(): SyncStatus {
@@ -201,6 +207,7 @@ export class Sync {
   }
 
   private schedule(ms: number): void {
+    if (!this.started) return;
     if (this.timer) clearTimeout(this.timer);
     this.nextAt = Date.now() + ms;
     this.timer = setTimeout(() => {
@@ -313,13 +320,24 @@ export class Sync {
    * as creates (groups first, their clients need them), so nothing made in the shop stays behind.
    */
   private async adopt(): Promise<void> {
-    const cursor = this.store.syncCursor;
+    let cursor = this.store.syncCursor;
+    if (cursor.url !== this.options.url) {
+      // Another cloud, or this one again after running standalone: what this copy holds may be
+      // unknown to it, and its cursor means nothing there. Send everything, pull everything.
+      if (cursor.cursor !== null || cursor.adopted) {
+        this.log.warn(
+          `cloud sync: this directory was last synced with ${cursor.url ?? 'a cloud, then ran standalone'}; ` +
+            `its records are offered to ${this.options.url} and the directory is pulled again`,
+        );
+      }
+      cursor = { cursor: null, full: null, adopted: false, url: this.options.url, lastSyncAt: null };
+    }
     if (cursor.adopted) return;
     const at = this.now().toISOString();
     const ops: DirectoryOp[] = [];
     const create = (entity: 'client' | 'group', r: Client | Group): Mutation => {
       const key = randomUUID();
-      const common = { key, mutationId: key, op: 'create' as const, id: r.id, baseVersion: null, at, base: null };
+      const common = { key, mutationId: key, op: 'create' as const, id: r.id, baseVersion: null, at, base: null, adopted: true };
       return 'kind' in r ? { ...common, entity: 'client', data: clientFields(r) } : { ...common, entity: 'group', data: groupFields(r) };
     };
     for (const g of this.store.groups.values()) {
@@ -346,15 +364,21 @@ export class Sync {
       for (let i = 0; i < batch.length; i++) ops.push(...this.resultOps(batch[i]!, results[i]!));
       await this.store.commit(ops);
     }
+    // Left for lack of rounds (many edits of one record, or conflicts): go on right after this cycle.
+    if (this.store.outbox.size > 0) this.again = true;
   }
 
-  /** The oldest mutations, up to 100, stopping before a second one for the same record. */
+  /** The oldest mutations, up to 100, stopping before a second one for the same record (and see below). */
   private nextBatch(): Mutation[] {
     const batch: Mutation[] = [];
     const records = new Set<string>();
     for (const m of this.store.outbox.values()) {
       const key = `${m.entity}:${m.id}`;
       if (batch.length === BATCH_MAX || records.has(key)) break;
+      // Not on disk yet: if its write fails it is undone, and the cloud must not have it.
+      if (!this.store.isDurable(m.key)) break;
+      // A group deletion goes after the moves of its clients are settled (one may conflict).
+      if (m.entity === 'group' && m.op === 'delete' && batch.length > 0) break;
       records.add(key);
       batch.push(m);
     }
@@ -380,7 +404,7 @@ export class Sync {
   private appliedOps(m: Mutation, version: number, data: unknown): DirectoryOp[] {
     const ops: DirectoryOp[] = [{ op: 'outbox.del', key: m.key }];
     if (m.op === 'delete') return ops;
-    const record = this.parseRecord(m.entity, data, `the record the cloud returned for mutation ${m.mutationId}`);
+    const record = this.parseRecord(m, data, `the record the cloud returned for mutation ${m.mutationId}`);
     const later = this.laterOf(m);
     // Later edits of the record were made on the shop's copy: they now stand on this version.
     for (const l of later) ops.push({ op: 'outbox.put', mutation: rebase(l, record) });
@@ -389,66 +413,59 @@ export class Sync {
   }
 
   /**
-   * Someone changed (or deleted) the record in the cloud since the edit's base. The edit and any
-   * later ones of the same record (never sent: one per record per request) are merged into one,
-   * re-applied field by field on the cloud's record; a field both sides changed keeps the cloud's
-   * value and the shop's is kept as an issue for staff.
+   * Someone changed (or deleted) the record in the cloud since the edit's base. The edit and the
+   * later ones of the same record (never sent: one per record per request) are each re-applied
+   * on the cloud's record, in their places in the outbox (an edit of a client may depend on a
+   * group created between them): fields the cloud did not change are sent again, under a new
+   * mutationId (the old one would get its first answer again); a field both sides changed keeps
+   * the cloud's value, and the shop's is kept as an issue for staff.
    */
   private conflictOps(m: Mutation, rawCurrent: unknown): DirectoryOp[] {
-    const current = rawCurrent === null ? null : this.parseRecord(m.entity, rawCurrent, `the current record the cloud returned for mutation ${m.mutationId}`);
-    const later = this.laterOf(m);
-    const chain = [m, ...later];
-    const ops: DirectoryOp[] = chain.map((x) => ({ op: 'outbox.del', key: x.key }));
-    const deletes = chain.some((x) => x.op === 'delete');
+    const current = rawCurrent === null ? null : this.parseRecord(m, rawCurrent, `the current record the cloud returned for mutation ${m.mutationId}`);
+    const chain = [m, ...this.laterOf(m)];
+    const ops: DirectoryOp[] = [];
+    const deleted = chain.find((x) => x.op === 'delete');
     const local = m.entity === 'client' ? this.store.clients.get(m.id) : this.store.groups.get(m.id);
     const label = labelOf(local ?? current ?? m.base);
 
-    if (current === null) {
-      if (deletes) return ops; // deleted on both sides: nothing more to do
-      // The shop edited what the cloud deleted: the cloud wins, the shop's record is kept for staff.
-      ops.push(this.recordDel(m.entity, m.id));
-      ops.push(this.issueOp({ kind: 'deleted-in-cloud', m, label, record: local ?? null }));
-      return ops;
-    }
-    if (deletes) {
+    if (current === null || deleted) {
+      for (const x of chain) ops.push({ op: 'outbox.del', key: x.key });
+      if (current === null) {
+        if (deleted) return ops; // deleted on both sides: nothing more to do
+        // The shop edited what the cloud deleted: the cloud wins, the shop's record is kept for staff.
+        ops.push(this.recordDel(m.entity, m.id));
+        ops.push(this.issueOp({ kind: 'deleted-in-cloud', m, label, record: local ?? null }));
+        return ops;
+      }
       // The shop deleted what the cloud changed meanwhile: keep the cloud's record, let staff decide.
       ops.push(...this.localOps(current, []));
-      ops.push(this.issueOp({ kind: 'changed-in-cloud', m, label }));
+      ops.push(this.issueOp({ kind: 'changed-in-cloud', m: deleted ?? m, label }));
       return ops;
     }
 
-    const shop = new Map<string, FieldValue>();
-    for (const x of chain) for (const [p, v] of flatData(x)) shop.set(p, v);
     const now = flatRecord(current);
     const base = m.base === null ? null : flatRecord(m.base);
-    const keep = new Map<string, FieldValue>();
-    const fields: SyncIssue['fields'] = [];
-    for (const [path, value] of shop) {
-      const cloud = now.get(path) ?? null;
-      if (cloud === value) continue;
-      const cloudChanged = base === null || (base.get(path) ?? null) !== cloud;
-      if (cloudChanged) fields.push({ path, shop: value, cloud });
-      else keep.set(path, value);
+    const conflicts = new Map<string, SyncIssue['fields'][number]>();
+    const resent: Mutation[] = [];
+    for (const x of chain) {
+      const keep = new Map<string, FieldValue>();
+      for (const [path, value] of flatData(x)) {
+        const cloud = now.get(path) ?? null;
+        if (cloud === value) continue;
+        const cloudChanged = base === null || (base.get(path) ?? null) !== cloud;
+        if (cloudChanged) conflicts.set(path, { path, shop: value, cloud });
+        else keep.set(path, value);
+      }
+      const again = keep.size > 0 ? rebuilt(x, current, keep) : null;
+      if (again) resent.push(again);
+      ops.push(again ? { op: 'outbox.put', mutation: again } : { op: 'outbox.del', key: x.key });
     }
-    let merged: Mutation | null = null;
-    if (keep.size > 0) {
-      merged =
-        m.entity === 'client' && isClient(current)
-          ? { ...m, op: 'update', mutationId: randomUUID(), baseVersion: current.version, base: current, data: clientFieldsFromFlat(keep) }
-          : m.entity === 'group' && !isClient(current)
-            ? { ...m, op: 'update', mutationId: randomUUID(), baseVersion: current.version, base: current, data: groupFieldsFromFlat(keep) }
-            : null;
-    }
-    if (merged) {
-      // It keeps the first edit's place in the outbox (its key), under a new mutationId: the
-      // old one would get the first answer (conflict) again.
-      ops.splice(0, 1, { op: 'outbox.put', mutation: merged });
-    }
-    ops.push(...this.localOps(current, merged ? [merged] : []));
+    ops.push(...this.localOps(current, resent));
+    const fields = [...conflicts.values()];
     if (fields.length) ops.push(this.issueOp({ kind: 'conflict', m, label, fields }));
     this.log.warn(
       `cloud sync: ${m.entity} ${m.id} was changed in the cloud meanwhile; ` +
-        (merged ? `the shop's other changes are sent again on version ${current.version}` : 'nothing else to send') +
+        (resent.length ? `the shop's other changes are sent again on version ${current.version}` : 'nothing else to send') +
         (fields.length ? `; kept the cloud's value of ${fields.map((f) => f.path).join(', ')} (shown under conflicts)` : ''),
     );
     return ops;
@@ -464,9 +481,10 @@ export class Sync {
     const base = m.base === null ? null : flatRecord(m.base);
     for (const [path, value] of flatData(m)) fields.push({ path, shop: value, cloud: base?.get(path) ?? null });
     if (m.base === null) {
-      // A refused create: the record does not exist in the cloud, nor do its later edits.
+      // A refused create: the record does not exist in the cloud, nor do its later edits. One
+      // made before the cloud was configured stays here (the shop's own data), flagged.
       for (const l of later) ops.push({ op: 'outbox.del', key: l.key });
-      ops.push(this.recordDel(m.entity, m.id));
+      if (!m.adopted) ops.push(this.recordDel(m.entity, m.id));
     } else {
       ops.push(...this.localOps(m.base, later));
     }
@@ -545,6 +563,9 @@ export class Sync {
           endBulk ??= this.options.bulk?.();
           continue;
         }
+        if (page.hasMore && page.changes.length === 0 && page.cursor === state.cursor) {
+          throw new CloudError('invalid', 'the cloud says more changes follow but sent none and the same cursor; stopping this cycle. Tell the cloud server\'s provider.');
+        }
         state = await this.applyPage(page, state, full);
         if (!page.hasMore) break;
       }
@@ -574,7 +595,7 @@ export class Sync {
     let invalid = 0;
     for (const change of page.changes) {
       full?.seen?.add(`${change.entity}:${change.id}`);
-      const op = this.changeOp(change);
+      const op = this.changeOp(change, full?.seen != null);
       if (op === 'invalid') invalid++;
       else if (op) ops.push(op);
     }
@@ -587,18 +608,22 @@ export class Sync {
       this.emitSoon();
     }
     if (ops.length === 0 && page.cursor === state.cursor) return state;
-    const next = { ...state, cursor: page.cursor };
+    const next = { ...state, cursor: page.cursor, lastSyncAt: this.lastSyncAt };
     ops.push({ op: 'sync.cursor', state: next });
     await this.store.commit(ops);
     return next;
   }
 
-  /** The op a pulled change makes here: none when a pending edit holds the record or it is not newer. */
-  private changeOp(change: Change): DirectoryOp | null | 'invalid' {
+  /**
+   * The op a pulled change makes here: none when a pending edit holds the record or it is not
+   * newer. A replacing pull (after 410) takes the cloud's record whenever the version differs: a
+   * record deleted and made again, or a cloud restored from a backup, may go back in version.
+   */
+  private changeOp(change: Change, replacing: boolean): DirectoryOp | null | 'invalid' {
     if (this.store.hasPending(change.entity, change.id)) return null;
     const local = change.entity === 'client' ? this.store.clients.get(change.id) : this.store.groups.get(change.id);
     if (change.op === 'delete') return local ? this.recordDel(change.entity, change.id) : null;
-    if (local && local.version >= change.version) return null;
+    if (local && (replacing ? local.version === change.version : local.version >= change.version)) return null;
     const parsed = change.entity === 'client' ? clientRecordSchema.safeParse(change.data) : groupRecordSchema.safeParse(change.data);
     if (!parsed.success || parsed.data.id !== change.id) return 'invalid';
     const record = parsed.data;
@@ -621,13 +646,14 @@ export class Sync {
     await this.store.commit(ops);
   }
 
-  private parseRecord(entity: 'client' | 'group', data: unknown, what: string): Client | Group {
-    const parsed = entity === 'client' ? clientRecordSchema.safeParse(data) : groupRecordSchema.safeParse(data);
-    if (!parsed.success) {
-      const first = parsed.error.issues[0];
+  /** A record the cloud returned for `m`: valid, and the same record (a foreign id must not overwrite another). */
+  private parseRecord(m: Mutation, data: unknown, what: string): Client | Group {
+    const parsed = m.entity === 'client' ? clientRecordSchema.safeParse(data) : groupRecordSchema.safeParse(data);
+    if (!parsed.success || parsed.data.id !== m.id) {
+      const first = parsed.success ? { path: ['id'], message: `is "${parsed.data.id}", expected "${m.id}"` } : parsed.error.issues[0];
       throw new CloudError(
         'invalid',
-        `${what} is not a valid ${entity} (${first ? `${first.path.join('.')}: ${first.message}` : 'bad shape'}); nothing was changed here. Tell the cloud server's provider.`,
+        `${what} is not a valid ${m.entity} ${m.id} (${first ? `${first.path.join('.')}: ${first.message}` : 'bad shape'}); nothing was changed here. Tell the cloud server's provider.`,
       );
     }
     return parsed.data;
@@ -664,6 +690,14 @@ function isClient(r: Client | Group): r is Client {
 function labelOf(r: Client | Group | null | undefined): string {
   if (!r) return '';
   return isClient(r) ? displayName(r) : r.name;
+}
+
+/** The edit re-made on the cloud's record with only `keep`, under a new mutationId, in its place. */
+function rebuilt(x: Mutation, current: Client | Group, keep: ReadonlyMap<string, FieldValue>): Mutation | null {
+  const common = { op: 'update' as const, mutationId: randomUUID(), baseVersion: current.version };
+  if (x.entity === 'client' && isClient(current)) return { ...x, ...common, base: current, data: clientFieldsFromFlat(keep) };
+  if (x.entity === 'group' && !isClient(current)) return { ...x, ...common, base: current, data: groupFieldsFromFlat(keep) };
+  return null;
 }
 
 function rebase(m: Mutation, record: Client | Group): Mutation {

@@ -83,7 +83,7 @@ describe('the outbox', () => {
     const first = await open(dir);
     const c = await first.directory.createClient({ lastName: 'Bühler', firstName: 'Jürg' });
     await first.directory.updateClient(c.id, { email: 'jurg@example.ch' });
-    await first.store.commit([{ op: 'sync.cursor', state: { cursor: 'abc', full: null, adopted: true } }]);
+    await first.store.commit([{ op: 'sync.cursor', state: { cursor: 'abc', full: null, adopted: true, url: 'https://cloud.example.ch', lastSyncAt: null } }]);
     const keys = outbox(first.store).map((m) => m.key);
     // no close(): as after a crash, only the journal holds them
     stores = [];
@@ -97,7 +97,7 @@ describe('the outbox', () => {
 
     const third = await open(dir);
     expect(outbox(third.store).map((m) => m.key)).toEqual(keys);
-    expect(third.store.syncCursor).toEqual({ cursor: 'abc', full: null, adopted: true });
+    expect(third.store.syncCursor).toEqual({ cursor: 'abc', full: null, adopted: true, url: 'https://cloud.example.ch', lastSyncAt: null });
     expect(third.directory.getClient(c.id).email).toBe('jurg@example.ch');
   });
 });

@@ -354,6 +354,102 @@ describe('more conflicts and refusals', () => {
   });
 });
 
+describe('review cases', () => {
+  it('edited then deleted offline while the cloud changed it: the issue is a deletion, and "delete anyway" deletes', async () => {
+    const { cloud, url } = await startCloud();
+    const a = await startAgent(url);
+    await sync(a).syncNow();
+    const c = generateClients(30)[14]!;
+    await cloud.goOffline();
+    await json(await a.api(`/api/v1/clients/${c.id}`, { method: 'PATCH', json: { notes: 'first' } }));
+    expect((await a.api(`/api/v1/clients/${c.id}`, { method: 'DELETE' })).status).toBe(204);
+    cloud.patchClient(c.id, { phone: '+41 26 000 00 00' });
+    await cloud.goOnline();
+    await sync(a).syncNow();
+    const [issue] = a.agent.syncIssues.list();
+    expect(issue).toMatchObject({ kind: 'changed-in-cloud', op: 'delete' });
+    await a.agent.syncIssues.reapply(issue!.id);
+    await statusWhere(a, (s) => s.pending === 0 && s.state === 'idle');
+    expect(cloud.client(c.id)).toBeUndefined();
+  });
+
+  it('a conflict keeps each edit in its place: a move into a group made after the group still goes after it', async () => {
+    const { cloud, url } = await startCloud();
+    const a = await startAgent(url);
+    await sync(a).syncNow();
+    const [c1, c2] = generateClients(30).slice(15, 17);
+    await cloud.goOffline();
+    await json(await a.api(`/api/v1/clients/${c1!.id}`, { method: 'PATCH', json: { phone: '+41 27 111 11 11' } }));
+    await json(await a.api(`/api/v1/clients/${c2!.id}`, { method: 'PATCH', json: { notes: 'a' } }));
+    await json(await a.api(`/api/v1/clients/${c2!.id}`, { method: 'PATCH', json: { notes: 'b' } }));
+    await json(await a.api('/api/v1/groups', { method: 'POST', json: { id: 'nouveaux', name: 'Nouveaux' } }));
+    await json(await a.api(`/api/v1/clients/${c1!.id}`, { method: 'PATCH', json: { groupId: 'nouveaux' } }));
+    cloud.patchClient(c1!.id, { notes: 'changed in the cloud' }); // c1's first push will conflict
+    await cloud.goOnline();
+    await sync(a).syncNow();
+    await statusWhere(a, (s) => s.pending === 0 && s.state === 'idle');
+    expect(cloud.client(c1!.id)).toMatchObject({ phone: '+41 27 111 11 11', groupId: 'nouveaux', notes: 'changed in the cloud' });
+    expect(cloud.client(c2!.id)!.notes).toBe('b');
+    expect(a.agent.syncIssues.list()).toEqual([]);
+  });
+
+  it('after 410, a record the cloud made again at a lower version replaces the stale copy', async () => {
+    const { cloud, url } = await startCloud();
+    const a = await startAgent(url);
+    await sync(a).syncNow();
+    const c = generateClients(30)[17]!;
+    for (let i = 0; i < 3; i++) cloud.patchClient(c.id, { notes: `v${i}` });
+    await sync(a).syncNow();
+    expect(a.agent.directory.getClient(c.id).version).toBe(cloud.client(c.id)!.version);
+    // the back office restores an older copy of the client: its version goes back
+    cloud.deleteClient(c.id);
+    cloud.expireCursors();
+    const restored = cloud.upsertClient({ ...c, notes: 'restored' });
+    const localBefore = a.agent.directory.getClient(c.id).version;
+    await sync(a).syncNow();
+    expect(a.agent.directory.getClient(c.id)).toMatchObject({ notes: 'restored', version: restored.version });
+    expect(restored.version === localBefore).toBe(false);
+  });
+
+  it('a store synced, then run standalone, then synced again: edits made standalone are not lost', async () => {
+    const { cloud, url } = await startCloud();
+    const dir = (await import('../helpers/config.js')).tempDir();
+    const first = await startAgent(url, { dir });
+    await sync(first).syncNow();
+    const lastSync = sync(first).status().lastSyncAt;
+    await first.close();
+    agents = agents.filter((x) => x !== first);
+
+    const alone = await openTestAgent({ dir });
+    const c = generateClients(30)[18]!;
+    await json(await alone.api(`/api/v1/clients/${c.id}`, { method: 'PATCH', json: { notes: 'made standalone' } }));
+    await alone.close();
+
+    const again = await startAgent(url, { dir });
+    expect(sync(again).status().lastSyncAt).toBeNull(); // another state: the last sync was another life
+    await statusWhere(again, (s) => s.state === 'idle' && s.pending === 0 && s.lastSyncAt !== null, 10_000);
+    expect(lastSync).not.toBeNull();
+    // offered to the cloud again: the cloud's copy differs, so staff decide, nothing silently dropped
+    const issue = again.agent.syncIssues.list().find((i) => i.recordId === c.id);
+    expect(issue?.fields).toContainEqual({ path: 'notes', shop: 'made standalone', cloud: c.notes ?? null });
+    await again.agent.syncIssues.reapply(issue!.id);
+    await statusWhere(again, (s) => s.state === 'idle' && s.pending === 0);
+    expect(cloud.client(c.id)!.notes).toBe('made standalone');
+  });
+
+  it('the last sync time survives a restart', async () => {
+    const { url } = await startCloud();
+    const dir = (await import('../helpers/config.js')).tempDir();
+    const first = await startAgent(url, { dir });
+    await sync(first).syncNow();
+    const at = sync(first).status().lastSyncAt;
+    await first.close();
+    agents = agents.filter((x) => x !== first);
+    const again = await startAgent(url, { dir, token: 'wrong-token' });
+    expect(sync(again).status().lastSyncAt).toBe(at);
+  });
+});
+
 describe('failures', () => {
   it('410: pulls everything again, removes what the cloud no longer has, keeps an edit still pending', async () => {
     const { cloud, url } = await startCloud();
