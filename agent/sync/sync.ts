@@ -404,7 +404,19 @@ export class Sync {
   private appliedOps(m: Mutation, version: number, data: unknown): DirectoryOp[] {
     const ops: DirectoryOp[] = [{ op: 'outbox.del', key: m.key }];
     if (m.op === 'delete') return ops;
-    const record = this.parseRecord(m, data, `the record the cloud returned for mutation ${m.mutationId}`);
+    let record: Client | Group;
+    try {
+      record = this.parseRecord(m, data, `the record the cloud returned for mutation ${m.mutationId}`);
+    } catch (err) {
+      // The cloud applied it (and would answer the same to a resend): keeping it would block the
+      // outbox for good. It leaves the outbox, the copy here stays as the shop made it until the
+      // next pull brings the cloud's record, and staff see why.
+      const local = m.entity === 'client' ? this.store.clients.get(m.id) : this.store.groups.get(m.id);
+      const message = err instanceof Error ? err.message : String(err);
+      this.log.warn(`cloud sync: ${message}`);
+      ops.push(this.issueOp({ kind: 'rejected', m, label: labelOf(local ?? m.base), code: 'invalid-answer', message }));
+      return ops;
+    }
     const later = this.laterOf(m);
     // Later edits of the record were made on the shop's copy: they now stand on this version.
     for (const l of later) ops.push({ op: 'outbox.put', mutation: rebase(l, record) });

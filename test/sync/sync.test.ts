@@ -437,6 +437,30 @@ describe('review cases', () => {
     expect(cloud.client(c.id)!.notes).toBe('made standalone');
   });
 
+  it('an applied answer with a record that is not valid does not block the outbox: it becomes an issue', async () => {
+    const { cloud, url } = await startCloud();
+    let corrupt = false;
+    const faulty: typeof fetch = async (input, init) => {
+      const res = await fetch(input, init);
+      if (!corrupt || init?.method !== 'POST') return res;
+      corrupt = false;
+      const body = (await res.json()) as { results: Array<{ data?: Record<string, unknown> }> };
+      if (body.results[0]?.data) body.results[0].data.kind = 'robot';
+      return new Response(JSON.stringify(body), { status: res.status, headers: { 'content-type': 'application/json' } });
+    };
+    const a = await startAgent(url, { fetch: faulty });
+    await sync(a).syncNow();
+    const [c1, c2] = generateClients(30).slice(19, 21);
+    corrupt = true;
+    await json(await a.api(`/api/v1/clients/${c1!.id}`, { method: 'PATCH', json: { notes: 'odd answer' } }));
+    await statusWhere(a, (s) => s.issues === 1 && s.pending === 0);
+    expect(a.agent.syncIssues.list()[0]).toMatchObject({ kind: 'rejected', code: 'invalid-answer' });
+    await json(await a.api(`/api/v1/clients/${c2!.id}`, { method: 'PATCH', json: { notes: 'next one' } }));
+    await statusWhere(a, (s) => s.state === 'idle' && s.pending === 0);
+    expect(cloud.client(c2!.id)!.notes).toBe('next one');
+    expect(a.agent.directory.getClient(c1!.id).notes).toBe('odd answer');
+  });
+
   it('the last sync time survives a restart', async () => {
     const { url } = await startCloud();
     const dir = (await import('../helpers/config.js')).tempDir();
