@@ -119,7 +119,11 @@ export function webRoutes(deps: AppDeps) {
   });
 
   // The page's own event stream (the session is its credential; the till's needs a token).
-  app.get('/events', staff, (c) => eventStream(c, deps.bus, ['directory', 'scan', 'scanner', 'job', 'printer', 'sync'], deps.closing));
+  // Directory changes come in bursts of up to 100,000 during a full pull from the cloud: the page
+  // only refreshes on them, so a burst goes as one event rather than as many as there are clients.
+  app.get('/events', staff, (c) =>
+    eventStream(c, deps.bus, ['directory', 'scan', 'scanner', 'job', 'printer', 'sync'], deps.closing, { name: 'directory', max: 20, windowMs: 50 }),
+  );
   app.get('/settings/scanners', staff, (c) => c.html(<ScannersPanel ctx={ctx} statuses={deps.scanners.statuses} config={deps.config} />));
 
   // Keyboard-wedge scans read by the page go through the same path as a scanner's.

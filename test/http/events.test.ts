@@ -3,6 +3,7 @@ import { Agent } from '../../agent/agent.js';
 import { memoryLogger } from '../../agent/log.js';
 import { TEST_TOKEN, tempDir, testConfig } from '../helpers/agent.js';
 import { readEvents } from '../helpers/sse.js';
+import { generateClients } from '../fixtures/swiss-clients.js';
 
 /** GET /api/v1/events on a real server: what a till's EventSource receives. */
 
@@ -53,5 +54,28 @@ describe('GET /api/v1/events', () => {
     let done = false;
     for (let i = 0; i < 10 && !done; i++) done = (await reader.read()).done;
     expect(done).toBe(true);
+  });
+
+  it("gives the till every change of a burst, and the staff page one event for it (it only refreshes)", async () => {
+    const url = await start();
+    const till = await fetch(`${url}/api/v1/events?token=${TEST_TOKEN}`);
+    const page = await fetch(`${url}/events`);
+    expect(page.status).toBe(200);
+    const tillEvents = readEvents(till.body!, 500);
+    // the page's stream: the burst, then one change on its own, then a scan to end the reading
+    const pageEvents = readEvents(page.body!, 3);
+    await new Promise((r) => setTimeout(r, 100)); // both streams are listening
+    const clients = generateClients(500);
+    await agent!.directoryStore.commit(clients.map((record) => ({ op: 'client.put' as const, record })));
+    expect((await tillEvents).filter((e) => e.event === 'directory')).toHaveLength(500);
+    await new Promise((r) => setTimeout(r, 120));
+    const one = await agent!.directory.createClient({ lastName: 'Seul', firstName: 'Client' });
+    await new Promise((r) => setTimeout(r, 120));
+    agent!.bus.emit('scan', { code: 'END', device: 'test', at: new Date().toISOString(), client: null });
+    expect(await pageEvents).toEqual([
+      { event: 'directory', data: { id: null, count: 500 } },
+      { event: 'directory', data: { entity: 'client', op: 'upsert', id: one.id } },
+      { event: 'scan', data: expect.objectContaining({ code: 'END' }) },
+    ]);
   });
 });
