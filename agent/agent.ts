@@ -160,6 +160,8 @@ export class Agent {
             const endIndex = directory.deferIndex();
             const endSnapshots = store.holdSnapshots();
             return () => {
+              // the pull's garbage goes before the index build allocates its arrays, not after
+              collectGarbage();
               endIndex();
               void endSnapshots().then(collectGarbage);
             };
