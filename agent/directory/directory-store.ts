@@ -184,6 +184,12 @@ export class DirectoryStore {
     }
   }
 
+  /** Resolves once the writes under way are on disk (or failed) and their commits have settled. */
+  async settled(): Promise<void> {
+    await this.journal.drain();
+    await new Promise<void>((r) => setImmediate(r));
+  }
+
   /** Whether the outbox entry's last write is on disk (the sync sends nothing that could be undone). */
   isDurable(key: string): boolean {
     return !this.notDurable.has(key);

@@ -73,6 +73,7 @@ export class CloudClient {
   }
 
   async push(mutations: readonly Mutation[], signal: AbortSignal): Promise<MutationResult[]> {
+    if (mutations.length === 0) return [];
     const body = await this.request('POST', '/v1/directory/mutations', { mutations: mutations.map(wireMutation) }, signal);
     const parsed = resultsSchema.safeParse(body);
     if (!parsed.success) throw invalidAnswer('POST /v1/directory/mutations', parsed.error);

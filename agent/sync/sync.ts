@@ -359,6 +359,11 @@ export class Sync {
     let rounds = Math.ceil(this.store.outbox.size / BATCH_MAX) + 5;
     while (this.store.outbox.size > 0 && rounds-- > 0) {
       const batch = this.nextBatch();
+      if (batch.length === 0) {
+        // the oldest edit's write is still on its way to disk: wait for it, never send nothing
+        await this.store.settled();
+        continue;
+      }
       const results = await this.cloud.push(batch, this.stopper.signal);
       const ops: DirectoryOp[] = [];
       for (let i = 0; i < batch.length; i++) ops.push(...this.resultOps(batch[i]!, results[i]!));

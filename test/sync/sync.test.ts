@@ -461,6 +461,25 @@ describe('review cases', () => {
     expect(a.agent.directory.getClient(c1!.id).notes).toBe('odd answer');
   });
 
+  it('an edit still on its way to disk is not sent, and the push waits for it rather than send nothing', async () => {
+    const { cloud, url } = await startCloud();
+    const a = await startAgent(url);
+    await sync(a).syncNow();
+    // a slow disk: every journal write takes 200 ms more to be durable
+    const journal: unknown = Reflect.get(a.agent.directoryStore, 'journal');
+    const append: unknown = Reflect.get(journal as object, 'append');
+    if (typeof append !== 'function') throw new Error('no journal.append');
+    Reflect.set(journal as object, 'append', (ops: unknown) => {
+      const r = Reflect.apply(append, journal, [ops]) as { durable: Promise<void> };
+      return { ...r, durable: r.durable.then(() => new Promise<void>((ok) => setTimeout(ok, 200))) };
+    });
+    const c = generateClients(30)[21]!;
+    await json(await a.api(`/api/v1/clients/${c.id}`, { method: 'PATCH', json: { notes: 'slow disk' } }));
+    await statusWhere(a, (s) => s.state === 'idle' && s.pending === 0);
+    expect(cloud.client(c.id)!.notes).toBe('slow disk');
+    expect(cloud.requests.filter((r) => r.path === '/v1/directory/mutations').map((r) => r.status)).toEqual([200]);
+  });
+
   it('the last sync time survives a restart', async () => {
     const { url } = await startCloud();
     const dir = (await import('../helpers/config.js')).tempDir();
