@@ -8,7 +8,7 @@ import { fold } from './normalize.js';
 import type { Client, ClientCreate, ClientOut, ClientPatch, Group, GroupCreate, GroupOut, GroupPatch } from './schema.js';
 import type { DirectoryOp } from './store-format.js';
 import { type SearchCursor, SearchIndex } from './search-index.js';
-import { clientFields, clientFieldsDiff, groupFields, groupFieldsDiff } from '../sync/fields.js';
+import { clientMutation, groupMutation } from '../sync/mutations.js';
 
 /**
  * The client directory's rules (vendor article + agent-api.md): who may exist, what must be
@@ -135,7 +135,7 @@ export class Directory {
       throw new AgentError(409, 'Already exists', `A client with id "${record.id}" already exists; use PATCH to change it, or leave "id" out.`);
     }
     this.checkClient(record);
-    await this.store.commit([{ op: 'client.put', record }, ...this.outboxOps('client', undefined, record)]);
+    await this.store.commit([{ op: 'client.put', record }, ...this.clientOutbox(undefined, record)]);
     return this.toOut(record);
   }
 
@@ -186,7 +186,7 @@ export class Directory {
     this.checkClient(next);
     next.version = this.nextVersion(current);
     next.updatedAt = this.now().toISOString();
-    await this.store.commit([{ op: 'client.put', record: next }, ...this.outboxOps('client', current, next)]);
+    await this.store.commit([{ op: 'client.put', record: next }, ...this.clientOutbox(current, next)]);
     return this.toOut(next);
   }
 
@@ -194,7 +194,7 @@ export class Directory {
     const current = this.store.clients.get(id);
     if (!current) throw notFound('Client', id);
     this.checkIfMatch('client', current, ifMatch);
-    await this.store.commit([{ op: 'client.del', id }, ...this.outboxOps('client', current, undefined)]);
+    await this.store.commit([{ op: 'client.del', id }, ...this.clientOutbox(current, undefined)]);
   }
 
   // ---- group writes ------------------------------------------------------------------------
@@ -212,7 +212,7 @@ export class Directory {
       updatedAt: this.now().toISOString(),
     };
     this.checkGroup(record);
-    await this.store.commit([{ op: 'group.put', record }, ...this.outboxOps('group', undefined, record)]);
+    await this.store.commit([{ op: 'group.put', record }, ...this.groupOutbox(undefined, record)]);
     return this.groupOut(record);
   }
 
@@ -229,7 +229,7 @@ export class Directory {
     this.checkGroup(next);
     next.version = this.nextVersion(current);
     next.updatedAt = this.now().toISOString();
-    await this.store.commit([{ op: 'group.put', record: next }, ...this.outboxOps('group', current, next)]);
+    await this.store.commit([{ op: 'group.put', record: next }, ...this.groupOutbox(current, next)]);
     return this.groupOut(next);
   }
 
@@ -247,7 +247,7 @@ export class Directory {
         { clientCount: count },
       );
     }
-    await this.store.commit([{ op: 'group.del', id }, ...this.outboxOps('group', current, undefined)]);
+    await this.store.commit([{ op: 'group.del', id }, ...this.groupOutbox(current, undefined)]);
   }
 
   /**
@@ -269,11 +269,11 @@ export class Directory {
       for (const c of this.store.clients.values()) {
         if (c.groupId !== id) continue;
         const record = { ...c, groupId: to, version: this.nextVersion(c), updatedAt };
-        ops.push({ op: 'client.put', record }, ...this.outboxOps('client', c, record));
+        ops.push({ op: 'client.put', record }, ...this.clientOutbox(c, record));
       }
     }
     const moved = ops.filter((op) => op.op === 'client.put').length;
-    ops.push({ op: 'group.del', id }, ...this.outboxOps('group', current, undefined));
+    ops.push({ op: 'group.del', id }, ...this.groupOutbox(current, undefined));
     await this.store.commit(ops);
     return moved;
   }
@@ -282,10 +282,10 @@ export class Directory {
 
   /** Offers an existing record to the cloud again as a create (a refused one, once staff fixed the cause). */
   async queueCreate(entity: 'client' | 'group', id: string): Promise<void> {
-    const ops = entity === 'client' ? this.outboxOps('client', undefined, this.store.clients.get(id)) : this.outboxOps('group', undefined, this.store.groups.get(id));
+    // refused again, it must stay here as the first time (adopted)
+    const ops = entity === 'client' ? this.clientOutbox(undefined, this.store.clients.get(id), true) : this.groupOutbox(undefined, this.store.groups.get(id), true);
     if (ops.length === 0) throw notFound(entity === 'client' ? 'Client' : 'Group', id);
-    // refused again, it must stay here as the first time
-    await this.store.commit(ops.map((op) => (op.op === 'outbox.put' ? { ...op, mutation: { ...op.mutation, adopted: true } } : op)));
+    await this.store.commit(ops);
   }
 
   private nextVersion(current: { version: number }): number {
@@ -297,28 +297,22 @@ export class Directory {
    * made on: the record as it is when nothing is pending, else the base of its oldest pending edit
    * (the cloud has not seen the edits in between).
    */
-  private outboxOps(entity: 'client', before: Client | undefined, after: Client | undefined): DirectoryOp[];
-  private outboxOps(entity: 'group', before: Group | undefined, after: Group | undefined): DirectoryOp[];
-  private outboxOps(entity: 'client' | 'group', before: Client | Group | undefined, after: Client | Group | undefined): DirectoryOp[] {
-    if (!this.cloud) return [];
-    const record = after ?? before;
-    if (!record) return [];
-    const op = !before ? 'create' : !after ? 'delete' : 'update';
-    const mutationId = randomUUID();
-    const common = { key: mutationId, mutationId, op, id: record.id, baseVersion: before ? before.version : null, at: this.now().toISOString() } as const;
-    const pending = this.store.pendingFor(entity, record.id)[0];
-    if (entity === 'client') {
-      const b = before && isClient(before) ? before : undefined;
-      const a = after && isClient(after) ? after : undefined;
-      const base = pending ? (pending.entity === 'client' ? pending.base : null) : (b ?? null);
-      const data = a ? (b ? clientFieldsDiff(b, a) : clientFields(a)) : undefined;
-      return [{ op: 'outbox.put', mutation: { ...common, entity: 'client', data, base } }];
-    }
-    const b = before && !isClient(before) ? before : undefined;
-    const a = after && !isClient(after) ? after : undefined;
-    const base = pending ? (pending.entity === 'group' ? pending.base : null) : (b ?? null);
-    const data = a ? (b ? groupFieldsDiff(b, a) : groupFields(a)) : undefined;
-    return [{ op: 'outbox.put', mutation: { ...common, entity: 'group', data, base } }];
+  private clientOutbox(before: Client | undefined, after: Client | undefined, adopted = false): DirectoryOp[] {
+    const id = (after ?? before)?.id;
+    if (!this.cloud || id === undefined) return [];
+    const pending = this.store.pendingFor('client', id)[0];
+    const base = pending ? (pending.entity === 'client' ? pending.base : null) : (before ?? null);
+    const mutation = clientMutation(before, after, base, this.now().toISOString(), adopted);
+    return mutation ? [{ op: 'outbox.put', mutation }] : [];
+  }
+
+  private groupOutbox(before: Group | undefined, after: Group | undefined, adopted = false): DirectoryOp[] {
+    const id = (after ?? before)?.id;
+    if (!this.cloud || id === undefined) return [];
+    const pending = this.store.pendingFor('group', id)[0];
+    const base = pending ? (pending.entity === 'group' ? pending.base : null) : (before ?? null);
+    const mutation = groupMutation(before, after, base, this.now().toISOString(), adopted);
+    return mutation ? [{ op: 'outbox.put', mutation }] : [];
   }
 
   // ---- rules -------------------------------------------------------------------------------
@@ -507,10 +501,6 @@ export class Directory {
   private groupOut(g: Group): GroupOut {
     return { ...g, clientCount: this.groupCounts.get(g.id) ?? 0, etag: this.etagOf('group', g) };
   }
-}
-
-function isClient(r: Client | Group): r is Client {
-  return 'kind' in r;
 }
 
 export function displayName(c: Client): string {

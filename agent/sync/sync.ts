@@ -18,6 +18,7 @@ import {
   groupFields,
   groupFieldsFromFlat,
 } from './fields.js';
+import { clientMutation, groupMutation } from './mutations.js';
 import type { ClientMutation, GroupMutation, Mutation, SyncCursor, SyncIssue } from './records.js';
 
 /**
@@ -335,16 +336,13 @@ export class Sync {
     if (cursor.adopted) return;
     const at = this.now().toISOString();
     const ops: DirectoryOp[] = [];
-    const create = (entity: 'client' | 'group', r: Client | Group): Mutation => {
-      const key = randomUUID();
-      const common = { key, mutationId: key, op: 'create' as const, id: r.id, baseVersion: null, at, base: null, adopted: true };
-      return 'kind' in r ? { ...common, entity: 'client', data: clientFields(r) } : { ...common, entity: 'group', data: groupFields(r) };
-    };
     for (const g of this.store.groups.values()) {
-      if (!this.store.hasPending('group', g.id)) ops.push({ op: 'outbox.put', mutation: create('group', g) });
+      const mutation = this.store.hasPending('group', g.id) ? null : groupMutation(undefined, g, null, at, true);
+      if (mutation) ops.push({ op: 'outbox.put', mutation });
     }
     for (const c of this.store.clients.values()) {
-      if (!this.store.hasPending('client', c.id)) ops.push({ op: 'outbox.put', mutation: create('client', c) });
+      const mutation = this.store.hasPending('client', c.id) ? null : clientMutation(undefined, c, null, at, true);
+      if (mutation) ops.push({ op: 'outbox.put', mutation });
     }
     if (ops.length) this.log.info(`cloud sync: ${ops.length} records made before the cloud was configured are queued for it`);
     ops.push({ op: 'sync.cursor', state: { ...cursor, adopted: true } });
