@@ -154,6 +154,7 @@ export class Agent {
         this.syncService = new Sync(this.store, this.bus, this.log, {
           ...config.cloud,
           agentId: secrets.agentId,
+          configFile: this.loaded.file,
           // A full pull writes the whole directory: index it once and snapshot it once, at the
           // end, then give back the garbage of 100 pages (as after loading at start).
           bulk: () => {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { KEYBOARD_LAYOUTS } from '../drivers/scanner/hid.js';
 
 /**
  * One schema for agent.config.json: it validates at start, fills defaults and produces the
@@ -101,7 +102,7 @@ const scannerSchema = z.strictObject({
         productId: hexId,
         mode: z.enum(['keyboard', 'pos']).default('keyboard').describe('HID keyboard reports, or HID POS barcode reports'),
         layout: z
-          .enum(['us', 'ch-fr', 'ch-de', 'fr'])
+          .enum(KEYBOARD_LAYOUTS)
           .default('us')
           .describe('keyboard mode: the keyboard layout the scanner emulates (the same scan types different characters)'),
       }),

@@ -4,7 +4,7 @@ import { PrinterStandIn } from '../test/helpers/printer-standin.js';
 import { BENCH_TOKEN } from './lib/config.js';
 import { HttpClient } from './lib/http-client.js';
 import { startAgentServer } from './http.js';
-import { deliveries, ms, type Summary, summarize, table } from './lib/stats.js';
+import { deliveries, ms, sleep, type Summary, summarize, table } from './lib/stats.js';
 
 /**
  * (g) Printing at a TCP printer stand-in (in this process): the agent in its own process, on a copy
@@ -45,7 +45,7 @@ export async function runPrintBench(copy: (to: string) => Promise<void>, tmp: st
     // the bytes the agent sends for this ticket, to give the baseline the very same
     const first = await client.request('POST', '/api/v1/print', receipt('WARM-0'));
     if (first.status !== 202) throw new Error(`print answered ${first.status}: ${first.body}`);
-    await new Promise((r) => setTimeout(r, 300));
+    await sleep(300);
 
     const agent: number[] = [];
     for (let i = 0; i < n + 20; i++) {
@@ -56,7 +56,7 @@ export async function runPrintBench(copy: (to: string) => Promise<void>, tmp: st
       const t1 = await cut;
       if (i >= 20) agent.push(t1 - t0);
     }
-    await new Promise((r) => setTimeout(r, 200));
+    await sleep(200);
     const bytes = (() => {
       // the last ticket's bytes as the stand-in received them: from the last ESC @ before its cut
       const all = standIn.received();
@@ -97,9 +97,9 @@ export async function runPrintBench(copy: (to: string) => Promise<void>, tmp: st
     }
     const printedNumbers = () => printedText(standIn.printed()).filter((l) => l.startsWith('Ticket ')).map((l) => /^Ticket (\S+)/.exec(l)![1]!);
     const end = Date.now() + 60_000;
-    while (printedNumbers().length < numbers.length && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+    while (printedNumbers().length < numbers.length && Date.now() < end) await sleep(20);
     const burstMs = performance.now() - t0;
-    await new Promise((r) => setTimeout(r, 300));
+    await sleep(300);
     const got = printedNumbers();
     const r: PrintBenchResult = {
       direct: summarize(direct),

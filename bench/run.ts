@@ -202,7 +202,7 @@ async function uiSection(
 /** (f): a serial scanner on a pty, read by an agent in its own process on a copy of the store. */
 async function scannerSection(template: string, clients: readonly Client[], tmp: string): Promise<ScannerBenchResult> {
   heading(`(f) serial scanner (socat pty) → scan event over SSE, agent with ${N} clients`);
-  const r = await runScannerBench(template, (to) => copyStore(template, to), tmp, clients);
+  const r = await runScannerBench((to) => copyStore(template, to), tmp, clients);
   say(scannerTable(r));
   const b = r.burst;
   say(`overhead over the plain reader at p50: ${ms(r.overhead)}; 1,000 scans back to back: ${b.received} events, ${b.distinct} distinct, ${b.missing} missing, ${b.doubled} doubled, in ${ms(b.ms)}`);

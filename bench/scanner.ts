@@ -28,7 +28,7 @@ async function readScans(url: string, onScan: (data: { code: string; client: unk
   await readSseEvents(res.body!, 'scan', onScan, signal);
 }
 
-export async function runScannerBench(template: string, copy: (to: string) => Promise<void>, tmp: string, clients: readonly Client[], n = 300): Promise<ScannerBenchResult> {
+export async function runScannerBench(copy: (to: string) => Promise<void>, tmp: string, clients: readonly Client[], n = 300): Promise<ScannerBenchResult> {
   const codes = clients.filter((c) => c.reference).map((c) => c.reference!);
   const pick = (i: number) => (i % 2 === 0 ? codes[(i * 7919) % codes.length]! : `UNKNOWN-${i}`); // half known, half unknown cards
 

@@ -63,3 +63,14 @@ export const usbBackend: UsbBackend = {
     };
   },
 };
+
+/** A device's ids as `npm run devices` and the config show them: 0x04b8:0x0202. */
+export function usbIds(vendorId: number, productId: number): string {
+  const hex = (n: number) => `0x${n.toString(16).padStart(4, '0')}`;
+  return `${hex(vendorId)}:${hex(productId)}`;
+}
+
+/** What to tell an installer when opening a USB device failed (libusb says LIBUSB_ERROR_ACCESS for permissions). */
+export function usbOpenFailure(what: string, message: string): string {
+  return /ACCESS/.test(message) ? `no permission to open ${what}: add a udev rule giving the agent's user access` : `${what}: ${message}`;
+}

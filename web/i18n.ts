@@ -148,7 +148,6 @@ const fr = {
   'groups.moveTo': 'Déplacer ses clients vers',
   'groups.moveAndDelete.one': 'Déplacer le client et supprimer le groupe',
   'groups.moveAndDelete.other': 'Déplacer les {n} clients et supprimer le groupe',
-  'groups.gone': 'Ce groupe n’existe plus.',
   'rule.required': 'Obligatoire.',
   'rule.required-person': 'Obligatoire pour une personne physique.',
   'rule.required-company': 'Obligatoire pour une personne morale.',
@@ -367,7 +366,6 @@ const de: Catalogue = {
   'groups.moveTo': 'Ihre Kunden verschieben nach',
   'groups.moveAndDelete.one': 'Kunden verschieben und Gruppe löschen',
   'groups.moveAndDelete.other': '{n} Kunden verschieben und Gruppe löschen',
-  'groups.gone': 'Diese Gruppe gibt es nicht mehr.',
   'rule.required': 'Pflichtfeld.',
   'rule.required-person': 'Pflichtfeld für eine natürliche Person.',
   'rule.required-company': 'Pflichtfeld für eine juristische Person.',
@@ -585,7 +583,6 @@ const en: Catalogue = {
   'groups.moveTo': 'Move its clients to',
   'groups.moveAndDelete.one': 'Move the client and delete the group',
   'groups.moveAndDelete.other': 'Move the {n} clients and delete the group',
-  'groups.gone': 'This group no longer exists.',
   'rule.required': 'Required.',
   'rule.required-person': 'Required for a person.',
   'rule.required-company': 'Required for a company.',
@@ -683,6 +680,13 @@ export function formatDateTime(iso: string, lang: string): string {
   return new Intl.DateTimeFormat(`${lang}-CH`, { dateStyle: 'medium', timeStyle: 'short', timeZone: TIME_ZONE }).format(d);
 }
 
+/** A time of day as staff read it: 10:15. */
+export function formatTime(iso: string, lang: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return new Intl.DateTimeFormat(`${lang}-CH`, { timeStyle: 'short', timeZone: TIME_ZONE }).format(d);
+}
+
 /** The shop's clock: the till PC's time zone (Europe/Zurich in a Swiss shop). */
 const TIME_ZONE = Intl.DateTimeFormat().resolvedOptions().timeZone;
 
@@ -698,6 +702,6 @@ export function formatCount(n: number): string {
 export function formatMoney(minor: number, currency = 'CHF'): string {
   const sign = minor < 0 ? '−' : '';
   const abs = Math.abs(Math.trunc(minor));
-  const units = String(Math.floor(abs / 100)).replace(/\B(?=(\d{3})+(?!\d))/g, "'");
+  const units = formatCount(Math.floor(abs / 100));
   return `${currency} ${sign}${units}.${String(abs % 100).padStart(2, '0')}`;
 }

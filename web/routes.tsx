@@ -4,18 +4,19 @@ import { getCookie } from 'hono/cookie';
 import { z } from 'zod';
 import type { AppDeps } from '../agent/http/app.js';
 import { problemResponse } from '../agent/http/problem.js';
-import { eventStream } from '../agent/http/routes/events.js';
+import { eventStream, STREAMED } from '../agent/http/routes/events.js';
 import { renderRequest } from '../agent/printing/render.js';
 import { previewOfBytes } from '../drivers/printer/preview.js';
 import { PrintersPage, PrintersPanel } from './pages/printers.js';
 import { assets } from './assets.js';
 import { groupPages } from './group-routes.js';
 import { syncPages } from './sync-routes.js';
-import { standaloneStatus } from '../agent/sync/sync.js';
+import { syncStatusOf } from '../agent/sync/sync.js';
 import { translator } from './i18n.js';
 import type { PageContext } from './layout.js';
 import { DirectoryPage, DirectoryResults, DirectoryRows, type DirectoryView } from './pages/directory.js';
 import { ScannersPanel, SettingsPage } from './pages/settings.js';
+import { SCAN_CODE_MAX } from '../agent/scans/scan-service.js';
 import { AgentError, type FieldError } from '../agent/errors.js';
 import { clientCreateSchema, clientPatchSchema, type ClientOut } from '../agent/directory/schema.js';
 import { fieldErrors } from '../agent/http/problem.js';
@@ -59,7 +60,7 @@ export function webRoutes(deps: AppDeps) {
     shopName: deps.config.shop.name,
     assets: urls,
     t: translator(deps.config.ui.locale),
-    sync: () => deps.sync?.status() ?? standaloneStatus(),
+    sync: () => syncStatusOf(deps.sync),
   };
   const page = (body: unknown) => '<!doctype html>' + String(body);
   app.use('*', staffPageHeaders);
@@ -122,7 +123,7 @@ export function webRoutes(deps: AppDeps) {
   // Directory changes come in bursts of up to 100,000 during a full pull from the cloud: the page
   // only refreshes on them, so a burst goes as one event rather than as many as there are clients.
   app.get('/events', staff, (c) =>
-    eventStream(c, deps.bus, ['directory', 'scan', 'scanner', 'job', 'printer', 'sync'], deps.closing, { name: 'directory', max: 20, windowMs: 50 }),
+    eventStream(c, deps.bus, STREAMED, deps.closing, { name: 'directory', max: 20, windowMs: 50 }),
   );
   app.get('/settings/scanners', staff, (c) => c.html(<ScannersPanel ctx={ctx} statuses={deps.scanners.statuses} config={deps.config} />));
 
@@ -130,7 +131,7 @@ export function webRoutes(deps: AppDeps) {
   app.post('/scans', staff, async (c) => {
     // JSON only: a cross-site "simple" post (text/plain, no preflight) cannot inject a scan
     if (!(c.req.header('content-type') ?? '').startsWith('application/json')) return problemResponse(c, 415, 'Send the scan as JSON.');
-    const parsed = z.object({ code: z.string().max(256), page: z.string().max(64).optional() }).safeParse(await c.req.json().catch(() => null));
+    const parsed = z.object({ code: z.string().max(SCAN_CODE_MAX * 2), page: z.string().max(64).optional() }).safeParse(await c.req.json().catch(() => null));
     if (!parsed.success) return problemResponse(c, 422, 'Send {"code": "…"}: the characters the scanner typed.');
     // One device per page: two tills scanning the same card are two scans, and a page knows its own
     return c.json(deps.scans.scan(parsed.data.code, parsed.data.page ? `keyboard:${parsed.data.page}` : 'keyboard'));
@@ -222,7 +223,7 @@ export function webRoutes(deps: AppDeps) {
   });
 
   app.route('/groups', groupPages({ directory: deps.directory, ctx, staff, page }));
-  app.route('/sync', syncPages({ sync: deps.sync, issues: deps.syncIssues, status: ctx.sync, ctx, staff, page }));
+  app.route('/sync', syncPages({ sync: deps.sync, issues: deps.syncIssues, ctx, staff, page }));
 
   const printersView = () => ({ printers: deps.printers.list(), config: deps.config.printers, jobs: deps.jobs.list(null, 20), audit: deps.jobs.audit(50) });
   app.get('/printers', staff, (c) => c.html(page(<PrintersPage ctx={ctx} {...printersView()} />)));

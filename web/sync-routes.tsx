@@ -1,7 +1,6 @@
 import { Hono, type MiddlewareHandler } from 'hono';
 import { AgentError } from '../agent/errors.js';
 import type { SyncIssues } from '../agent/sync/issues.js';
-import type { SyncStatus } from '../agent/sync/sync.js';
 import type { Sync } from '../agent/sync/sync.js';
 import { ruleMessage } from './i18n.js';
 import type { PageContext } from './layout.js';
@@ -11,12 +10,12 @@ import { IssueList, SyncBadge, SyncFacts, SyncPage } from './pages/sync.js';
 export function syncPages(deps: {
   sync: Sync | null;
   issues: SyncIssues;
-  status: () => SyncStatus;
   ctx: PageContext;
   staff: MiddlewareHandler;
   page: (body: unknown) => string;
 }) {
-  const { ctx, page, issues, status } = deps;
+  const { ctx, page, issues } = deps;
+  const status = ctx.sync;
   const app = new Hono();
   app.use('*', deps.staff);
 

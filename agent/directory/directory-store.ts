@@ -38,6 +38,9 @@ export class DirectoryStore {
   readonly groups = new Map<string, Group>();
   /** Local edits waiting for the cloud, oldest first (a Map keeps insertion order; a put keeps its place). */
   readonly outbox = new Map<string, Mutation>();
+  /** Outbox key → its place in the order entries were first queued (for an undo to restore order). */
+  private readonly queueOrder = new Map<string, number>();
+  private queueCounter = 0;
   /** `client:<id>` / `group:<id>` → its outbox keys, oldest first. */
   private readonly pendingByRecord = new Map<string, string[]>();
   readonly issues = new Map<string, SyncIssue>();
@@ -98,6 +101,22 @@ export class DirectoryStore {
   pendingFor(entity: 'client' | 'group', id: string): Mutation[] {
     const ids = this.pendingByRecord.get(`${entity}:${id}`);
     return ids ? ids.map((m) => this.outbox.get(m)!) : [];
+  }
+
+  /** The record's oldest / newest mutation in the outbox, without building the list (etags run per search result). */
+  firstPending(entity: 'client' | 'group', id: string): Mutation | undefined {
+    const ids = this.pendingByRecord.get(`${entity}:${id}`);
+    return ids ? this.outbox.get(ids[0]!) : undefined;
+  }
+
+  lastPending(entity: 'client' | 'group', id: string): Mutation | undefined {
+    const ids = this.pendingByRecord.get(`${entity}:${id}`);
+    return ids ? this.outbox.get(ids[ids.length - 1]!) : undefined;
+  }
+
+  /** A client or a group, by entity. */
+  record(entity: 'client' | 'group', id: string): Client | Group | undefined {
+    return entity === 'client' ? this.clients.get(id) : this.groups.get(id);
   }
 
   hasPending(entity: 'client' | 'group', id: string): boolean {
@@ -357,29 +376,38 @@ export class DirectoryStore {
     const before = this.outbox.get(key);
     if (m) {
       this.outbox.set(key, m);
+      this.queuedAt(key);
       if (!before) this.listPending(m).push(key);
       return () => {
         if (before) {
           this.outbox.set(key, before);
         } else {
           this.outbox.delete(key);
+          this.queueOrder.delete(key);
           this.unlistPending(m, key);
         }
       };
     }
     if (!before) return () => undefined;
-    // Undo follows only a failed disk write: rare, so it may rebuild the order the slow way.
-    const order = [...this.outbox.keys()];
     this.outbox.delete(key);
     this.unlistPending(before, key);
     return () => {
-      const entries = new Map(this.outbox);
-      entries.set(key, before);
+      // Undo follows only a failed disk write: rare, so it may rebuild the order the slow way,
+      // by each entry's place when it was first queued.
+      const entries = [...this.outbox.entries(), [key, before] as const];
+      entries.sort((a, b) => this.queuedAt(a[0]) - this.queuedAt(b[0]));
       this.outbox.clear();
-      for (const k of order) if (entries.has(k)) this.outbox.set(k, entries.get(k)!);
+      for (const [k, v] of entries) this.outbox.set(k, v);
       const record = `${before.entity}:${before.id}`;
       this.pendingByRecord.set(record, [...this.outbox.values()].filter((x) => `${x.entity}:${x.id}` === record).map((x) => x.key));
     };
+  }
+
+  /** An outbox key's place in the order entries were first queued (keys are UUIDs: no order of their own). */
+  private queuedAt(key: string): number {
+    let n = this.queueOrder.get(key);
+    if (n === undefined) this.queueOrder.set(key, (n = this.queueCounter++));
+    return n;
   }
 
   private listPending(m: Mutation): string[] {

@@ -122,8 +122,7 @@ export class Directory {
 
   /** The version, and with edits not yet in the cloud, the newest one's id: every edit changes it. */
   etagOf(entity: 'client' | 'group', record: { id: string; version: number }): string {
-    const pending = this.cloud ? this.store.pendingFor(entity, record.id) : [];
-    const last = pending[pending.length - 1];
+    const last = this.cloud ? this.store.lastPending(entity, record.id) : undefined;
     return last ? `${record.version}-${last.mutationId.slice(0, 8)}` : String(record.version);
   }
 
@@ -300,7 +299,7 @@ export class Directory {
   private clientOutbox(before: Client | undefined, after: Client | undefined, adopted = false): DirectoryOp[] {
     const id = (after ?? before)?.id;
     if (!this.cloud || id === undefined) return [];
-    const pending = this.store.pendingFor('client', id)[0];
+    const pending = this.store.firstPending('client', id);
     const base = pending ? (pending.entity === 'client' ? pending.base : null) : (before ?? null);
     const mutation = clientMutation(before, after, base, this.now().toISOString(), adopted);
     return mutation ? [{ op: 'outbox.put', mutation }] : [];
@@ -309,7 +308,7 @@ export class Directory {
   private groupOutbox(before: Group | undefined, after: Group | undefined, adopted = false): DirectoryOp[] {
     const id = (after ?? before)?.id;
     if (!this.cloud || id === undefined) return [];
-    const pending = this.store.pendingFor('group', id)[0];
+    const pending = this.store.firstPending('group', id);
     const base = pending ? (pending.entity === 'group' ? pending.base : null) : (before ?? null);
     const mutation = groupMutation(before, after, base, this.now().toISOString(), adopted);
     return mutation ? [{ op: 'outbox.put', mutation }] : [];

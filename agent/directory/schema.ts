@@ -63,6 +63,11 @@ export const groupRecordSchema = z
   .openapi('GroupRecord');
 export type Group = z.infer<typeof groupRecordSchema>;
 
+/** Tells a client from a group (the sync handles both kinds of record). */
+export function isClient(r: Client | Group): r is Client {
+  return 'kind' in r;
+}
+
 export const groupSummarySchema = z
   .object({ id: z.string(), name: z.string(), discountPercent: z.number() })
   .nullable()

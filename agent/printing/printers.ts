@@ -103,9 +103,6 @@ export class Printers {
     return [...this.workers.values()].map((w) => w.out());
   }
 
-  has(id: string): boolean {
-    return this.workers.has(id);
-  }
 }
 
 class Worker {
@@ -157,7 +154,7 @@ class Worker {
       name: this.config.name,
       roles: this.config.roles,
       transport: this.config.transport.type,
-      status: s === 'paper-near-end' ? 'online' : s,
+      status: contractStatus(s),
       detail: s,
       queued: this.jobs.queuedFor(this.config.id).length,
     };
@@ -172,7 +169,7 @@ class Worker {
     if (s === this.state) return;
     this.state = s;
     this.log.info(`printer ${this.config.id}: ${s}`);
-    this.bus.emit('printer', { id: this.config.id, status: s === 'paper-near-end' ? 'online' : s, detail: s });
+    this.bus.emit('printer', { id: this.config.id, status: contractStatus(s), detail: s });
   }
 
   private async refreshStatus(): Promise<PrinterState> {
@@ -262,4 +259,9 @@ class Worker {
     if (this.twoWay() && this.state === 'offline') void this.refreshStatus();
     return null;
   }
+}
+
+/** The contract's printer status: paper near its end still prints, so it is "online" (the detail says more). */
+function contractStatus(s: PrinterState): 'online' | 'offline' | 'paper-out' | 'cover-open' | 'unknown' {
+  return s === 'paper-near-end' ? 'online' : s;
 }

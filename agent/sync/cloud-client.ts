@@ -7,7 +7,8 @@ import type { ClientMutation, GroupMutation, Mutation } from './records.js';
  */
 
 /** `local`: not the cloud's fault, this PC could not save what the cloud sent (disk full…). */
-export type CloudProblemCode = 'network' | 'timeout' | 'server' | 'auth' | 'http' | 'invalid' | 'gone' | 'local';
+export const CLOUD_PROBLEM_CODES = ['network', 'timeout', 'server', 'auth', 'http', 'invalid', 'gone', 'local'] as const;
+export type CloudProblemCode = (typeof CLOUD_PROBLEM_CODES)[number];
 
 export class CloudError extends Error {
   constructor(
@@ -51,6 +52,8 @@ export interface CloudClientOptions {
   token: string;
   agentId: string;
   timeoutMs: number;
+  /** The config file the token comes from, named when the cloud refuses it (null: the default name). */
+  configFile?: string | null;
   fetch?: typeof fetch;
 }
 
@@ -106,7 +109,7 @@ export class CloudClient {
       });
       if (!res.ok) {
         const detail = await problemDetail(res);
-        throw httpError(res.status, where, detail);
+        throw httpError(res.status, where, detail, this.options.configFile ?? 'agent.config.json');
       }
       // A body cut off or timed out while read is sorted below like any network failure.
       const text = await res.text();
@@ -152,13 +155,13 @@ function groupWireData(m: GroupMutation): Record<string, unknown> | undefined {
   return { ...m.data };
 }
 
-function httpError(status: number, where: string, detail: string): CloudError {
+function httpError(status: number, where: string, detail: string, configFile: string): CloudError {
   const said = detail ? ` (${detail.replace(/[.\s]+$/, '')})` : '';
   if (status === 401 || status === 403) {
     return new CloudError(
       'auth',
       `the cloud refused the agent's token: ${status}${said}. Sync is stopped (the local copy is kept and edits wait in the outbox): ` +
-        'put the right token in "cloud.token" of agent.config.json and restart the agent.',
+        `put the right token in "cloud.token" of ${configFile} and restart the agent.`,
       status,
     );
   }

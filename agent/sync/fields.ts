@@ -50,10 +50,6 @@ export function flatClientFields(f: ClientFields): Map<string, FieldValue> {
   return out;
 }
 
-export function clientFieldValue(c: Client, path: string): FieldValue {
-  return flatClientFields(clientFields(c)).get(path) ?? null;
-}
-
 /** Builds ClientFields back from flat paths (the inverse of flatClientFields). */
 export function clientFieldsFromFlat(flat: ReadonlyMap<string, FieldValue>): ClientFields {
   const out: ClientFields = {};

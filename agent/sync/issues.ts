@@ -1,7 +1,7 @@
 import { AgentError, notFound } from '../errors.js';
 import type { Directory } from '../directory/directory.js';
 import type { DirectoryStore } from '../directory/directory-store.js';
-import type { ClientCreate, ClientPatch, GroupCreate, GroupPatch } from '../directory/schema.js';
+import { type ClientCreate, type ClientPatch, type GroupCreate, type GroupPatch, isClient } from '../directory/schema.js';
 import { clientFieldsFromFlat, groupFieldsFromFlat } from './fields.js';
 import type { SyncIssue } from './records.js';
 
@@ -52,7 +52,7 @@ export class SyncIssues {
   }
 
   private async deleteAgain(issue: SyncIssue): Promise<void> {
-    const exists = issue.entity === 'client' ? this.store.clients.has(issue.recordId) : this.store.groups.has(issue.recordId);
+    const exists = this.store.record(issue.entity, issue.recordId) !== undefined;
     if (!exists) return; // gone already: nothing left to delete
     if (issue.entity === 'client') await this.directory.deleteClient(issue.recordId);
     else await this.directory.deleteGroup(issue.recordId);
@@ -61,7 +61,7 @@ export class SyncIssues {
   private async createAgain(issue: SyncIssue): Promise<void> {
     const r = issue.record;
     if (r === null) return;
-    const exists = issue.entity === 'client' ? this.store.clients.has(r.id) : this.store.groups.has(r.id);
+    const exists = this.store.record(issue.entity, r.id) !== undefined;
     if (exists && issue.kind === 'rejected') {
       // made before the cloud was configured, and kept here when the cloud refused it
       await this.directory.queueCreate(issue.entity, r.id);
@@ -70,7 +70,7 @@ export class SyncIssues {
     if (exists) {
       throw new AgentError(409, 'Already exists', `"${issue.label}" exists again (id ${r.id}); edit it instead of re-applying, or dismiss this issue.`);
     }
-    if ('kind' in r) {
+    if (isClient(r)) {
       const input: ClientCreate = { ...r, address: { ...r.address } };
       await this.directory.createClient(input);
     } else {

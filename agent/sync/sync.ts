@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import net from 'node:net';
 import type { DirectoryStore } from '../directory/directory-store.js';
 import { displayName } from '../directory/directory.js';
-import { type Client, type Group, clientRecordSchema, groupRecordSchema } from '../directory/schema.js';
+import { type Client, type Group, clientRecordSchema, groupRecordSchema, isClient } from '../directory/schema.js';
 import type { DirectoryOp } from '../directory/store-format.js';
 import type { EventBus } from '../events.js';
 import type { Logger } from '../log.js';
@@ -32,7 +32,8 @@ import type { ClientMutation, GroupMutation, Mutation, SyncCursor, SyncIssue } f
  * 401/403 stops syncing until the config changes (a restart), with the reason in the status.
  */
 
-export type SyncState = 'idle' | 'syncing' | 'offline' | 'error';
+export const SYNC_STATES = ['idle', 'syncing', 'offline', 'error'] as const;
+export type SyncState = (typeof SYNC_STATES)[number];
 
 export interface SyncStatus {
   state: SyncState;
@@ -59,6 +60,8 @@ export interface SyncOptions {
   token: string;
   intervalSeconds: number;
   agentId: string;
+  /** The config file in use, for the messages that ask to fix it. */
+  configFile?: string | null;
   /** Per request (contract: 10 s). */
   timeoutMs?: number;
   backoffMinMs?: number;
@@ -82,8 +85,13 @@ export interface SyncOptions {
 
 const BATCH_MAX = 100;
 
+/** The sync's status, or that of an agent without a cloud. */
+export function syncStatusOf(sync: Sync | null): SyncStatus {
+  return sync?.status() ?? standaloneStatus();
+}
+
 /** The status of an agent without a cloud: nothing to sync, nothing pending. */
-export function standaloneStatus(): SyncStatus {
+function standaloneStatus(): SyncStatus {
   return {
     state: 'idle',
     pending: 0,
@@ -133,6 +141,7 @@ export class Sync {
       token: options.token,
       agentId: options.agentId,
       timeoutMs: options.timeoutMs ?? 10_000,
+      configFile: options.configFile,
       fetch: options.fetch,
     });
     this.random = options.random ?? Math.random;
@@ -414,7 +423,7 @@ export class Sync {
       // The cloud applied it (and would answer the same to a resend): keeping it would block the
       // outbox for good. It leaves the outbox, the copy here stays as the shop made it until the
       // next pull brings the cloud's record, and staff see why.
-      const local = m.entity === 'client' ? this.store.clients.get(m.id) : this.store.groups.get(m.id);
+      const local = this.store.record(m.entity, m.id);
       const message = err instanceof Error ? err.message : String(err);
       this.log.warn(`cloud sync: ${message}`);
       ops.push(this.issueOp({ kind: 'rejected', m, label: labelOf(local ?? m.base), code: 'invalid-answer', message }));
@@ -440,7 +449,7 @@ export class Sync {
     const chain = [m, ...this.laterOf(m)];
     const ops: DirectoryOp[] = [];
     const deleted = chain.find((x) => x.op === 'delete');
-    const local = m.entity === 'client' ? this.store.clients.get(m.id) : this.store.groups.get(m.id);
+    const local = this.store.record(m.entity, m.id);
     const label = labelOf(local ?? current ?? m.base);
 
     if (current === null || deleted) {
@@ -489,7 +498,7 @@ export class Sync {
   /** The cloud refused the edit: it leaves the outbox, the record goes back to the cloud's state. */
   private rejectedOps(m: Mutation, code: string, message: string): DirectoryOp[] {
     const later = this.laterOf(m);
-    const local = m.entity === 'client' ? this.store.clients.get(m.id) : this.store.groups.get(m.id);
+    const local = this.store.record(m.entity, m.id);
     const label = labelOf(local ?? m.base);
     const ops: DirectoryOp[] = [{ op: 'outbox.del', key: m.key }];
     const fields: SyncIssue['fields'] = [];
@@ -636,10 +645,10 @@ export class Sync {
    */
   private changeOp(change: Change, replacing: boolean): DirectoryOp | null | 'invalid' {
     if (this.store.hasPending(change.entity, change.id)) return null;
-    const local = change.entity === 'client' ? this.store.clients.get(change.id) : this.store.groups.get(change.id);
+    const local = this.store.record(change.entity, change.id);
     if (change.op === 'delete') return local ? this.recordDel(change.entity, change.id) : null;
     if (local && (replacing ? local.version === change.version : local.version >= change.version)) return null;
-    const parsed = change.entity === 'client' ? clientRecordSchema.safeParse(change.data) : groupRecordSchema.safeParse(change.data);
+    const parsed = parseCloudRecord(change.entity, change.data);
     if (!parsed.success || parsed.data.id !== change.id) return 'invalid';
     const record = parsed.data;
     return isClient(record) ? { op: 'client.put', record } : { op: 'group.put', record };
@@ -663,7 +672,7 @@ export class Sync {
 
   /** A record the cloud returned for `m`: valid, and the same record (a foreign id must not overwrite another). */
   private parseRecord(m: Mutation, data: unknown, what: string): Client | Group {
-    const parsed = m.entity === 'client' ? clientRecordSchema.safeParse(data) : groupRecordSchema.safeParse(data);
+    const parsed = parseCloudRecord(m.entity, data);
     if (!parsed.success || parsed.data.id !== m.id) {
       const first = parsed.success ? { path: ['id'], message: `is "${parsed.data.id}", expected "${m.id}"` } : parsed.error.issues[0];
       throw new CloudError(
@@ -692,14 +701,15 @@ export class Sync {
   }
 }
 
+/** A record from the cloud, checked as a client or a group. */
+function parseCloudRecord(entity: 'client' | 'group', data: unknown) {
+  return entity === 'client' ? clientRecordSchema.safeParse(data) : groupRecordSchema.safeParse(data);
+}
+
 interface FullPull {
   sweep: boolean;
   /** `entity:id` of every record the pull brought (only when it replaces a copy). */
   seen: Set<string> | null;
-}
-
-function isClient(r: Client | Group): r is Client {
-  return 'kind' in r;
 }
 
 function labelOf(r: Client | Group | null | undefined): string {

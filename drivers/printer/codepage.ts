@@ -112,11 +112,6 @@ export function printable(text: string, encoding: string): string {
   return out;
 }
 
-/** Bytes of an already printable text. */
-export function encodeText(text: string, encoding: string): Buffer {
-  return iconv.encode(text, encoding);
-}
-
 export function decodeText(bytes: Uint8Array, encoding: string): string {
   return iconv.decode(Buffer.from(bytes), encoding);
 }

@@ -73,8 +73,9 @@ export function decode(bytes: Uint8Array, model: PrinterModel = 'epson'): Printe
         st.align = align(at(3));
         i += 4;
       } else if (model === 'star' && c === 0x1d && at(2) === 0x74) {
-        st.codePage = codePageBySelect(model, bytes.subarray(i, i + 4)) ?? `unknown(${at(3)})`;
-        out.push({ kind: 'codepage', name: codePageBySelect(model, bytes.subarray(i, i + 4)) });
+        const name = codePageBySelect(model, bytes.subarray(i, i + 4));
+        st.codePage = name ?? `unknown(${at(3)})`;
+        out.push({ kind: 'codepage', name });
         i += 4;
       } else if (model === 'star' && c === 0x69) {
         st.size = sizeOf(at(3) + 1, at(2) + 1);

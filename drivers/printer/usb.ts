@@ -1,4 +1,4 @@
-import { type UsbBackend, usbBackend, type UsbDeviceLike, type UsbEndpoint } from '../usb-device.js';
+import { type UsbBackend, usbBackend, type UsbDeviceLike, type UsbEndpoint, usbIds, usbOpenFailure } from '../usb-device.js';
 import { PermanentPrintError, type PrinterState, type PrinterTransport, STATUS_REQUESTS, stateFromStatus, OneAtATime } from './transport.js';
 
 const PRINTER_CLASS = 7;
@@ -21,8 +21,7 @@ export class UsbPrinterTransport implements PrinterTransport {
   ) {}
 
   private ids(): string {
-    const hex = (n: number) => `0x${n.toString(16).padStart(4, '0')}`;
-    return `${hex(this.vendorId)}:${hex(this.productId)}`;
+    return usbIds(this.vendorId, this.productId);
   }
 
   send(bytes: Uint8Array): Promise<void> {
@@ -98,7 +97,7 @@ export class UsbPrinterTransport implements PrinterTransport {
       await device.close().catch(() => undefined);
       if (err instanceof PermanentPrintError) throw err;
       const message = err instanceof Error ? err.message : String(err);
-      throw new Error(/ACCESS/.test(message) ? `no permission to open USB printer ${this.ids()}: add a udev rule giving the agent's user access` : message);
+      throw new Error(/ACCESS/.test(message) ? usbOpenFailure(`USB printer ${this.ids()}`, message) : message);
     }
   }
 

@@ -52,11 +52,6 @@ export class CodeFramer {
     this.arm();
   }
 
-  /** Emits what is buffered (end of stream, port closed). */
-  flush(): void {
-    this.end();
-  }
-
   /** Drops what is buffered (the port went away mid-code). */
   dispose(): void {
     if (this.timer) clearTimeout(this.timer);

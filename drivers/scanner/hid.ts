@@ -7,8 +7,8 @@
  * - HID POS barcode reports (usage page 0x8C), which carry the code's bytes as they are.
  */
 
-export type KeyboardLayout = 'us' | 'ch-fr' | 'ch-de' | 'fr';
-export const KEYBOARD_LAYOUTS: readonly KeyboardLayout[] = ['us', 'ch-fr', 'ch-de', 'fr'];
+export const KEYBOARD_LAYOUTS = ['us', 'ch-fr', 'ch-de', 'fr'] as const;
+export type KeyboardLayout = (typeof KEYBOARD_LAYOUTS)[number];
 
 /** [plain, shift, altGr?] per key usage. */
 type KeyMap = Record<number, readonly [string, string, string?]>;

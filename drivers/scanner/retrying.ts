@@ -76,7 +76,7 @@ export abstract class RetryingScanner implements ScannerDriver {
     if (this.current.state === 'stopped') this.setStatus('connecting', null);
     try {
       await this.attach(current);
-      if (!current()) throw new ScannerProblem('waiting', 'superseded');
+      if (!current()) return; // stopped, or lost() took over meanwhile: it cleans up and retries
     } catch (err) {
       if (!current()) return; // stopped, or lost() already took over: it cleans up and retries
       this.generation++;

@@ -1,6 +1,6 @@
 import { KeyboardReportDecoder, type KeyboardLayout, PosReportDecoder } from './hid.js';
 import { RetryingScanner, ScannerProblem } from './retrying.js';
-import { type UsbBackend, usbBackend, type UsbDeviceLike as HidDevice, type UsbEndpoint as HidEndpoint } from '../usb-device.js';
+import { type UsbBackend, usbBackend, type UsbDeviceLike as HidDevice, type UsbEndpoint as HidEndpoint, usbIds, usbOpenFailure } from '../usb-device.js';
 
 export type { UsbBackend, HidDevice, HidEndpoint };
 import type { ScannerEvents } from './types.js';
@@ -34,8 +34,7 @@ export class UsbScanner extends RetryingScanner {
   }
 
   private ids(): string {
-    const hex = (n: number) => `0x${n.toString(16).padStart(4, '0')}`;
-    return `${hex(this.config.vendorId)}:${hex(this.config.productId)}`;
+    return usbIds(this.config.vendorId, this.config.productId);
   }
 
   /** A new decoder per connection: half a code from before an unplug is not glued to the next. */
@@ -74,10 +73,7 @@ export class UsbScanner extends RetryingScanner {
     } catch (err) {
       if (err instanceof ScannerProblem) throw err;
       const message = err instanceof Error ? err.message : String(err);
-      if (/ACCESS/.test(message)) {
-        throw new ScannerProblem('error', `no permission to open USB device ${this.ids()}: add a udev rule giving the agent's user access`);
-      }
-      throw new ScannerProblem('error', `USB device ${this.ids()}: ${message}`);
+      throw new ScannerProblem('error', usbOpenFailure(`USB device ${this.ids()}`, message));
     }
     void this.read(o, endpoint, this.decoder());
   }

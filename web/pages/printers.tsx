@@ -43,15 +43,14 @@ export function PrintersPanel(props: { ctx: PageContext; printers: PrinterOut[];
           </thead>
           <tbody>
             {jobs.map((j) => {
-              const drawer = j.drawer;
               return (
                 <tr data-job-id={j.id}>
                   <td>{formatDateTime(j.createdAt, ctx.lang)}</td>
                   <td>
                     {t(`printers.type.${j.type}`)}
-                    {drawer && <span class="badge audit">{t('printers.drawer')}</span>}
-                    {j.reprint && <span class="badge audit">{t('printers.reprinted')}</span>}
-                    {j.reprintOf && <span class="badge audit">{t('printers.reprintOf')}</span>}
+                    {auditMarks(j).map((key) => (
+                      <span class="badge audit">{t(key)}</span>
+                    ))}
                   </td>
                   <td>{j.printer}</td>
                   <td>
@@ -97,7 +96,7 @@ export function PrintersPanel(props: { ctx: PageContext; printers: PrinterOut[];
             {props.audit.map((j) => (
               <tr data-job-id={j.id}>
                 <td>{formatDateTime(j.createdAt, ctx.lang)}</td>
-                <td>{[j.drawer ? t('printers.drawer') : null, j.reprint ? t('printers.reprinted') : null, j.reprintOf ? t('printers.reprintOf') : null].filter(Boolean).join(', ')}</td>
+                <td>{auditMarks(j).map((key) => t(key)).join(', ')}</td>
                 <td>{j.printer}</td>
                 <td>
                   <a href={`/jobs/${encodeURIComponent(j.id)}/preview`} target="_blank" rel="noopener">
@@ -164,4 +163,13 @@ export function PrinterTable(props: { ctx: PageContext; printers: readonly Print
       </tbody>
     </table>
   );
+}
+
+/** What the audit cares about in a job: it opened the drawer, it is a reprint (after a crash, or asked for). */
+function auditMarks(j: Pick<JobRecord, 'drawer' | 'reprint' | 'reprintOf'>): Array<'printers.drawer' | 'printers.reprinted' | 'printers.reprintOf'> {
+  const marks: Array<'printers.drawer' | 'printers.reprinted' | 'printers.reprintOf'> = [];
+  if (j.drawer) marks.push('printers.drawer');
+  if (j.reprint) marks.push('printers.reprinted');
+  if (j.reprintOf) marks.push('printers.reprintOf');
+  return marks;
 }

@@ -1,6 +1,6 @@
 import type { SyncIssue } from '../../agent/sync/records.js';
 import type { SyncStatus } from '../../agent/sync/sync.js';
-import { formatCount, formatDateTime, type MessageKey } from '../i18n.js';
+import { formatCount, formatDateTime, formatTime, type MessageKey } from '../i18n.js';
 import { Layout, type PageContext } from '../layout.js';
 
 /**
@@ -18,7 +18,7 @@ export function SyncBadge(props: { ctx: PageContext; status: SyncStatus }) {
   const t = ctx.t;
   const parts = [t(`sync.state.${status.state}`)];
   if (status.progress) parts.push(progressText(ctx, status.progress));
-  else if (status.state === 'idle' && status.lastSyncAt && status.pending === 0) parts.push(timeOf(status.lastSyncAt, ctx.lang));
+  else if (status.state === 'idle' && status.lastSyncAt && status.pending === 0) parts.push(formatTime(status.lastSyncAt, ctx.lang));
   if (status.pending > 0) parts.push(t('sync.badge.pending', { n: formatCount(status.pending) }));
   if (status.issues > 0) parts.push(t('sync.badge.issues', { n: status.issues }));
   return (
@@ -215,9 +215,4 @@ function progressText(ctx: PageContext, p: NonNullable<SyncStatus['progress']>):
   return p.estimated
     ? ctx.t('sync.progress', { n: formatCount(p.received), total: formatCount(p.estimated) })
     : ctx.t('sync.progressNoTotal', { n: formatCount(p.received) });
-}
-
-function timeOf(iso: string, lang: string): string {
-  const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? iso : new Intl.DateTimeFormat(`${lang}-CH`, { timeStyle: 'short' }).format(d);
 }

@@ -3,7 +3,8 @@ import { streamSSE } from 'hono/streaming';
 import type { EventBus, EventName } from '../../events.js';
 import { requireScope, type SecurityEnv } from '../security.js';
 
-const STREAMED: readonly EventName[] = ['directory', 'scan', 'scanner', 'job', 'printer', 'sync'];
+/** Every event the agent publishes: the till's stream and the staff page's carry them all. */
+export const STREAMED: readonly EventName[] = ['directory', 'scan', 'scanner', 'job', 'printer', 'sync'];
 
 /**
  * The named bus events as server-sent events, with a ping every 15 s. Ends when the client goes

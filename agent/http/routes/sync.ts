@@ -1,20 +1,21 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import type { SyncIssues } from '../../sync/issues.js';
 import { syncIssueSchema } from '../../sync/records.js';
-import { type Sync, type SyncStatus, standaloneStatus } from '../../sync/sync.js';
+import { CLOUD_PROBLEM_CODES } from '../../sync/cloud-client.js';
+import { SYNC_STATES, type Sync, type SyncStatus, syncStatusOf } from '../../sync/sync.js';
 import { validationHook } from '../problem.js';
 import { requireScope, type SecurityEnv } from '../security.js';
 import { errorResponses, jsonContent } from './common.js';
 
 const statusSchema = z
   .object({
-    state: z.enum(['idle', 'syncing', 'offline', 'error']),
+    state: z.enum(SYNC_STATES),
     pending: z.number().int().describe('local edits waiting for the cloud (outbox size)'),
     lastSyncAt: z.string().nullable(),
     enabled: z.boolean().describe('false when the agent runs standalone ("cloud": null)'),
     url: z.string().nullable(),
     reason: z.string().nullable().describe('why the state is offline or error'),
-    problem: z.enum(['network', 'timeout', 'server', 'auth', 'http', 'invalid', 'gone', 'local']).nullable(),
+    problem: z.enum(CLOUD_PROBLEM_CODES).nullable(),
     stopped: z.boolean().describe('sync stopped until the config changes (the cloud refused the token)'),
     progress: z.object({ received: z.number().int(), estimated: z.number().int().nullable() }).nullable(),
     nextAttemptAt: z.string().nullable(),
@@ -31,7 +32,7 @@ const write = requireScope('directory:write');
 /** The sync's state, "sync now", and the conflicts and refused edits staff settle. */
 export function syncRoutes(sync: Sync | null, issues: SyncIssues) {
   const app = new OpenAPIHono<SecurityEnv>({ defaultHook: validationHook });
-  const status = (): SyncStatus => sync?.status() ?? standaloneStatus();
+  const status = (): SyncStatus => syncStatusOf(sync);
 
   app.openapi(
     createRoute({
