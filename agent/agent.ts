@@ -235,6 +235,9 @@ export class Agent {
   /** Stops taking requests, lets running ones finish, writes the store and releases it. */
   async stop(): Promise<void> {
     this.closing.abort();
+    // Printers stop alongside the HTTP server: a hung printer's ticket is cut off after a short
+    // grace (it prints again after the restart), so stopping never waits on a printer.
+    const printersStopped = this.printerSet?.stop();
     const server = this.server;
     this.server = null;
     if (server) {
@@ -249,6 +252,7 @@ export class Agent {
       clearInterval(sweep);
       clearTimeout(timer);
     }
+    await printersStopped;
     await this.closeStore();
     this.log.info('agent stopped; every change is on disk');
   }
@@ -256,7 +260,7 @@ export class Agent {
   private async closeStore(): Promise<void> {
     await this.syncService?.stop(); // a request in flight is dropped: its edits stay in the outbox
     await this.scannerSet?.stop();
-    await this.printerSet?.stop(); // a ticket being sent is finished, the rest stays queued on disk
+    await this.printerSet?.stop(); // a ticket being printed gets a moment to be confirmed; the rest stays queued on disk
     await this.jobStore?.close();
     this.directoryService?.stop();
     await this.store?.close();

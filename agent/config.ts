@@ -74,6 +74,17 @@ const printerSchema = z.strictObject({
   fallback: z.string().optional().describe('id of another printer that takes this one\'s jobs while it stays offline'),
   fallbackAfterSeconds: z.number().int().min(1).max(3600).default(30).describe('how long a job waits on this printer before going to the fallback'),
   stations: z.array(z.string().min(1).max(32)).default([]).describe('preparation stations this printer serves (kitchen, bar…): lines naming one print here'),
+  status: z
+    .boolean()
+    .default(true)
+    .describe('false for a printer that cannot answer status requests (a clone without DLE EOT): a job is then done once sent and the connection closed cleanly'),
+  stallSeconds: z
+    .number()
+    .int()
+    .min(1)
+    .max(600)
+    .default(10)
+    .describe('a printer that takes no bytes and answers nothing this long (paper and cover fine) is stalled: its jobs wait, then go to the fallback'),
 });
 
 const scannerSchema = z.strictObject({

@@ -3,6 +3,7 @@ import type { Scan } from './scans/scan-service.js';
 import type { ScannerStatus } from '../drivers/scanner/types.js';
 import type { PrinterState } from '../drivers/printer/transport.js';
 import type { JobOut } from './printing/jobs.js';
+import type { PrinterStatus } from './printing/printers.js';
 import type { SyncStatus } from './sync/sync.js';
 
 /** The agent's typed event bus: services publish, the SSE stream and the UI subscribe. */
@@ -12,7 +13,7 @@ export interface AgentEvents {
   scanner: ScannerStatus;
   job: JobOut;
   sync: SyncStatus;
-  printer: { id: string; status: 'online' | 'offline' | 'paper-out' | 'cover-open' | 'unknown'; detail: PrinterState };
+  printer: { id: string; status: PrinterStatus; detail: PrinterState };
 }
 
 export type EventName = keyof AgentEvents;

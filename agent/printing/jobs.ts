@@ -6,6 +6,7 @@ import type { EventBus } from '../events.js';
 import type { Logger } from '../log.js';
 import { DurableJsonFile } from '../store/durable-file.js';
 import { Journal } from '../store/journal.js';
+import { CONFIRMATIONS, type Confirmation } from '../../drivers/printer/transport.js';
 
 /**
  * Print jobs on disk: every change of a job (created, printing, done…) is one line appended to a
@@ -38,6 +39,8 @@ const jobSchema = z.object({
   reprintOf: z.string().nullable().default(null),
   /** the ticket opens the cash drawer (kept for the audit list) */
   drawer: z.boolean().default(false),
+  /** how a done job was confirmed: printed, received by the printer, or sent over a one-way link */
+  confirmed: z.enum(CONFIRMATIONS).nullable().default(null),
 });
 export type JobRecord = z.infer<typeof jobSchema>;
 
@@ -55,6 +58,7 @@ export interface JobOut {
   reprint: boolean;
   reprintOf: string | null;
   drawer: boolean;
+  confirmed: Confirmation | null;
 }
 
 export function jobOut(j: JobRecord): JobOut {
@@ -71,6 +75,7 @@ export function jobOut(j: JobRecord): JobOut {
     reprint: j.reprint,
     reprintOf: j.reprintOf,
     drawer: j.drawer,
+    confirmed: j.confirmed,
   };
 }
 
@@ -203,6 +208,7 @@ export class JobStore {
       bodyHash: input.bodyHash ?? null,
       reprintOf: input.reprintOf ?? null,
       drawer: input.drawer ?? false,
+      confirmed: null,
     };
     this.jobs.set(id, job);
     try {
@@ -216,7 +222,7 @@ export class JobStore {
   }
 
   /** Changes a job and resolves once the change is on disk. */
-  async update(id: string, change: Partial<Pick<JobRecord, 'status' | 'attempts' | 'error' | 'reprint' | 'printer'>>): Promise<JobRecord> {
+  async update(id: string, change: Partial<Pick<JobRecord, 'status' | 'attempts' | 'error' | 'reprint' | 'printer' | 'confirmed'>>): Promise<JobRecord> {
     const current = this.jobs.get(id);
     if (!current) throw new Error(`no job ${id}`);
     const next: JobRecord = { ...current, ...change, updatedAt: new Date(this.now()).toISOString() };

@@ -2,11 +2,19 @@ import path from 'node:path';
 import type { AgentConfig, PrinterConfig } from '../config.js';
 import type { EventBus } from '../events.js';
 import type { Logger } from '../log.js';
-import { FileTransport } from '../../drivers/printer/file.js';
-import { SerialTransport } from '../../drivers/printer/serial.js';
-import { TcpTransport } from '../../drivers/printer/tcp.js';
-import { UsbPrinterTransport } from '../../drivers/printer/usb.js';
-import { PermanentPrintError, type PrinterState, type PrinterTransport } from '../../drivers/printer/transport.js';
+import { dialectFor } from '../../drivers/printer/dialect.js';
+import { fileTransport } from '../../drivers/printer/file.js';
+import { serialTransport } from '../../drivers/printer/serial.js';
+import { tcpTransport } from '../../drivers/printer/tcp.js';
+import { usbTransport } from '../../drivers/printer/usb.js';
+import {
+  failureOf,
+  isBlocked,
+  type PrinterSession,
+  type PrinterState,
+  type PrinterTransport,
+  type PrintFailure,
+} from '../../drivers/printer/transport.js';
 import { VirtualTransport } from '../../drivers/printer/virtual.js';
 import type { JobRecord, JobStore, NewJob } from './jobs.js';
 import { encode, withoutDrawer } from '../../drivers/printer/escpos.js';
@@ -14,18 +22,28 @@ import { testPageBlocks } from './tickets.js';
 
 export function transportFor(p: PrinterConfig, storeDir: string): PrinterTransport {
   const t = p.transport;
+  const dialect = dialectFor(p.model);
+  const link = { status: p.status, stallMs: p.stallSeconds * 1000 };
   switch (t.type) {
     case 'tcp':
-      return new TcpTransport({ host: t.host, port: t.port });
+      return tcpTransport({ host: t.host, port: t.port, ...link }, dialect);
     case 'file':
-      return new FileTransport(t.path);
+      return fileTransport(t.path, dialect, link.stallMs);
     case 'virtual':
       return new VirtualTransport(path.join(storeDir, 'virtual', p.id), { model: p.model, width: p.width, name: p.name });
     case 'serial':
-      return new SerialTransport(t.path, t.baudRate);
+      return serialTransport({ path: t.path, baudRate: t.baudRate, ...link }, dialect);
     case 'usb':
-      return new UsbPrinterTransport(Number(t.vendorId), Number(t.productId));
+      return usbTransport({ vendorId: Number(t.vendorId), productId: Number(t.productId), ...link }, dialect);
   }
+}
+
+/** The contract's printer statuses; `detail` is finer (paper near its end still prints: "online"). */
+export const PRINTER_STATUSES = ['online', 'offline', 'busy', 'stalled', 'paper-out', 'cover-open', 'unknown'] as const;
+export type PrinterStatus = (typeof PRINTER_STATUSES)[number];
+
+export function contractStatus(s: PrinterState): PrinterStatus {
+  return s === 'paper-near-end' ? 'online' : s;
 }
 
 export interface PrinterOut {
@@ -33,25 +51,32 @@ export interface PrinterOut {
   name: string;
   roles: PrinterConfig['roles'];
   transport: PrinterConfig['transport']['type'];
-  status: 'online' | 'offline' | 'paper-out' | 'cover-open' | 'unknown';
-  /** finer than the contract's status: paper near end is still online */
+  status: PrinterStatus;
   detail: PrinterState;
   queued: number;
 }
 
-/** Retry delays while a printer is unreachable: short, so a job prints within 5 s of its return. */
-const RETRY_MS = [500, 1000, 2000, 4000];
-const STATUS_POLL_MS = 5000;
+/** Retry delays while a printer is unreachable or stalled: short, so a job prints within seconds of its return. */
+const RETRY_MS = [250, 500, 1000, 2000, 4000];
+/** A shared printer serving another till: try again at once (well within 250 ms), so the tills' tickets interleave. */
+const BUSY_RETRY_MS = { min: 20, spread: 80 };
+/** An idle printer's status is checked this often, on a connection opened for it and closed at once. */
+const STATUS_EVERY_MS = 10_000;
+/** On stop, a ticket being printed gets this long to be confirmed before it is cut off (it prints again after the restart). */
+const STOP_GRACE_MS = 1500;
 const GIVE_UP_MS = 24 * 60 * 60 * 1000;
 
 /**
  * One worker per printer, each printing its own queue oldest first: a dead printer never holds up
- * another. A job is marked `printing` on disk before its bytes are sent, and `done` after, so one
- * cut short by a crash is printed again and marked as such. While a printer is unreachable or out
- * of paper its jobs wait with the reason, and are tried again within a few seconds.
+ * another. A job is marked `printing` on disk once the printer took the connection, and `done`
+ * once the printer confirmed it (see drivers/printer/session.ts); a job not confirmed — the link
+ * dropped, the printer stalled, the agent stopped — goes back in the queue with the reason, marked
+ * `reprint` when part of it may be on paper. While a printer is unreachable, busy with another
+ * till, stalled or out of paper its jobs wait with the reason and are tried again within seconds.
  */
 export class Printers {
   private readonly workers = new Map<string, Worker>();
+  private stopping: Promise<void> | null = null;
 
   constructor(
     private readonly config: AgentConfig,
@@ -68,8 +93,10 @@ export class Printers {
     for (const w of this.workers.values()) w.start();
   }
 
-  async stop(): Promise<void> {
-    await Promise.all([...this.workers.values()].map((w) => w.stop()));
+  /** Stops every worker (once, however often it is called): a ticket being printed gets a moment to be confirmed. */
+  stop(): Promise<void> {
+    this.stopping ??= Promise.all([...this.workers.values()].map((w) => w.stop())).then(() => undefined);
+    return this.stopping;
   }
 
   /** A new job reached the store: its printer's worker looks at its queue. */
@@ -102,7 +129,12 @@ export class Printers {
   list(): PrinterOut[] {
     return [...this.workers.values()].map((w) => w.out());
   }
+}
 
+/** Why a job waits: said to staff in the job's `error`, and how soon to try again. */
+interface Wait {
+  reason: string;
+  soon: boolean;
 }
 
 class Worker {
@@ -110,7 +142,13 @@ class Worker {
   private running: Promise<void> | null = null;
   private wakeUp: (() => void) | null = null;
   private state: PrinterState = 'unknown';
-  private poll: NodeJS.Timeout | null = null;
+  /** the session kept for a run of jobs (serial, USB); a shared network printer's is closed after each job */
+  private session: PrinterSession | null = null;
+  /** the job being printed: aborting it drops the link */
+  private printing: AbortController | null = null;
+  private lastCheck = 0;
+  /** since when the printer has taken connections without answering (busy, then stalled) */
+  private silentSince: number | null = null;
 
   constructor(
     private readonly config: PrinterConfig,
@@ -125,22 +163,19 @@ class Worker {
     if (!this.stopped) return;
     this.stopped = false;
     this.running = this.loop().catch((err: unknown) => this.log.error(`printer ${this.config.id}: worker stopped: ${String(err)}`));
-    if (this.twoWay()) {
-      // Two-way printers report paper and cover: staff see it before a job waits on it
-      this.poll = setInterval(() => void this.refreshStatus(), STATUS_POLL_MS);
-      this.poll.unref();
-      void this.refreshStatus();
-    } else if (this.config.transport.type === 'virtual') {
-      this.setState('online');
-    }
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
-    if (this.poll) clearInterval(this.poll);
     this.wake();
-    await this.running; // a job being sent finishes: its bytes are not cut in the middle
-    await this.transport.close();
+    // a ticket being printed gets a moment to be confirmed; then the link is cut and it prints again after the restart
+    const cut = setTimeout(() => this.printing?.abort(new Error('the agent is stopping')), STOP_GRACE_MS);
+    // the loop may be waiting on a connection that takes its time (3 s connect timeout): do not wait for it
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.running, new Promise((r) => (timer = setTimeout(r, STOP_GRACE_MS + 500)))]);
+    clearTimeout(cut);
+    clearTimeout(timer);
+    await this.release();
   }
 
   wake(): void {
@@ -148,21 +183,19 @@ class Worker {
   }
 
   out(): PrinterOut {
-    const s = this.state;
     return {
       id: this.config.id,
       name: this.config.name,
       roles: this.config.roles,
       transport: this.config.transport.type,
-      status: contractStatus(s),
-      detail: s,
+      status: contractStatus(this.state),
+      detail: this.state,
       queued: this.jobs.queuedFor(this.config.id).length,
     };
   }
 
-  private twoWay(): boolean {
-    const t = this.config.transport.type;
-    return t === 'tcp' || t === 'serial' || t === 'usb';
+  private get stallMs(): number {
+    return this.config.stallSeconds * 1000;
   }
 
   private setState(s: PrinterState): void {
@@ -172,10 +205,25 @@ class Worker {
     this.bus.emit('printer', { id: this.config.id, status: contractStatus(s), detail: s });
   }
 
-  private async refreshStatus(): Promise<PrinterState> {
-    const s = await this.transport.status().catch((): PrinterState => 'unknown');
+  /**
+   * What the printer just showed. Taking connections without answering is `busy` (another till
+   * holds it) until it has lasted `stallSeconds`: then nobody is being served, it is `stalled`. A
+   * stalled printer stays stalled until it answers again.
+   */
+  private observe(s: PrinterState): void {
+    const now = Date.now();
+    if (s === 'busy') {
+      this.silentSince ??= now;
+      if (this.state === 'stalled' || now - this.silentSince >= this.stallMs) s = 'stalled';
+    } else if (s !== 'stalled') {
+      this.silentSince = null;
+    }
     this.setState(s);
-    return s;
+  }
+
+  private async checkStatus(): Promise<void> {
+    this.lastCheck = Date.now();
+    this.observe(await this.transport.check().catch((): PrinterState => 'unknown'));
   }
 
   private sleep(ms: number): Promise<void> {
@@ -189,29 +237,40 @@ class Worker {
     });
   }
 
+  private async release(): Promise<void> {
+    const s = this.session;
+    this.session = null;
+    await s?.close().catch(() => undefined);
+  }
+
   private async loop(): Promise<void> {
     let failures = 0;
     while (!this.stopped) {
       const job = this.jobs.queuedFor(this.config.id)[0];
       if (!job) {
-        await this.sleep(60_000);
+        await this.release(); // never keep an idle connection
+        const due = this.lastCheck + STATUS_EVERY_MS - Date.now();
+        if (due <= 0) await this.checkStatus();
+        else await this.sleep(due);
         continue;
       }
-      let wait: string | null;
+      let wait: Wait | null;
       try {
-        wait = await this.print(job);
+        wait = await this.attempt(job);
       } catch (err) {
-        // the job could not be saved (disk full?): nothing was sent; try again shortly
+        // the job could not be saved (disk full?): try again shortly
         this.log.error(`printer ${this.config.id}: job ${job.id}: ${err instanceof Error ? err.message : String(err)}`);
-        wait = 'not saved';
+        wait = { reason: 'not saved', soon: false };
       }
       if (wait === null) {
         failures = 0;
         continue;
       }
-      await this.toFallback(wait);
-      await this.sleep(RETRY_MS[Math.min(failures++, RETRY_MS.length - 1)]!);
+      if (this.stopped) break;
+      await this.toFallback(wait.reason);
+      await this.sleep(wait.soon ? BUSY_RETRY_MS.min + Math.random() * BUSY_RETRY_MS.spread : RETRY_MS[Math.min(failures++, RETRY_MS.length - 1)]!);
     }
+    await this.release();
   }
 
   /** Jobs that waited too long on this printer go to the fallback printer, if one is set. */
@@ -229,39 +288,111 @@ class Worker {
     this.wakePrinter(fallback);
   }
 
-  /** Prints one job; null when it is finished (done, failed or cancelled), or the reason it waits. */
-  private async print(job: JobRecord): Promise<string | null> {
-    if (this.twoWay() && (this.state === 'paper-out' || this.state === 'cover-open')) {
-      // Do not send into a printer that cannot print: look again, and wait with the reason
-      const now = await this.refreshStatus();
-      if (now === 'paper-out' || now === 'cover-open') {
-        const reason = now === 'paper-out' ? `${this.config.name}: paper out` : `${this.config.name}: cover open`;
-        if (job.error !== reason) await this.jobs.update(job.id, { error: reason });
-        return reason;
+  private blockedReason(s: PrinterState): string {
+    const name = this.config.name;
+    return s === 'paper-out' ? `${name}: paper out` : s === 'cover-open' ? `${name}: cover open` : `${name}: offline (check the printer's light and paper)`;
+  }
+
+  /** Waits with a reason: the job keeps it in `error` for staff and the till. */
+  private async waitWith(job: JobRecord, reason: string, soon = false): Promise<Wait> {
+    if (job.error !== reason) await this.jobs.update(job.id, { error: reason });
+    return { reason, soon };
+  }
+
+  /** One try at a job: null when it is finished (done, failed, cancelled or moved), or why it waits. */
+  private async attempt(job: JobRecord): Promise<Wait | null> {
+    let session = this.session;
+    if (!session) {
+      try {
+        session = await this.transport.open();
+      } catch (err) {
+        const f = failureOf(err, 'offline');
+        if (this.stopped) return { reason: 'the agent is stopping', soon: false };
+        if (f.kind === 'permanent') return this.fail(job, f.message);
+        this.observe(f.state);
+        const reason = this.state === 'stalled' ? this.stalledReason(f) : f.message;
+        return this.waitWith(job, reason, this.state === 'busy');
       }
+      this.observe(session.state);
+      if (isBlocked(session.state) || this.stopped) {
+        await session.close();
+        if (this.stopped) return { reason: 'the agent is stopping', soon: false };
+        return this.waitWith(job, this.blockedReason(session.state));
+      }
+      if (session.reusable) this.session = session;
     }
-    const started = await this.jobs.update(job.id, { status: 'printing', attempts: job.attempts + 1 });
-    const bytes = Buffer.from(started.bytes, 'base64');
+    // cancelled or moved to another printer while the connection was being made
+    const current = this.jobs.get(job.id);
+    if (!current || current.status !== 'queued' || current.printer !== this.config.id) {
+      if (!session.reusable) await session.close();
+      return null;
+    }
+    const started = await this.jobs.update(job.id, { status: 'printing', attempts: current.attempts + 1 });
+    const one = Buffer.from(started.bytes, 'base64');
+    const bytes = started.copies > 1 ? Buffer.concat(Array.from({ length: started.copies }, () => one)) : one;
+    const abort = new AbortController();
+    this.printing = abort;
+    const blocked = this.blockedWatch(started, abort);
     try {
-      for (let copy = 0; copy < started.copies; copy++) await this.transport.send(bytes);
+      const confirmed = await session.print(bytes, { signal: abort.signal, onState: (s) => blocked.seen(s) });
+      await this.jobs.update(job.id, { status: 'done', error: null, confirmed });
     } catch (err) {
-      const reason = err instanceof Error ? err.message : String(err);
-      if (err instanceof PermanentPrintError || Date.now() - Date.parse(started.createdAt) > GIVE_UP_MS) {
-        await this.jobs.update(job.id, { status: 'failed', error: reason });
-        this.log.warn(`printer ${this.config.id}: job ${job.id} failed: ${reason}`);
-        return null;
-      }
-      await this.jobs.update(job.id, { status: 'queued', error: reason });
-      if (this.twoWay()) this.setState('offline');
-      return reason;
+      this.session = null;
+      session.abort();
+      const f = failureOf(err);
+      return this.unconfirmed(started, f, abort.signal);
+    } finally {
+      this.printing = null;
+      blocked.end();
     }
-    await this.jobs.update(job.id, { status: 'done', error: null });
-    if (this.twoWay() && this.state === 'offline') void this.refreshStatus();
+    if (!session.reusable) await session.close();
     return null;
   }
-}
 
-/** The contract's printer status: paper near its end still prints, so it is "online" (the detail says more). */
-function contractStatus(s: PrinterState): 'online' | 'offline' | 'paper-out' | 'cover-open' | 'unknown' {
-  return s === 'paper-near-end' ? 'online' : s;
+  private async fail(job: JobRecord, reason: string): Promise<null> {
+    await this.jobs.update(job.id, { status: 'failed', error: reason });
+    this.log.warn(`printer ${this.config.id}: job ${job.id} failed: ${reason}`);
+    return null;
+  }
+
+  /** A job whose confirmation never came: back in the queue with the reason (a reprint if part of it went). */
+  private async unconfirmed(job: JobRecord, f: PrintFailure, signal: AbortSignal): Promise<Wait | null> {
+    if (f.kind === 'permanent' || Date.now() - Date.parse(job.createdAt) > GIVE_UP_MS) return this.fail(job, f.message);
+    const reason = f.kind === 'aborted' && signal.reason instanceof Error ? signal.reason.message : f.kind === 'stalled' ? this.stalledReason(f) : f.message;
+    await this.jobs.update(job.id, { status: 'queued', error: reason, reprint: job.reprint || f.partial });
+    if (f.kind !== 'aborted') this.observe(f.state);
+    this.log.warn(`printer ${this.config.id}: job ${job.id} not confirmed (${reason}); it waits and is sent again${f.partial ? ', marked reprint' : ''}`);
+    return { reason, soon: false };
+  }
+
+  private stalledReason(f: PrintFailure): string {
+    const advice = this.config.status ? '; if this model cannot answer status requests, set "status": false for it' : '';
+    return f.kind === 'stalled' ? `${f.message}${advice}` : `${this.config.name} takes connections but has answered nothing for ${this.config.stallSeconds} s (stalled: switch it off and on${advice})`;
+  }
+
+  /**
+   * While a job prints: the printer's state as it answers; paper out or a cover open shows in the
+   * job's error, and past `fallbackAfterSeconds` (with a fallback printer) the job is cut off so
+   * that it goes to the fallback.
+   */
+  private blockedWatch(job: JobRecord, abort: AbortController): { seen(s: PrinterState): void; end(): void } {
+    let timer: NodeJS.Timeout | null = null;
+    const clear = () => {
+      if (timer) clearTimeout(timer);
+      timer = null;
+    };
+    return {
+      seen: (s) => {
+        this.observe(s);
+        if (!isBlocked(s)) return clear();
+        const reason = this.blockedReason(s);
+        void this.jobs.update(job.id, { error: reason }).catch(() => undefined);
+        const fallback = this.config.fallback;
+        if (!fallback || timer) return;
+        const left = Date.parse(job.createdAt) + this.config.fallbackAfterSeconds * 1000 - Date.now();
+        timer = setTimeout(() => abort.abort(new Error(reason)), Math.max(0, left));
+      },
+      end: clear,
+    };
+  }
 }

@@ -1,7 +1,8 @@
 import type { ScannerConfig } from '../config.js';
 import type { EventBus } from '../events.js';
 import type { Logger } from '../log.js';
-import { type SerialOpener, SerialScanner } from '../../drivers/scanner/serial.js';
+import { SerialScanner } from '../../drivers/scanner/serial.js';
+import type { SerialOpener } from '../../drivers/serial-ports.js';
 import type { ScannerDriver, ScannerStatus } from '../../drivers/scanner/types.js';
 import { type UsbBackend, UsbScanner } from '../../drivers/scanner/usb.js';
 import type { ScanService } from './scan-service.js';

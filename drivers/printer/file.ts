@@ -1,43 +1,61 @@
 import { constants, promises as fs } from 'node:fs';
-import type { PrinterState, PrinterTransport } from './transport.js';
+import type { Dialect } from './dialect.js';
+import type { ByteLink } from './link.js';
+import { LinkTransport } from './session.js';
+import { PrintFailure } from './transport.js';
 
-/** A printer device node (/dev/usb/lp0) or a file: write-only, so its status is unknown. */
-export class FileTransport implements PrinterTransport {
-  readonly kind = 'file';
+/**
+ * A printer device node (/dev/usb/lp0) or a file: write-only, so a job is `sent` once every byte
+ * was written (each write's count checked: a device or a full disk may take fewer) and the file
+ * closed.
+ */
+export function fileTransport(path: string, dialect: Dialect, stallMs = 10_000): LinkTransport {
+  return new LinkTransport('file', () => openFile(path), dialect, { where: path, shared: false, status: false, stallMs, helloMs: 0 });
+}
 
-  constructor(private readonly path: string) {}
-
-  async send(bytes: Uint8Array): Promise<void> {
-    let handle: fs.FileHandle;
-    try {
-      // Append, never create: a missing device node means the printer is off or unplugged.
-      handle = await fs.open(this.path, constants.O_WRONLY | constants.O_APPEND);
-    } catch (err) {
-      const code = err instanceof Error && 'code' in err ? err.code : null;
-      throw new Error(
-        code === 'ENOENT'
-          ? `${this.path} does not exist (is the printer plugged in and on? npm run devices lists the device nodes)`
-          : code === 'EACCES'
-            ? `no permission to write to ${this.path}: add the agent's user to the "lp" group`
-            : `${this.path}: ${err instanceof Error ? err.message : String(err)}`,
-      );
-    }
-    try {
-      await handle.write(bytes);
+async function openFile(path: string): Promise<ByteLink> {
+  let handle: fs.FileHandle;
+  try {
+    // Append, never create: a missing device node means the printer is off or unplugged.
+    handle = await fs.open(path, constants.O_WRONLY | constants.O_APPEND);
+  } catch (err) {
+    const code = err instanceof Error && 'code' in err ? err.code : null;
+    throw new PrintFailure(
+      'offline',
+      code === 'ENOENT'
+        ? `${path} does not exist (is the printer plugged in and on? npm run devices lists the device nodes)`
+        : code === 'EACCES'
+          ? `no permission to write to ${path}: add the agent's user to the "lp" group`
+          : `${path}: ${err instanceof Error ? err.message : String(err)}`,
+    );
+  }
+  let closed = false;
+  let lost: (reason: string) => void = () => undefined;
+  const gone = new Promise<string>((resolve) => (lost = resolve));
+  const close = async () => {
+    if (closed) return;
+    closed = true;
+    await handle.close().catch(() => undefined);
+    lost(`${path} was closed`);
+  };
+  return {
+    canRead: false,
+    async write(bytes) {
+      let at = 0;
+      while (at < bytes.length) {
+        const { bytesWritten } = await handle.write(bytes, at, bytes.length - at);
+        if (bytesWritten <= 0) throw new Error(`${path} took no more bytes (${at} of ${bytes.length} written)`);
+        at += bytesWritten;
+      }
+    },
+    onData: () => undefined,
+    gone,
+    async end() {
+      if (closed) return false;
       await handle.sync().catch(() => undefined); // a device node may not support fsync
-    } finally {
-      await handle.close();
-    }
-  }
-
-  async status(): Promise<PrinterState> {
-    try {
-      await fs.access(this.path);
-      return 'unknown';
-    } catch {
-      return 'offline';
-    }
-  }
-
-  async close(): Promise<void> {}
+      await close();
+      return true;
+    },
+    destroy: () => void close(),
+  };
 }

@@ -1,71 +1,82 @@
-import type { SerialOpener, SerialPortLike } from '../scanner/serial.js';
-import { openSerialPort } from '../scanner/serial.js';
-import { type PrinterState, type PrinterTransport, STATUS_REQUESTS, StatusAnswers, OneAtATime } from './transport.js';
+import { openSerialPort, type SerialOpener } from '../serial-ports.js';
+import type { Dialect } from './dialect.js';
+import { type ByteLink, unlessGone } from './link.js';
+import { LinkTransport } from './session.js';
+import { PrintFailure } from './transport.js';
+
+export interface SerialOptions {
+  path: string;
+  baudRate: number;
+  status?: boolean;
+  stallMs?: number;
+  /** how long the printer may take to answer on an opened port before it counts as not answering */
+  helloMs?: number;
+}
 
 /**
- * A serial printer (RS-232, or USB in virtual COM mode): the port opened on demand and kept, the
- * bytes written and drained, real-time status with DLE EOT like a network printer.
+ * A serial printer (RS-232, or USB in virtual COM mode): the port is opened for a run of jobs and
+ * closed when the queue is empty. The port's drain is only the OS's word; the printer's own status
+ * answers (DLE EOT) confirm each job, as on a network printer.
  */
-export class SerialTransport implements PrinterTransport {
-  readonly kind = 'serial';
-  private port: SerialPortLike | null = null;
-  private readonly answers = new StatusAnswers();
-  private readonly link = new OneAtATime();
+export function serialTransport(o: SerialOptions, dialect: Dialect, opener: SerialOpener = openSerialPort): LinkTransport {
+  return new LinkTransport('serial', () => openSerial(o, opener), dialect, {
+    where: o.path,
+    shared: false,
+    status: o.status ?? true,
+    stallMs: o.stallMs ?? 10_000,
+    helloMs: o.helloMs ?? 1000,
+  });
+}
 
-  constructor(
-    private readonly path: string,
-    private readonly baudRate: number,
-    private readonly opener: SerialOpener = openSerialPort,
-    private readonly statusTimeoutMs = 1000,
-  ) {}
-
-  send(bytes: Uint8Array): Promise<void> {
-    return this.link.run(async () => {
-      const port = await this.open();
-      await new Promise<void>((resolve, reject) => {
-        port.write(Buffer.from(bytes), (err?: Error | null) => (err ? reject(new Error(`${this.path}: ${err.message}`)) : resolve()));
+async function openSerial(o: SerialOptions, opener: SerialOpener): Promise<ByteLink> {
+  const port = await opener(o.path, o.baudRate);
+  try {
+    await new Promise<void>((resolve, reject) => port.open((err) => (err ? reject(err) : resolve())));
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    throw new PrintFailure(
+      'offline',
+      /ENOENT|No such file/.test(message)
+        ? `${o.path} not found: is the printer plugged in and on?`
+        : /EACCES|Permission denied/.test(message)
+          ? `no permission to open ${o.path}: add the agent's user to the "dialout" group`
+          : /EBUSY|Resource busy|lock/i.test(message)
+            ? `${o.path} is in use by another program: close it (or stop the other agent)`
+            : `${o.path}: ${message}`,
+    );
+  }
+  let failure: string | null = null;
+  port.on('error', (err: Error) => (failure ??= `${o.path}: ${err.message}`));
+  const gone = new Promise<string>((resolve) => port.once('close', () => resolve(failure ?? `${o.path} was closed (unplugged?)`)));
+  const link: ByteLink = {
+    canRead: true,
+    write: (bytes) =>
+      unlessGone(
+        link,
+        new Promise<void>((resolve, reject) => {
+          if (!port.isOpen) return reject(new Error(failure ?? `${o.path} was closed (unplugged?)`));
+          port.write(Buffer.from(bytes), (err?: Error | null) => {
+            if (err) return reject(new Error(`${o.path}: ${err.message}`));
+            port.drain(() => resolve());
+          });
+        }),
+      ),
+    onData: (listener) => port.on('data', listener),
+    gone,
+    async end(ms) {
+      if (!port.isOpen) return false;
+      let timer: NodeJS.Timeout | undefined;
+      const closed = new Promise<boolean>((resolve) => {
+        port.drain(() => port.close((err) => resolve(!err)));
       });
-      await new Promise<void>((resolve) => port.drain(() => resolve()));
-    });
-  }
-
-  status(): Promise<PrinterState> {
-    return this.link.run(async () => {
-      let port: SerialPortLike;
-      try {
-        port = await this.open();
-      } catch {
-        return 'offline';
-      }
-      this.answers.reset();
-      port.write(STATUS_REQUESTS);
-      return (await this.answers.state(this.statusTimeoutMs, () => port.isOpen)) ?? 'unknown';
-    });
-  }
-
-  async close(): Promise<void> {
-    const port = this.port;
-    this.port = null;
-    if (port?.isOpen) await new Promise<void>((resolve) => port.close(() => resolve()));
-  }
-
-
-  private async open(): Promise<SerialPortLike> {
-    if (this.port?.isOpen) return this.port;
-    const port = await this.opener(this.path, this.baudRate);
-    try {
-      await new Promise<void>((resolve, reject) => port.open((err) => (err ? reject(err) : resolve())));
-    } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
-      throw new Error(/ENOENT|No such file/.test(message) ? `${this.path} not found: is the printer plugged in and on?` : `${this.path}: ${message}`);
-    }
-    port.on('data', (d: Buffer) => this.answers.push(d));
-    port.on('error', () => undefined);
-    port.on('close', () => {
-      if (this.port === port) this.port = null;
-      this.answers.wake();
-    });
-    this.port = port;
-    return port;
-  }
+      const ok = await Promise.race([closed, new Promise<false>((r) => (timer = setTimeout(() => r(false), ms)))]);
+      clearTimeout(timer);
+      return ok && failure === null;
+    },
+    destroy: () => {
+      failure ??= `${o.path} was let go`;
+      if (port.isOpen) port.close(() => undefined);
+    },
+  };
+  return link;
 }

@@ -1,121 +1,91 @@
 import net from 'node:net';
-import { type PrinterState, type PrinterTransport, STATUS_REQUESTS, StatusAnswers, OneAtATime } from './transport.js';
+import type { Dialect } from './dialect.js';
+import { type ByteLink, unlessGone } from './link.js';
+import { LinkTransport } from './session.js';
+import { PrintFailure } from './transport.js';
 
 export interface TcpOptions {
   host: string;
   port: number;
   connectTimeoutMs?: number;
-  statusTimeoutMs?: number;
-  /** Network printers drop a connection idle for ~90 s: one idle this long is replaced before use. */
-  maxIdleMs?: number;
+  /** the printer answers status requests (DLE EOT); false: a clean close confirms a job */
+  status?: boolean;
+  stallMs?: number;
+  /** how long a served connection takes to answer; beyond it the printer is serving another host */
+  helloMs?: number;
 }
 
 /**
- * A network printer on its raw port (9100). One connection, opened on demand and kept while in
- * use; a connection the printer may have dropped (idle too long, or closed by it) is replaced
- * before a job rather than discovered half-way through one.
+ * A network printer on its raw port (9100). Its port serves one connection at a time, and several
+ * tills may share it: a connection is opened for one job (or one status check), confirmed, and
+ * closed at once, never kept idle. A printer that takes the connection but does not answer is busy
+ * with another host, not offline.
  */
-export class TcpTransport implements PrinterTransport {
-  readonly kind = 'tcp';
-  private socket: net.Socket | null = null;
-  private lastUsed = 0;
-  private readonly answers = new StatusAnswers();
-  private readonly link = new OneAtATime();
+export function tcpTransport(o: TcpOptions, dialect: Dialect): LinkTransport {
+  const where = `the printer at ${o.host}:${o.port}`;
+  return new LinkTransport('tcp', () => connectTcp(o, where), dialect, {
+    where,
+    shared: true,
+    status: o.status ?? true,
+    stallMs: o.stallMs ?? 10_000,
+    helloMs: o.helloMs ?? 250,
+  });
+}
 
-  constructor(private readonly options: TcpOptions) {}
+function explain(where: string, port: number, err: Error & { code?: string }): string {
+  if (err.code === 'ECONNREFUSED') return `${where} refused the connection (is it on, and is ${port} its raw port?)`;
+  if (err.code === 'EHOSTUNREACH' || err.code === 'ENETUNREACH' || err.code === 'ETIMEDOUT') return `${where} cannot be reached (is it on and on the network?)`;
+  if (err.code === 'ECONNRESET' || err.code === 'EPIPE') return `${where} reset the connection`;
+  return `${where}: ${err.message}`;
+}
 
-  send(bytes: Uint8Array): Promise<void> {
-    return this.link.run(async () => {
-      const socket = await this.connection();
-      await new Promise<void>((resolve, reject) => {
-        socket.write(bytes, (err) => (err ? reject(this.explain(err)) : resolve()));
-      });
-      this.lastUsed = Date.now();
+async function connectTcp(o: TcpOptions, where: string): Promise<ByteLink> {
+  const connectMs = o.connectTimeoutMs ?? 3000;
+  const socket = net.connect({ host: o.host, port: o.port });
+  socket.setNoDelay(true); // a window is one write: send it now, not after Nagle's wait
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new PrintFailure('offline', `${where} did not answer within ${connectMs / 1000} s (is it on?)`));
+    }, connectMs);
+    socket.once('connect', () => {
+      clearTimeout(timer);
+      resolve();
     });
-  }
-
-  status(): Promise<PrinterState> {
-    return this.link.run(async () => {
-      const reused = this.socket !== null && !this.socket.destroyed;
-      const first = await this.ask();
-      if (first !== null) return first;
-      // No answer on a connection kept from before: it may be dead (printer switched off). Ask
-      // again on a fresh one: refused means offline; silent means a printer without DLE EOT.
-      if (reused) {
-        this.drop();
-        const second = await this.ask();
-        if (second !== null) return second;
-      }
-      return 'unknown';
+    socket.once('error', (err) => {
+      clearTimeout(timer);
+      reject(new PrintFailure('offline', explain(where, o.port, err)));
     });
-  }
-
-  /** One DLE EOT exchange: the state, 'offline' if no connection, null if no answer in time. */
-  private async ask(): Promise<PrinterState | null> {
-    let socket: net.Socket;
-    try {
-      socket = await this.connection();
-    } catch {
-      return 'offline';
-    }
-    this.answers.reset();
-    socket.write(STATUS_REQUESTS);
-    const state = await this.answers.state(this.options.statusTimeoutMs ?? 1000, () => !socket.destroyed);
-    this.lastUsed = Date.now();
-    return state;
-  }
-
-  async close(): Promise<void> {
-    this.drop();
-  }
-
-
-  private drop(): void {
-    this.socket?.destroy();
-    this.socket = null;
-  }
-
-  private explain(err: Error & { code?: string }): Error {
-    const where = `${this.options.host}:${this.options.port}`;
-    const text =
-      err.code === 'ECONNREFUSED'
-        ? `the printer at ${where} refused the connection (is it on, and is ${this.options.port} its raw port?)`
-        : err.code === 'EHOSTUNREACH' || err.code === 'ENETUNREACH' || err.code === 'ETIMEDOUT'
-          ? `the printer at ${where} cannot be reached (is it on and on the network?)`
-          : `the printer at ${where}: ${err.message}`;
-    return new Error(text);
-  }
-
-  private async connection(): Promise<net.Socket> {
-    const idle = Date.now() - this.lastUsed > (this.options.maxIdleMs ?? 60_000);
-    if (this.socket && !this.socket.destroyed && !idle) return this.socket;
-    this.drop();
-    const socket = net.connect({ host: this.options.host, port: this.options.port });
-    socket.setNoDelay(true); // a ticket is one write: send it now, not after Nagle's wait
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        socket.destroy();
-        reject(new Error(`the printer at ${this.options.host}:${this.options.port} did not answer within ${(this.options.connectTimeoutMs ?? 3000) / 1000} s (is it on?)`));
-      }, this.options.connectTimeoutMs ?? 3000);
-      socket.once('connect', () => {
-        clearTimeout(timer);
-        resolve();
-      });
-      socket.once('error', (err) => {
-        clearTimeout(timer);
-        reject(this.explain(err));
-      });
-    });
-    socket.on('data', (d: Buffer) => this.answers.push(d));
-    socket.on('error', () => {
-      if (this.socket === socket) this.socket = null;
-    });
-    socket.on('close', () => {
-      if (this.socket === socket) this.socket = null;
-      this.answers.wake();
-    });
-    this.socket = socket;
-    this.lastUsed = Date.now();
-    return socket;
-  }
+  });
+  let failure: string | null = null;
+  socket.on('error', (err) => (failure ??= explain(where, o.port, err)));
+  const gone = new Promise<string>((resolve) => socket.once('close', () => resolve(failure ?? `${where} closed the connection`)));
+  const link: ByteLink = {
+    canRead: true,
+    write: (bytes) =>
+      unlessGone(
+        link,
+        new Promise<void>((resolve, reject) => {
+          if (socket.destroyed) return reject(new Error(failure ?? `${where} closed the connection`));
+          socket.write(bytes, (err) => (err ? reject(new Error(explain(where, o.port, err))) : resolve()));
+        }),
+      ),
+    onData: (listener) => socket.on('data', listener),
+    gone,
+    async end(ms) {
+      if (socket.destroyed) return false;
+      // FIN after the last byte; the printer closes its side once it has read them all
+      socket.end();
+      let timer: NodeJS.Timeout | undefined;
+      const closed = await Promise.race([gone.then(() => true), new Promise<false>((r) => (timer = setTimeout(() => r(false), ms)))]);
+      clearTimeout(timer);
+      if (!closed) socket.destroy();
+      return closed && failure === null;
+    },
+    destroy: () => {
+      failure ??= `${where}: the connection was dropped`;
+      socket.destroy();
+    },
+  };
+  return link;
 }

@@ -1,83 +1,108 @@
-/** How printer bytes travel, whatever the cable: the queue sees only this. */
+/**
+ * How printer bytes travel, whatever the cable: the print queue sees only this.
+ *
+ * A transport opens a session with the printer (a TCP connection, an open serial port, a claimed
+ * USB interface, an open device file); a session prints jobs and says how each was confirmed. The
+ * promise behind `print()` is the contract's `done`: it resolves only once the far side confirmed
+ * the bytes, never when they were merely handed to the operating system.
+ */
 
-export type PrinterState = 'online' | 'offline' | 'paper-out' | 'paper-near-end' | 'cover-open' | 'unknown';
+export const PRINTER_STATES = ['online', 'offline', 'busy', 'stalled', 'paper-out', 'paper-near-end', 'cover-open', 'unknown'] as const;
+export type PrinterState = (typeof PRINTER_STATES)[number];
+
+/**
+ * How a job was confirmed: the printer said it printed it (Epson's process ID response), the
+ * printer acknowledged every byte (a status answer sent after them), or — one-way links and
+ * printers configured with `"status": false` — every byte was written and the link closed cleanly.
+ */
+export const CONFIRMATIONS = ['printed', 'received', 'sent'] as const;
+export type Confirmation = (typeof CONFIRMATIONS)[number];
+
+/** States in which a printer takes no more paper work: sending waits until it is back. */
+export function isBlocked(s: PrinterState): boolean {
+  return s === 'paper-out' || s === 'cover-open' || s === 'offline';
+}
+
+/** What the queue hears while a job prints: the printer's state as its answers come, and how to stop. */
+export interface PrintWatch {
+  onState?(state: PrinterState): void;
+  /** Aborting drops the link at once; print() then rejects with kind 'aborted'. */
+  signal?: AbortSignal;
+}
+
+export interface PrinterSession {
+  /** The state the printer reported when the session opened ('unknown' on a one-way link). */
+  readonly state: PrinterState;
+  /**
+   * False when the session ends with its job: a shared network printer (held only for one job, so
+   * that other tills get their turn) and one-way links (whose confirmation is the clean close).
+   */
+  readonly reusable: boolean;
+  /** Sends a job's bytes and resolves once they are confirmed. Rejects with a PrintFailure. */
+  print(bytes: Uint8Array, watch?: PrintWatch): Promise<Confirmation>;
+  /** Closes the session: the link is let go cleanly (never left idle). */
+  close(): Promise<void>;
+  /** Drops the link at once. */
+  abort(): void;
+}
 
 export interface PrinterTransport {
   readonly kind: 'tcp' | 'serial' | 'usb' | 'file' | 'virtual';
-  /** Sends the bytes; resolves once written. Rejects with a reason staff can act on. */
-  send(bytes: Uint8Array): Promise<void>;
-  /** Real-time status (DLE EOT) where the link is two-way; 'unknown' where it is not. */
-  status(): Promise<PrinterState>;
-  close(): Promise<void>;
+  /** The printer can be asked for its state (a two-way link, and status requests not switched off). */
+  readonly twoWay: boolean;
+  /**
+   * Opens a session. On a two-way link the printer has answered a status request first, so nothing
+   * of a job is sent into a connection the printer is not serving. Rejects with a PrintFailure.
+   */
+  open(): Promise<PrinterSession>;
+  /** Opens, asks the printer's state, closes: nothing is kept open. */
+  check(): Promise<PrinterState>;
 }
 
-/** DLE EOT n: printer (1), offline cause (2), roll paper sensor (4). Each answers one byte. */
-export const STATUS_REQUESTS = Buffer.from([0x10, 0x04, 0x01, 0x10, 0x04, 0x02, 0x10, 0x04, 0x04]);
+export type FailureKind =
+  /** cannot reach the printer (refused, unplugged, no answer on a link only we use) */
+  | 'offline'
+  /** the printer took the connection but serves another host (a network printer shared by tills) */
+  | 'busy'
+  /** the printer stopped taking bytes and answering, without reporting paper or cover */
+  | 'stalled'
+  /** the link dropped or was reset before the job was confirmed */
+  | 'lost'
+  /** the queue stopped the job (the agent stops, or the job goes to the fallback printer) */
+  | 'aborted'
+  /** this job can never print on this printer */
+  | 'permanent';
 
 /**
- * The state from the three status bytes (Epson ESC/POS): the most urgent first. Each answer has
- * bit 1 and bit 4 set and bit 0 and bit 7 clear; an answer that does not is not a status byte.
+ * Why a session could not open or a job was not confirmed, with what staff can do about it.
+ * `partial`: some of the job's bytes reached the printer, so part of it may be on paper (a new
+ * attempt is marked as a reprint).
  */
-export function stateFromStatus(printer: number, offline: number, paper: number): PrinterState {
-  const valid = (b: number) => (b & 0x93) === 0x12;
-  if (![printer, offline, paper].every(valid)) return 'unknown';
-  if (offline & 0x04) return 'cover-open';
-  if (offline & 0x20 || paper & 0x60) return 'paper-out';
-  if (printer & 0x08) return 'offline';
-  if (paper & 0x0c) return 'paper-near-end';
-  return 'online';
+export class PrintFailure extends Error {
+  constructor(
+    readonly kind: FailureKind,
+    message: string,
+    readonly partial = false,
+  ) {
+    super(message);
+    this.name = 'PrintFailure';
+  }
+
+  /** The printer state this failure shows. */
+  get state(): PrinterState {
+    return this.kind === 'busy' ? 'busy' : this.kind === 'stalled' ? 'stalled' : 'offline';
+  }
 }
 
 /** A job this printer can never print (not a passing outage): it fails at once, with the reason. */
-export class PermanentPrintError extends Error {}
-
-/**
- * The printer's answers to status requests, as they arrive on a two-way link: `take()` waits
- * for the three DLE EOT answers (or gives null after the timeout, or when the link dies).
- */
-export class StatusAnswers {
-  private bytes: number[] = [];
-  private waiter: (() => void) | null = null;
-
-  push(data: Uint8Array): void {
-    this.bytes.push(...data);
-    this.waiter?.();
-  }
-
-  /** The link closed: a waiting take() gives up now. */
-  wake(): void {
-    this.waiter?.();
-  }
-
-  reset(): void {
-    this.bytes = [];
-  }
-
-  async state(timeoutMs: number, alive: () => boolean): Promise<PrinterState | null> {
-    const deadline = Date.now() + timeoutMs;
-    while (this.bytes.length < 3 && Date.now() < deadline && alive()) {
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, Math.max(0, deadline - Date.now()));
-        this.waiter = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-    }
-    this.waiter = null;
-    if (this.bytes.length < 3) return null;
-    const [a = 0, b = 0, c = 0] = this.bytes;
-    return stateFromStatus(a, b, c);
+export class PermanentPrintError extends PrintFailure {
+  constructor(message: string) {
+    super('permanent', message);
+    this.name = 'PermanentPrintError';
   }
 }
 
-/** Runs one operation at a time on a link: a status request never cuts into a ticket's bytes. */
-export class OneAtATime {
-  private last: Promise<unknown> = Promise.resolve();
-
-  run<T>(f: () => Promise<T>): Promise<T> {
-    const next = this.last.then(f, f);
-    this.last = next.catch(() => undefined);
-    return next;
-  }
+export function failureOf(err: unknown, kind: FailureKind = 'lost', partial = false): PrintFailure {
+  if (err instanceof PrintFailure) return err;
+  return new PrintFailure(kind, err instanceof Error ? err.message : String(err), partial);
 }

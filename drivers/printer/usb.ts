@@ -1,112 +1,129 @@
-import { type UsbBackend, usbBackend, type UsbDeviceLike, type UsbEndpoint, usbIds, usbOpenFailure } from '../usb-device.js';
-import { PermanentPrintError, type PrinterState, type PrinterTransport, STATUS_REQUESTS, stateFromStatus, OneAtATime } from './transport.js';
+import { type UsbBackend, usbBackend, usbIds, usbOpenFailure } from '../usb-device.js';
+import type { Dialect } from './dialect.js';
+import type { ByteLink } from './link.js';
+import { LinkTransport } from './session.js';
+import { PermanentPrintError, PrintFailure } from './transport.js';
 
 const PRINTER_CLASS = 7;
+/** a bulk OUT transfer the printer does not take in this long is a stall (the session decides) */
+const OUT_TIMEOUT_MS = 10_000;
+/** each read of the bulk IN endpoint waits this long, then reads again while the link is open */
+const IN_POLL_MS = 200;
+
+export interface UsbOptions {
+  vendorId: number;
+  productId: number;
+  status?: boolean;
+  stallMs?: number;
+  helloMs?: number;
+}
 
 /**
- * A USB printer read and written directly (usb 3.x): found by vendor/product id, its
- * printer-class interface claimed (taken from the kernel's usblp driver while the agent holds it),
- * bytes sent on the bulk OUT endpoint, DLE EOT answered on the bulk IN endpoint where it has one.
- * Where the machine has no USB subsystem, every call says so instead of crashing.
+ * A USB printer read and written directly (usb 3.x): found by vendor/product id, its printer-class
+ * interface claimed for a run of jobs (taken from the kernel's usblp driver, given back after), bytes
+ * sent on bulk OUT, the printer's answers read from bulk IN. A printer without a bulk IN endpoint is
+ * one-way. Where the machine has no USB subsystem, every call says so instead of crashing.
  */
-export class UsbPrinterTransport implements PrinterTransport {
-  readonly kind = 'usb';
-  private held: { device: UsbDeviceLike; iface: number; out: UsbEndpoint; in: UsbEndpoint | null; reattach: boolean } | null = null;
-  private readonly link = new OneAtATime();
+export function usbTransport(o: UsbOptions, dialect: Dialect, backend: UsbBackend = usbBackend): LinkTransport {
+  const ids = usbIds(o.vendorId, o.productId);
+  return new LinkTransport('usb', () => openUsb(o, ids, backend), dialect, {
+    where: `USB printer ${ids}`,
+    shared: false,
+    status: o.status ?? true,
+    stallMs: o.stallMs ?? 10_000,
+    helloMs: o.helloMs ?? 1000,
+  });
+}
 
-  constructor(
-    private readonly vendorId: number,
-    private readonly productId: number,
-    private readonly backend: UsbBackend = usbBackend,
-  ) {}
-
-  private ids(): string {
-    return usbIds(this.vendorId, this.productId);
-  }
-
-  send(bytes: Uint8Array): Promise<void> {
-    return this.link.run(async () => {
-      const h = await this.open();
-      let at = 0;
-      try {
-        while (at < bytes.length) {
-          const chunk = bytes.subarray(at, at + 4096);
-          const r = await h.device.transferOut(h.out.endpointNumber, chunk, 10_000);
-          if (r.status !== 'ok') throw new Error(`the printer refused the data (${r.status}): paper or cover?`);
-          at += r.bytesWritten > 0 ? r.bytesWritten : chunk.length;
-        }
-      } catch (err) {
-        await this.release();
-        throw new Error(`USB printer ${this.ids()}: ${err instanceof Error ? err.message : String(err)}`);
-      }
-    });
-  }
-
-  status(): Promise<PrinterState> {
-    return this.link.run(async () => {
-      let h;
-      try {
-        h = await this.open();
-      } catch {
-        return 'offline';
-      }
-      if (!h.in) return 'unknown';
-      try {
-        const answers: number[] = [];
-        for (let i = 0; i < 3; i++) {
-          await h.device.transferOut(h.out.endpointNumber, STATUS_REQUESTS.subarray(i * 3, i * 3 + 3), 1000);
-          const r = await h.device.transferIn(h.in.endpointNumber, h.in.packetSize, 1000);
-          if (!r.data || r.data.byteLength < 1) return 'unknown';
-          answers.push(r.data.getUint8(0));
-        }
-        const [a = 0, b = 0, c = 0] = answers;
-        return stateFromStatus(a, b, c);
-      } catch {
-        return 'unknown';
-      }
-    });
-  }
-
-  close(): Promise<void> {
-    return this.link.run(() => this.release());
-  }
-
-
-  private async open() {
-    if (this.held) return this.held;
-    const device = await this.backend.find(this.vendorId, this.productId);
-    if (!device) throw new Error(`no USB printer ${this.ids()} plugged in (is it on? npm run devices lists them)`);
+async function openUsb(o: UsbOptions, ids: string, backend: UsbBackend): Promise<ByteLink> {
+  const device = await backend.find(o.vendorId, o.productId).catch((err: unknown) => {
+    throw new PrintFailure('offline', err instanceof Error ? err.message : String(err));
+  });
+  if (!device) throw new PrintFailure('offline', `no USB printer ${ids} plugged in (is it on? npm run devices lists them)`);
+  try {
     await device.open();
+  } catch (err) {
+    throw new PrintFailure('offline', usbOpenFailure(`USB printer ${ids}`, err instanceof Error ? err.message : String(err)));
+  }
+  let held: { iface: number; out: number; in: { endpoint: number; packetSize: number } | null; reattach: boolean };
+  try {
+    const iface = device.configuration?.interfaces.find((i) => i.alternate.interfaceClass === PRINTER_CLASS);
+    if (!iface) throw new PermanentPrintError(`USB device ${ids} has no printer interface: check vendorId and productId (npm run devices)`);
+    const out = iface.alternate.endpoints.find((e) => e.direction === 'out' && e.type === 'bulk');
+    if (!out) throw new PermanentPrintError(`USB printer ${ids} has no bulk OUT endpoint`);
+    const inEp = iface.alternate.endpoints.find((e) => e.direction === 'in' && e.type === 'bulk') ?? null;
+    let reattach = false;
     try {
-      const iface = device.configuration?.interfaces.find((i) => i.alternate.interfaceClass === PRINTER_CLASS);
-      if (!iface) throw new PermanentPrintError(`USB device ${this.ids()} has no printer interface: check vendorId and productId (npm run devices)`);
-      const out = iface.alternate.endpoints.find((e) => e.direction === 'out' && e.type === 'bulk');
-      if (!out) throw new Error(`USB printer ${this.ids()} has no bulk OUT endpoint`);
-      const inEp = iface.alternate.endpoints.find((e) => e.direction === 'in' && e.type === 'bulk') ?? null;
-      let reattach = false;
-      try {
-        await device.detachKernelDriver(iface.interfaceNumber); // usblp holds it as /dev/usb/lp0
-        reattach = true;
-      } catch {
-        // no kernel driver bound
-      }
-      await device.claimInterface(iface.interfaceNumber);
-      this.held = { device, iface: iface.interfaceNumber, out, in: inEp, reattach };
-      return this.held;
-    } catch (err) {
-      await device.close().catch(() => undefined);
-      if (err instanceof PermanentPrintError) throw err;
-      const message = err instanceof Error ? err.message : String(err);
-      throw new Error(/ACCESS/.test(message) ? usbOpenFailure(`USB printer ${this.ids()}`, message) : message);
+      await device.detachKernelDriver(iface.interfaceNumber); // usblp holds it as /dev/usb/lp0
+      reattach = true;
+    } catch {
+      // no kernel driver bound
     }
+    await device.claimInterface(iface.interfaceNumber);
+    held = { iface: iface.interfaceNumber, out: out.endpointNumber, in: inEp ? { endpoint: inEp.endpointNumber, packetSize: inEp.packetSize } : null, reattach };
+  } catch (err) {
+    await device.close().catch(() => undefined);
+    if (err instanceof PrintFailure) throw err;
+    throw new PrintFailure('offline', usbOpenFailure(`USB printer ${ids}`, err instanceof Error ? err.message : String(err)));
   }
 
-  private async release(): Promise<void> {
-    const h = this.held;
-    this.held = null;
-    if (!h) return;
-    await h.device.releaseInterface(h.iface).catch(() => undefined);
-    if (h.reattach) await h.device.attachKernelDriver(h.iface).catch(() => undefined);
-    await h.device.close().catch(() => undefined);
+  let open = true;
+  let lost: (reason: string) => void = () => undefined;
+  const gone = new Promise<string>((resolve) => (lost = resolve));
+  const listeners: Array<(chunk: Uint8Array) => void> = [];
+  const release = async (reason: string) => {
+    if (!open) return;
+    open = false;
+    await device.releaseInterface(held.iface).catch(() => undefined);
+    if (held.reattach) await device.attachKernelDriver(held.iface).catch(() => undefined);
+    await device.close().catch(() => undefined);
+    lost(reason);
+  };
+  if (held.in) {
+    const inEp = held.in;
+    void (async () => {
+      while (open) {
+        try {
+          const r = await device.transferIn(inEp.endpoint, inEp.packetSize, IN_POLL_MS);
+          if (r.data && r.data.byteLength > 0) {
+            const chunk = new Uint8Array(r.data.buffer, r.data.byteOffset, r.data.byteLength);
+            for (const l of listeners) l(chunk);
+          }
+        } catch (err) {
+          const message = err instanceof Error ? err.message : String(err);
+          if (/TIMEOUT|TIMED_OUT|timed out/i.test(message)) continue; // nothing to read: read again
+          await release(`USB printer ${ids}: ${message} (unplugged?)`);
+        }
+      }
+    })();
   }
+  return {
+    canRead: held.in !== null,
+    async write(bytes) {
+      let at = 0;
+      while (at < bytes.length) {
+        if (!open) throw new Error(`USB printer ${ids} was let go`);
+        const chunk = bytes.subarray(at, at + 4096);
+        let r;
+        try {
+          r = await device.transferOut(held.out, chunk, OUT_TIMEOUT_MS);
+        } catch (err) {
+          const message = err instanceof Error ? err.message : String(err);
+          await release(`USB printer ${ids}: ${message}`);
+          throw new Error(`USB printer ${ids}: ${message}`);
+        }
+        if (r.status !== 'ok') throw new Error(`USB printer ${ids} refused the data (${r.status}): paper or cover?`);
+        if (r.bytesWritten <= 0) throw new Error(`USB printer ${ids} took no bytes`);
+        at += r.bytesWritten;
+      }
+    },
+    onData: (listener) => listeners.push(listener),
+    gone,
+    async end() {
+      if (!open) return false;
+      await release(`USB printer ${ids} let go`);
+      return true;
+    },
+    destroy: () => void release(`USB printer ${ids} let go`),
+  };
 }

@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { PrinterModel } from './codepage.js';
 import { previewOfBytes } from './preview.js';
-import type { PrinterState, PrinterTransport } from './transport.js';
+import type { Confirmation, PrinterSession, PrinterState, PrinterTransport } from './transport.js';
 
 /**
  * No hardware: each ticket's bytes and its preview are kept in a folder (under store.dir), for the
@@ -10,6 +10,7 @@ import type { PrinterState, PrinterTransport } from './transport.js';
  */
 export class VirtualTransport implements PrinterTransport {
   readonly kind = 'virtual';
+  readonly twoWay = false;
   private seq = 0;
 
   constructor(
@@ -18,12 +19,18 @@ export class VirtualTransport implements PrinterTransport {
     private readonly keep = 200,
   ) {}
 
-  async send(bytes: Uint8Array): Promise<void> {
-    await fs.mkdir(this.dir, { recursive: true });
-    const base = `${new Date().toISOString().replace(/[:.]/g, '-')}-${String(++this.seq).padStart(4, '0')}`;
-    await fs.writeFile(path.join(this.dir, `${base}.bin`), bytes);
-    await fs.writeFile(path.join(this.dir, `${base}.html`), previewOfBytes(bytes, this.paper, this.paper.name));
-    await this.prune();
+  async open(): Promise<PrinterSession> {
+    return {
+      state: 'online',
+      reusable: true,
+      print: (bytes) => this.print(bytes),
+      close: async () => undefined,
+      abort: () => undefined,
+    };
+  }
+
+  async check(): Promise<PrinterState> {
+    return 'online';
   }
 
   /** The tickets kept, newest first: name → bytes file and preview file. */
@@ -32,11 +39,21 @@ export class VirtualTransport implements PrinterTransport {
     return names.map((n) => ({ name: n.slice(0, -4), bin: path.join(this.dir, n), html: path.join(this.dir, `${n.slice(0, -4)}.html`) }));
   }
 
-  async status(): Promise<PrinterState> {
-    return 'online';
+  /** The ticket's paper is its file: once it is on disk, the ticket is printed. */
+  private async print(bytes: Uint8Array): Promise<Confirmation> {
+    await fs.mkdir(this.dir, { recursive: true });
+    const base = `${new Date().toISOString().replace(/[:.]/g, '-')}-${String(++this.seq).padStart(4, '0')}`;
+    await fs.writeFile(path.join(this.dir, `${base}.html`), previewOfBytes(bytes, this.paper, this.paper.name));
+    const handle = await fs.open(path.join(this.dir, `${base}.bin`), 'w');
+    try {
+      await handle.writeFile(bytes);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await this.prune();
+    return 'printed';
   }
-
-  async close(): Promise<void> {}
 
   private async prune(): Promise<void> {
     const all = await this.list();

@@ -1,24 +1,7 @@
-import type { EventEmitter } from 'node:events';
+import { openSerialPort, type SerialOpener, type SerialPortLike } from '../serial-ports.js';
 import { CodeFramer, type FramerOptions } from './framer.js';
 import { RetryingScanner, ScannerProblem } from './retrying.js';
 import type { ScannerEvents } from './types.js';
-
-/** The part of serialport's SerialPort the drivers use (tests pass serialport's own mock). */
-export interface SerialPortLike extends EventEmitter {
-  open(callback: (err: Error | null) => void): void;
-  close(callback?: (err: Error | null) => void): void;
-  write(data: Buffer, callback?: (err?: Error | null) => void): boolean;
-  drain(callback: () => void): void;
-  readonly isOpen: boolean;
-}
-
-export type SerialOpener = (path: string, baudRate: number) => Promise<SerialPortLike>;
-
-/** serialport, loaded only when a config has a serial scanner (it is a native module). */
-export const openSerialPort: SerialOpener = async (path, baudRate) => {
-  const { SerialPort } = await import('serialport');
-  return new SerialPort({ path, baudRate, autoOpen: false });
-};
 
 export interface SerialScannerConfig extends FramerOptions {
   id: string;

@@ -1,31 +1,78 @@
 import net from 'node:net';
-import { decode, type Printed } from '../../drivers/printer/decode.js';
+import type { Printed } from '../../drivers/printer/decode.js';
+import { type EngineOptions, type Feed, PrinterEngine } from './printer-engine.js';
+
+export interface StandInOptions extends EngineOptions {
+  /** Serves one connection at a time, as network printers do: others are accepted and left unread (default true). */
+  oneSession?: boolean;
+  /** Accepts each connection and closes it at once. */
+  acceptThenClose?: boolean;
+  /** Accepts connections and never reads from them. */
+  neverRead?: boolean;
+  /** Sends this many bytes of garbage to every connection it serves (bytes that are no status answer). */
+  floodBytes?: number;
+}
 
 /**
- * A network printer stand-in: listens like a printer's raw port, records every byte it receives,
- * and answers real-time status requests (DLE EOT 1, 2, 4) the way an Epson printer does. Tests
- * switch it off and on, open its cover or take its paper away.
+ * A network printer's raw port (9100) on 127.0.0.1, with a printer inside (`PrinterEngine`): one
+ * session at a time, a small buffer read at paper speed, status answered as an Epson does, and the
+ * misbehaviours of the field on request. Tests count what it printed, never what the agent says.
  */
 export class PrinterStandIn {
+  readonly engine: PrinterEngine;
+  port = 0;
+  oneSession: boolean;
+  acceptThenClose: boolean;
+  neverRead: boolean;
+  floodBytes: number;
+  /** connections accepted, and the most served at once */
+  connections = 0;
+  maxServed = 0;
+  /** garbage bytes sent so far (floodBytes) */
+  flooded = 0;
   private server: net.Server | null = null;
   private sockets = new Set<net.Socket>();
-  private bytes: number[] = [];
-  port = 0;
-  cover = false;
-  paper: 'ok' | 'near-end' | 'out' = 'ok';
-  /** Some printers never answer DLE EOT: then status is "unknown". */
-  answersStatus = true;
-  /** Called the moment a cut (GS V) or a drawer pulse (ESC p) arrives (benchmarks time on it). */
-  onCut: (() => void) | null = null;
-  onDrawer: (() => void) | null = null;
+  private served: net.Socket | null = null;
+  private waiting: net.Socket[] = [];
+  private feeds = new Map<net.Socket, Feed>();
+
+  constructor(o: StandInOptions = {}) {
+    this.engine = new PrinterEngine({ bufferBytes: 64 * 1024, ...o });
+    this.oneSession = o.oneSession ?? true;
+    this.acceptThenClose = o.acceptThenClose ?? false;
+    this.neverRead = o.neverRead ?? false;
+    this.floodBytes = o.floodBytes ?? 0;
+  }
+
+  get cover(): boolean {
+    return this.engine.cover;
+  }
+  set cover(v: boolean) {
+    this.engine.cover = v;
+    this.engine.poke();
+  }
+  get paper(): 'ok' | 'near-end' | 'out' {
+    return this.engine.paper;
+  }
+  set paper(v: 'ok' | 'near-end' | 'out') {
+    this.engine.paper = v;
+    this.engine.poke();
+  }
+  get answersStatus(): boolean {
+    return this.engine.answersStatus;
+  }
+  set answersStatus(v: boolean) {
+    this.engine.answersStatus = v;
+  }
+  set onCut(f: (() => void) | null) {
+    this.engine.onCut = f;
+  }
+  set onDrawer(f: (() => void) | null) {
+    this.engine.onDrawer = f;
+  }
 
   async start(port = this.port): Promise<void> {
-    const server = net.createServer((socket) => {
-      this.sockets.add(socket);
-      socket.on('close', () => this.sockets.delete(socket));
-      socket.on('error', () => undefined);
-      socket.on('data', (chunk) => this.receive(socket, chunk));
-    });
+    const server = net.createServer({ pauseOnConnect: true }, (socket) => this.accept(socket));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(port, '127.0.0.1', () => resolve());
@@ -35,10 +82,14 @@ export class PrinterStandIn {
     if (addr && typeof addr === 'object') this.port = addr.port;
   }
 
-  /** Switched off: refuses connections and drops the open ones. */
+  /** Switched off: refuses connections and drops the open ones (what it had not printed is lost). */
   async stop(): Promise<void> {
     for (const s of this.sockets) s.destroy();
     this.sockets.clear();
+    this.served = null;
+    this.waiting = [];
+    this.feeds.clear();
+    this.engine.powerOff();
     const server = this.server;
     this.server = null;
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -50,38 +101,79 @@ export class PrinterStandIn {
   }
 
   received(): Buffer {
-    return Buffer.from(this.bytes);
+    return this.engine.received();
   }
 
   printed(): Printed[] {
-    return decode(this.received());
+    return this.engine.printed();
   }
 
   clear(): void {
-    this.bytes = [];
+    this.engine.clear();
   }
 
-  private receive(socket: net.Socket, chunk: Buffer): void {
-    for (let i = 0; i < chunk.length; i++) {
-      if (chunk[i] === 0x10 && chunk[i + 1] === 0x04 && i + 2 < chunk.length) {
-        const n = chunk[i + 2]!;
-        if (this.answersStatus) socket.write(Buffer.from([this.statusByte(n)]));
-        i += 2;
-        continue;
+  private accept(socket: net.Socket): void {
+    this.connections++;
+    this.sockets.add(socket);
+    socket.on('error', () => undefined);
+    socket.on('close', () => this.closed(socket));
+    if (this.acceptThenClose) {
+      socket.destroy();
+      return;
+    }
+    if (this.neverRead) return; // accepted (the kernel did), never read
+    if (this.oneSession && this.served) {
+      this.waiting.push(socket); // left unread until the session before it ends
+      return;
+    }
+    this.serve(socket);
+  }
+
+  private serve(socket: net.Socket): void {
+    this.served = socket;
+    const feed: Feed = {
+      reply: (bytes) => {
+        if (!socket.destroyed) socket.write(bytes);
+      },
+      get open() {
+        return !socket.destroyed && socket.writable;
+      },
+    };
+    this.feeds.set(socket, feed);
+    this.maxServed = Math.max(this.maxServed, [...this.feeds.keys()].filter((s) => !s.destroyed).length);
+    socket.on('data', (chunk: Buffer) => this.engine.receive(feed, chunk));
+    // the host is done: a printer reads to the end, then closes its side (a hung one never does)
+    socket.on('end', () => void this.engine.entered(feed).then(() => socket.end()));
+    if (this.floodBytes > 0) void this.flood(socket, this.floodBytes);
+    socket.resume();
+  }
+
+  private async flood(socket: net.Socket, total: number): Promise<void> {
+    const chunk = Buffer.alloc(64 * 1024);
+    for (let i = 0; i < chunk.length; i++) chunk[i] = (Math.random() * 256) | 0x01; // bit 0 set: never a status byte
+    for (let sent = 0; sent < total && !socket.destroyed && socket.writable; sent += chunk.length) {
+      this.flooded += chunk.length;
+      if (!socket.write(chunk)) {
+        await new Promise<void>((resolve) => {
+          const done = () => {
+            socket.off('drain', done).off('close', done);
+            resolve();
+          };
+          socket.on('drain', done).on('close', done);
+        });
       }
-      if (chunk[i] === 0x1d && chunk[i + 1] === 0x56) this.onCut?.();
-      if (chunk[i] === 0x1b && chunk[i + 1] === 0x70) this.onDrawer?.();
-      this.bytes.push(chunk[i]!);
     }
   }
 
-  private statusByte(n: number): number {
-    let b = 0x12;
-    if (n === 1 && (this.cover || this.paper === 'out')) b |= 0x08; // offline
-    if (n === 2 && this.cover) b |= 0x04;
-    if (n === 2 && this.paper === 'out') b |= 0x20;
-    if (n === 4 && this.paper === 'near-end') b |= 0x0c;
-    if (n === 4 && this.paper === 'out') b |= 0x60;
-    return b;
+  private closed(socket: net.Socket): void {
+    this.sockets.delete(socket);
+    this.feeds.delete(socket);
+    this.waiting = this.waiting.filter((s) => s !== socket);
+    if (this.served !== socket) return;
+    this.served = null;
+    // the next connection in line is served; those closed while they waited are skipped
+    let next = this.waiting.shift();
+    while (next && next.destroyed) next = this.waiting.shift();
+    if (next) this.serve(next);
   }
 }

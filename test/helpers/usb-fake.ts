@@ -11,6 +11,8 @@ export class FakeUsbDevice implements UsbDeviceLike {
   private waiting: { resolve: (r: { data?: DataView; status: string }) => void; reject: (e: Error) => void } | null = null;
   /** what the agent sent (a printer's bulk OUT) */
   written: number[] = [];
+  /** a printer behind bulk OUT: gets every transfer (see usbPrinter) */
+  onOut: ((data: Uint8Array) => void) | null = null;
   get configuration() {
     const endpoints: UsbEndpoint[] =
       this.interfaceClass === 7
@@ -49,6 +51,7 @@ export class FakeUsbDevice implements UsbDeviceLike {
     if (endpointNumber !== 1) throw new Error(`no OUT endpoint ${endpointNumber}`);
     if (!this.claimed) throw new Error('interface not claimed');
     this.written.push(...data);
+    this.onOut?.(Uint8Array.from(data));
     return { bytesWritten: data.length, status: 'ok' };
   }
   transferIn(endpointNumber: number) {

@@ -53,8 +53,8 @@ export function PrintersPanel(props: { ctx: PageContext; printers: PrinterOut[];
                     ))}
                   </td>
                   <td>{j.printer}</td>
-                  <td>
-                    {t(`printers.status.${j.status}`)}
+                  <td data-job-status={j.status} data-confirmed={j.confirmed ?? undefined}>
+                    {j.status === 'done' && j.confirmed ? t(`printers.confirmed.${j.confirmed}`) : t(`printers.status.${j.status}`)}
                     {j.error && <div class="sub">{j.error}</div>}
                   </td>
                   <td class="actions-cell">
@@ -143,7 +143,7 @@ export function PrinterTable(props: { ctx: PageContext; printers: readonly Print
               </td>
               <td>{c ? `${p.transport} · ${c.model} · ${c.width} col.` : p.transport}</td>
               <td data-status>
-                <span class={`state state-${p.status === 'online' ? 'connected' : p.status === 'unknown' ? 'waiting' : 'error'}`} data-state={p.detail}>
+                <span class={`state state-${p.status === 'online' ? 'connected' : p.status === 'unknown' || p.status === 'busy' ? 'waiting' : 'error'}`} data-state={p.detail}>
                   {t(`printer.state.${p.detail}`)}
                 </span>
               </td>

@@ -8,13 +8,14 @@ import { validationHook } from '../problem.js';
 import { requireScope, type SecurityEnv } from '../security.js';
 import { errorResponses, jsonBody, jsonContent } from './common.js';
 import { AgentError, notFound } from '../../errors.js';
-import { bodyHash, jobOut, type JobStore } from '../../printing/jobs.js';
-import type { Printers } from '../../printing/printers.js';
+import { bodyHash, JOB_STATUSES, jobOut, type JobStore } from '../../printing/jobs.js';
+import { PRINTER_STATUSES, type Printers } from '../../printing/printers.js';
+import { CONFIRMATIONS, PRINTER_STATES } from '../../../drivers/printer/transport.js';
 
 const jobSchema = z
   .object({
     id: z.string(),
-    status: z.enum(['queued', 'printing', 'done', 'failed', 'cancelled']),
+    status: z.enum(JOB_STATUSES).openapi({ description: 'queued → printing → done (confirmed by the printer), or failed, or cancelled' }),
     type: z.enum(['receipt', 'preparation', 'client', 'test']),
     printer: z.string(),
     attempts: z.number().int(),
@@ -25,6 +26,9 @@ const jobSchema = z
     reprint: z.boolean().openapi({ description: 'printed again: the agent stopped while it was printing' }),
     reprintOf: z.string().nullable().openapi({ description: 'staff printed this job again from the printers page: the job it copies' }),
     drawer: z.boolean().openapi({ description: 'the ticket opens the cash drawer' }),
+    confirmed: z.enum(CONFIRMATIONS).nullable().openapi({
+      description: 'how a done job was confirmed: "printed" (the printer said it printed it), "received" (the printer acknowledged every byte), "sent" (one-way link: every byte written and the connection closed cleanly); null until done',
+    }),
   })
   .openapi('Job');
 
@@ -34,8 +38,8 @@ const printerSchema = z
     name: z.string(),
     roles: z.array(z.enum(['receipt', 'preparation', 'client'])),
     transport: z.enum(['tcp', 'serial', 'usb', 'file', 'virtual']),
-    status: z.enum(['online', 'offline', 'paper-out', 'cover-open', 'unknown']),
-    detail: z.enum(['online', 'offline', 'paper-out', 'paper-near-end', 'cover-open', 'unknown']),
+    status: z.enum(PRINTER_STATUSES).openapi({ description: 'busy: serving another host (a printer shared by tills); stalled: stopped taking bytes and answering, paper and cover fine' }),
+    detail: z.enum(PRINTER_STATES).openapi({ description: 'finer than status: paper-near-end (still prints) shows as online' }),
     queued: z.number().int(),
   })
   .openapi('Printer');
@@ -119,7 +123,7 @@ export function printRoutes(deps: { config: AgentConfig; directory: Directory; j
       middleware: [print] as const,
       request: {
         query: z.object({
-          status: z.enum(['queued', 'printing', 'done', 'failed', 'cancelled']).optional(),
+          status: z.enum(JOB_STATUSES).optional(),
           limit: z.coerce.number().int().min(1).max(500).default(50),
         }),
       },
