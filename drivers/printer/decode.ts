@@ -33,7 +33,11 @@ function sizeOf(widthMul: number, heightMul: number): Size {
   return 'normal';
 }
 
-export function decode(bytes: Uint8Array, model: PrinterModel = 'epson'): Printed[] {
+/**
+ * `lineEnds`, when given, receives the offset just after each line feed and cut at the top level (never inside a command's parameters or data): the places where a job's bytes may
+ * be split and a status request slipped in.
+ */
+export function decode(bytes: Uint8Array, model: PrinterModel = 'epson', lineEnds?: number[]): Printed[] {
   const out: Printed[] = [];
   const st: State = { align: 'left', bold: false, size: 'normal', codePage: DEFAULT_CODE_PAGE };
   let text: number[] = [];
@@ -65,6 +69,7 @@ export function decode(bytes: Uint8Array, model: PrinterModel = 'epson'): Printe
     if (b === 0x0a) {
       flush(true);
       i++;
+      lineEnds?.push(i);
     } else if (b === 0x0d) {
       i++;
     } else if (b === 0x1b) {
@@ -90,6 +95,7 @@ export function decode(bytes: Uint8Array, model: PrinterModel = 'epson'): Printe
         flush(false);
         out.push({ kind: 'cut', partial: at(2) === 1 || at(2) === 3 });
         i += 3;
+        lineEnds?.push(i);
       } else if (model === 'star' && c === 0x07) {
         out.push({ kind: 'drawer', pin: 2, onMs: at(2) * 10, offMs: at(3) * 10 });
         i += at(4) === 0x07 ? 5 : 4;
@@ -134,6 +140,7 @@ export function decode(bytes: Uint8Array, model: PrinterModel = 'epson'): Printe
         const m = at(2);
         out.push({ kind: 'cut', partial: m === 1 || m === 49 || m === 66 });
         i += m === 65 || m === 66 ? 4 : 3;
+        lineEnds?.push(i);
       } else if (c === 0x21) {
         const n = at(2);
         st.size = sizeOf((n >> 4) + 1, (n & 0x0f) + 1);

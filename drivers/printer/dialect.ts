@@ -1,3 +1,4 @@
+import { decode } from './decode.js';
 import type { PrinterState } from './transport.js';
 
 /**
@@ -6,6 +7,7 @@ import type { PrinterState } from './transport.js';
  * a printer that floods the link costs CPU, not memory.
  */
 export interface Dialect {
+  readonly model: 'epson' | 'star';
   /**
    * Asks the printer's state. The printer answers as the request enters its receive buffer, so an
    * answer proves that every byte sent before the request was received.
@@ -14,6 +16,13 @@ export interface Dialect {
   /** A request answered once every byte before it is printed, tagged with `id`; null if the model has none. */
   completionRequest(id: number): Uint8Array | null;
   reader(): AnswerReader;
+}
+
+/** Where a job's bytes may be split for a request to slip in: after a line feed or a cut, never inside a command. */
+export function lineEnds(bytes: Uint8Array, dialect: Dialect): number[] {
+  const ends: number[] = [];
+  decode(bytes, dialect.model, ends);
+  return ends;
 }
 
 export interface AnswerReader {
@@ -59,6 +68,7 @@ function idDigits(id: number): number[] {
  * `37 22 d1 d2 d3 d4 00` once the data before the request has been printed.
  */
 export const epson: Dialect = {
+  model: 'epson',
   statusRequest: EPSON_STATUS,
   completionRequest: (id) => Uint8Array.from([0x1d, 0x28, 0x48, 0x06, 0x00, 0x30, 0x30, ...idDigits(id)]),
   reader: () => new EpsonReader(),
@@ -129,6 +139,7 @@ const STAR_STATUS = Uint8Array.from([0x1b, 0x06, 0x01]);
  * advises it over ETB on Ethernet, where ETB's status goes to every connected host).
  */
 export const star: Dialect = {
+  model: 'star',
   statusRequest: STAR_STATUS,
   completionRequest: (id) => Uint8Array.from([0x1b, 0x1d, 0x03, 0x01, Math.floor(id / 100) % 100, id % 100]),
   reader: () => new StarReader(),

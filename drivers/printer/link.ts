@@ -37,10 +37,14 @@ export class Pulse {
     r();
   }
 
-  /** Resolves on the next fire(), or after `ms` (then false). */
+  /**
+   * Resolves on the next fire(), or after `ms` (then false). A timeout first lets pending I/O in
+   * (setImmediate runs after the poll phase): on a busy event loop, an answer that arrived while the
+   * timer was late is seen, not taken for silence.
+   */
   async wait(ms: number): Promise<boolean> {
     let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<false>((r) => (timer = setTimeout(() => r(false), Math.max(0, ms))));
+    const timeout = new Promise<false>((r) => (timer = setTimeout(() => setImmediate(() => r(false)), Math.max(0, ms))));
     try {
       return await Promise.race([this.promise.then(() => true as const), timeout]);
     } finally {

@@ -1,4 +1,4 @@
-import type { Dialect } from './dialect.js';
+import { type Dialect, lineEnds } from './dialect.js';
 import { type ByteLink, Pulse } from './link.js';
 import {
   type Confirmation,
@@ -15,12 +15,13 @@ import {
  * Sessions over a byte link, the same for every cable: the printer's confirmation is asked for on
  * the link itself, so `done` is counted from what the printer says, not from what the OS took.
  *
- * Two-way (the printer answers status requests): a job goes in windows of WINDOW bytes, each
- * followed by a status request, with at most IN_FLIGHT windows unanswered. An answer proves the
- * bytes before it reached the printer, so the last answer confirms the job (`received`), no more
- * than a few KiB ever wait in the kernel, and a printer that stops reading is seen within
- * `stallMs`. Where the model has a completion answer (Epson's process ID), it is asked for last:
- * `printed`.
+ * Two-way (the printer answers status requests): a job goes in windows of about WINDOW bytes,
+ * cut at line ends, each followed by a status request, with at most IN_FLIGHT windows unanswered.
+ * An answer proves the bytes before it reached the printer, so the last answer confirms the job
+ * (`received`), no more than a few KiB ever wait in the kernel, and a printer that stops reading is
+ * seen within `stallMs`. Where the model has a completion answer (Epson's process ID, Star's
+ * ESC GS ETX), each window asks for one too: the last confirms `printed`, and no more than AHEAD
+ * bytes are ever unprinted.
  *
  * One-way (a device file, or `"status": false`): the bytes are written with backpressure and the
  * link is closed; a clean close (a TCP printer closes its side once it has read everything) is the
@@ -40,16 +41,25 @@ export interface LinkOptions {
   helloMs: number;
 }
 
-const WINDOW = 2048;
+/** a window's size, cut at the last line end within it (a longer line or command goes whole) */
+const WINDOW = 512;
+/** windows sent and not yet answered */
 const IN_FLIGHT = 2;
-/** while the printer reports paper out, cover open or offline: how often it is asked again */
-const BLOCKED_POLL_MS = 500;
-/** while waiting for a completion answer: how often the state is asked (paper out shows) */
-const COMPLETION_POLL_MS = 250;
-/** how long a printer not yet known to give completion answers gets to give one */
+/**
+ * Bytes sent and not yet printed, for a printer that gives completion answers: its buffer never
+ * fills, so a status request always gets in, and paper running out in the middle of a ticket is
+ * reported instead of looking like a hang.
+ */
+const AHEAD = 1024;
+/** while nothing else is asked: how often the printer's state is asked (paper out shows, silence is seen) */
+const POLL_MS = 250;
+/** how long a printer not yet known to give completion answers gets to give one, once it has every byte */
 const COMPLETION_TRIAL_MS = 3000;
 /** for a two-way session, closing is a courtesy: the job is already confirmed */
 const CLOSE_MS = 250;
+/** after the first status answer, how long a completion answer to the probe may take */
+const PROBE_MS = 150;
+const EMPTY = new Uint8Array(0);
 
 /** A transport over any byte link: tcp, serial and usb differ only in how the link is opened. */
 export class LinkTransport implements PrinterTransport {
@@ -86,14 +96,14 @@ export class LinkTransport implements PrinterTransport {
   }
 }
 
-let nextCompletionId = Math.floor(Math.random() * 10_000);
-
 class TwoWaySession implements PrinterSession {
   state: PrinterState = 'unknown';
   readonly reusable: boolean;
   private readonly reader;
   private readonly pulse = new Pulse();
   private goneReason: string | null = null;
+  /** completion ids, in order on this connection: a late answer is never taken for a newer job's */
+  private nextId = Math.floor(Math.random() * 10_000);
 
   constructor(
     private readonly link: ByteLink,
@@ -113,11 +123,16 @@ class TwoWaySession implements PrinterSession {
     });
   }
 
-  /** The first status answer: the printer serves this connection (nothing of a job is sent before). */
+  /**
+   * The first status answer: the printer serves this connection (nothing of a job is sent before).
+   * While it is not known whether the model gives completion answers, one is asked for too, with
+   * nothing before it: a printer that has them answers at once.
+   */
   async hello(): Promise<void> {
     const deadline = Date.now() + this.o.helloMs;
+    const probe = this.completion.supported === null ? this.dialect.completionRequest(this.takeId()) : null;
     try {
-      await this.send(this.dialect.statusRequest, false, this.o.helloMs);
+      await this.send(concat(this.dialect.statusRequest, probe ?? EMPTY), false, this.o.helloMs);
     } catch (err) {
       this.link.destroy();
       throw failureOf(err, 'offline');
@@ -136,8 +151,18 @@ class TwoWaySession implements PrinterSession {
       await this.pulse.wait(left);
     }
     this.state = this.reader.state ?? 'unknown';
+    if (probe) {
+      const until = Date.now() + PROBE_MS;
+      while (this.reader.completed === null && this.goneReason === null && Date.now() < until) await this.pulse.wait(until - Date.now());
+      if (this.reader.completed !== null) this.completion.supported = true;
+    }
   }
 
+  /**
+   * Sends the job in windows cut at line ends, each followed by a completion request (where the
+   * model has one) and a status request. At most IN_FLIGHT windows go unanswered, and where the
+   * printer gives completion answers at most AHEAD bytes go unprinted.
+   */
   async print(bytes: Uint8Array, watch: PrintWatch = {}): Promise<Confirmation> {
     const signal = watch.signal;
     const onAbort = () => {
@@ -145,50 +170,80 @@ class TwoWaySession implements PrinterSession {
       this.pulse.fire();
     };
     signal?.addEventListener('abort', onAbort);
+    const ends = lineEnds(bytes, this.dialect);
     const base = this.reader.answers;
+    /** windows sent: where each ends, and its completion id's place in this job (null: none asked) */
+    const windows: Array<{ end: number; ordinal: number | null }> = [];
+    const firstId = this.nextId;
+    let issued = 0;
     let seen = base;
+    let seenCompletion = this.reader.completed;
     let lastAnswerAt = Date.now();
+    let lastAskAt = Date.now();
     let asked = 0;
     let pos = 0;
+    let printedTo = 0;
+    let receivedAt: number | null = null;
     const answered = () => this.reader.answers - base;
-    const heard = () => {
-      if (this.reader.answers === seen) return;
-      seen = this.reader.answers;
-      lastAnswerAt = Date.now();
-      this.setState(this.reader.state ?? 'unknown', watch);
-    };
     try {
       for (;;) {
         this.ensureAlive(pos > 0, signal);
-        heard();
-        const blocked = isBlocked(this.state);
-        if (!blocked) {
-          while (pos < bytes.length && asked - answered() < IN_FLIGHT) {
-            const chunk = bytes.subarray(pos, pos + WINDOW);
-            await this.send(concat(chunk, this.dialect.statusRequest), true, this.o.stallMs);
-            pos += chunk.length;
-            asked++;
+        if (this.reader.answers !== seen) {
+          seen = this.reader.answers;
+          lastAnswerAt = Date.now();
+          this.setState(this.reader.state ?? 'unknown', watch);
+        }
+        if (this.reader.completed !== seenCompletion && this.reader.completed !== null) {
+          // the answer names the newest id printed: every window up to it is on paper
+          seenCompletion = this.reader.completed;
+          lastAnswerAt = Date.now();
+          const ordinal = (seenCompletion - firstId + 10_000) % 10_000;
+          if (ordinal < issued) {
+            for (const w of windows) if (w.ordinal !== null && w.ordinal <= ordinal) printedTo = Math.max(printedTo, w.end);
+            this.completion.supported = true;
           }
         }
-        if (pos >= bytes.length && answered() >= asked) break;
-        if (blocked && answered() >= asked) {
-          // waiting for paper, a closed cover or the printer back online: keep asking, so its return is seen
-          await this.pulse.wait(BLOCKED_POLL_MS);
-          this.ensureAlive(pos > 0, signal);
-          await this.send(this.dialect.statusRequest, pos > 0, this.o.stallMs);
+        if (pos >= bytes.length && printedTo >= bytes.length) return 'printed';
+        const blocked = isBlocked(this.state);
+        const allReceived = pos >= bytes.length && answered() >= asked;
+        if (allReceived) {
+          receivedAt ??= Date.now();
+          const last = windows.at(-1);
+          if (this.completion.supported === false || !last || last.ordinal === null) return 'received';
+          // waiting for the printed answer; paper out or an open cover hold it (the queue decides when to give up)
+          const limit = this.completion.supported === true ? this.o.stallMs : COMPLETION_TRIAL_MS;
+          if (!blocked && Date.now() - receivedAt >= limit) {
+            if (this.completion.supported === null) this.completion.supported = false; // this model has none
+            return 'received';
+          }
+        }
+        while (!blocked && pos < bytes.length && asked - answered() < IN_FLIGHT) {
+          const end = windowEnd(ends, pos, bytes.length);
+          if (this.completion.supported === true && pos > printedTo && end - printedTo > AHEAD) break;
+          const id = this.completion.supported === false ? null : this.takeId();
+          const request = id === null ? null : this.dialect.completionRequest(id);
+          await this.send(concat(bytes.subarray(pos, end), request ?? EMPTY, this.dialect.statusRequest), true, this.o.stallMs);
+          if (request) issued++;
+          windows.push({ end, ordinal: request && id !== null ? (id - firstId + 10_000) % 10_000 : null });
+          pos = end;
           asked++;
-          continue;
+          lastAskAt = Date.now();
         }
         const silentFor = Date.now() - lastAnswerAt;
         if (silentFor >= this.o.stallMs && this.state !== 'paper-out' && this.state !== 'cover-open') {
+          if (allReceived) return 'received'; // the printer has every byte, whatever it says next
           this.link.destroy();
           throw new PrintFailure('stalled', `${this.o.where} stopped taking the ticket and answering for ${Math.round(silentFor / 1000)} s (stalled)`, pos > 0);
         }
-        const left = this.o.stallMs - silentFor;
-        await this.pulse.wait(blocked || left <= 0 ? BLOCKED_POLL_MS : left);
+        if (answered() >= asked && Date.now() - lastAskAt >= POLL_MS) {
+          // waiting on paper, on printing or on the printer's return: keep asking, so each is seen
+          await this.send(this.dialect.statusRequest, pos > 0, this.o.stallMs);
+          asked++;
+          lastAskAt = Date.now();
+          continue;
+        }
+        await this.pulse.wait(Math.max(1, Math.min(POLL_MS, this.o.stallMs - silentFor)));
       }
-      // every byte received: ask for the completion answer where the model has one
-      return await this.printed(watch);
     } catch (err) {
       throw failureOf(err, 'lost', pos > 0);
     } finally {
@@ -196,60 +251,10 @@ class TwoWaySession implements PrinterSession {
     }
   }
 
-  /**
-   * After every byte was received: 'printed' once the completion answer comes, else 'received'.
-   * Never a failure: the printer has the whole job.
-   */
-  private async printed(watch: PrintWatch): Promise<Confirmation> {
-    if (this.completion.supported === false) return 'received';
-    const id = nextCompletionId++ % 10_000;
-    const request = this.dialect.completionRequest(id);
-    if (!request) return 'received';
-    try {
-      await this.send(concat(request, this.dialect.statusRequest), true, this.o.stallMs);
-    } catch {
-      return 'received';
-    }
-    const receivedAt = Date.now();
-    let lastAnswerAt = receivedAt;
-    let seen = this.reader.answers;
-    let asked = 1;
-    let answered = 0;
-    for (;;) {
-      if (this.reader.completed === id) {
-        this.completion.supported = true;
-        return 'printed';
-      }
-      if (this.goneReason !== null || watch.signal?.aborted) return 'received';
-      if (this.reader.answers !== seen) {
-        answered += this.reader.answers - seen;
-        seen = this.reader.answers;
-        lastAnswerAt = Date.now();
-        this.setState(this.reader.state ?? 'unknown', watch);
-      }
-      const now = Date.now();
-      // paper out or cover open while the job is in the printer: wait for it (the queue decides when to give up)
-      if (!isBlocked(this.state)) {
-        const limit = this.completion.supported === true ? this.o.stallMs : COMPLETION_TRIAL_MS;
-        if (now - receivedAt >= limit) {
-          if (this.completion.supported === null) this.completion.supported = false; // this model has none
-          return 'received';
-        }
-      }
-      if (now - lastAnswerAt >= this.o.stallMs) return 'received';
-      if (answered >= asked) {
-        await this.pulse.wait(COMPLETION_POLL_MS);
-        if (this.reader.completed === id) continue;
-        try {
-          await this.send(this.dialect.statusRequest, true, this.o.stallMs);
-        } catch {
-          return 'received';
-        }
-        asked++;
-        continue;
-      }
-      await this.pulse.wait(COMPLETION_POLL_MS);
-    }
+  private takeId(): number {
+    const id = this.nextId;
+    this.nextId = (this.nextId + 1) % 10_000;
+    return id;
   }
 
   async close(): Promise<void> {
@@ -342,9 +347,27 @@ class OneWaySession implements PrinterSession {
   }
 }
 
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a, 0);
-  out.set(b, a.length);
+function concat(...parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
   return out;
+}
+
+/** Where the window from `pos` ends: the last line end within WINDOW bytes, else the next line end, else the job's end. */
+function windowEnd(ends: readonly number[], pos: number, length: number): number {
+  let best = -1;
+  for (const e of ends) {
+    if (e <= pos) continue;
+    if (e - pos <= WINDOW) {
+      best = e;
+      continue;
+    }
+    if (best < 0) best = e;
+    break;
+  }
+  return best < 0 ? length : best;
 }

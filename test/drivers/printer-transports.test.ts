@@ -22,7 +22,8 @@ afterEach(async () => {
 async function networkPrinter(o: StandInOptions = {}, t: Partial<TcpOptions> = {}) {
   standIn = new PrinterStandIn(o);
   await standIn.start();
-  return { s: standIn, t: tcpTransport({ host: '127.0.0.1', port: standIn.port, stallMs: 1000, ...t }, epson) };
+  // a loaded test machine can take longer than a printer to answer: busy is tested on its own below
+  return { s: standIn, t: tcpTransport({ host: '127.0.0.1', port: standIn.port, stallMs: 1000, helloMs: 1000, ...t }, epson) };
 }
 
 /** One job through a session: open, print, close. */
@@ -64,7 +65,7 @@ describe('TCP printer (raw port 9100) against the stand-in', () => {
     expect(printedText(s.printed())).toHaveLength(400);
     // what waited on its way unread by the printer (in a kernel, with a real one): two windows at most
     expect(s.engine.maxBacklog).toBeGreaterThan(0);
-    expect(s.engine.maxBacklog).toBeLessThanOrEqual(2 * (2048 + 9) + 20);
+    expect(s.engine.maxBacklog).toBeLessThanOrEqual(2 * (512 + 20) + 64);
   });
 
   it('check(): online, paper near end, paper out, cover open, from DLE EOT; nothing printed by asking', async () => {
@@ -81,7 +82,7 @@ describe('TCP printer (raw port 9100) against the stand-in', () => {
   });
 
   it('a printer that takes the connection but does not answer is busy, not offline; nothing of a job is sent into it', async () => {
-    const { s, t } = await networkPrinter({ neverRead: true });
+    const { s, t } = await networkPrinter({ neverRead: true }, { helloMs: 250 });
     expect(await t.check()).toBe('busy');
     const err = await t.open().then(
       () => null,
