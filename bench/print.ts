@@ -1,27 +1,38 @@
-import ntp from 'node-thermal-printer';
+import net from 'node:net';
+import { mkdirSync } from 'node:fs';
+import type { JobOut } from '../agent/printing/jobs.js';
 import { printedText } from '../drivers/printer/decode.js';
+import { ticketsOnPaper } from '../test/helpers/paper.js';
 import { PrinterStandIn } from '../test/helpers/printer-standin.js';
 import { BENCH_TOKEN } from './lib/config.js';
 import { HttpClient } from './lib/http-client.js';
-import { startAgentServer } from './http.js';
+import { readSseEvents } from './lib/sse.js';
+import { type AgentServer, startAgentServer } from './http.js';
 import { deliveries, ms, sleep, type Summary, summarize, table } from './lib/stats.js';
 
 /**
- * (g) Printing at a TCP printer stand-in (in this process): the agent in its own process, on a copy
- * of the store.
- * - print request → cut: from POST /api/v1/print leaving to the stand-in receiving GS V. Baseline
- *   in the same run: node-thermal-printer sending the same bytes itself (`execute()` over its
- *   tcp:// interface), from the call to the same cut.
- * - drawer: POST with openDrawer → ESC p on the wire.
- * - 500 tickets posted at once (8 at a time): each printed once, none lost.
+ * (g) Printing at a TCP printer stand-in (test/helpers/printer-standin.ts: one session at a time,
+ * DLE EOT and Epson's process ID answered), the agent in its own process on a copy of the store.
+ * - print request → confirmed: from POST /api/v1/print leaving to the job's `done` event (the
+ *   printer confirmed it printed the ticket), and to the cut reaching the stand-in's paper.
+ *   Baseline in the same run: a bare connect + send of the same bytes + DLE EOT, to its answer.
+ * - a connection per job: the bare round trip on one kept connection vs a connection opened and
+ *   closed for each ticket; and 500 tickets posted at once (8 requests in flight), each printed once.
+ * - drawer: POST with openDrawer → ESC p on the paper.
+ * - two tills, one kitchen printer (8 KiB buffer read at 20 KB/s): 10 tickets from each at once,
+ *   each printed once, interleaved; then a ticket from the idle till right after the other printed.
  */
 
 export interface PrintBenchResult {
-  direct: Summary;
-  agent: Summary;
+  baseline: Summary;
+  agentDone: Summary;
+  agentCut: Summary;
   overhead: number;
+  confirmed: Record<string, number>;
   drawer: Summary;
-  burst: { sent: number; accepted: number; printed: number; distinct: number; missing: number; doubled: number; ms: number };
+  connection: { kept: Summary; perJob: Summary; costMs: number };
+  burst: { sent: number; accepted: number; printed: number; distinct: number; missing: number; doubled: number; ms: number; perTicketMs: number };
+  tills: { tickets: number; printed: number; missing: number; doubled: number; ms: number; switches: number; idle: Summary };
 }
 
 const receipt = (number: string, openDrawer = false) => ({
@@ -30,10 +41,40 @@ const receipt = (number: string, openDrawer = false) => ({
   ticket: { number, issuedAt: '2026-11-27T10:15:00+01:00', currency: 'CHF', lines: [{ label: 'Café crème', quantity: 2, unitPrice: 420, amount: 840 }, { label: 'Croissant', quantity: 1, amount: 190 }], total: 1030, payments: [{ method: 'Espèces', amount: 1100 }], change: 70 },
 });
 
+const DLE_EOT_1 = Buffer.from([0x10, 0x04, 0x01]);
+
+/** One bare exchange on a connection: the ticket's bytes and DLE EOT 1, resolved at the answer byte. */
+function exchange(socket: net.Socket, bytes: Buffer): Promise<void> {
+  return new Promise((resolve) => {
+    socket.once('data', () => resolve());
+    socket.write(Buffer.concat([bytes, DLE_EOT_1]));
+  });
+}
+
+function connect(port: number): Promise<net.Socket> {
+  return new Promise((resolve, reject) => {
+    const s = net.connect({ host: '127.0.0.1', port }, () => resolve(s));
+    s.setNoDelay(true);
+    s.once('error', reject);
+  });
+}
+
+/** Job events from the agent's stream: `done` moments by job id. */
+function watchJobs(url: string, signal: AbortSignal): { done: Map<string, { at: number; confirmed: string | null }>; ready: Promise<void> } {
+  const done = new Map<string, { at: number; confirmed: string | null }>();
+  const ready = fetch(`${url}/api/v1/events`, { headers: { authorization: `Bearer ${BENCH_TOKEN}` }, signal }).then((res) => {
+    void readSseEvents<JobOut>(res.body!, 'job', (j) => {
+      if (j.status === 'done') done.set(j.id, { at: performance.now(), confirmed: j.confirmed });
+    }, signal);
+  });
+  return { done, ready };
+}
+
 export async function runPrintBench(copy: (to: string) => Promise<void>, tmp: string, n = 200): Promise<PrintBenchResult> {
   const standIn = new PrinterStandIn();
   await standIn.start();
-  const waitFor = (hook: 'onCut' | 'onDrawer') => new Promise<number>((resolve) => (standIn[hook] = () => { standIn[hook] = null; resolve(performance.now()); }));
+  const cutAt = () => new Promise<number>((resolve) => (standIn.onCut = () => { standIn.onCut = null; resolve(performance.now()); }));
+  const drawerAt = () => new Promise<number>((resolve) => (standIn.onDrawer = () => { standIn.onDrawer = null; resolve(performance.now()); }));
 
   const dir = `${tmp}/print-agent`;
   await copy(dir);
@@ -41,52 +82,87 @@ export async function runPrintBench(copy: (to: string) => Promise<void>, tmp: st
     printers: [{ id: 'front', name: 'Caisse', roles: ['receipt', 'client'], width: 48, transport: { type: 'tcp', host: '127.0.0.1', port: standIn.port } }],
   });
   const client = new HttpClient(server.url, BENCH_TOKEN, 8);
+  const stream = new AbortController();
+  const jobs = watchJobs(server.url, stream.signal);
+  await jobs.ready;
   try {
-    // the bytes the agent sends for this ticket, to give the baseline the very same
     const first = await client.request('POST', '/api/v1/print', receipt('WARM-0'));
     if (first.status !== 202) throw new Error(`print answered ${first.status}: ${first.body}`);
-    await sleep(300);
+    await sleep(500);
 
-    const agent: number[] = [];
+    // ---- the agent: request → done (confirmed printed) and → cut on paper
+    const done: number[] = [];
+    const cut: number[] = [];
+    const confirmed: Record<string, number> = {};
     for (let i = 0; i < n + 20; i++) {
-      const cut = waitFor('onCut');
+      const paper = cutAt();
       const t0 = performance.now();
       const res = await client.request('POST', '/api/v1/print', receipt(`L-${i}`));
       if (res.status !== 202) throw new Error(`print answered ${res.status}`);
-      const t1 = await cut;
-      if (i >= 20) agent.push(t1 - t0);
+      const { id } = JSON.parse(res.body) as { id: string };
+      const t1 = await paper;
+      while (!jobs.done.has(id)) await sleep(0.2);
+      const d = jobs.done.get(id)!;
+      confirmed[d.confirmed ?? 'null'] = (confirmed[d.confirmed ?? 'null'] ?? 0) + 1;
+      if (i >= 20) {
+        cut.push(t1 - t0);
+        done.push(d.at - t0);
+      }
     }
     await sleep(200);
+    // the last ticket's bytes as the stand-in printed them: from the last ESC @ before its cut
     const bytes = (() => {
-      // the last ticket's bytes as the stand-in received them: from the last ESC @ before its cut
       const all = standIn.received();
       let start = all.lastIndexOf(Buffer.from([0x1b, 0x40]), all.lastIndexOf(Buffer.from([0x1d, 0x56])));
       if (start < 0) start = 0;
       return Buffer.from(all.subarray(start));
     })();
 
-    const direct: number[] = [];
+    // ---- baseline: a bare connect + send + DLE EOT, to its answer; and the same on one kept connection
+    const perJob: number[] = [];
     for (let i = 0; i < n + 20; i++) {
-      const printer = new ntp.ThermalPrinter({ type: ntp.PrinterTypes.EPSON, interface: `tcp://127.0.0.1:${standIn.port}`, width: 48 });
-      printer.setBuffer(bytes);
-      const cut = waitFor('onCut');
       const t0 = performance.now();
-      await printer.execute();
-      const t1 = await cut;
-      if (i >= 20) direct.push(t1 - t0);
+      const s = await connect(standIn.port);
+      await exchange(s, bytes);
+      await new Promise<void>((resolve) => {
+        s.once('close', () => resolve());
+        s.end();
+      });
+      if (i >= 20) perJob.push(performance.now() - t0);
+    }
+    const baseline: number[] = [];
+    for (let i = 0; i < n + 20; i++) {
+      const t0 = performance.now();
+      const s = await connect(standIn.port);
+      await exchange(s, bytes);
+      if (i >= 20) baseline.push(performance.now() - t0);
+      s.destroy();
+      await sleep(1);
+    }
+    const kept: number[] = [];
+    {
+      const s = await connect(standIn.port);
+      for (let i = 0; i < n + 20; i++) {
+        const t0 = performance.now();
+        await exchange(s, bytes);
+        if (i >= 20) kept.push(performance.now() - t0);
+      }
+      s.destroy();
+      await sleep(50);
     }
 
+    // ---- drawer
     const drawer: number[] = [];
     for (let i = 0; i < 50; i++) {
-      const pulse = waitFor('onDrawer');
-      const cut = waitFor('onCut');
+      const pulse = drawerAt();
+      const paper = cutAt();
       const t0 = performance.now();
       await client.request('POST', '/api/v1/print', receipt(`D-${i}`, true));
       drawer.push((await pulse) - t0);
-      await cut;
+      await paper;
     }
 
-    // 500 at once, 8 requests in flight
+    // ---- 500 at once, 8 requests in flight, a connection per job
     standIn.clear();
     const numbers = Array.from({ length: 500 }, (_, i) => `Q-${String(i).padStart(3, '0')}`);
     const t0 = performance.now();
@@ -97,29 +173,80 @@ export async function runPrintBench(copy: (to: string) => Promise<void>, tmp: st
     }
     const printedNumbers = () => printedText(standIn.printed()).filter((l) => l.startsWith('Ticket ')).map((l) => /^Ticket (\S+)/.exec(l)![1]!);
     const end = Date.now() + 60_000;
-    while (printedNumbers().length < numbers.length && Date.now() < end) await sleep(20);
+    while (printedNumbers().length < numbers.length && Date.now() < end) await sleep(5);
     const burstMs = performance.now() - t0;
     await sleep(300);
     const got = printedNumbers();
+
+    const tills = await runTills(tmp);
     const r: PrintBenchResult = {
-      direct: summarize(direct),
-      agent: summarize(agent),
+      baseline: summarize(baseline),
+      agentDone: summarize(done),
+      agentCut: summarize(cut),
       overhead: 0,
+      confirmed,
       drawer: summarize(drawer),
-      burst: {
-        sent: numbers.length,
-        accepted,
-        printed: got.length,
-        ...deliveries(numbers, got),
-        ms: burstMs,
-      },
+      connection: { kept: summarize(kept), perJob: summarize(perJob), costMs: 0 },
+      burst: { sent: numbers.length, accepted, printed: got.length, ...deliveries(numbers, got), ms: burstMs, perTicketMs: burstMs / numbers.length },
+      tills,
     };
-    r.overhead = r.agent.p50 - r.direct.p50;
+    r.overhead = r.agentDone.p50 - r.baseline.p50;
+    r.connection.costMs = r.connection.perJob.p50 - r.connection.kept.p50;
     return r;
   } finally {
+    stream.abort();
     client.close();
     await server.stop();
     await standIn.stop();
+  }
+}
+
+/** Two agents (two tills) sharing one kitchen printer that serves one connection at a time. */
+async function runTills(tmp: string): Promise<PrintBenchResult['tills']> {
+  const kitchen = new PrinterStandIn({ bufferBytes: 8192, bytesPerSecond: 20_000 });
+  await kitchen.start();
+  const servers: AgentServer[] = [];
+  const clients: HttpClient[] = [];
+  try {
+    for (const name of ['till-a', 'till-b']) {
+      const dir = `${tmp}/${name}`;
+      mkdirSync(dir, { recursive: true });
+      const s = await startAgentServer(dir, { printers: [{ id: 'kitchen', name: 'Cuisine', roles: ['receipt'], transport: { type: 'tcp', host: '127.0.0.1', port: kitchen.port } }] });
+      servers.push(s);
+      clients.push(new HttpClient(s.url, BENCH_TOKEN, 8));
+    }
+    const [a, b] = clients as [HttpClient, HttpClient];
+    await sleep(300);
+    const wantA = Array.from({ length: 10 }, (_, i) => `A-${String(i).padStart(2, '0')}`);
+    const wantB = Array.from({ length: 10 }, (_, i) => `B-${String(i).padStart(2, '0')}`);
+    const t0 = performance.now();
+    await Promise.all([...wantA.map((x) => a.request('POST', '/api/v1/print', receipt(x))), ...wantB.map((x) => b.request('POST', '/api/v1/print', receipt(x)))]);
+    const end = Date.now() + 30_000;
+    while (ticketsOnPaper(kitchen.printed()).length < 20 && Date.now() < end) await sleep(5);
+    const elapsed = performance.now() - t0;
+    await sleep(300);
+    const got = ticketsOnPaper(kitchen.printed());
+    let switches = 0;
+    for (let i = 1; i < got.length; i++) if (got[i]![0] !== got[i - 1]![0]) switches++;
+    const d = deliveries([...wantA, ...wantB], got);
+
+    // the idle till: right after the other till's tickets came out
+    const idle: number[] = [];
+    for (let round = 0; round < 10; round++) {
+      const before = ticketsOnPaper(kitchen.printed()).length;
+      await Promise.all([0, 1, 2].map((k) => a.request('POST', '/api/v1/print', receipt(`AR-${round}-${k}`))));
+      while (ticketsOnPaper(kitchen.printed()).length < before + 3) await sleep(2);
+      const t1 = performance.now();
+      await b.request('POST', '/api/v1/print', receipt(`BI-${round}`));
+      while (!ticketsOnPaper(kitchen.printed()).includes(`BI-${round}`)) await sleep(1);
+      idle.push(performance.now() - t1);
+      await sleep(200);
+    }
+    return { tickets: 20, printed: got.length, missing: d.missing, doubled: d.doubled, ms: elapsed, switches, idle: summarize(idle) };
+  } finally {
+    for (const c of clients) c.close();
+    for (const s of servers) await s.stop();
+    await kitchen.stop();
   }
 }
 
@@ -128,9 +255,13 @@ export function printTable(r: PrintBenchResult): string {
   return table(
     ['at the TCP printer stand-in', 'p50', 'p95', 'p99', 'n'],
     [
-      row('node-thermal-printer execute() → cut (baseline)', r.direct),
-      row('agent: POST /api/v1/print → cut', r.agent),
+      row('bare connect + send + DLE EOT → answer (baseline)', r.baseline),
+      row('agent: POST /api/v1/print → done (printer confirmed)', r.agentDone),
+      row('agent: POST /api/v1/print → cut on paper', r.agentCut),
       row('agent: POST with openDrawer → drawer pulse', r.drawer),
+      row('bare send + DLE EOT on one kept connection', r.connection.kept),
+      row('bare connect + send + DLE EOT + close, per ticket', r.connection.perJob),
+      row('idle till → its ticket on paper (two tills, one printer)', r.tills.idle),
     ],
   );
 }

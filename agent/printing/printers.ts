@@ -149,6 +149,8 @@ class Worker {
   private lastCheck = 0;
   /** since when the printer has taken connections without answering (busy, then stalled) */
   private silentSince: number | null = null;
+  /** job writes not waited for (a job's "done") */
+  private writes: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly config: PrinterConfig,
@@ -175,6 +177,7 @@ class Worker {
     await Promise.race([this.running, new Promise((r) => (timer = setTimeout(r, STOP_GRACE_MS + 500)))]);
     clearTimeout(cut);
     clearTimeout(timer);
+    await this.writes;
     await this.release();
   }
 
@@ -335,7 +338,8 @@ class Worker {
     const blocked = this.blockedWatch(started, abort);
     try {
       const confirmed = await session.print(bytes, { signal: abort.signal, onState: (s) => blocked.seen(s) });
-      await this.jobs.update(job.id, { status: 'done', error: null, confirmed });
+      // the next job's `printing` line shares this line's fsync; the done event goes out once it is durable
+      this.behind(this.jobs.update(job.id, { status: 'done', error: null, confirmed }), job.id);
     } catch (err) {
       this.session = null;
       session.abort();
@@ -347,6 +351,15 @@ class Worker {
     }
     if (!session.reusable) await session.close();
     return null;
+  }
+
+  /** A write the worker does not wait for; stop() waits for all of them. */
+  private behind(write: Promise<unknown>, jobId: string): void {
+    const settled = write.then(
+      () => undefined,
+      (err: unknown) => this.log.error(`printer ${this.config.id}: job ${jobId} printed, but "done" could not be saved (${err instanceof Error ? err.message : String(err)}); after a restart it prints again, marked reprint`),
+    );
+    this.writes = Promise.all([this.writes, settled]).then(() => undefined);
   }
 
   private async fail(job: JobRecord, reason: string): Promise<null> {

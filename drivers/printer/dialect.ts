@@ -8,11 +8,15 @@ import type { PrinterState } from './transport.js';
  */
 export interface Dialect {
   readonly model: 'epson' | 'star';
-  /**
-   * Asks the printer's state. The printer answers as the request enters its receive buffer, so an
-   * answer proves that every byte sent before the request was received.
-   */
+  /** Asks the printer's whole state (paper near its end, cover, paper out): for checks, and once it says it is offline. */
   readonly statusRequest: Uint8Array;
+  /**
+   * The shortest request the printer answers with a single reply, as the request enters its
+   * receive buffer: an answer proves every byte sent before it was received. One reply per request
+   * matters: a printer's TCP stack may hold a second small reply until the first is acknowledged
+   * (Nagle), and the PC acknowledges late (delayed ACK), which costs ~40 ms a round.
+   */
+  readonly pingRequest: Uint8Array;
   /** A request answered once every byte before it is printed, tagged with `id`; null if the model has none. */
   completionRequest(id: number): Uint8Array | null;
   reader(): AnswerReader;
@@ -26,8 +30,10 @@ export function lineEnds(bytes: Uint8Array, dialect: Dialect): number[] {
 }
 
 export interface AnswerReader {
+  /** What was just asked, in order: answers are matched to requests; bytes nobody asked for are noise. */
+  expect(kind: 'status' | 'ping'): void;
   push(chunk: Uint8Array): void;
-  /** Complete status answers read so far. */
+  /** Complete answers to requests so far. */
   readonly answers: number;
   /** The state in the newest answer. */
   readonly state: PrinterState | null;
@@ -57,6 +63,8 @@ function isStatusByte(b: number): boolean {
 
 /** DLE EOT n: printer (1), offline cause (2), roll paper sensor (4). Each answers one byte. */
 const EPSON_STATUS = Uint8Array.from([0x10, 0x04, 0x01, 0x10, 0x04, 0x02, 0x10, 0x04, 0x04]);
+/** DLE EOT 1 alone: online or offline (paper out and an open cover make it offline). */
+const EPSON_PING = Uint8Array.from([0x10, 0x04, 0x01]);
 
 /** The id as the four ASCII digits of GS ( H's d1..d4. */
 function idDigits(id: number): number[] {
@@ -70,6 +78,7 @@ function idDigits(id: number): number[] {
 export const epson: Dialect = {
   model: 'epson',
   statusRequest: EPSON_STATUS,
+  pingRequest: EPSON_PING,
   completionRequest: (id) => Uint8Array.from([0x1d, 0x28, 0x48, 0x06, 0x00, 0x30, 0x30, ...idDigits(id)]),
   reader: () => new EpsonReader(),
 };
@@ -79,9 +88,17 @@ class EpsonReader implements AnswerReader {
   state: PrinterState | null = null;
   completed: number | null = null;
   noise = 0;
-  private triple: number[] = [];
+  /** sizes of the answers asked for and not yet read: 3 (status), 1 (ping) */
+  private expected: number[] = [];
+  private current: number[] = [];
+  /** paper near its end is only seen in a whole status: a ping's "online" keeps it */
+  private nearEnd = false;
   /** bytes of a process ID response being read (0x37 0x22 d1..d4 0x00) */
   private frame: number[] | null = null;
+
+  expect(kind: 'status' | 'ping'): void {
+    this.expected.push(kind === 'status' ? 3 : 1);
+  }
 
   push(chunk: Uint8Array): void {
     for (const b of chunk) this.byte(b);
@@ -107,17 +124,22 @@ class EpsonReader implements AnswerReader {
       this.frame = [b];
       return;
     }
-    if (!isStatusByte(b)) {
+    if (!isStatusByte(b) || this.expected.length === 0) {
       this.noise++;
       return;
     }
-    this.triple.push(b);
-    if (this.triple.length === 3) {
-      const [p = 0, o = 0, r = 0] = this.triple;
-      this.triple = [];
+    this.current.push(b);
+    if (this.current.length < this.expected[0]!) return;
+    const [p = 0, o = 0, r = 0] = this.current;
+    const whole = this.expected.shift() === 3;
+    this.current = [];
+    if (whole) {
       this.state = stateFromStatus(p, o, r);
-      this.answers++;
+      this.nearEnd = this.state === 'paper-near-end';
+    } else {
+      this.state = p & 0x08 ? 'offline' : this.nearEnd ? 'paper-near-end' : 'online';
     }
+    this.answers++;
   }
 
   /** Not a process ID response after all: its bytes are read again as anything else. */
@@ -141,6 +163,7 @@ const STAR_STATUS = Uint8Array.from([0x1b, 0x06, 0x01]);
 export const star: Dialect = {
   model: 'star',
   statusRequest: STAR_STATUS,
+  pingRequest: STAR_STATUS,
   completionRequest: (id) => Uint8Array.from([0x1b, 0x1d, 0x03, 0x01, Math.floor(id / 100) % 100, id % 100]),
   reader: () => new StarReader(),
 };
@@ -174,6 +197,11 @@ class StarReader implements AnswerReader {
   private want = 0;
   /** ESC GS ETX 1 n1 n2 counter NUL being read */
   private reply: number[] | null = null;
+  private expected = 0;
+
+  expect(): void {
+    this.expected++; // every Star request gets the whole status block
+  }
 
   push(chunk: Uint8Array): void {
     for (const b of chunk) this.byte(b);
@@ -200,8 +228,13 @@ class StarReader implements AnswerReader {
     if (this.block) {
       this.block.push(b);
       if (this.block.length === this.want) {
-        this.state = stateFromStarStatus(this.block);
-        this.answers++;
+        if (this.expected > 0) {
+          this.expected--;
+          this.state = stateFromStarStatus(this.block);
+          this.answers++;
+        } else {
+          this.noise += this.want; // a status block nobody asked for (automatic status back)
+        }
         this.block = null;
       }
       return;

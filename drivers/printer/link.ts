@@ -22,8 +22,12 @@ export interface ByteLink {
   destroy(): void;
 }
 
-/** A one-shot signal many waiters can await; `fire()` wakes them all and arms a new one. */
+/**
+ * A signal many waiters can await: `fire()` wakes them all. Each fire counts, so a waiter that
+ * read the count before looking at the state never misses a fire that came in between.
+ */
 export class Pulse {
+  count = 0;
   private resolve: () => void = () => undefined;
   private promise: Promise<void> = this.arm();
 
@@ -32,17 +36,19 @@ export class Pulse {
   }
 
   fire(): void {
+    this.count++;
     const r = this.resolve;
     this.promise = this.arm();
     r();
   }
 
   /**
-   * Resolves on the next fire(), or after `ms` (then false). A timeout first lets pending I/O in
-   * (setImmediate runs after the poll phase): on a busy event loop, an answer that arrived while the
-   * timer was late is seen, not taken for silence.
+   * Resolves true on the next fire (at once if one came since `since`), or false after `ms`. A
+   * timeout first lets pending I/O in (setImmediate runs after the poll phase): on a busy event
+   * loop, an answer that arrived while the timer was late is seen, not taken for silence.
    */
-  async wait(ms: number): Promise<boolean> {
+  async wait(ms: number, since = this.count): Promise<boolean> {
+    if (this.count !== since) return true;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<false>((r) => (timer = setTimeout(() => setImmediate(() => r(false)), Math.max(0, ms))));
     try {

@@ -42,22 +42,22 @@ export interface LinkOptions {
 }
 
 /** a window's size, cut at the last line end within it (a longer line or command goes whole) */
-const WINDOW = 512;
-/** windows sent and not yet answered */
+const WINDOW = 1024;
+/** windows sent and not yet confirmed (answered, or printed where the model tells) */
 const IN_FLIGHT = 2;
 /**
  * Bytes sent and not yet printed, for a printer that gives completion answers: its buffer never
  * fills, so a status request always gets in, and paper running out in the middle of a ticket is
  * reported instead of looking like a hang.
  */
-const AHEAD = 1024;
+const AHEAD = 2048;
 /** while nothing else is asked: how often the printer's state is asked (paper out shows, silence is seen) */
 const POLL_MS = 250;
 /** how long a printer not yet known to give completion answers gets to give one, once it has every byte */
 const COMPLETION_TRIAL_MS = 3000;
 /** for a two-way session, closing is a courtesy: the job is already confirmed */
 const CLOSE_MS = 250;
-/** after the first status answer, how long a completion answer to the probe may take */
+/** after the first answer, how long a completion answer to the probe may take */
 const PROBE_MS = 150;
 const EMPTY = new Uint8Array(0);
 
@@ -91,8 +91,10 @@ export class LinkTransport implements PrinterTransport {
     } catch (err) {
       return failureOf(err, 'offline').state;
     }
+    // the whole state, paper near its end included (a job's answers only say online or offline)
+    const state = session instanceof TwoWaySession ? await session.ask() : session.state;
     await session.close();
-    return session.state;
+    return state;
   }
 }
 
@@ -104,6 +106,9 @@ class TwoWaySession implements PrinterSession {
   private goneReason: string | null = null;
   /** completion ids, in order on this connection: a late answer is never taken for a newer job's */
   private nextId = Math.floor(Math.random() * 10_000);
+  /** requests asked for on this connection (each gets one answer) */
+  private asked = 0;
+  private lastAskAt = 0;
 
   constructor(
     private readonly link: ByteLink,
@@ -124,15 +129,15 @@ class TwoWaySession implements PrinterSession {
   }
 
   /**
-   * The first status answer: the printer serves this connection (nothing of a job is sent before).
-   * While it is not known whether the model gives completion answers, one is asked for too, with
-   * nothing before it: a printer that has them answers at once.
+   * The first answer: the printer serves this connection (nothing of a job is sent before). While
+   * it is not known whether the model gives completion answers, one is asked for too, with nothing
+   * before it: a printer that has them answers at once. An offline printer is asked why.
    */
   async hello(): Promise<void> {
     const deadline = Date.now() + this.o.helloMs;
     const probe = this.completion.supported === null ? this.dialect.completionRequest(this.takeId()) : null;
     try {
-      await this.send(concat(this.dialect.statusRequest, probe ?? EMPTY), false, this.o.helloMs);
+      await this.request('ping', probe ?? EMPTY, false, this.o.helloMs);
     } catch (err) {
       this.link.destroy();
       throw failureOf(err, 'offline');
@@ -151,6 +156,7 @@ class TwoWaySession implements PrinterSession {
       await this.pulse.wait(left);
     }
     this.state = this.reader.state ?? 'unknown';
+    if (this.state === 'offline') this.state = await this.ask();
     if (probe) {
       const until = Date.now() + PROBE_MS;
       while (this.reader.completed === null && this.goneReason === null && Date.now() < until) await this.pulse.wait(until - Date.now());
@@ -158,10 +164,26 @@ class TwoWaySession implements PrinterSession {
     }
   }
 
+  /** The printer's whole state, asked now (the state so far if it does not answer in time). */
+  async ask(): Promise<PrinterState> {
+    const before = this.reader.answers;
+    try {
+      await this.request('status', EMPTY, false, this.o.helloMs);
+    } catch {
+      return this.state;
+    }
+    const deadline = Date.now() + Math.max(this.o.helloMs, 1000);
+    while (this.reader.answers === before && this.goneReason === null && Date.now() < deadline) await this.pulse.wait(deadline - Date.now());
+    if (this.reader.answers > before) this.state = this.reader.state ?? this.state;
+    return this.state;
+  }
+
   /**
-   * Sends the job in windows cut at line ends, each followed by a completion request (where the
-   * model has one) and a status request. At most IN_FLIGHT windows go unanswered, and where the
-   * printer gives completion answers at most AHEAD bytes go unprinted.
+   * Sends the job in windows cut at line ends. Where the printer gives completion answers, each
+   * window asks for one and is confirmed when printed (at most IN_FLIGHT windows and AHEAD bytes
+   * unprinted); otherwise each window ends with a ping and is confirmed when received (at most
+   * IN_FLIGHT unanswered). Between answers the printer is pinged every POLL_MS, so paper running
+   * out is seen, and silence is a stall.
    */
   async print(bytes: Uint8Array, watch: PrintWatch = {}): Promise<Confirmation> {
     const signal = watch.signal;
@@ -171,22 +193,23 @@ class TwoWaySession implements PrinterSession {
     };
     signal?.addEventListener('abort', onAbort);
     const ends = lineEnds(bytes, this.dialect);
-    const base = this.reader.answers;
-    /** windows sent: where each ends, and its completion id's place in this job (null: none asked) */
-    const windows: Array<{ end: number; ordinal: number | null }> = [];
+    /** windows sent: where each ends, its completion id's place in this job (null: none asked), its ping's number on the connection */
+    const windows: Array<{ end: number; ordinal: number | null; ping: number | null }> = [];
     const firstId = this.nextId;
     let issued = 0;
-    let seen = base;
+    let seen = this.reader.answers;
     let seenCompletion = this.reader.completed;
     let lastAnswerAt = Date.now();
-    let lastAskAt = Date.now();
-    let asked = 0;
     let pos = 0;
     let printedTo = 0;
+    let printedAt = Date.now();
+    /** answers are one per request, in order: this many prove every byte was received (a ping after the last window) */
+    let proof: number | null = null;
     let receivedAt: number | null = null;
-    const answered = () => this.reader.answers - base;
+    const answered = () => this.reader.answers;
     try {
       for (;;) {
+        const since = this.pulse.count; // whatever arrives from here on wakes the wait below at once
         this.ensureAlive(pos > 0, signal);
         if (this.reader.answers !== seen) {
           seen = this.reader.answers;
@@ -196,20 +219,21 @@ class TwoWaySession implements PrinterSession {
         if (this.reader.completed !== seenCompletion && this.reader.completed !== null) {
           // the answer names the newest id printed: every window up to it is on paper
           seenCompletion = this.reader.completed;
-          lastAnswerAt = Date.now();
           const ordinal = (seenCompletion - firstId + 10_000) % 10_000;
           if (ordinal < issued) {
+            lastAnswerAt = Date.now();
+            printedAt = Date.now();
             for (const w of windows) if (w.ordinal !== null && w.ordinal <= ordinal) printedTo = Math.max(printedTo, w.end);
             this.completion.supported = true;
           }
         }
         if (pos >= bytes.length && printedTo >= bytes.length) return 'printed';
         const blocked = isBlocked(this.state);
-        const allReceived = pos >= bytes.length && answered() >= asked;
+        const allReceived = proof !== null && answered() >= proof;
         if (allReceived) {
           receivedAt ??= Date.now();
-          const last = windows.at(-1);
-          if (this.completion.supported === false || !last || last.ordinal === null) return 'received';
+          const completionAsked = windows.at(-1)?.ordinal != null;
+          if (this.completion.supported === false || !completionAsked) return 'received';
           // waiting for the printed answer; paper out or an open cover hold it (the queue decides when to give up)
           const limit = this.completion.supported === true ? this.o.stallMs : COMPLETION_TRIAL_MS;
           if (!blocked && Date.now() - receivedAt >= limit) {
@@ -217,17 +241,32 @@ class TwoWaySession implements PrinterSession {
             return 'received';
           }
         }
-        while (!blocked && pos < bytes.length && asked - answered() < IN_FLIGHT) {
+        if (blocked) printedAt = Date.now(); // nothing prints while it waits for paper: no completion is due
+        if (this.completion.supported === true && pos > printedTo && Date.now() - printedAt >= this.o.stallMs && Date.now() - lastAnswerAt < this.o.stallMs) {
+          // it answers, but no more completions come (a setting changed, a firmware that drops them): go on by received
+          this.completion.supported = false;
+        }
+        // the next windows, while the printer keeps up
+        const byPrinted = this.completion.supported === true;
+        while (!blocked && pos < bytes.length) {
+          const unconfirmed = byPrinted ? windows.filter((w) => w.end > printedTo).length : windows.filter((w) => w.ping !== null && w.ping >= answered()).length;
+          if (unconfirmed >= IN_FLIGHT) break;
           const end = windowEnd(ends, pos, bytes.length);
-          if (this.completion.supported === true && pos > printedTo && end - printedTo > AHEAD) break;
+          if (byPrinted && pos > printedTo && end - printedTo > AHEAD) break;
           const id = this.completion.supported === false ? null : this.takeId();
           const request = id === null ? null : this.dialect.completionRequest(id);
-          await this.send(concat(bytes.subarray(pos, end), request ?? EMPTY, this.dialect.statusRequest), true, this.o.stallMs);
+          const data = concat(bytes.subarray(pos, end), request ?? EMPTY);
+          let ping: number | null = null;
+          if (byPrinted) {
+            await this.send(data, true, this.o.stallMs); // one reply per window: when it is printed
+          } else {
+            ping = this.asked;
+            await this.request('ping', data, true, this.o.stallMs);
+          }
           if (request) issued++;
-          windows.push({ end, ordinal: request && id !== null ? (id - firstId + 10_000) % 10_000 : null });
+          windows.push({ end, ordinal: request && id !== null ? (id - firstId + 10_000) % 10_000 : null, ping });
           pos = end;
-          asked++;
-          lastAskAt = Date.now();
+          if (pos >= bytes.length && ping !== null) proof = ping + 1;
         }
         const silentFor = Date.now() - lastAnswerAt;
         if (silentFor >= this.o.stallMs && this.state !== 'paper-out' && this.state !== 'cover-open') {
@@ -235,14 +274,14 @@ class TwoWaySession implements PrinterSession {
           this.link.destroy();
           throw new PrintFailure('stalled', `${this.o.where} stopped taking the ticket and answering for ${Math.round(silentFor / 1000)} s (stalled)`, pos > 0);
         }
-        if (answered() >= asked && Date.now() - lastAskAt >= POLL_MS) {
-          // waiting on paper, on printing or on the printer's return: keep asking, so each is seen
-          await this.send(this.dialect.statusRequest, pos > 0, this.o.stallMs);
-          asked++;
-          lastAskAt = Date.now();
+        if (answered() >= this.asked && Date.now() - this.lastAskAt >= POLL_MS) {
+          // waiting on paper, on printing or on the printer's return: keep asking, so each is seen;
+          // once offline, the whole state says why
+          await this.request(blocked ? 'status' : 'ping', EMPTY, pos > 0, this.o.stallMs);
+          if (pos >= bytes.length) proof ??= this.asked;
           continue;
         }
-        await this.pulse.wait(Math.max(1, Math.min(POLL_MS, this.o.stallMs - silentFor)));
+        await this.pulse.wait(Math.max(1, Math.min(POLL_MS, this.o.stallMs - silentFor)), since);
       }
     } catch (err) {
       throw failureOf(err, 'lost', pos > 0);
@@ -257,8 +296,14 @@ class TwoWaySession implements PrinterSession {
     return id;
   }
 
+  /**
+   * Lets the link go. The job is confirmed, so a shared printer's own close is not waited for (it
+   * is given CLOSE_MS, then dropped); a port or USB interface is released before the next open needs it.
+   */
   async close(): Promise<void> {
-    if (this.goneReason === null) await this.link.end(CLOSE_MS);
+    if (this.goneReason !== null) return;
+    const ended = this.link.end(CLOSE_MS);
+    if (!this.o.shared) await ended;
   }
 
   abort(): void {
@@ -274,6 +319,14 @@ class TwoWaySession implements PrinterSession {
   private ensureAlive(partial: boolean, signal: AbortSignal | undefined): void {
     if (signal?.aborted) throw new PrintFailure('aborted', `stopped while printing${signal.reason instanceof Error ? `: ${signal.reason.message}` : ''}`, partial);
     if (this.goneReason !== null) throw new PrintFailure('lost', `${this.goneReason} before confirming the ticket`, partial);
+  }
+
+  /** Sends `before` followed by a request the printer answers once; the reader is told to expect it. */
+  private async request(kind: 'status' | 'ping', before: Uint8Array, partial: boolean, ms: number): Promise<void> {
+    this.reader.expect(kind);
+    this.asked++;
+    this.lastAskAt = Date.now();
+    await this.send(concat(before, kind === 'status' ? this.dialect.statusRequest : this.dialect.pingRequest), partial, ms);
   }
 
   /** Writes bytes; a write the link does not take within `ms` is a stall. */
@@ -357,8 +410,13 @@ function concat(...parts: Uint8Array[]): Uint8Array {
   return out;
 }
 
-/** Where the window from `pos` ends: the last line end within WINDOW bytes, else the next line end, else the job's end. */
+/**
+ * Where the window from `pos` ends: the job's end if the rest fits in WINDOW bytes (one reply, not
+ * two in a row that the printer's TCP stack may hold back), else the last line end within WINDOW
+ * bytes, else the next line end, else the job's end.
+ */
 function windowEnd(ends: readonly number[], pos: number, length: number): number {
+  if (length - pos <= WINDOW) return length;
   let best = -1;
   for (const e of ends) {
     if (e <= pos) continue;

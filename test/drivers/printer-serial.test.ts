@@ -63,7 +63,7 @@ describe('serial printer on a pty', () => {
     expect(lines[0]).toBe('Reçu Zürich 12.50 €');
     expect(lines).toHaveLength(202);
     expect(lines.at(-1)).toBe('Dernier');
-    expect(e.maxBacklog).toBeLessThanOrEqual(2 * (512 + 20) + 64);
+    expect(e.maxBacklog).toBeLessThanOrEqual(2 * (1024 + 20) + 64);
   });
 
   it('check(): online, then paper out, from DLE EOT on the port', async () => {

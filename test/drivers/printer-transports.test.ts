@@ -65,7 +65,7 @@ describe('TCP printer (raw port 9100) against the stand-in', () => {
     expect(printedText(s.printed())).toHaveLength(400);
     // what waited on its way unread by the printer (in a kernel, with a real one): two windows at most
     expect(s.engine.maxBacklog).toBeGreaterThan(0);
-    expect(s.engine.maxBacklog).toBeLessThanOrEqual(2 * (512 + 20) + 64);
+    expect(s.engine.maxBacklog).toBeLessThanOrEqual(2 * (1024 + 20) + 64);
   });
 
   it('check(): online, paper near end, paper out, cover open, from DLE EOT; nothing printed by asking', async () => {

@@ -180,7 +180,7 @@ describe('printers that misbehave as real ones do', () => {
   }, 30_000);
 
   it('paper out in the middle of a ticket: the job stays printing and says so; paper back, it finishes, once', async () => {
-    const s = await printer({ bufferBytes: 2048, bytesPerSecond: 5_000 });
+    const s = await printer({ bufferBytes: 4096, bytesPerSecond: 5_000 });
     const a = await agentWith([{ id: 'front', port: s.port, stallSeconds: 1 }]);
     const job = await post(a, receipt('P-1', 60));
     await until('printing', () => a.agent.jobs.get(job.id)?.status === 'printing');
