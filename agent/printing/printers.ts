@@ -60,6 +60,11 @@ export interface PrinterOut {
 const RETRY_MS = [250, 500, 1000, 2000, 4000];
 /** A shared printer serving another till: try again at once (well within 250 ms), so the tills' tickets interleave. */
 const BUSY_RETRY_MS = { min: 20, spread: 80 };
+/** Busy answers further apart than this are not one busy spell (status checks 10 s apart, say): more than PATIENT_MS. */
+const BUSY_GAP_MS = 3000;
+/** Every this many busy answers in a row, the printer is given PATIENT_MS to answer. */
+const PATIENT_EVERY = 4;
+const PATIENT_MS = 1500;
 /** An idle printer's status is checked this often, on a connection opened for it and closed at once. */
 const STATUS_EVERY_MS = 10_000;
 /** On stop, a ticket being printed gets this long to be confirmed before it is cut off (it prints again after the restart). */
@@ -151,6 +156,11 @@ class Worker {
   private silentSince: number | null = null;
   /** job writes not waited for (a job's "done") */
   private writes: Promise<void> = Promise.resolve();
+  /** wake() calls so far */
+  private wakes = 0;
+  /** busy answers in a row, and when the last came */
+  private busyStreak = 0;
+  private lastBusyAt = 0;
 
   constructor(
     private readonly config: PrinterConfig,
@@ -182,6 +192,7 @@ class Worker {
   }
 
   wake(): void {
+    this.wakes++;
     this.wakeUp?.();
   }
 
@@ -216,10 +227,15 @@ class Worker {
   private observe(s: PrinterState): void {
     const now = Date.now();
     if (s === 'busy') {
+      // only busy answers in a row count: two status checks that each met another till printing do not
+      if (now - this.lastBusyAt > BUSY_GAP_MS) this.silentSince = now;
       this.silentSince ??= now;
+      this.lastBusyAt = now;
+      this.busyStreak++;
       if (this.state === 'stalled' || now - this.silentSince >= this.stallMs) s = 'stalled';
     } else if (s !== 'stalled') {
       this.silentSince = null;
+      this.busyStreak = 0;
     }
     this.setState(s);
   }
@@ -229,7 +245,9 @@ class Worker {
     this.observe(await this.transport.check().catch((): PrinterState => 'unknown'));
   }
 
-  private sleep(ms: number): Promise<void> {
+  /** Sleeps `ms`, or until woken; at once if woken since `since` (a job queued while the loop was busy is never missed). */
+  private sleep(ms: number, since = this.wakes): Promise<void> {
+    if (this.wakes !== since) return Promise.resolve();
     return new Promise((resolve) => {
       const timer = setTimeout(done, ms);
       function done() {
@@ -249,12 +267,13 @@ class Worker {
   private async loop(): Promise<void> {
     let failures = 0;
     while (!this.stopped) {
+      const woken = this.wakes;
       const job = this.jobs.queuedFor(this.config.id)[0];
       if (!job) {
         await this.release(); // never keep an idle connection
         const due = this.lastCheck + STATUS_EVERY_MS - Date.now();
         if (due <= 0) await this.checkStatus();
-        else await this.sleep(due);
+        else await this.sleep(due, woken);
         continue;
       }
       let wait: Wait | null;
@@ -307,7 +326,8 @@ class Worker {
     let session = this.session;
     if (!session) {
       try {
-        session = await this.transport.open();
+        // now and then a longer wait for the first answer: a slow printer (Wi-Fi power saving) is served too
+        session = await this.transport.open(this.busyStreak > 0 && this.busyStreak % PATIENT_EVERY === 0 ? { patienceMs: PATIENT_MS } : {});
       } catch (err) {
         const f = failureOf(err, 'offline');
         if (this.stopped) return { reason: 'the agent is stopping', soon: false };

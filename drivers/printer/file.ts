@@ -10,10 +10,17 @@ import { PrintFailure } from './transport.js';
  * closed.
  */
 export function fileTransport(path: string, dialect: Dialect, stallMs = 10_000): LinkTransport {
-  return new LinkTransport('file', () => openFile(path), dialect, { where: path, shared: false, status: false, stallMs, helloMs: 0 });
+  const writes = { pending: 0 };
+  return new LinkTransport('file', () => openFile(path, writes), dialect, { where: path, shared: false, status: false, stallMs, helloMs: 0 });
 }
 
-async function openFile(path: string): Promise<ByteLink> {
+/**
+ * `writes.pending`: writes that have not returned. A write to a hung device node blocks one of
+ * libuv's four threads until the device lets go; each retry would take another, until the journal's
+ * fsyncs had none left. So while one is pending, the device is not opened again.
+ */
+async function openFile(path: string, writes: { pending: number }): Promise<ByteLink> {
+  if (writes.pending > 0) throw new PrintFailure('stalled', `${path} has not returned from the last write (the printer is hung or off): switch it off and on`);
   let handle: fs.FileHandle;
   try {
     // Append, never create: a missing device node means the printer is off or unplugged.
@@ -43,7 +50,13 @@ async function openFile(path: string): Promise<ByteLink> {
     async write(bytes) {
       let at = 0;
       while (at < bytes.length) {
-        const { bytesWritten } = await handle.write(bytes, at, bytes.length - at);
+        writes.pending++;
+        let bytesWritten: number;
+        try {
+          ({ bytesWritten } = await handle.write(bytes, at, bytes.length - at));
+        } finally {
+          writes.pending--;
+        }
         if (bytesWritten <= 0) throw new Error(`${path} took no more bytes (${at} of ${bytes.length} written)`);
         at += bytesWritten;
       }

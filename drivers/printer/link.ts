@@ -63,3 +63,13 @@ export class Pulse {
 export function unlessGone<T>(link: Pick<ByteLink, 'gone'>, p: Promise<T>): Promise<T> {
   return Promise.race([p, link.gone.then((reason) => Promise.reject(new Error(reason)))]);
 }
+
+/** The promise's value, or `otherwise` if it has not settled within `ms` (the timer never outlives it). */
+export async function within<T, U>(p: Promise<T>, ms: number, otherwise: U): Promise<T | U> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([p, new Promise<U>((r) => (timer = setTimeout(() => r(otherwise), ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

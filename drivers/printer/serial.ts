@@ -1,6 +1,6 @@
 import { openSerialPort, type SerialOpener } from '../serial-ports.js';
 import type { Dialect } from './dialect.js';
-import { type ByteLink, unlessGone } from './link.js';
+import { type ByteLink, unlessGone, within } from './link.js';
 import { LinkTransport } from './session.js';
 import { PrintFailure } from './transport.js';
 
@@ -65,12 +65,9 @@ async function openSerial(o: SerialOptions, opener: SerialOpener): Promise<ByteL
     gone,
     async end(ms) {
       if (!port.isOpen) return false;
-      let timer: NodeJS.Timeout | undefined;
-      const closed = new Promise<boolean>((resolve) => {
-        port.drain(() => port.close((err) => resolve(!err)));
-      });
-      const ok = await Promise.race([closed, new Promise<false>((r) => (timer = setTimeout(() => r(false), ms)))]);
-      clearTimeout(timer);
+      const closed = new Promise<boolean>((resolve) => port.drain(() => port.close((err) => resolve(!err))));
+      const ok = await within(closed, ms, false);
+      if (!ok) link.destroy(); // never left open: the next open would find the port busy
       return ok && failure === null;
     },
     destroy: () => {

@@ -1,5 +1,5 @@
 import { type Dialect, lineEnds } from './dialect.js';
-import { type ByteLink, Pulse } from './link.js';
+import { type ByteLink, Pulse, within } from './link.js';
 import {
   type Confirmation,
   failureOf,
@@ -59,6 +59,10 @@ const COMPLETION_TRIAL_MS = 3000;
 const CLOSE_MS = 250;
 /** after the first answer, how long a completion answer to the probe may take */
 const PROBE_MS = 150;
+/** a link this long without a byte is quiet: a ping's answer then is its answer */
+const QUIET_MS = 100;
+/** how long a new connection that sends noise gets to answer a ping alone */
+const NOISY_HELLO_MS = 500;
 const EMPTY = new Uint8Array(0);
 
 /** A transport over any byte link: tcp, serial and usb differ only in how the link is opened. */
@@ -76,18 +80,26 @@ export class LinkTransport implements PrinterTransport {
     this.twoWay = options.status && kind !== 'file';
   }
 
-  async open(): Promise<PrinterSession> {
+  async open(options: { patienceMs?: number } = {}): Promise<PrinterSession> {
+    return this.opened(options.patienceMs ?? this.options.helloMs, this.completion.supported === null);
+  }
+
+  private async opened(patienceMs: number, probe: boolean): Promise<PrinterSession> {
     const link = await this.connect().catch((err: unknown) => Promise.reject(failureOf(err, 'offline')));
     if (!this.twoWay || !link.canRead) return new OneWaySession(link, this.options);
     const session = new TwoWaySession(link, this.dialect, this.options, this.completion);
-    await session.hello();
+    await session.hello(patienceMs, probe);
     return session;
   }
 
+  /**
+   * Opens, asks the whole state, closes. A printer last seen without completion answers is probed
+   * again: a wrong guess (its answer was late behind another till's ticket) does not stay for good.
+   */
   async check(): Promise<PrinterState> {
     let session: PrinterSession;
     try {
-      session = await this.open();
+      session = await this.opened(this.options.helloMs, this.completion.supported !== true);
     } catch (err) {
       return failureOf(err, 'offline').state;
     }
@@ -133,16 +145,17 @@ class TwoWaySession implements PrinterSession {
    * it is not known whether the model gives completion answers, one is asked for too, with nothing
    * before it: a printer that has them answers at once. An offline printer is asked why.
    */
-  async hello(): Promise<void> {
-    const deadline = Date.now() + this.o.helloMs;
-    const probe = this.completion.supported === null ? this.dialect.completionRequest(this.takeId()) : null;
+  async hello(patienceMs: number, withProbe: boolean): Promise<void> {
+    const deadline = Date.now() + patienceMs;
+    const probe = withProbe ? this.dialect.completionRequest(this.takeId()) : null;
     try {
-      await this.request('ping', probe ?? EMPTY, false, this.o.helloMs);
+      await this.request('ping', probe ?? EMPTY, false, patienceMs);
     } catch (err) {
       this.link.destroy();
       throw failureOf(err, 'offline');
     }
     while (this.reader.answers === 0) {
+      const since = this.pulse.count;
       if (this.goneReason !== null) {
         throw new PrintFailure('offline', `${this.o.where} closed the connection without answering (is another program holding it, and is this its raw port?)`);
       }
@@ -153,9 +166,13 @@ class TwoWaySession implements PrinterSession {
           ? new PrintFailure('busy', `${this.o.where} took the connection but does not answer: another till is printing on it`)
           : new PrintFailure('offline', `no answer from ${this.o.where}: is it switched on? (a model that cannot answer status requests needs "status": false in agent.config.json)`);
       }
-      await this.pulse.wait(left);
+      await this.pulse.wait(left, since);
     }
-    this.state = this.reader.state ?? 'unknown';
+    // Bytes that answer nothing (a flood, a bad line): the "answer" may be one of them. It is served
+    // (it sends), but its state is known only from a ping answered alone; else unknown, and only a
+    // completion answer (tagged with its id) can confirm a job.
+    const trusted = this.reader.noise === 0 || (await this.answeredAlone(undefined, false, NOISY_HELLO_MS));
+    this.state = trusted ? (this.reader.state ?? 'unknown') : 'unknown';
     if (this.state === 'offline') this.state = await this.ask();
     if (probe) {
       const until = Date.now() + PROBE_MS;
@@ -206,6 +223,8 @@ class TwoWaySession implements PrinterSession {
     /** answers are one per request, in order: this many prove every byte was received (a ping after the last window) */
     let proof: number | null = null;
     let receivedAt: number | null = null;
+    /** on a link that sent bytes nobody asked for, counted answers prove nothing until a ping is answered alone */
+    const noiseAtStart = this.reader.noise;
     const answered = () => this.reader.answers;
     try {
       for (;;) {
@@ -214,7 +233,8 @@ class TwoWaySession implements PrinterSession {
         if (this.reader.answers !== seen) {
           seen = this.reader.answers;
           lastAnswerAt = Date.now();
-          this.setState(this.reader.state ?? 'unknown', watch);
+          // on a noisy link an "answer" may be garbage: its state is not taken (paper out would stop the job for nothing)
+          if (this.reader.noise === noiseAtStart) this.setState(this.reader.state ?? 'unknown', watch);
         }
         if (this.reader.completed !== seenCompletion && this.reader.completed !== null) {
           // the answer names the newest id printed: every window up to it is on paper
@@ -232,12 +252,17 @@ class TwoWaySession implements PrinterSession {
         const allReceived = proof !== null && answered() >= proof;
         if (allReceived) {
           receivedAt ??= Date.now();
-          const completionAsked = windows.at(-1)?.ordinal != null;
-          if (this.completion.supported === false || !completionAsked) return 'received';
-          // waiting for the printed answer; paper out or an open cover hold it (the queue decides when to give up)
+          // the printed answer is awaited while it may come; paper out or an open cover hold it (the queue decides when to give up)
+          const completionAsked = windows.at(-1)?.ordinal != null && this.completion.supported !== false;
           const limit = this.completion.supported === true ? this.o.stallMs : COMPLETION_TRIAL_MS;
-          if (!blocked && Date.now() - receivedAt >= limit) {
-            if (this.completion.supported === null) this.completion.supported = false; // this model has none
+          const waitPrinted = completionAsked && (blocked || Date.now() - receivedAt < limit);
+          if (!waitPrinted) {
+            if (completionAsked && this.completion.supported === null) this.completion.supported = false; // this model has none
+            if (this.reader.noise > noiseAtStart && !(await this.answeredAlone(signal, pos > 0))) {
+              // garbage on the link may have been taken for the answers that counted: not confirmed
+              this.link.destroy();
+              throw new PrintFailure('stalled', `${this.o.where} sends bytes that answer nothing (${this.reader.noise} so far), so it cannot confirm the ticket: check its port and baud rate, or its "automatic status" setting`, true);
+            }
             return 'received';
           }
         }
@@ -268,11 +293,14 @@ class TwoWaySession implements PrinterSession {
           pos = end;
           if (pos >= bytes.length && ping !== null) proof = ping + 1;
         }
+        // Silence is a stall. Out of paper or open, a printer still answers (its buffer has room:
+        // at most AHEAD bytes wait unprinted); one that goes silent then was switched off, or is hung.
         const silentFor = Date.now() - lastAnswerAt;
-        if (silentFor >= this.o.stallMs && this.state !== 'paper-out' && this.state !== 'cover-open') {
-          if (allReceived) return 'received'; // the printer has every byte, whatever it says next
+        if (silentFor >= this.o.stallMs) {
+          if (allReceived && this.reader.noise === noiseAtStart) return 'received'; // the printer has every byte, whatever it says next
           this.link.destroy();
-          throw new PrintFailure('stalled', `${this.o.where} stopped taking the ticket and answering for ${Math.round(silentFor / 1000)} s (stalled)`, pos > 0);
+          const why = this.state === 'paper-out' || this.state === 'cover-open' ? `after reporting ${this.state === 'paper-out' ? 'paper out' : 'its cover open'} (switched off?)` : '(stalled)';
+          throw new PrintFailure('stalled', `${this.o.where} stopped taking the ticket and answering for ${Math.round(silentFor / 1000)} s ${why}`, pos > 0);
         }
         if (answered() >= this.asked && Date.now() - this.lastAskAt >= POLL_MS) {
           // waiting on paper, on printing or on the printer's return: keep asking, so each is seen;
@@ -284,10 +312,30 @@ class TwoWaySession implements PrinterSession {
         await this.pulse.wait(Math.max(1, Math.min(POLL_MS, this.o.stallMs - silentFor)), since);
       }
     } catch (err) {
-      throw failureOf(err, 'lost', pos > 0);
+      throw aborted(signal, pos > 0) ?? failureOf(err, 'lost', pos > 0);
     } finally {
       signal?.removeEventListener('abort', onAbort);
     }
+  }
+
+  /**
+   * Waits until the link is quiet, sends a ping, and is true when its answer came alone: one answer,
+   * no other byte, within the answer's wait and QUIET_MS after. Tries until `stallMs` has passed.
+   */
+  private async answeredAlone(signal: AbortSignal | undefined, partial: boolean, withinMs = this.o.stallMs): Promise<boolean> {
+    const deadline = Date.now() + withinMs;
+    while (Date.now() < deadline) {
+      this.ensureAlive(partial, signal);
+      if (await this.pulse.wait(QUIET_MS)) continue; // bytes still coming
+      const answers = this.reader.answers;
+      const noise = this.reader.noise;
+      await this.request('ping', EMPTY, partial, this.o.stallMs);
+      const until = Date.now() + Math.max(this.o.helloMs, 1000);
+      while (this.reader.answers === answers && this.goneReason === null && Date.now() < until) await this.pulse.wait(until - Date.now());
+      await new Promise((r) => setTimeout(r, QUIET_MS));
+      if (this.reader.answers === answers + 1 && this.reader.noise === noise && this.goneReason === null) return true;
+    }
+    return false;
   }
 
   private takeId(): number {
@@ -317,7 +365,8 @@ class TwoWaySession implements PrinterSession {
   }
 
   private ensureAlive(partial: boolean, signal: AbortSignal | undefined): void {
-    if (signal?.aborted) throw new PrintFailure('aborted', `stopped while printing${signal.reason instanceof Error ? `: ${signal.reason.message}` : ''}`, partial);
+    const stopped = aborted(signal, partial);
+    if (stopped) throw stopped;
     if (this.goneReason !== null) throw new PrintFailure('lost', `${this.goneReason} before confirming the ticket`, partial);
   }
 
@@ -331,18 +380,7 @@ class TwoWaySession implements PrinterSession {
 
   /** Writes bytes; a write the link does not take within `ms` is a stall. */
   private async send(bytes: Uint8Array, partial: boolean, ms: number): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    const stall = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new PrintFailure('stalled', `${this.o.where} stopped taking bytes for ${Math.round(ms / 1000)} s (stalled)`, partial)), ms);
-    });
-    try {
-      await Promise.race([this.link.write(bytes), stall]);
-    } catch (err) {
-      this.link.destroy();
-      throw failureOf(err, 'lost', partial);
-    } finally {
-      clearTimeout(timer);
-    }
+    await writeWithin(this.link, bytes, ms, this.o.where, partial);
   }
 }
 
@@ -365,17 +403,10 @@ class OneWaySession implements PrinterSession {
     let pos = 0;
     try {
       while (pos < bytes.length) {
-        if (watch.signal?.aborted) throw new PrintFailure('aborted', 'stopped while printing', pos > 0);
+        const stopped = aborted(watch.signal, pos > 0);
+        if (stopped) throw stopped;
         const chunk = bytes.subarray(pos, pos + 16 * 1024);
-        let timer: NodeJS.Timeout | undefined;
-        const stall = new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new PrintFailure('stalled', `${this.o.where} stopped taking bytes for ${Math.round(this.o.stallMs / 1000)} s (stalled)`, true)), this.o.stallMs);
-        });
-        try {
-          await Promise.race([this.link.write(chunk), stall]);
-        } finally {
-          clearTimeout(timer);
-        }
+        await writeWithin(this.link, chunk, this.o.stallMs, this.o.where, true);
         pos += chunk.length;
       }
       this.done = true;
@@ -385,7 +416,7 @@ class OneWaySession implements PrinterSession {
       return 'sent';
     } catch (err) {
       this.link.destroy();
-      throw failureOf(err, 'lost', pos > 0);
+      throw aborted(watch.signal, pos > 0) ?? failureOf(err, 'lost', pos > 0);
     } finally {
       watch.signal?.removeEventListener('abort', onAbort);
     }
@@ -397,6 +428,25 @@ class OneWaySession implements PrinterSession {
 
   abort(): void {
     this.link.destroy();
+  }
+}
+
+/** The failure of a job the queue stopped (whatever the link said as it was dropped), or null. */
+function aborted(signal: AbortSignal | undefined, partial: boolean): PrintFailure | null {
+  if (!signal?.aborted) return null;
+  return new PrintFailure('aborted', `stopped while printing${signal.reason instanceof Error ? `: ${signal.reason.message}` : ''}`, partial);
+}
+
+/** Writes to the link; one it does not take within `ms` is a stall, and the link is dropped on any failure. */
+async function writeWithin(link: ByteLink, bytes: Uint8Array, ms: number, where: string, partial: boolean): Promise<void> {
+  const stalled = Symbol('stalled');
+  try {
+    if ((await within(link.write(bytes), ms, stalled)) === stalled) {
+      throw new PrintFailure('stalled', `${where} stopped taking bytes for ${Math.round(ms / 1000)} s (stalled)`, partial);
+    }
+  } catch (err) {
+    link.destroy();
+    throw failureOf(err, 'lost', partial);
   }
 }
 

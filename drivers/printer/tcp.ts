@@ -1,6 +1,6 @@
 import net from 'node:net';
 import type { Dialect } from './dialect.js';
-import { type ByteLink, unlessGone } from './link.js';
+import { type ByteLink, unlessGone, within } from './link.js';
 import { LinkTransport } from './session.js';
 import { PrintFailure } from './transport.js';
 
@@ -39,6 +39,9 @@ function explain(where: string, port: number, err: Error & { code?: string }): s
   return `${where}: ${err.message}`;
 }
 
+/** One-way: how long a new connection must stay open before the ticket goes. */
+const ONE_WAY_SETTLE_MS = 50;
+
 async function connectTcp(o: TcpOptions, where: string): Promise<ByteLink> {
   const connectMs = o.connectTimeoutMs ?? 3000;
   const socket = net.connect({ host: o.host, port: o.port });
@@ -60,6 +63,17 @@ async function connectTcp(o: TcpOptions, where: string): Promise<ByteLink> {
   let failure: string | null = null;
   socket.on('error', (err) => (failure ??= explain(where, o.port, err)));
   const gone = new Promise<string>((resolve) => socket.once('close', () => resolve(failure ?? `${where} closed the connection`)));
+  // A printer that closes its side before we end ours did not read to the end: not a clean close.
+  let ending = false;
+  socket.once('end', () => {
+    if (!ending) failure ??= `${where} closed the connection before the end of the ticket`;
+  });
+  if (o.status === false) {
+    // One-way, the close is the only confirmation: a printer that takes the connection and drops it
+    // at once (another program holds it) must be seen before a byte is sent, or it would look clean.
+    const early = await within(gone.then(() => true), ONE_WAY_SETTLE_MS, false);
+    if (early) throw new PrintFailure('offline', `${where} closed the connection at once (is another program holding it, and is ${o.port} its raw port?)`);
+  }
   const link: ByteLink = {
     canRead: true,
     write: (bytes) =>
@@ -75,10 +89,9 @@ async function connectTcp(o: TcpOptions, where: string): Promise<ByteLink> {
     async end(ms) {
       if (socket.destroyed) return false;
       // FIN after the last byte; the printer closes its side once it has read them all
+      ending = true;
       socket.end();
-      let timer: NodeJS.Timeout | undefined;
-      const closed = await Promise.race([gone.then(() => true), new Promise<false>((r) => (timer = setTimeout(() => r(false), ms)))]);
-      clearTimeout(timer);
+      const closed = await within(gone.then(() => true), ms, false);
       if (!closed) socket.destroy();
       return closed && failure === null;
     },

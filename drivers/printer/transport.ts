@@ -53,8 +53,10 @@ export interface PrinterTransport {
   /**
    * Opens a session. On a two-way link the printer has answered a status request first, so nothing
    * of a job is sent into a connection the printer is not serving. Rejects with a PrintFailure.
+   * `patienceMs`: how long that first answer may take this time (a longer wait now and then lets a
+   * slow printer, or one a till holds for long, be served).
    */
-  open(): Promise<PrinterSession>;
+  open(options?: { patienceMs?: number }): Promise<PrinterSession>;
   /** Opens, asks the printer's state, closes: nothing is kept open. */
   check(): Promise<PrinterState>;
 }

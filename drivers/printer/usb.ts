@@ -1,12 +1,10 @@
 import { type UsbBackend, usbBackend, usbIds, usbOpenFailure } from '../usb-device.js';
 import type { Dialect } from './dialect.js';
-import type { ByteLink } from './link.js';
+import { type ByteLink, unlessGone } from './link.js';
 import { LinkTransport } from './session.js';
 import { PermanentPrintError, PrintFailure } from './transport.js';
 
 const PRINTER_CLASS = 7;
-/** a bulk OUT transfer the printer does not take in this long is a stall (the session decides) */
-const OUT_TIMEOUT_MS = 10_000;
 /** each read of the bulk IN endpoint waits this long, then reads again while the link is open */
 const IN_POLL_MS = 200;
 
@@ -26,7 +24,7 @@ export interface UsbOptions {
  */
 export function usbTransport(o: UsbOptions, dialect: Dialect, backend: UsbBackend = usbBackend): LinkTransport {
   const ids = usbIds(o.vendorId, o.productId);
-  return new LinkTransport('usb', () => openUsb(o, ids, backend), dialect, {
+  return new LinkTransport('usb', () => openUsb(o, ids, backend, o.stallMs ?? 10_000), dialect, {
     where: `USB printer ${ids}`,
     shared: false,
     status: o.status ?? true,
@@ -35,7 +33,8 @@ export function usbTransport(o: UsbOptions, dialect: Dialect, backend: UsbBacken
   });
 }
 
-async function openUsb(o: UsbOptions, ids: string, backend: UsbBackend): Promise<ByteLink> {
+/** `outTimeoutMs`: a bulk OUT transfer the printer does not take in this long fails (a stall). */
+async function openUsb(o: UsbOptions, ids: string, backend: UsbBackend, outTimeoutMs: number): Promise<ByteLink> {
   const device = await backend.find(o.vendorId, o.productId).catch((err: unknown) => {
     throw new PrintFailure('offline', err instanceof Error ? err.message : String(err));
   });
@@ -97,26 +96,28 @@ async function openUsb(o: UsbOptions, ids: string, backend: UsbBackend): Promise
       }
     })();
   }
-  return {
-    canRead: held.in !== null,
-    async write(bytes) {
-      let at = 0;
-      while (at < bytes.length) {
-        if (!open) throw new Error(`USB printer ${ids} was let go`);
-        const chunk = bytes.subarray(at, at + 4096);
-        let r;
-        try {
-          r = await device.transferOut(held.out, chunk, OUT_TIMEOUT_MS);
-        } catch (err) {
-          const message = err instanceof Error ? err.message : String(err);
-          await release(`USB printer ${ids}: ${message}`);
-          throw new Error(`USB printer ${ids}: ${message}`);
-        }
-        if (r.status !== 'ok') throw new Error(`USB printer ${ids} refused the data (${r.status}): paper or cover?`);
-        if (r.bytesWritten <= 0) throw new Error(`USB printer ${ids} took no bytes`);
-        at += r.bytesWritten;
+  const writeAll = async (bytes: Uint8Array): Promise<void> => {
+    let at = 0;
+    while (at < bytes.length) {
+      if (!open) throw new Error(`USB printer ${ids} was let go`);
+      const chunk = bytes.subarray(at, at + 4096);
+      let r;
+      try {
+        r = await device.transferOut(held.out, chunk, outTimeoutMs);
+      } catch (err) {
+        const message = err instanceof Error ? err.message : String(err);
+        await release(`USB printer ${ids}: ${message}`);
+        throw new Error(`USB printer ${ids}: ${message}`);
       }
-    },
+      if (r.status !== 'ok') throw new Error(`USB printer ${ids} refused the data (${r.status}): paper or cover?`);
+      if (r.bytesWritten <= 0) throw new Error(`USB printer ${ids} took no bytes`);
+      at += r.bytesWritten;
+    }
+  };
+  const link: ByteLink = {
+    canRead: held.in !== null,
+    // a transfer in flight when the link is let go (stop, fallback) does not hold up the caller
+    write: (bytes) => unlessGone(link, writeAll(bytes)),
     onData: (listener) => listeners.push(listener),
     gone,
     async end() {
@@ -126,4 +127,5 @@ async function openUsb(o: UsbOptions, ids: string, backend: UsbBackend): Promise
     },
     destroy: () => void release(`USB printer ${ids} let go`),
   };
+  return link;
 }

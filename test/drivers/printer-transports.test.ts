@@ -1,4 +1,5 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { closeSync, constants, openSync, readFileSync, readSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { decode, printedText } from '../../drivers/printer/decode.js';
@@ -137,6 +138,43 @@ describe('TCP printer (raw port 9100) against the stand-in', () => {
     expect(printedText(s.printed())).toHaveLength(60 * jobs);
   }, 30_000);
 
+  it('random bytes on the line and a printer without completion answers that hangs: never "received"', async () => {
+    const { s, t } = await networkPrinter({ processId: false, hangAfterBytes: 700, lineNoise: 8 });
+    const big = encode(Array.from({ length: 150 }, (_, i) => ({ kind: 'text' as const, text: `Ligne ${i} ${'-'.repeat(10)}` })), { model: 'epson', width: 42, codePage: 'PC858_EURO' });
+    const session = await t.open();
+    const err = await session.print(big).then(
+      (c) => c,
+      (e: unknown) => e,
+    );
+    session.abort();
+    expect(err).toMatchObject({ kind: 'stalled', partial: true });
+    expect(s.engine.isHung).toBe(true);
+  });
+
+  it('noise that never stops: the ticket cannot be confirmed, and the printer is named with what to check; noise that stops: "received"', async () => {
+    const { s, t } = await networkPrinter({ processId: false, lineNoise: 8 });
+    const session = await t.open();
+    await expect(session.print(ticket('Jamais confirmé'))).rejects.toThrow(/sends bytes that answer nothing .*check its port and baud rate/);
+    session.abort();
+    expect(printedText(s.printed())).toEqual(['Jamais confirmé']); // it did print: the agent just cannot know
+    setTimeout(() => (s.lineNoise = 0), 300);
+    expect(await printOne(t, ticket('Confirmé'))).toBe('received');
+  });
+
+  it('a model first seen without completion answers is asked again at the next check', async () => {
+    const { s, t } = await networkPrinter({ processId: false });
+    expect(await printOne(t, ticket('Sans'))).toBe('received');
+    s.engine.processId = true; // a setting changed, or the first answer was late behind another till's ticket
+    expect(await t.check()).toBe('online');
+    expect(await printOne(t, ticket('Avec'))).toBe('printed');
+  });
+
+  it('"status": false and a printer that accepts and closes at once: not "sent", and says why', async () => {
+    const { s, t } = await networkPrinter({ acceptThenClose: true, answersStatus: false }, { status: false });
+    await expect(t.open()).rejects.toThrow(/closed the connection at once/);
+    expect(s.received().length).toBe(0);
+  });
+
   it('"status": false: done once written and the connection closed cleanly ("sent")', async () => {
     const { s, t } = await networkPrinter({ answersStatus: false, processId: false }, { status: false });
     expect(t.twoWay).toBe(false);
@@ -156,6 +194,52 @@ describe('file and virtual printers', () => {
     const missing = fileTransport(path.join(dir, 'lp9'), epson);
     expect(await missing.check()).toBe('offline');
     await expect(missing.open()).rejects.toThrow(/does not exist \(is the printer plugged in/);
+  });
+
+  it('a device that stops taking bytes: stalled, and not opened again while the write hangs (it would take one of libuv\'s four threads each time)', async () => {
+    const dir = tempDir();
+    const fifo = path.join(dir, 'lp0');
+    execFileSync('mkfifo', [fifo]);
+    const reader = openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK); // a printer that reads nothing
+    const drain = () => {
+      const buf = Buffer.alloc(65536);
+      let total = 0;
+      for (;;) {
+        try {
+          const n = readSync(reader, buf);
+          if (n <= 0) return total;
+          total += n;
+        } catch {
+          return total; // EAGAIN: empty
+        }
+      }
+    };
+    try {
+      const f = fileTransport(fifo, epson, 300);
+      const big = Buffer.alloc(256 * 1024, 0x41); // more than the pipe holds
+      const session = await f.open();
+      await expect(session.print(big)).rejects.toMatchObject({ kind: 'stalled' });
+      await expect(f.open()).rejects.toThrow(/has not returned from the last write .*switch it off and on/);
+      let got = 0;
+      for (let i = 0; i < 200 && got < big.length; i++) {
+        got += drain();
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      // the hung write returned: the device can be opened again
+      for (let i = 0; i < 100; i++) {
+        const ok = await f.open().then(
+          async (s) => (await s.close(), true),
+          () => false,
+        );
+        if (ok) break;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      const next = await f.open();
+      await next.close();
+    } finally {
+      drain();
+      closeSync(reader);
+    }
   });
 
   it('the virtual printer keeps each ticket, bytes and preview, the newest ones only', async () => {

@@ -37,6 +37,19 @@ describe('USB printer (fake device)', () => {
     expect([d.opened, d.claimed, d.kernelDriver]).toEqual([false, false, true]);
   });
 
+  it('a hung printer: the transfer never completes, yet stopping the job lets go of the device at once', async () => {
+    const { d } = usbPrinter();
+    const t = usbTransport({ vendorId: 1, productId: 2, stallMs: 60_000 }, epson, { find: async () => d });
+    const session = await t.open();
+    d.hangOut = true;
+    const stop = new AbortController();
+    setTimeout(() => stop.abort(new Error('the agent is stopping')), 100);
+    const t0 = Date.now();
+    await expect(session.print(ticket, { signal: stop.signal })).rejects.toMatchObject({ kind: 'aborted' });
+    expect(Date.now() - t0).toBeLessThan(2000);
+    expect([d.claimed, d.opened, d.kernelDriver]).toEqual([false, false, true]);
+  });
+
   it('DLE EOT over bulk IN: online, paper out', async () => {
     const { d, e } = usbPrinter();
     const t = usbTransport({ vendorId: 1, productId: 2 }, epson, { find: async () => d });

@@ -33,12 +33,13 @@ describe('printers page: states and confirmations', () => {
     page.setDefaultTimeout(10_000);
     await page.goto(`${s.url}/printers`);
     const kitchenState = page.locator('tr[data-printer-id="kitchen"] [data-state]');
+    // idle, checked every 10 s: busy (another till may be printing)
     await page.locator('tr[data-printer-id="kitchen"] [data-state="busy"]').waitFor();
     expect(await kitchenState.innerText()).toBe('occupée (une autre caisse imprime)');
+    // with a ticket waiting it is tried again and again: busy for longer than stallSeconds is stalled
+    const waiting = (await (await print({ type: 'preparation', ticket: { number: '42', issuedAt: '2026-11-27T10:15:00+01:00', lines: [{ label: 'Pizza', quantity: 1 }] } })).json()) as { id: string };
     await page.locator('tr[data-printer-id="kitchen"] [data-state="stalled"]').waitFor();
     expect(await kitchenState.innerText()).toBe('bloquée (ne répond plus)');
-
-    const waiting = (await (await print({ type: 'preparation', ticket: { number: '42', issuedAt: '2026-11-27T10:15:00+01:00', lines: [{ label: 'Pizza', quantity: 1 }] } })).json()) as { id: string };
     const done = (await (await print({ type: 'receipt', ticket: { number: 'R-1', issuedAt: '2026-11-27T10:15:00+01:00', currency: 'CHF', lines: [{ label: 'Café', quantity: 1, amount: 420 }], total: 420 } })).json()) as { id: string };
     await page.locator(`tr[data-job-id="${done.id}"] [data-confirmed="printed"]`).waitFor();
     expect(await page.locator(`tr[data-job-id="${done.id}"] [data-job-status]`).innerText()).toBe('imprimé (confirmé par l’imprimante)');

@@ -28,7 +28,7 @@ export interface EngineOptions {
   processId?: boolean;
   /** answers DLE EOT status requests (some clones never do) */
   answersStatus?: boolean;
-  /** mixes noise into every answer (bytes that are no status answer) */
+  /** mixes random bytes into every answer (some of them look like answers) */
   noisyAnswers?: boolean;
   /** stops reading, printing and answering for good once this many bytes were read */
   hangAfterBytes?: number | null;
@@ -36,7 +36,14 @@ export interface EngineOptions {
 
 type Item = { bytes: Buffer } | { processId: Buffer; feed: Feed };
 
-const noise = () => Buffer.from([0xff, 0x00, 0x37, 0x41, 0x0d]);
+/** Random bytes, any value: some look like status answers (1 in 16), some start a process ID frame. */
+export function randomBytes(n: number): Buffer {
+  const b = Buffer.alloc(n);
+  for (let i = 0; i < n; i++) b[i] = (Math.random() * 256) | 0;
+  return b;
+}
+
+const noise = () => randomBytes(5);
 
 export class PrinterEngine {
   bufferBytes: number;

@@ -1,6 +1,6 @@
 import net from 'node:net';
 import type { Printed } from '../../drivers/printer/decode.js';
-import { type EngineOptions, type Feed, PrinterEngine } from './printer-engine.js';
+import { type EngineOptions, type Feed, PrinterEngine, randomBytes } from './printer-engine.js';
 
 export interface StandInOptions extends EngineOptions {
   /** Serves one connection at a time, as network printers do: others are accepted and left unread (default true). */
@@ -9,8 +9,10 @@ export interface StandInOptions extends EngineOptions {
   acceptThenClose?: boolean;
   /** Accepts connections and never reads from them. */
   neverRead?: boolean;
-  /** Sends this many bytes of garbage to every connection it serves (bytes that are no status answer). */
+  /** Sends this many bytes of garbage (random, any value) to every connection it serves, as fast as it can. */
   floodBytes?: number;
+  /** A bad line: random bytes (any value) to every connection it serves, this many every 20 ms. */
+  lineNoise?: number;
 }
 
 /**
@@ -25,6 +27,7 @@ export class PrinterStandIn {
   acceptThenClose: boolean;
   neverRead: boolean;
   floodBytes: number;
+  lineNoise: number;
   /** connections accepted, and the most served at once */
   connections = 0;
   maxServed = 0;
@@ -42,6 +45,7 @@ export class PrinterStandIn {
     this.acceptThenClose = o.acceptThenClose ?? false;
     this.neverRead = o.neverRead ?? false;
     this.floodBytes = o.floodBytes ?? 0;
+    this.lineNoise = o.lineNoise ?? 0;
   }
 
   get cover(): boolean {
@@ -145,12 +149,17 @@ export class PrinterStandIn {
     // the host is done: a printer reads to the end, then closes its side (a hung one never does)
     socket.on('end', () => void this.engine.entered(feed).then(() => socket.end()));
     if (this.floodBytes > 0) void this.flood(socket, this.floodBytes);
+    if (this.lineNoise > 0) {
+      const timer = setInterval(() => {
+        if (this.lineNoise > 0 && !socket.destroyed && socket.writable) socket.write(randomBytes(this.lineNoise));
+      }, 20);
+      socket.once('close', () => clearInterval(timer));
+    }
     socket.resume();
   }
 
   private async flood(socket: net.Socket, total: number): Promise<void> {
-    const chunk = Buffer.alloc(64 * 1024);
-    for (let i = 0; i < chunk.length; i++) chunk[i] = (Math.random() * 256) | 0x01; // bit 0 set: never a status byte
+    const chunk = randomBytes(64 * 1024);
     for (let sent = 0; sent < total && !socket.destroyed && socket.writable; sent += chunk.length) {
       this.flooded += chunk.length;
       if (!socket.write(chunk)) {

@@ -13,6 +13,8 @@ export class FakeUsbDevice implements UsbDeviceLike {
   written: number[] = [];
   /** a printer behind bulk OUT: gets every transfer (see usbPrinter) */
   onOut: ((data: Uint8Array) => void) | null = null;
+  /** a hung printer: bulk OUT transfers never complete */
+  hangOut = false;
   get configuration() {
     const endpoints: UsbEndpoint[] =
       this.interfaceClass === 7
@@ -50,6 +52,7 @@ export class FakeUsbDevice implements UsbDeviceLike {
   async transferOut(endpointNumber: number, data: Uint8Array) {
     if (endpointNumber !== 1) throw new Error(`no OUT endpoint ${endpointNumber}`);
     if (!this.claimed) throw new Error('interface not claimed');
+    if (this.hangOut) return new Promise<never>(() => undefined);
     this.written.push(...data);
     this.onOut?.(Uint8Array.from(data));
     return { bytesWritten: data.length, status: 'ok' };

@@ -81,9 +81,12 @@ describe('printers that misbehave as real ones do', () => {
     const a = await agentWith([{ id: 'front', port: s.port }]);
     const onPaperAtDone = new Map<string, boolean>();
     const numberOf = new Map<string, string>();
-    a.agent.bus.on('job', (j) => {
-      if (j.status === 'done') onPaperAtDone.set(j.id, ticketsOnPaper(s.printed()).includes(numberOf.get(j.id) ?? '?'));
-    });
+    // the moment the agent marks a job done (before its line is on disk and anyone hears of it): is it on paper?
+    const update = a.agent.jobs.update.bind(a.agent.jobs);
+    a.agent.jobs.update = (id, change) => {
+      if (change.status === 'done') onPaperAtDone.set(id, ticketsOnPaper(s.printed()).includes(numberOf.get(id) ?? '?'));
+      return update(id, change);
+    };
     const wanted = numbers('S', 50);
     for (const n of wanted) numberOf.set((await post(a, receipt(n))).id, n);
     await until('50 done', () => onPaperAtDone.size === 50, 30_000);
@@ -195,6 +198,30 @@ describe('printers that misbehave as real ones do', () => {
     expect(ticketsOnPaper(s.printed())).toEqual(['P-1']);
     expect(a.agent.jobs.get(job.id)).toMatchObject({ confirmed: 'printed', error: null, reprint: false });
   }, 30_000);
+});
+
+describe('a printer switched off to change the roll', () => {
+  it('reports paper out mid-ticket, then goes silent: stalled after stallSeconds, not waiting for good; back on, the ticket prints once, as a reprint', async () => {
+    const s = await printer({ bufferBytes: 4096, bytesPerSecond: 5_000 });
+    const a = await agentWith([{ id: 'front', port: s.port, stallSeconds: 1 }]);
+    const job = await post(a, receipt('OFF-1', 60));
+    await until('printing', () => a.agent.jobs.get(job.id)?.status === 'printing');
+    await new Promise((r) => setTimeout(r, 150));
+    s.paper = 'out';
+    await until('paper out shown', () => a.agent.jobs.get(job.id)?.error === 'front: paper out', 8000);
+    s.engine.answersStatus = false; // switched off: no answer, no close (a cable or a switch between)
+    s.engine.processId = false;
+    await until('back in the queue', () => a.agent.jobs.get(job.id)?.status === 'queued', 8000);
+    expect(a.agent.jobs.get(job.id)).toMatchObject({ reprint: true });
+    expect(a.agent.jobs.get(job.id)?.error).toMatch(/stopped taking the ticket and answering for 1 s after reporting paper out \(switched off\?\)/);
+    await s.stop(); // on again, with paper
+    s.paper = 'ok';
+    s.engine.answersStatus = true;
+    s.engine.processId = true;
+    await s.start(s.port);
+    await until('done', () => a.agent.jobs.get(job.id)?.status === 'done', 15_000);
+    expect(ticketsOnPaper(s.printed())).toEqual(['OFF-1']);
+  }, 40_000);
 });
 
 describe('two tills, one kitchen printer (one session at a time)', () => {
