@@ -134,11 +134,6 @@ export class PrinterEngine {
     this.paperBytes = [];
   }
 
-  /** Bytes read but not yet printed. */
-  get pending(): number {
-    return this.buffered + this.inbox.reduce((n, x) => n + x.bytes.length, 0);
-  }
-
   stop(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
