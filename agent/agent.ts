@@ -130,7 +130,7 @@ export class Agent {
     const { config, storeDir } = this.loaded;
     await this.lock.acquire();
     try {
-      const { secrets, created } = await loadOrCreateSecrets(storeDir, this.log);
+      const { secrets, created } = await loadOrCreateSecrets(storeDir, this.log, this.options.store?.fs);
       this.apiTokens = effectiveTokens(config, secrets);
       this.id = secrets.agentId;
       if (created && config.api.tokens.length === 0) {
@@ -172,7 +172,7 @@ export class Agent {
       }
       this.scanService = new ScanService(this.directoryService, this.bus);
       this.scannerSet = new Scanners(config.scanners, this.scanService, this.bus, this.log, this.options.hardware);
-      this.jobStore = new JobStore(path.join(storeDir, 'jobs'), this.bus, this.log);
+      this.jobStore = new JobStore(path.join(storeDir, 'jobs'), this.bus, this.log, Date.now, this.options.store?.fs);
       const { requeued } = await this.jobStore.load();
       if (requeued) this.log.warn(`print queue: ${requeued} job(s) were printing when the agent stopped; they are printed again, marked "reprint"`);
       this.printerSet = new Printers(config, storeDir, this.jobStore, this.bus, this.log, this.options.printerTransport);

@@ -5,6 +5,7 @@ import { ALL_SCOPES, type AgentConfig } from './config.js';
 import type { ApiToken } from './http/security.js';
 import type { Logger } from './log.js';
 import { DurableJsonFile } from './store/durable-file.js';
+import { nodeFs, type StoreFs } from './store/fs.js';
 
 /**
  * What the agent makes for itself on its first start and keeps in store.dir: its id (X-Agent-Id
@@ -17,8 +18,8 @@ const secretsSchema = z.object({
 });
 export type Secrets = z.infer<typeof secretsSchema>;
 
-export async function loadOrCreateSecrets(storeDir: string, log: Logger): Promise<{ secrets: Secrets; created: boolean }> {
-  const file = new DurableJsonFile(path.join(storeDir, 'secrets.json'), (raw) => secretsSchema.parse(raw), log);
+export async function loadOrCreateSecrets(storeDir: string, log: Logger, fs: StoreFs = nodeFs): Promise<{ secrets: Secrets; created: boolean }> {
+  const file = new DurableJsonFile(path.join(storeDir, 'secrets.json'), (raw) => secretsSchema.parse(raw), log, { fs, mode: 0o600 });
   const existing = await file.read();
   if (existing) return { secrets: existing, created: false };
   const secrets: Secrets = { format: 1, agentId: randomUUID(), apiToken: randomBytes(32).toString('base64url') };

@@ -2,7 +2,8 @@ import path from 'node:path';
 import { Low } from 'lowdb';
 import type { Logger } from '../log.js';
 import { DurableJsonFile } from '../store/durable-file.js';
-import { Journal, type JournalEntry } from '../store/journal.js';
+import { nodeFs, type StoreFs } from '../store/fs.js';
+import { Journal, type JournalEntry, JournalUnavailableError } from '../store/journal.js';
 import { INITIAL_SYNC_CURSOR, type Mutation, type SyncCursor, type SyncIssue } from '../sync/records.js';
 import { type Client, type Group, type ShardFile, parseShardFile } from './schema.js';
 import { type DirectoryOp, type MetaFile, directoryOpSchema, metaFileSchema } from './store-format.js';
@@ -31,6 +32,8 @@ export interface DirectoryStoreOptions {
   snapshotBytes?: number;
   /** …or after this long without changes, if anything is unsaved. */
   snapshotIdleMs?: number;
+  /** the file system (tests put a failing one here) */
+  fs?: StoreFs;
 }
 
 export class DirectoryStore {
@@ -63,6 +66,9 @@ export class DirectoryStore {
   /** Outbox keys whose write is not yet durable → how many such writes are in flight. */
   private readonly notDurable = new Map<string, number>();
   private closed = false;
+  private readonly fs: StoreFs;
+  /** the size of each shard file on disk (what a snapshot of the whole directory takes again) */
+  private readonly shardBytes: number[] = [];
 
   constructor(
     private readonly dir: string,
@@ -71,7 +77,8 @@ export class DirectoryStore {
   ) {
     this.shardCount = options.shardCount ?? 64;
     for (let k = 0; k < this.shardCount; k++) this.shardIds.push(new Set());
-    this.journal = new Journal(path.join(dir, 'journal'), log);
+    this.fs = options.fs ?? nodeFs;
+    this.journal = new Journal(path.join(dir, 'journal'), log, this.fs);
   }
 
   onChange(listener: ChangeListener): () => void {
@@ -126,7 +133,7 @@ export class DirectoryStore {
   /** Loads snapshots, replays the journal and opens it for new changes. */
   async load(): Promise<{ /** journal ops applied on top of the snapshots */ replayed: number; recovered: string[] }> {
     const recovered: string[] = [];
-    const metaAdapter = new DurableJsonFile(path.join(this.dir, 'meta.json'), (raw) => metaFileSchema.parse(raw), this.log);
+    const metaAdapter = new DurableJsonFile(path.join(this.dir, 'meta.json'), (raw) => metaFileSchema.parse(raw), this.log, { fs: this.fs });
     this.meta = new Low<MetaFile>(metaAdapter, {
       format: 1,
       seq: 0,
@@ -152,7 +159,7 @@ export class DirectoryStore {
     this.cursor = meta.sync;
 
     for (let k = 0; k < this.shardCount; k++) {
-      const adapter = new DurableJsonFile(this.shardFile(k), parseShardFile, this.log);
+      const adapter = new DurableJsonFile(this.shardFile(k), parseShardFile, this.log, { fs: this.fs });
       const shard = new Low<ShardFile>(adapter, { format: 1, seq: 0, clients: [] });
       const data = await adapter.read();
       if (data === null && (meta.shardSeqs[k] ?? 0) > 0) {
@@ -162,6 +169,7 @@ export class DirectoryStore {
         );
       }
       if (adapter.recoveredFromBackup) recovered.push(path.basename(this.shardFile(k)));
+      this.shardBytes[k] = data === null ? 0 : await this.fileSize(this.shardFile(k));
       if (data) shard.data = data;
       for (const c of shard.data.clients) {
         this.clients.set(c.id, c);
@@ -193,6 +201,7 @@ export class DirectoryStore {
       await durable;
     } catch (err) {
       for (let i = undo.length - 1; i >= 0; i--) undo[i]!();
+      if (err instanceof JournalUnavailableError) err.storeBytes = this.storeBytes;
       throw err;
     } finally {
       for (const key of queued) {
@@ -248,6 +257,7 @@ export class DirectoryStore {
         shard.data = { format: 1, seq: this.journal.seq, clients: this.shardClients(k) };
         this.shardSeqs[k] = shard.data.seq;
         await shard.write();
+        this.shardBytes[k] = await this.fileSize(this.shardFile(k));
       }
       this.meta.data = {
         format: 1,
@@ -452,6 +462,18 @@ export class DirectoryStore {
     };
     put(after, before);
     return () => put(before, after);
+  }
+
+  /** The bytes of the directory's snapshot files: about what the next full snapshot needs free. */
+  get storeBytes(): number {
+    return this.shardBytes.reduce((n, b) => n + b, 0);
+  }
+
+  private async fileSize(file: string): Promise<number> {
+    return this.fs.stat(file).then(
+      (st) => st.size,
+      () => 0,
+    );
   }
 
   private shardFile(k: number): string {

@@ -4,6 +4,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { z } from 'zod';
 import { AgentError, type FieldError, invalid } from '../errors.js';
 import { JournalUnavailableError } from '../store/journal.js';
+import { nodeFs } from '../store/fs.js';
 import type { Logger } from '../log.js';
 
 /** RFC 9457 problem details: the one shape of every error the agent answers. */
@@ -32,6 +33,7 @@ const TITLES: Record<number, string> = {
   422: 'Invalid data',
   500: 'Internal error',
   503: 'Unavailable',
+  507: 'Disk full',
 };
 
 export function problemResponse(c: Context, status: number, detail: string, extra: Partial<Problem> = {}): Response {
@@ -77,8 +79,28 @@ export function validationHook(result: { success: boolean; error?: { issues: rea
   if (!result.success && result.error) throw invalid(fieldErrors(result.error.issues));
 }
 
+const MB = 1024 * 1024;
+
+/**
+ * 507: the disk is full. Says how much is free, what the change and the store need, and what to
+ * free; writes work again as soon as there is room (reads, search, scans and printing go on).
+ */
+async function diskFullResponse(c: Context, err: JournalUnavailableError): Promise<Response> {
+  const free = await nodeFs.freeBytes(err.where || '.').catch(() => null);
+  const mb = (n: number) => `${(n / MB).toFixed(n < 10 * MB ? 1 : 0)} MB`;
+  const needs = Math.max(err.needBytes, 4096) + 2 * err.storeBytes;
+  return problemResponse(
+    c,
+    507,
+    `The disk holding the store (${err.where}) is full${free === null ? '' : ` (${mb(free)} free)`}: this change (${err.needBytes} bytes) was not saved, and nothing changed. ` +
+      `The store needs about ${mb(needs)} free to take changes and write its snapshots. Free space on that disk (old backups, logs, downloads), then send the change again: no restart is needed. ` +
+      `Reading, search, scans and queued printing go on meanwhile.`,
+    { title: 'Disk full', freeBytes: free, needBytes: needs },
+  );
+}
+
 export function errorHandler(log: Logger) {
-  return (err: Error, c: Context): Response => {
+  return async (err: Error, c: Context): Promise<Response> => {
     if (err instanceof AgentError) {
       return problemResponse(c, err.status, err.detail, {
         title: err.title,
@@ -86,7 +108,10 @@ export function errorHandler(log: Logger) {
         ...err.extra,
       });
     }
-    if (err instanceof JournalUnavailableError) return problemResponse(c, 503, err.message, { title: 'Not saved' });
+    if (err instanceof JournalUnavailableError) {
+      if (err.diskFull) return diskFullResponse(c, err);
+      return problemResponse(c, 503, err.message, { title: 'Not saved' });
+    }
     if (err instanceof HTTPException) {
       const status = err.status;
       let detail = err.message || TITLES[status] || 'Error';

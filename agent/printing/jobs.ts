@@ -1,11 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import type { EventBus } from '../events.js';
 import type { Logger } from '../log.js';
 import { DurableJsonFile } from '../store/durable-file.js';
-import { Journal } from '../store/journal.js';
+import { nodeFs, type StoreFs } from '../store/fs.js';
+import { Journal, JournalUnavailableError } from '../store/journal.js';
 import { CONFIRMATIONS, type Confirmation } from '../../drivers/printer/transport.js';
 
 /**
@@ -99,6 +99,8 @@ const IDEMPOTENCY_MS = 24 * 60 * 60 * 1000;
 const KEEP_FINISHED = 1000;
 /** Journal lines before they are folded into the snapshot. */
 const COMPACT_AFTER = 2000;
+/** While a job's progress is not on disk (disk full): how often a snapshot is tried. */
+const UNSAVED_RETRY_MS = 3000;
 
 const snapshotSchema = z.object({ format: z.literal(1), seq: z.number().int().min(0), jobs: z.array(jobSchema) });
 type Snapshot = z.infer<typeof snapshotSchema>;
@@ -109,20 +111,22 @@ export class JobStore {
   private readonly snapshotFile: DurableJsonFile<Snapshot>;
   private appends = 0;
   private compacting: Promise<void> | null = null;
+  private retryTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly dir: string,
     private readonly bus: EventBus,
     private readonly log: Logger,
     private readonly now: () => number = Date.now,
+    private readonly fs: StoreFs = nodeFs,
   ) {
-    this.journal = new Journal(path.join(dir, 'journal'), log);
-    this.snapshotFile = new DurableJsonFile(path.join(dir, 'jobs.json'), (raw) => snapshotSchema.parse(raw), log);
+    this.journal = new Journal(path.join(dir, 'journal'), log, fs);
+    this.snapshotFile = new DurableJsonFile(path.join(dir, 'jobs.json'), (raw) => snapshotSchema.parse(raw), log, { fs });
   }
 
   /** Reads every job; one that was printing when the agent stopped goes back in the queue as a reprint. */
   async load(): Promise<{ requeued: number }> {
-    await fs.mkdir(this.dir, { recursive: true });
+    await this.fs.mkdir(this.dir, { recursive: true });
     const snapshot = await this.snapshotFile.read();
     for (const job of snapshot?.jobs ?? []) this.jobs.set(job.id, job);
     for (const entry of await this.journal.open(snapshot?.seq ?? 0)) {
@@ -145,7 +149,9 @@ export class JobStore {
 
   /** Folds the journal into the snapshot, then closes it: every job is on disk. */
   async close(): Promise<void> {
-    await this.compact();
+    if (this.retryTimer) clearInterval(this.retryTimer);
+    this.retryTimer = null;
+    await this.compact().catch((err: unknown) => this.log.error(`print queue: the last snapshot could not be written (${err instanceof Error ? err.message : String(err)}); the journal keeps what was saved`));
     await this.journal.close();
   }
 
@@ -221,15 +227,42 @@ export class JobStore {
     return job;
   }
 
-  /** Changes a job and resolves once the change is on disk. */
+  /**
+   * Changes a job and resolves once the change is on disk. When the disk cannot take it (full),
+   * printing goes on: the change stays in memory, is said once in the log, and is saved by the next
+   * snapshot that succeeds (retried every few seconds). Only a new job is refused (507): a 202 is
+   * given once the job is on disk.
+   */
   async update(id: string, change: Partial<Pick<JobRecord, 'status' | 'attempts' | 'error' | 'reprint' | 'printer' | 'confirmed'>>): Promise<JobRecord> {
     const current = this.jobs.get(id);
     if (!current) throw new Error(`no job ${id}`);
     const next: JobRecord = { ...current, ...change, updatedAt: new Date(this.now()).toISOString() };
     this.jobs.set(id, next);
-    await this.persist(next);
+    try {
+      await this.persist(next);
+    } catch (err) {
+      if (!(err instanceof JournalUnavailableError)) throw err;
+      this.unsaved(err);
+    }
     if (change.status !== undefined && change.status !== current.status) this.bus.emit('job', jobOut(next));
     return next;
+  }
+
+  /** A job's progress could not be saved: printing goes on, and a snapshot saves it once the disk takes it. */
+  private unsaved(err: JournalUnavailableError): void {
+    if (this.retryTimer) return;
+    this.log.warn(`print queue: a job's progress could not be saved (${err.diskFull ? 'disk full' : err.message}); printing goes on, and it is saved as soon as the disk takes it (after a crash meanwhile, a ticket may print again)`);
+    this.retryTimer = setInterval(() => {
+      void this.compact().then(
+        () => {
+          if (this.retryTimer) clearInterval(this.retryTimer);
+          this.retryTimer = null;
+          this.log.info('print queue: every job is saved again');
+        },
+        () => undefined,
+      );
+    }, UNSAVED_RETRY_MS);
+    this.retryTimer.unref();
   }
 
   /** Finished jobs beyond the newest 1,000 are forgotten (the next snapshot leaves them out). */

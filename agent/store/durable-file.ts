@@ -1,9 +1,9 @@
 import { isAscii } from 'node:buffer';
-import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { crc32 } from 'node:zlib';
 import type { Adapter } from 'lowdb';
 import type { Logger } from '../log.js';
+import { nodeFs, type StoreFs, writeAll } from './fs.js';
 
 /**
  * A lowdb Adapter that survives power cuts. lowdb's own TextFile (steno) renames a temp file but
@@ -37,7 +37,7 @@ export type Validate<T> = (raw: unknown) => T;
 
 const RENAME_RETRY_CODES = new Set(['EPERM', 'EBUSY', 'EACCES']);
 
-export async function renameWithRetry(from: string, to: string, attempts = 8): Promise<void> {
+export async function renameWithRetry(from: string, to: string, attempts = 8, fs: StoreFs = nodeFs): Promise<void> {
   for (let i = 0; ; i++) {
     try {
       await fs.rename(from, to);
@@ -50,7 +50,7 @@ export async function renameWithRetry(from: string, to: string, attempts = 8): P
   }
 }
 
-export async function fsyncDir(dir: string): Promise<void> {
+export async function fsyncDir(dir: string, fs: StoreFs = nodeFs): Promise<void> {
   if (process.platform === 'win32') return; // NTFS metadata is journaled; a folder cannot be opened for fsync there
   const handle = await fs.open(dir, 'r');
   try {
@@ -64,15 +64,25 @@ export function errorCode(err: unknown): string {
   return err && typeof err === 'object' && 'code' in err ? String(err.code) : '';
 }
 
+export interface DurableFileOptions {
+  fs?: StoreFs;
+  /** POSIX mode of the files it writes (0o600 for secrets); default 0o644 less the umask */
+  mode?: number;
+}
+
 export class DurableJsonFile<T> implements Adapter<T> {
   /** Set by read() when the main file was bad and the backup was used. */
   recoveredFromBackup = false;
+  private readonly fs: StoreFs;
 
   constructor(
     readonly file: string,
     private readonly validate: Validate<T>,
     private readonly log: Logger,
-  ) {}
+    private readonly options: DurableFileOptions = {},
+  ) {
+    this.fs = options.fs ?? nodeFs;
+  }
 
   async read(): Promise<T | null> {
     this.recoveredFromBackup = false;
@@ -98,23 +108,34 @@ export class DurableJsonFile<T> implements Adapter<T> {
     await this.writeText(encodeFile(JSON.stringify(data)));
   }
 
+  /**
+   * temp file (every byte counted) → fsync → the current file kept as `.bak` → rename → fsync the
+   * folder. A failure at any step leaves the current file as it was; a temp file left behind by a
+   * full disk is removed, so it holds no space.
+   */
   private async writeText(text: string): Promise<void> {
+    const fs = this.fs;
     const tmp = `${this.file}.tmp`;
     await fs.mkdir(path.dirname(this.file), { recursive: true });
-    const handle = await fs.open(tmp, 'w');
+    const handle = await fs.open(tmp, 'w', this.options.mode);
     try {
-      await handle.writeFile(text, 'utf8');
+      await writeAll(handle, Buffer.from(text, 'utf8'), 0);
       await handle.sync();
-    } finally {
-      await handle.close();
+    } catch (err) {
+      await handle.close().catch(() => undefined);
+      await fs.rm(tmp, { force: true }).catch(() => undefined);
+      throw err;
     }
+    await handle.close();
+    if (this.options.mode !== undefined) await fs.chmod(tmp, this.options.mode); // whatever the umask
     await this.keepBackup();
-    await renameWithRetry(tmp, this.file);
-    await fsyncDir(path.dirname(this.file));
+    await renameWithRetry(tmp, this.file, 8, fs);
+    await fsyncDir(path.dirname(this.file), fs);
   }
 
   /** The current file becomes `.bak` without a moment where neither name holds a good copy. */
   private async keepBackup(): Promise<void> {
+    const fs = this.fs;
     const bak = `${this.file}.bak`;
     const linkTmp = `${bak}.tmp`;
     try {
@@ -124,7 +145,7 @@ export class DurableJsonFile<T> implements Adapter<T> {
       if (errorCode(err) === 'ENOENT') return; // first write: nothing to keep
       await fs.copyFile(this.file, linkTmp); // file systems without hard links
     }
-    await renameWithRetry(linkTmp, bak);
+    await renameWithRetry(linkTmp, bak, 8, fs);
   }
 
   private async tryRead(
@@ -132,7 +153,7 @@ export class DurableJsonFile<T> implements Adapter<T> {
   ): Promise<{ ok: true; data: T } | { ok: false; missing: true } | { ok: false; missing: false; reason: string }> {
     let text: string;
     try {
-      const buf = await fs.readFile(file);
+      const buf = await this.fs.readFile(file);
       text = isAscii(buf) ? buf.toString('latin1') : buf.toString('utf8');
     } catch (err) {
       if (errorCode(err) === 'ENOENT') return { ok: false, missing: true };

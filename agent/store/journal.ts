@@ -1,9 +1,8 @@
-import { promises as fs } from 'node:fs';
-import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { crc32 } from 'node:zlib';
 import type { Logger } from '../log.js';
 import { errorCode, fsyncDir } from './durable-file.js';
+import { isDiskFull, nodeFs, READ_WRITE_CREATE, type StoreFile, type StoreFs, writeAll } from './fs.js';
 
 /**
  * An append-only write-ahead journal with group commit.
@@ -36,10 +35,23 @@ export class JournalCorruptError extends Error {
 }
 
 export class JournalUnavailableError extends Error {
-  constructor(reason: string) {
-    super(`the change could not be saved to disk (${reason}); nothing was changed. Check free disk space and the store folder's permissions.`);
+  constructor(
+    reason: string,
+    /** the disk (or the quota) is full: the change needs this many bytes (and the next snapshot more) */
+    readonly diskFull = false,
+    readonly needBytes = 0,
+    readonly where = '',
+  ) {
+    super(
+      diskFull
+        ? `the disk holding ${where || 'the store'} is full: the change (${needBytes} bytes) could not be saved, and nothing was changed. Free space on that disk, then try again (no restart needed).`
+        : `the change could not be saved to disk (${reason}); nothing was changed. Check free disk space and the store folder's permissions.`,
+    );
     this.name = 'JournalUnavailableError';
   }
+
+  /** How big the store's snapshot files are (set by the store that met the error): what a snapshot needs again. */
+  storeBytes = 0;
 }
 
 interface Pending {
@@ -51,7 +63,7 @@ interface Pending {
 const SEGMENT_RE = /^journal-(\d{12})\.log$/;
 
 export class Journal {
-  private handle: FileHandle | null = null;
+  private handle: StoreFile | null = null;
   private segmentFile = '';
   private size = 0;
   private lastSeq = 0;
@@ -68,19 +80,38 @@ export class Journal {
   constructor(
     private readonly dir: string,
     private readonly log: Logger,
+    private readonly fs: StoreFs = nodeFs,
   ) {}
+
+  /** The folder of the segments. */
+  get folder(): string {
+    return this.dir;
+  }
+
+  /** The segment new entries go to. */
+  get currentSegment(): string {
+    return path.basename(this.segmentFile);
+  }
 
   get seq(): number {
     return this.lastSeq;
   }
 
-  /** Reads every segment, oldest first, and opens the newest for appending. */
-  async open(minSeq = 0): Promise<JournalEntry[]> {
-    await fs.mkdir(this.dir, { recursive: true });
+  /**
+   * Reads every segment, oldest first, and opens the newest for appending (`readOnly`: reads only,
+   * changes nothing, for `npm run store -- check`). A torn last write is dropped; "last" means no
+   * entry follows it, so a torn tail followed only by empty segments (a snapshot that failed on a
+   * full disk rotates to a new, empty one) is still a torn tail.
+   */
+  async open(minSeq = 0, readOnly = false): Promise<JournalEntry[]> {
+    if (!readOnly) await this.fs.mkdir(this.dir, { recursive: true });
     const segments = await this.segments();
+    const sizes = await Promise.all(segments.map((seg) => this.fs.stat(seg.file).then((st) => st.size)));
+    let lastWithBytes = sizes.length - 1;
+    while (lastWithBytes > 0 && sizes[lastWithBytes] === 0) lastWithBytes--;
     const entries: JournalEntry[] = [];
     for (const [i, seg] of segments.entries()) {
-      const isLast = i === segments.length - 1;
+      const isLast = i >= lastWithBytes;
       const next = segments[i + 1];
       if (next && next.firstSeq - 1 <= minSeq) {
         // Entirely covered by the snapshots: kept for a restore from .bak, not read at each start.
@@ -90,7 +121,7 @@ export class Journal {
       const { entries: segEntries, goodBytes, totalBytes } = await this.readSegment(seg.file, isLast);
       if (isLast && goodBytes < totalBytes) {
         this.log.warn(`journal ${seg.file}: dropping ${totalBytes - goodBytes} bytes of an unfinished last write (never acknowledged)`);
-        await fs.truncate(seg.file, goodBytes);
+        if (!readOnly) await this.fs.truncate(seg.file, goodBytes);
       }
       for (const e of segEntries) {
         if (e.seq <= this.lastSeq) throw new JournalCorruptError(seg.file, 0, `sequence ${e.seq} goes backwards`);
@@ -101,8 +132,14 @@ export class Journal {
     }
     this.lastSeq = Math.max(this.lastSeq, minSeq);
     const last = segments.at(-1);
-    await this.openSegment(last ? last.file : this.segmentName(this.lastSeq + 1));
+    if (readOnly) this.segmentFile = last?.file ?? '';
+    else await this.openSegment(last ? last.file : this.segmentName(this.lastSeq + 1));
     return entries;
+  }
+
+  /** The segments on disk, oldest first (their names, for the manifest's check). */
+  async segmentNames(): Promise<string[]> {
+    return (await this.segments()).map((s) => path.basename(s.file));
   }
 
   /**
@@ -148,7 +185,7 @@ export class Journal {
     for (let i = 0; i < segments.length - 1; i++) {
       const next = segments[i + 1];
       // a segment ends just before the next one starts
-      if (next && next.firstSeq - 1 <= seq) await fs.rm(segments[i]!.file, { force: true });
+      if (next && next.firstSeq - 1 <= seq) await this.fs.rm(segments[i]!.file, { force: true });
     }
   }
 
@@ -169,7 +206,9 @@ export class Journal {
           await this.writeBatch(batch.map((p) => p.line).join(''));
           for (const p of batch) p.resolve();
         } catch (err) {
-          const e = err instanceof JournalUnavailableError ? err : new JournalUnavailableError(errorCode(err) || String(err));
+          const bytes = batch.reduce((n, p) => n + Buffer.byteLength(p.line), 0);
+          const e =
+            err instanceof JournalUnavailableError ? err : new JournalUnavailableError(errorCode(err) || String(err), isDiskFull(err), bytes, path.dirname(this.dir));
           for (const p of batch) p.reject(e);
         }
       }
@@ -185,15 +224,17 @@ export class Journal {
     if (!handle) throw new JournalUnavailableError('the journal is closed');
     const buf = Buffer.from(text, 'utf8');
     try {
-      await handle.write(buf, 0, buf.length, this.size);
+      // every byte counted (a filling disk writes short before it refuses), at the end of the last complete entry
+      await writeAll(handle, buf, this.size);
       await handle.datasync();
       this.writeCount++;
       this.size += buf.length;
       this.segmentBytes += buf.length;
     } catch (err) {
-      // Cut any partial write so the next line does not land after garbage.
+      // Cut the file back to the last complete entry (never padded): the next line follows it directly.
       try {
         await handle.truncate(this.size);
+        await handle.datasync();
       } catch {
         this.broken = `write failed (${errorCode(err) || String(err)}) and the journal could not be repaired`;
         this.log.error(`journal ${this.segmentFile}: ${this.broken}; restart the agent once the disk is fixed`);
@@ -202,14 +243,21 @@ export class Journal {
     }
   }
 
+  /** Opens (creating) a segment for writing at its end; the journal's state changes only once it is open. */
   private async openSegment(file: string): Promise<void> {
-    this.handle = await fs.open(file, 'a+');
-    this.segmentFile = file;
-    this.size = (await this.handle.stat()).size;
-    if (this.size === 0) {
-      this.segmentBytes = 0;
-      await fsyncDir(this.dir);
+    const handle = await this.fs.open(file, READ_WRITE_CREATE, 0o644);
+    let size: number;
+    try {
+      size = (await handle.stat()).size;
+      if (size === 0) await fsyncDir(this.dir, this.fs);
+    } catch (err) {
+      await handle.close().catch(() => undefined);
+      throw err;
     }
+    this.handle = handle;
+    this.segmentFile = file;
+    this.size = size;
+    if (size === 0) this.segmentBytes = 0;
   }
 
   private segmentName(firstSeq: number): string {
@@ -217,7 +265,10 @@ export class Journal {
   }
 
   private async segments(): Promise<Array<{ file: string; firstSeq: number }>> {
-    const names = await fs.readdir(this.dir);
+    const names = await this.fs.readdir(this.dir).catch((err: unknown) => {
+      if (errorCode(err) === 'ENOENT') return [];
+      throw err;
+    });
     return names
       .map((n) => ({ n, m: SEGMENT_RE.exec(n) }))
       .filter((x): x is { n: string; m: RegExpExecArray } => x.m !== null)
@@ -226,7 +277,7 @@ export class Journal {
   }
 
   private async readSegment(file: string, isLast: boolean) {
-    const buf = await fs.readFile(file);
+    const buf = await this.fs.readFile(file);
     const entries: JournalEntry[] = [];
     let offset = 0;
     let lineNo = 0;

@@ -117,7 +117,7 @@ export function clientRoutes(directory: Directory) {
       summary: 'Create a client',
       middleware: [write] as const,
       request: { body: jsonBody(clientCreateSchema) },
-      responses: { 201: jsonContent(clientOutSchema, 'Created'), ...errorResponses(400, 401, 403, 409, 413, 415, 422, 503) },
+      responses: { 201: jsonContent(clientOutSchema, 'Created'), ...errorResponses(400, 401, 403, 409, 413, 415, 422, 503, 507) },
     }),
     async (c) => {
       const client = await directory.createClient(c.req.valid('json'));
@@ -135,7 +135,7 @@ export function clientRoutes(directory: Directory) {
       description: 'Only the fields sent change; `address` fields merge. Send If-Match with the etag you read to refuse a silent overwrite.',
       middleware: [write] as const,
       request: { params: idParam, headers: ifMatchHeader, body: jsonBody(clientPatchSchema) },
-      responses: { 200: jsonContent(clientOutSchema, 'The updated client'), ...errorResponses(400, 401, 403, 404, 412, 413, 415, 422, 503) },
+      responses: { 200: jsonContent(clientOutSchema, 'The updated client'), ...errorResponses(400, 401, 403, 404, 412, 413, 415, 422, 503, 507) },
     }),
     async (c) => {
       const client = await directory.updateClient(c.req.valid('param').id, c.req.valid('json'), c.req.valid('header')['if-match'] ?? null);
@@ -151,7 +151,7 @@ export function clientRoutes(directory: Directory) {
       summary: 'Delete a client',
       middleware: [write] as const,
       request: { params: idParam, headers: ifMatchHeader },
-      responses: { 204: { description: 'Deleted' }, ...errorResponses(401, 403, 404, 412, 503) },
+      responses: { 204: { description: 'Deleted' }, ...errorResponses(401, 403, 404, 412, 503, 507) },
     }),
     async (c) => {
       await directory.deleteClient(c.req.valid('param').id, c.req.valid('header')['if-match'] ?? null);

@@ -32,6 +32,7 @@ const ERROR_TEXT: Record<number, string> = {
   415: 'Body is not JSON',
   422: 'Schema or rule violation; every offending field listed',
   503: 'Could not be saved to disk; nothing changed',
+  507: 'The disk is full: nothing changed; free space and send it again (no restart needed)',
 };
 
 export function errorResponses(...statuses: number[]) {

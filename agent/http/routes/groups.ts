@@ -48,7 +48,7 @@ export function groupRoutes(directory: Directory) {
       summary: 'Create a group',
       middleware: [write] as const,
       request: { body: jsonBody(groupCreateSchema) },
-      responses: { 201: jsonContent(groupOutSchema, 'Created'), ...errorResponses(400, 401, 403, 409, 413, 415, 422, 503) },
+      responses: { 201: jsonContent(groupOutSchema, 'Created'), ...errorResponses(400, 401, 403, 409, 413, 415, 422, 503, 507) },
     }),
     async (c) => {
       const group = await directory.createGroup(c.req.valid('json'));
@@ -65,7 +65,7 @@ export function groupRoutes(directory: Directory) {
       summary: 'Rename a group or change its discount',
       middleware: [write] as const,
       request: { params: idParam, headers: ifMatchHeader, body: jsonBody(groupPatchSchema) },
-      responses: { 200: jsonContent(groupOutSchema, 'The updated group'), ...errorResponses(400, 401, 403, 404, 412, 413, 415, 422, 503) },
+      responses: { 200: jsonContent(groupOutSchema, 'The updated group'), ...errorResponses(400, 401, 403, 404, 412, 413, 415, 422, 503, 507) },
     }),
     async (c) => {
       const group = await directory.updateGroup(c.req.valid('param').id, c.req.valid('json'), c.req.valid('header')['if-match'] ?? null);
@@ -81,7 +81,7 @@ export function groupRoutes(directory: Directory) {
       summary: 'Delete a group (refused with 409 while clients are in it)',
       middleware: [write] as const,
       request: { params: idParam, headers: ifMatchHeader },
-      responses: { 204: { description: 'Deleted' }, ...errorResponses(401, 403, 404, 409, 412, 503) },
+      responses: { 204: { description: 'Deleted' }, ...errorResponses(401, 403, 404, 409, 412, 503, 507) },
     }),
     async (c) => {
       await directory.deleteGroup(c.req.valid('param').id, c.req.valid('header')['if-match'] ?? null);

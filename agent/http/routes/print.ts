@@ -66,7 +66,7 @@ export function printRoutes(deps: { config: AgentConfig; directory: Directory; j
       responses: {
         200: jsonContent(jobSchema.extend({ jobs: z.array(jobSchema) }), 'The job this Idempotency-Key already made (nothing printed again)'),
         202: jsonContent(jobSchema.extend({ jobs: z.array(jobSchema).openapi({ description: 'every job made: one per printer when preparation lines name stations' }) }), 'Queued; Location: /api/v1/jobs/{id}'),
-        ...errorResponses(400, 401, 403, 409, 413, 415, 422, 503),
+        ...errorResponses(400, 401, 403, 409, 413, 415, 422, 503, 507),
       },
     }),
     async (c) => {
@@ -171,7 +171,7 @@ export function printRoutes(deps: { config: AgentConfig; directory: Directory; j
       summary: 'Print a test page (width ruler, code page sample); returns the job',
       middleware: [print] as const,
       request: { params: jobId },
-      responses: { 202: jsonContent(jobSchema, 'Queued'), ...errorResponses(401, 403, 404, 503) },
+      responses: { 202: jsonContent(jobSchema, 'Queued'), ...errorResponses(401, 403, 404, 503, 507) },
     }),
     async (c) => {
       const id = c.req.valid('param').id;

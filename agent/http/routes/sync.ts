@@ -77,7 +77,7 @@ export function syncRoutes(sync: Sync | null, issues: SyncIssues) {
       summary: "Re-apply the shop's side as a new edit, and close the issue",
       middleware: [write] as const,
       request: { params: idParam },
-      responses: { 204: { description: 'Re-applied' }, ...errorResponses(401, 403, 404, 409, 422, 503) },
+      responses: { 204: { description: 'Re-applied' }, ...errorResponses(401, 403, 404, 409, 422, 503, 507) },
     }),
     async (c) => {
       await issues.reapply(c.req.valid('param').id);
@@ -92,7 +92,7 @@ export function syncRoutes(sync: Sync | null, issues: SyncIssues) {
       summary: "Dismiss an issue (the cloud's state stays)",
       middleware: [write] as const,
       request: { params: idParam },
-      responses: { 204: { description: 'Dismissed' }, ...errorResponses(401, 403, 404, 503) },
+      responses: { 204: { description: 'Dismissed' }, ...errorResponses(401, 403, 404, 503, 507) },
     }),
     async (c) => {
       await issues.dismiss(c.req.valid('param').id);
