@@ -3,8 +3,10 @@
 import { build } from 'esbuild';
 
 await build({
-  entryPoints: ['agent/main.ts'],
-  outfile: 'dist/main.mjs',
+  // the agent, and `npm run store` (check, backup, restore, reset a stopped agent's store)
+  entryPoints: { main: 'agent/main.ts', 'store-cli': 'agent/store-cli.ts' },
+  outdir: 'dist',
+  outExtension: { '.js': '.mjs' },
   bundle: true,
   platform: 'node',
   format: 'esm',

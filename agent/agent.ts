@@ -21,6 +21,7 @@ import type { PrinterTransport } from '../drivers/printer/transport.js';
 import { effectiveTokens, loadOrCreateSecrets } from './secrets.js';
 import { errorCode } from './store/durable-file.js';
 import { StoreLock } from './store/lock.js';
+import { nodeFs, type StoreFs } from './store/fs.js';
 import { collectGarbage } from './gc.js';
 import { Sync, type SyncOptions } from './sync/sync.js';
 import { SyncIssues } from './sync/issues.js';
@@ -130,14 +131,18 @@ export class Agent {
     const { config, storeDir } = this.loaded;
     await this.lock.acquire();
     try {
-      const { secrets, created } = await loadOrCreateSecrets(storeDir, this.log, this.options.store?.fs);
+      const fs = this.options.store?.fs ?? nodeFs;
+      await tightenStore(storeDir, fs, this.log);
+      // A store that has secrets or a print queue was used before: its directory folder must be there.
+      const usedBefore = (await exists(fs, path.join(storeDir, 'secrets.json'))) || (await exists(fs, path.join(storeDir, 'jobs')));
+      const { secrets, created } = await loadOrCreateSecrets(storeDir, this.log, fs);
       this.apiTokens = effectiveTokens(config, secrets);
       this.id = secrets.agentId;
       if (created && config.api.tokens.length === 0) {
         this.log.info(`created the API token for the till (shown once here; kept in ${path.join(storeDir, 'secrets.json')}): ${secrets.apiToken}`);
       }
       const started = performance.now();
-      this.store = new DirectoryStore(path.join(storeDir, 'directory'), this.log, this.options.store);
+      this.store = new DirectoryStore(path.join(storeDir, 'directory'), this.log, { ...this.options.store, storeDir, usedBefore });
       const { replayed, recovered } = await this.store.load();
       this.directoryService = new Directory(this.store, this.bus, { cloud: config.cloud !== null });
       this.directoryService.start();
@@ -266,6 +271,31 @@ export class Agent {
     await this.store?.close();
     this.store = null;
     await this.lock.release();
+  }
+}
+
+async function exists(fs: StoreFs, file: string): Promise<boolean> {
+  return fs.stat(file).then(
+    () => true,
+    () => false,
+  );
+}
+
+/**
+ * Client data and the API token are for the agent's user alone (POSIX): the store folder 0700,
+ * secrets.json 0600. A store made by an older version is tightened, and the log says so.
+ */
+async function tightenStore(storeDir: string, fs: StoreFs, log: Logger): Promise<void> {
+  if (process.platform === 'win32') return; // NTFS permissions come from the folder the installer chose
+  for (const [file, mode] of [
+    [storeDir, 0o700],
+    [path.join(storeDir, 'secrets.json'), 0o600],
+    [path.join(storeDir, 'secrets.json.bak'), 0o600],
+  ] as const) {
+    const st = await fs.stat(file).catch(() => null);
+    if (!st || (st.mode & 0o777) === mode) continue;
+    await fs.chmod(file, mode);
+    log.info(`store: ${file} was readable by other users (mode ${(st.mode & 0o777).toString(8)}); now ${mode.toString(8)}`);
   }
 }
 

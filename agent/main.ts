@@ -2,10 +2,12 @@ import { Agent } from './agent.js';
 import { ConfigError, configPathFrom, loadConfigFile } from './config.js';
 import { consoleLogger } from './log.js';
 import { runMain, untilStopSignal } from './run-main.js';
+import { STORE_EXIT_CODE, storeProblem } from './store/manifest.js';
 
 /**
  * Entry point: `npm start [-- --config <file>]`. Exit codes: 0 after a clean stop, 2 for an
- * invalid config (one line per problem), 1 when the agent cannot start for another reason.
+ * invalid config (one line per problem), 3 when the store is missing something or damaged (the
+ * message says what and the commands that get it going again), 1 for any other reason it cannot start.
  */
 async function main(): Promise<number> {
   const log = consoleLogger();
@@ -24,8 +26,9 @@ async function main(): Promise<number> {
   try {
     await agent.start();
   } catch (err) {
-    log.error(`the agent cannot start: ${err instanceof Error ? err.message : String(err)}`);
-    return 1;
+    const store = storeProblem(err, agent.loaded.storeDir);
+    log.error(`the agent cannot start: ${store ?? (err instanceof Error ? err.message : String(err))}`);
+    return store ? STORE_EXIT_CODE : 1;
   }
 
   return untilStopSignal(() => agent.stop(), log);

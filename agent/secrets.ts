@@ -11,7 +11,7 @@ import { nodeFs, type StoreFs } from './store/fs.js';
  * What the agent makes for itself on its first start and keeps in store.dir: its id (X-Agent-Id
  * for the cloud) and, when the config lists no API token, one random token. Never a fixed default.
  */
-const secretsSchema = z.object({
+export const secretsSchema = z.object({
   format: z.literal(1),
   agentId: z.uuid(),
   apiToken: z.string().min(32),

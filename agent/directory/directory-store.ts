@@ -2,7 +2,9 @@ import path from 'node:path';
 import { Low } from 'lowdb';
 import type { Logger } from '../log.js';
 import { DurableJsonFile } from '../store/durable-file.js';
+import { errorCode } from '../store/durable-file.js';
 import { nodeFs, type StoreFs } from '../store/fs.js';
+import { type Manifest, manifestFile, StoreNeedsAttentionError } from '../store/manifest.js';
 import { Journal, type JournalEntry, JournalUnavailableError } from '../store/journal.js';
 import { INITIAL_SYNC_CURSOR, type Mutation, type SyncCursor, type SyncIssue } from '../sync/records.js';
 import { type Client, type Group, type ShardFile, parseShardFile } from './schema.js';
@@ -34,6 +36,15 @@ export interface DirectoryStoreOptions {
   snapshotIdleMs?: number;
   /** the file system (tests put a failing one here) */
   fs?: StoreFs;
+  /**
+   * The store folder holding manifest.json (the directory folder's parent): with it, a start checks
+   * that nothing is missing, and each snapshot writes the manifest. Without it (tests), no manifest.
+   */
+  storeDir?: string;
+  /** The store was used before (its secrets or print queue are there): a missing directory folder is not a fresh start. */
+  usedBefore?: boolean;
+  /** Reads only and changes nothing (npm run store -- check). */
+  readOnly?: boolean;
 }
 
 export class DirectoryStore {
@@ -69,6 +80,10 @@ export class DirectoryStore {
   private readonly fs: StoreFs;
   /** the size of each shard file on disk (what a snapshot of the whole directory takes again) */
   private readonly shardBytes: number[] = [];
+  /** the manifest as last written (null: none yet, or no manifest kept) */
+  private manifest: Manifest | null = null;
+  /** commits applied in memory whose write has not settled */
+  private inFlight = 0;
 
   constructor(
     private readonly dir: string,
@@ -133,6 +148,26 @@ export class DirectoryStore {
   /** Loads snapshots, replays the journal and opens it for new changes. */
   async load(): Promise<{ /** journal ops applied on top of the snapshots */ replayed: number; recovered: string[] }> {
     const recovered: string[] = [];
+    const storeDir = this.options.storeDir;
+    const manifestAdapter = storeDir ? manifestFile(storeDir, this.log, this.fs) : null;
+    const manifest = manifestAdapter ? await manifestAdapter.read() : null;
+    if (manifestAdapter?.recoveredFromBackup) recovered.push('manifest.json');
+    const folder = await this.fs.stat(this.dir).then(
+      () => true,
+      (err: unknown) => {
+        if (errorCode(err) === 'ENOENT') return false;
+        throw err;
+      },
+    );
+    if (!folder && storeDir && manifest) {
+      throw new StoreNeedsAttentionError(
+        `The client directory folder ${this.dir} is missing, but this store held ${manifest.clients} clients and ${manifest.groups} groups at its last snapshot (${manifest.writtenAt}).`,
+        storeDir,
+      );
+    }
+    if (!folder && storeDir && this.options.usedBefore) {
+      throw new StoreNeedsAttentionError(`The client directory folder ${this.dir} is missing, but this store was used before (its secrets and print queue are there).`, storeDir);
+    }
     const metaAdapter = new DurableJsonFile(path.join(this.dir, 'meta.json'), (raw) => metaFileSchema.parse(raw), this.log, { fs: this.fs });
     this.meta = new Low<MetaFile>(metaAdapter, {
       format: 1,
@@ -163,10 +198,8 @@ export class DirectoryStore {
       const shard = new Low<ShardFile>(adapter, { format: 1, seq: 0, clients: [] });
       const data = await adapter.read();
       if (data === null && (meta.shardSeqs[k] ?? 0) > 0) {
-        throw new Error(
-          `${this.shardFile(k)} and its backup are missing, but ${path.join(this.dir, 'meta.json')} says it was written. ` +
-            'Part of the client directory is gone: restore the store folder from a backup.',
-        );
+        const what = `${this.shardFile(k)} and its backup are missing, but ${path.join(this.dir, 'meta.json')} says it was written: part of the client directory is gone.`;
+        throw storeDir ? new StoreNeedsAttentionError(what, storeDir) : new Error(what);
       }
       if (adapter.recoveredFromBackup) recovered.push(path.basename(this.shardFile(k)));
       this.shardBytes[k] = data === null ? 0 : await this.fileSize(this.shardFile(k));
@@ -179,18 +212,85 @@ export class DirectoryStore {
       this.shards.push(shard);
     }
 
-    const oldest = Math.min(meta.seq, ...this.shardSeqs);
-    const entries = await this.journal.open(oldest);
+    // A shard never written (seq 0) had no change up to the last snapshot (it would have been
+    // written then): it holds back neither the replay nor the journal's trimming.
+    const oldest = Math.min(meta.seq, ...this.shardSeqs.map((q) => (q === 0 ? meta.seq : q)));
+    const entries = await this.journal.open(oldest, this.options.readOnly);
+    if (manifest && storeDir) await this.checkSegments(manifest, storeDir);
+    // The counts at the manifest's point can be checked when the snapshots are not newer than it
+    // (they are when a crash came between meta.json and the manifest: then the manifest is behind).
+    const countable = manifest !== null && meta.seq <= manifest.seq && this.shardSeqs.every((q) => q <= manifest.seq);
+    let counted = !countable;
     let replayed = 0;
-    for (const entry of entries) replayed += this.replay(entry, meta.seq);
+    for (const entry of entries) {
+      if (!counted && manifest && entry.seq > manifest.seq) {
+        this.checkCounts(manifest, storeDir!);
+        counted = true;
+      }
+      replayed += this.replay(entry, meta.seq);
+    }
+    if (!counted && manifest) {
+      if (this.journal.seq < manifest.seq) {
+        throw new StoreNeedsAttentionError(`The journal of ${this.dir} ends at change ${this.journal.seq}, but the last snapshot (${manifest.writtenAt}) covered changes up to ${manifest.seq}: journal segments are missing.`, storeDir!);
+      }
+      this.checkCounts(manifest, storeDir!);
+    }
     this.lastSnapshotCut = oldest;
+    this.manifest = manifest;
+    if (this.options.readOnly) return { replayed, recovered };
+    // a store from before the manifest (or whose manifest was behind): write it now
+    if (storeDir && (!manifest || !countable)) await this.writeManifest(this.journal.seq, await this.journal.segmentNames());
     if (replayed > 0) this.scheduleSnapshot();
     return { replayed, recovered };
+  }
+
+  private async checkSegments(manifest: Manifest, storeDir: string): Promise<void> {
+    const present = new Set(await this.journal.segmentNames());
+    const missing = manifest.segments.filter((s) => !present.has(s));
+    if (missing.length) {
+      throw new StoreNeedsAttentionError(
+        `The journal segment${missing.length > 1 ? 's' : ''} ${missing.join(', ')} in ${this.journal.folder} ${missing.length > 1 ? 'are' : 'is'} missing: the changes made since the last snapshot (${manifest.writtenAt}) are in ${missing.length > 1 ? 'them' : 'it'}.`,
+        storeDir,
+      );
+    }
+  }
+
+  private checkCounts(manifest: Manifest, storeDir: string): void {
+    if (manifest.clients === null || manifest.groups === null) return;
+    if (this.clients.size === manifest.clients && this.groups.size === manifest.groups) return;
+    throw new StoreNeedsAttentionError(
+      `The client directory in ${this.dir} does not add up: its last snapshot (${manifest.writtenAt}) held ${manifest.clients} clients and ${manifest.groups} groups, the files now give ${this.clients.size} and ${this.groups.size} (a file is missing or from another copy).`,
+      storeDir,
+    );
+  }
+
+  /**
+   * The manifest: what the store holds at `seq`, and the segments that must follow. The counts are
+   * those of memory, which equal what is on disk only when no change is on its way (one being
+   * written may still fail and be undone): otherwise none are kept this time.
+   */
+  private async writeManifest(seq: number, segments: string[]): Promise<void> {
+    const storeDir = this.options.storeDir;
+    if (!storeDir) return;
+    const quiet = this.inFlight === 0;
+    const next: Manifest = {
+      format: 1,
+      generation: (this.manifest?.generation ?? 0) + 1,
+      writtenAt: new Date().toISOString(),
+      seq,
+      clients: quiet ? this.clients.size : null,
+      groups: quiet ? this.groups.size : null,
+      segments,
+    };
+    await manifestFile(storeDir, this.log, this.fs).write(next);
+    this.manifest = next;
   }
 
   /** Applies ops in memory now; resolves when they are durable, or rejects after undoing them. */
   async commit(ops: DirectoryOp[]): Promise<void> {
     if (this.closed) throw new Error('the directory store is closed');
+    if (this.options.readOnly) throw new Error('the directory store is open read-only');
+    this.inFlight++;
     const undo = ops.map((op) => this.apply(op));
     const { durable } = this.journal.append(ops);
     const queued: string[] = [];
@@ -204,6 +304,7 @@ export class DirectoryStore {
       if (err instanceof JournalUnavailableError) err.storeBytes = this.storeBytes;
       throw err;
     } finally {
+      this.inFlight--;
       for (const key of queued) {
         const n = (this.notDurable.get(key) ?? 1) - 1;
         if (n > 0) this.notDurable.set(key, n);
@@ -246,6 +347,15 @@ export class DirectoryStore {
     const previousCut = this.lastSnapshotCut;
     await this.journal.rotate();
     const cut = this.journal.seq;
+    // The new segment must be found at the next start too, even if this snapshot does not finish.
+    if (this.manifest) {
+      const segments = [...this.manifest.segments, this.journal.currentSegment].filter((x, i, a) => a.indexOf(x) === i);
+      await manifestFile(this.options.storeDir!, this.log, this.fs)
+        .write({ ...this.manifest, segments })
+        .then(() => (this.manifest = { ...this.manifest!, segments }))
+        .catch(() => undefined); // a full disk: the snapshot fails next anyway, and says so
+    }
+
     const shards = [...this.dirty].sort((a, b) => a - b);
     this.dirty.clear();
     this.metaDirty = false;
@@ -270,6 +380,7 @@ export class DirectoryStore {
         issues: [...this.issues.values()],
       };
       await this.meta.write();
+      await this.writeManifest(this.journal.seq, [this.journal.currentSegment]);
       // Keep one snapshot's worth of journal behind: a shard restored from its .bak can replay it.
       await this.journal.removeBefore(previousCut);
       this.lastSnapshotCut = cut;

@@ -125,11 +125,11 @@ export class JobStore {
   }
 
   /** Reads every job; one that was printing when the agent stopped goes back in the queue as a reprint. */
-  async load(): Promise<{ requeued: number }> {
-    await this.fs.mkdir(this.dir, { recursive: true });
+  async load(options: { readOnly?: boolean } = {}): Promise<{ requeued: number }> {
+    if (!options.readOnly) await this.fs.mkdir(this.dir, { recursive: true });
     const snapshot = await this.snapshotFile.read();
     for (const job of snapshot?.jobs ?? []) this.jobs.set(job.id, job);
-    for (const entry of await this.journal.open(snapshot?.seq ?? 0)) {
+    for (const entry of await this.journal.open(snapshot?.seq ?? 0, options.readOnly)) {
       for (const op of entry.ops) {
         const job = jobSchema.safeParse(op);
         if (job.success) this.jobs.set(job.data.id, job.data);
@@ -137,6 +137,7 @@ export class JobStore {
       }
     }
     let requeued = 0;
+    if (options.readOnly) return { requeued: [...this.jobs.values()].filter((j) => j.status === 'printing').length };
     for (const job of [...this.jobs.values()]) {
       if (job.status === 'printing') {
         await this.update(job.id, { status: 'queued', reprint: true });

@@ -24,9 +24,7 @@ export class StoreCorruptError extends Error {
   ) {
     super(
       `${file} and its backup ${file}.bak are both unreadable (${reasons.join('; ')}). ` +
-        `The agent will not start with an empty directory as if nothing had happened. ` +
-        `To recover: restore the folder ${path.dirname(file)} from a backup, or move it away to start ` +
-        `from an empty store (with a cloud configured, the directory is pulled again).`,
+        `The agent will not start with an empty directory as if nothing had happened.`,
     );
     this.name = 'StoreCorruptError';
   }

@@ -27,8 +27,7 @@ export class JournalCorruptError extends Error {
   constructor(file: string, line: number, reason: string) {
     super(
       `${file} line ${line} is damaged (${reason}) and later lines follow it, so acknowledged changes ` +
-        `cannot be replayed in order. Restore the store folder from a backup; or, to accept losing the ` +
-        `changes from that line on, cut the file before line ${line} and start again.`,
+        `cannot be replayed in order.`,
     );
     this.name = 'JournalCorruptError';
   }

@@ -15,7 +15,7 @@ export class StoreLock {
   }
 
   async acquire(): Promise<void> {
-    await fs.mkdir(this.dir, { recursive: true });
+    await fs.mkdir(this.dir, { recursive: true, mode: 0o700 });
     for (let attempt = 0; attempt < 2; attempt++) {
       try {
         await fs.writeFile(this.file, String(process.pid), { flag: 'wx' });

@@ -108,7 +108,7 @@ describe('DirectoryStore', () => {
     await store.close();
     writeFileSync(path.join(dir, 'clients', 'shard-000.json'), 'x');
     const err = await open(dir, 1).catch((e: unknown) => e);
-    expect(String(err)).toMatch(/unreadable.*restore the folder/s);
+    expect(String(err)).toMatch(/unreadable.*will not start with an empty directory/s);
   });
 
   it('undoes a change in memory when it cannot be written, and tells listeners', async () => {

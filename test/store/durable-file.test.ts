@@ -1,3 +1,4 @@
+import { storeProblem } from '../../agent/store/manifest.js';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -86,6 +87,8 @@ describe('DurableJsonFile', () => {
     writeFileSync(`${file}.bak`, 'more garbage');
     const err = await adapter.read().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(StoreCorruptError);
-    expect(String((err as Error).message)).toMatch(/restore the folder .* from a backup/);
+    expect(String((err as Error).message)).toMatch(/both unreadable .*will not start with an empty directory/);
+    // the ways out are added where the store is known (and followed in test/e2e/store-recovery.test.ts)
+    expect(storeProblem(err, '/srv/store')).toMatch(/npm run store -- restore <backup file>.*npm run store -- reset/);
   });
 });

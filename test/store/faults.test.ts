@@ -1,4 +1,4 @@
-import { appendFileSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DirectoryStore } from '../../agent/directory/directory-store.js';
@@ -203,5 +203,41 @@ describe('the agent on a full disk', () => {
       fs.free = Infinity;
       await t.close();
     }
+  });
+});
+
+describe('the manifest', () => {
+  it('meta.json and its copy removed (the groups with them): the counts do not add up, and the start is refused', async () => {
+    const storeDir = tempDir();
+    const dir = path.join(storeDir, 'directory');
+    const log = memoryLogger();
+    const first = new DirectoryStore(dir, log, { shardCount: 4, storeDir });
+    await first.load();
+    await first.commit([{ op: 'group.put', record: { id: 'vip', name: 'VIP', discountPercent: 10, version: 1, updatedAt: 'x' } }]);
+    await first.close();
+    // two more snapshots: the journal that held the group is trimmed (one snapshot's worth is kept)
+    for (const id of ['a', 'b']) {
+      const s = new DirectoryStore(dir, log, { shardCount: 4, storeDir, usedBefore: true });
+      await s.load();
+      await s.commit([{ op: 'client.put', record: person(id) }]);
+      await s.close();
+    }
+    rmSync(path.join(dir, 'meta.json'));
+    rmSync(path.join(dir, 'meta.json.bak'), { force: true });
+    const again = new DirectoryStore(dir, memoryLogger(), { shardCount: 4, storeDir, usedBefore: true });
+    await expect(again.load()).rejects.toThrow(/does not add up: its last snapshot .* held 2 clients and 1 groups, the files now give 2 and 0/);
+  });
+
+  it('a store from before the manifest starts as it is and gets one', async () => {
+    const storeDir = tempDir();
+    const dir = path.join(storeDir, 'directory');
+    const old = new DirectoryStore(dir, memoryLogger(), { shardCount: 4 }); // no manifest kept
+    await old.load();
+    await old.commit([{ op: 'client.put', record: person('a') }]);
+    await old.close();
+    const upgraded = new DirectoryStore(dir, memoryLogger(), { shardCount: 4, storeDir, usedBefore: true });
+    await upgraded.load();
+    expect(upgraded.clients.size).toBe(1);
+    expect(JSON.parse(readFileSync(path.join(storeDir, 'manifest.json'), 'utf8').split('\n')[1]!)).toMatchObject({ clients: 1, groups: 0 });
   });
 });
