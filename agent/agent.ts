@@ -9,7 +9,8 @@ import { z } from 'zod';
 import type { LoadedConfig } from './config.js';
 import { Directory } from './directory/directory.js';
 import { DirectoryStore, type DirectoryStoreOptions } from './directory/directory-store.js';
-import { EventBus } from './events.js';
+import { EventBus, EventLog } from './events.js';
+import { STREAMED } from './http/routes/events.js';
 import { type AgentApp, createApp } from './http/app.js';
 import type { ApiToken } from './http/security.js';
 import { consoleLogger, type Logger } from './log.js';
@@ -49,6 +50,8 @@ export interface AgentOptions {
 export class Agent {
   readonly log: Logger;
   readonly bus = new EventBus();
+  /** the streamed events, numbered, the newest kept for streams that reconnect */
+  readonly events = new EventLog(this.bus, STREAMED);
   private readonly lock: StoreLock;
   private store: DirectoryStore | null = null;
   private directoryService: Directory | null = null;
@@ -199,6 +202,7 @@ export class Agent {
         storeDir,
         agentId: secrets.agentId,
         bus: this.bus,
+        events: this.events,
         tokens: this.apiTokens,
         version: VERSION,
         log: this.log,

@@ -60,7 +60,7 @@ export function Layout(props: { ctx: PageContext; title: string; current: 'direc
         </header>
         {staff && (
           <>
-            <div id="live" sse-swap="scan,directory" hx-swap="none" hidden></div>
+            <div id="live" sse-swap="scan,directory,reset" hx-swap="none" hidden></div>
             <div id="scan-notice" aria-live="assertive"></div>
             <template id="scan-unknown">
               <section class="notice" role="alert">

@@ -123,7 +123,7 @@ export function webRoutes(deps: AppDeps) {
   // Directory changes come in bursts of up to 100,000 during a full pull from the cloud: the page
   // only refreshes on them, so a burst goes as one event rather than as many as there are clients.
   app.get('/events', staff, (c) =>
-    eventStream(c, deps.bus, STREAMED, deps.closing, { name: 'directory', max: 20, windowMs: 50 }),
+    eventStream(c, deps.events, STREAMED, deps.closing, deps.log, { who: 'staff page', coalesce: { name: 'directory', max: 20, windowMs: 50 } }),
   );
   app.get('/settings/scanners', staff, (c) => c.html(<ScannersPanel ctx={ctx} statuses={deps.scanners.statuses} config={deps.config} />));
 

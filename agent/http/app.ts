@@ -2,7 +2,7 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import type { AgentConfig } from '../config.js';
 import type { Directory } from '../directory/directory.js';
-import type { EventBus } from '../events.js';
+import type { EventBus, EventLog } from '../events.js';
 import type { Logger } from '../log.js';
 import type { ScanService } from '../scans/scan-service.js';
 import type { Scanners } from '../scans/scanners.js';
@@ -37,6 +37,8 @@ export interface AppDeps {
   /** This agent's id (made on first start, kept in store.dir), shown on the settings page. */
   agentId: string;
   bus: EventBus;
+  /** the streamed events, numbered and kept for a reconnecting stream */
+  events: EventLog;
   tokens: readonly ApiToken[];
   version: string;
   log: Logger;
@@ -75,7 +77,7 @@ export function createApp(deps: AppDeps) {
   api.route('/preview', previewRoutes(deps.config, deps.directory));
   api.route('/', printRoutes(deps));
   api.route('/sync', syncRoutes(deps.sync, deps.syncIssues));
-  api.route('/events', eventRoutes(deps.bus, deps.closing));
+  api.route('/events', eventRoutes(deps.events, deps.closing, deps.log));
   api.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
   api.doc31('/openapi.json', {
     openapi: '3.1.0',

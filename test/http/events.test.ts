@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Agent } from '../../agent/agent.js';
 import { memoryLogger } from '../../agent/log.js';
 import { TEST_TOKEN, tempDir, testConfig } from '../helpers/agent.js';
-import { readEvents } from '../helpers/sse.js';
+import { readEvents, readFrames } from '../helpers/sse.js';
 import { generateClients } from '../fixtures/swiss-clients.js';
 
 /** GET /api/v1/events on a real server: what a till's EventSource receives. */
@@ -78,4 +78,65 @@ describe('GET /api/v1/events', () => {
       { event: 'scan', data: expect.objectContaining({ code: 'END' }) },
     ]);
   });
+
+  it('every event has an id; a stream that reconnects with Last-Event-ID gets what it missed, in order', async () => {
+    const url = await start();
+    const first = await fetch(`${url}/api/v1/events?token=${TEST_TOKEN}`);
+    const firstTwo = readFrames(first.body!, 2);
+    await new Promise((r) => setTimeout(r, 50));
+    const scan = (code: string) => agent!.bus.emit('scan', { code, device: 'test', at: new Date().toISOString(), client: null });
+    scan('A');
+    scan('B');
+    const seen = await firstTwo; // then the till goes away
+    expect(seen.map((e) => e.id !== null && Number(e.id) > 0)).toEqual([true, true]);
+    expect(Number(seen[1]!.id)).toBe(Number(seen[0]!.id) + 1);
+    scan('C');
+    scan('D');
+    const again = await fetch(`${url}/api/v1/events?token=${TEST_TOKEN}`, { headers: { 'last-event-id': seen[1]!.id! } });
+    const caught = readFrames(again.body!, 3);
+    await new Promise((r) => setTimeout(r, 50));
+    scan('E');
+    expect((await caught).map((e) => (e.data as { code: string }).code)).toEqual(['C', 'D', 'E']);
+  });
+
+  it('a stream that missed more than is kept gets a reset event (reload what you show)', async () => {
+    const url = await start();
+    const res = await fetch(`${url}/api/v1/events?token=${TEST_TOKEN}`);
+    const one = readFrames(res.body!, 1);
+    await new Promise((r) => setTimeout(r, 50));
+    agent!.bus.emit('scan', { code: 'OLD', device: 'test', at: new Date().toISOString(), client: null });
+    const [old] = await one;
+    for (let i = 0; i < 10_050; i++) agent!.bus.emit('directory', { entity: 'client', op: 'upsert', id: `c${i}` });
+    const again = await fetch(`${url}/api/v1/events?token=${TEST_TOKEN}`, { headers: { 'last-event-id': old!.id! } });
+    const [reset] = await readFrames(again.body!, 1);
+    expect(reset).toMatchObject({ event: 'reset', data: { lastEventId: expect.any(Number) } });
+    // an id from another run (or made up) is a reset too
+    const strange = await fetch(`${url}/api/v1/events?token=${TEST_TOKEN}&lastEventId=12`);
+    expect((await readFrames(strange.body!, 1))[0]?.event).toBe('reset');
+  });
+
+  it('a reader that stops reading is disconnected once it is 1 MiB behind, and said once in the log; a reader that reads gets everything', async () => {
+    const url = await start();
+    const log = agent!.log as ReturnType<typeof memoryLogger>;
+    const stuck = await fetch(`${url}/api/v1/events?token=${TEST_TOKEN}`); // never read
+    const reading = await fetch(`${url}/api/v1/events?token=${TEST_TOKEN}`);
+    const all = readFrames(reading.body!, 3000);
+    await new Promise((r) => setTimeout(r, 50));
+    const notes = 'n'.repeat(2000);
+    for (let i = 0; i < 3000; i++) {
+      agent!.bus.emit('scan', { code: `S${i}`, device: 'test', at: new Date().toISOString(), client: { notes } as never });
+      if (i % 100 === 0) await new Promise((r) => setImmediate(r));
+    }
+    expect((await all).map((e) => (e.data as { code: string }).code)).toEqual(Array.from({ length: 3000 }, (_, i) => `S${i}`));
+    expect(log.lines.filter((l) => /event stream \(till\): the reader fell behind by more than 1024 KiB; disconnected/.test(l))).toHaveLength(1);
+    // the stuck reader's stream ends: what the kernel held, then an error
+    const r = stuck.body!.getReader();
+    let ended = false;
+    try {
+      for (let i = 0; i < 100_000 && !ended; i++) ended = (await r.read()).done;
+    } catch {
+      ended = true;
+    }
+    expect(ended).toBe(true);
+  }, 30_000);
 });

@@ -88,6 +88,12 @@ document.addEventListener('htmx:sseBeforeMessage', (e) => {
     // already; another page must not open a client or fill a form because of it).
     if (typeof data.device === 'string' && data.device.startsWith('keyboard')) return;
     showScan(data);
+  } else if (e.detail.type === 'reset') {
+    // The stream missed more than the agent keeps: what the page shows may be stale. A form being
+    // filled in is left alone (it is flagged); anything else is shown again.
+    const form = document.querySelector('form[data-client-id]');
+    if (form) document.getElementById('changed-elsewhere').hidden = false;
+    else if (!document.querySelector('form')) location.reload();
   } else if (e.detail.type === 'directory') {
     // Someone else changed the client being edited: say so now rather than at "save".
     const form = document.querySelector('form[data-client-id]');
