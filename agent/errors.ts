@@ -25,11 +25,12 @@ export type RuleCode =
   | 'group-name-taken'
   | 'too-long'
   | 'discount-invalid'
+  | 'text-invalid'
   | 'unknown-field';
 
 export class AgentError extends Error {
   constructor(
-    readonly status: 400 | 401 | 403 | 404 | 409 | 412 | 413 | 421 | 422 | 428 | 503,
+    readonly status: 400 | 401 | 403 | 404 | 409 | 412 | 413 | 415 | 421 | 422 | 428 | 503,
     readonly title: string,
     readonly detail: string,
     readonly errors?: FieldError[],

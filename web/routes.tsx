@@ -137,6 +137,15 @@ export function webRoutes(deps: AppDeps) {
     return c.json(deps.scans.scan(parsed.data.code, parsed.data.page ? `keyboard:${parsed.data.page}` : 'keyboard'));
   });
 
+  // A token for Copy and Show on the settings page: asked for with the staff session, never kept.
+  app.get('/settings/tokens/:index', staff, (c) => {
+    const tok = deps.tokens[Number(c.req.param('index'))];
+    if (!/^\d+$/.test(c.req.param('index')) || !tok) return problemResponse(c, 404, 'No such token.');
+    c.header('Cache-Control', 'no-store');
+    c.header('X-Content-Type-Options', 'nosniff');
+    return c.text(tok.token);
+  });
+
   app.get('/settings', staff, (c) => {
     c.header('Cache-Control', 'no-store'); // it holds the tokens
     return c.html(

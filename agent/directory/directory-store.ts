@@ -338,7 +338,9 @@ export class DirectoryStore {
     if (this.idleTimer) clearTimeout(this.idleTimer);
     this.idleTimer = null;
     await this.journal.drain();
-    await this.snapshot();
+    if (this.options.readOnly) return;
+    // A snapshot that cannot be written (a full disk) loses nothing: the journal holds every change.
+    await this.snapshot().catch(() => this.log.warn('the directory is closed without a last snapshot; the journal keeps every change and the next start replays it'));
     this.closed = true;
     await this.journal.close();
   }

@@ -10,6 +10,7 @@ import type { JobStore } from '../printing/jobs.js';
 import type { Printers } from '../printing/printers.js';
 import { webRoutes } from '../../web/routes.js';
 import { errorHandler, problemResponse } from './problem.js';
+import { strictJson } from './text.js';
 import { clientRoutes } from './routes/clients.js';
 import { eventRoutes } from './routes/events.js';
 import { groupRoutes } from './routes/groups.js';
@@ -66,6 +67,7 @@ export function createApp(deps: AppDeps) {
   // Only where a body is read: checking a GET's (absent) body costs ~0.06 ms per request.
   app.use('*', (c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' || c.req.method === 'OPTIONS' ? next() : limitBody(c, next)));
   app.use('*', originCheck(deps.config.http.allowedOrigins));
+  app.use('/api/v1/*', strictJson());
 
   app.route('/healthz', healthRoutes(deps.version));
 

@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import { AgentError, type FieldError, invalid } from '../errors.js';
 import { JournalUnavailableError } from '../store/journal.js';
 import { nodeFs } from '../store/fs.js';
+import { throwBodyProblem } from './text.js';
 import type { Logger } from '../log.js';
 
 /** RFC 9457 problem details: the one shape of every error the agent answers. */
@@ -75,7 +76,8 @@ export function fieldErrors(issues: readonly z.core.$ZodIssue[]): FieldError[] {
 }
 
 /** Used as the OpenAPI routes' validation hook: every schema violation is a 422 listing all fields. */
-export function validationHook(result: { success: boolean; error?: { issues: readonly z.core.$ZodIssue[] } }): void {
+export function validationHook(result: { success: boolean; error?: { issues: readonly z.core.$ZodIssue[] } }, c?: Context): void {
+  if (c) throwBodyProblem(c.req.raw);
   if (!result.success && result.error) throw invalid(fieldErrors(result.error.issues));
 }
 

@@ -334,3 +334,40 @@ describe('problem+json on every error', () => {
     expect(q.errors).toBeDefined();
   });
 });
+
+describe('text in, exactly', () => {
+  const post = async (body: BodyInit, contentType = 'application/json') => {
+    const { openTestAgent } = await import('../helpers/agent.js');
+    const t = await openTestAgent();
+    try {
+      const res = await t.api('/api/v1/clients', { method: 'POST', body, headers: { 'content-type': contentType } });
+      return { status: res.status, body: (await res.json()) as { detail: string; errors?: Array<{ path: string; code?: string }> }, clients: t.agent.directoryStore.clients.size };
+    } finally {
+      await t.close();
+    }
+  };
+
+  it('invalid UTF-8 in a JSON body is a 400 naming the byte, and nothing is stored', async () => {
+    const good = Buffer.from('{"kind":"person","civility":"M.","lastName":"M', 'utf8');
+    const body = Buffer.concat([good, Buffer.from([0xfc, 0x6c]), Buffer.from('ler","firstName":"Jo"}')]);
+    const r = await post(body);
+    expect(r.status).toBe(400);
+    expect(r.body.detail).toMatch(new RegExp(`not valid UTF-8 \\(byte ${good.length} is not part of a UTF-8 character\\)`));
+    expect(r.clients).toBe(0);
+  });
+
+  it('a lone surrogate in a string is a 422 naming the field', async () => {
+    const r = await post('{"kind":"person","civility":"M.","lastName":"Ab\\ud800c","firstName":"Jo"}');
+    expect(r.status).toBe(422);
+    expect(r.body.errors).toEqual([expect.objectContaining({ path: 'lastName', code: 'text-invalid' })]);
+    expect(r.clients).toBe(0);
+  });
+
+  it('a charset other than UTF-8 is a 415; UTF-8 named or not, and a valid pair (an emoji), are fine', async () => {
+    const latin1 = await post(Buffer.from('{"kind":"person","civility":"M.","lastName":"M\u00fcller","firstName":"Jo"}', 'latin1'), 'application/json; charset=iso-8859-1');
+    expect(latin1.status).toBe(415);
+    expect(latin1.body.detail).toMatch(/declared as iso-8859-1.*UTF-8 only/);
+    expect((await post('{"kind":"person","civility":"M.","lastName":"Müller 😀","firstName":"Jo"}', 'application/json; charset=UTF-8')).status).toBe(201);
+    expect((await post('{"kind":"person","civility":"M.","lastName":"Favre \\ud83d\\ude00","firstName":"Jo"}')).status).toBe(201);
+  });
+});

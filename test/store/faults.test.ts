@@ -1,4 +1,4 @@
-import { appendFileSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DirectoryStore } from '../../agent/directory/directory-store.js';
@@ -165,6 +165,23 @@ describe('the print queue on a full disk', () => {
 });
 
 describe('secrets', () => {
+  it('the store folder is 0700 and secrets.json 0600; looser ones from before are tightened at start, and the log says so', async () => {
+    const { openTestAgent } = await import('../helpers/agent.js');
+    const root = tempDir();
+    const dir = path.join(root, 'store');
+    const first = await openTestAgent({ dir });
+    await first.close();
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
+    expect(statSync(path.join(dir, 'secrets.json')).mode & 0o777).toBe(0o600);
+    chmodSync(dir, 0o755);
+    chmodSync(path.join(dir, 'secrets.json'), 0o644);
+    const second = await openTestAgent({ dir });
+    await second.close();
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
+    expect(statSync(path.join(dir, 'secrets.json')).mode & 0o777).toBe(0o600);
+    expect(second.log.lines.filter((l) => /was readable by other users \(mode (755|644)\); now (700|600)/.test(l))).toHaveLength(2);
+  });
+
   it('a store folder the agent may not write: the first start says so, with the path', async () => {
     const dir = tempDir();
     const fs = new FaultyFs();

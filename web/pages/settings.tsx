@@ -17,7 +17,10 @@ export interface SettingsInfo {
   printers: readonly PrinterOut[];
 }
 
-/** Only the end of a token is shown; the copy button copies the whole of it for the till's setup. */
+/**
+ * Only the end of a token is in the page; Copy and Show fetch the whole of it with the staff session
+ * (GET /settings/tokens/<n>), so a saved page, the browser's cache or a screenshot never holds it.
+ */
 export function maskToken(token: string): string {
   return `••••••••${token.slice(-4)}`;
 }
@@ -52,7 +55,7 @@ export function SettingsPage(props: { ctx: PageContext; info: SettingsInfo }) {
             </tr>
           </thead>
           <tbody>
-            {info.tokens.map((tok) => (
+            {info.tokens.map((tok, i) => (
               <tr>
                 <td>{tok.name}</td>
                 <td>
@@ -63,10 +66,10 @@ export function SettingsPage(props: { ctx: PageContext; info: SettingsInfo }) {
                 <td>{tok.scopes.join(', ')}</td>
                 <td class="actions-cell">
                   <div class="row-actions">
-                  <button type="button" class="button secondary small" data-copy={tok.token} data-done={t('settings.copied')}>
+                  <button type="button" class="button secondary small" data-copy={String(i)} data-done={t('settings.copied')}>
                     {t('settings.copy')}
                   </button>
-                  <button type="button" class="button secondary small" data-reveal={tok.token} data-hide={t('settings.hide')}>
+                  <button type="button" class="button secondary small" data-reveal={String(i)} data-hide={t('settings.hide')}>
                     {t('settings.show')}
                   </button>
                 </div>

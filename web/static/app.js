@@ -197,13 +197,15 @@ document.addEventListener('click', async (e) => {
   }
   const copy = e.target.closest('[data-copy]');
   if (copy) {
+    const token = await fetchToken(copy.dataset.copy);
+    if (token === null) return;
     try {
-      await navigator.clipboard.writeText(copy.dataset.copy);
+      await navigator.clipboard.writeText(token);
     } catch {
       // No clipboard permission: select the token so Ctrl+C copies it.
       const code = copy.closest('tr')?.querySelector('code.token');
       if (code) {
-        code.textContent = copy.dataset.copy;
+        code.textContent = token;
         getSelection()?.selectAllChildren(code);
       }
       return;
@@ -216,8 +218,20 @@ document.addEventListener('click', async (e) => {
     const code = reveal.closest('tr')?.querySelector('code.token');
     if (!code) return;
     const shown = code.textContent !== code.dataset.masked;
-    code.textContent = shown ? code.dataset.masked : reveal.dataset.reveal;
+    const token = shown ? code.dataset.masked : await fetchToken(reveal.dataset.reveal);
+    if (token === null) return;
+    code.textContent = token;
     if (!reveal.dataset.show) reveal.dataset.show = reveal.textContent;
     reveal.textContent = shown ? reveal.dataset.show : reveal.dataset.hide;
   }
 });
+
+/** A token is not in the page: it is asked for, with the staff session, when Copy or Show is pressed. */
+async function fetchToken(index) {
+  const res = await fetch(`/settings/tokens/${encodeURIComponent(index)}`, { cache: 'no-store' });
+  if (res.status === 401 || res.redirected) {
+    location.reload(); // the session ended: the PIN page comes up
+    return null;
+  }
+  return res.ok ? res.text() : null;
+}

@@ -4,6 +4,7 @@ import { SEARCH_LIMIT_DEFAULT, SEARCH_LIMIT_MAX, type Directory } from '../../di
 import { clientCreateSchema, clientOutSchema, clientPatchSchema } from '../../directory/schema.js';
 import { invalid } from '../../errors.js';
 import { fieldErrors, validationHook } from '../problem.js';
+import { throwBodyProblem } from '../text.js';
 import { requireScope, type SecurityEnv } from '../security.js';
 import { errorResponses, ifMatchHeader, jsonBody, jsonContent } from './common.js';
 
@@ -36,8 +37,9 @@ function clientHook(directory: Directory) {
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the route's own Context type
     c: Context<any>,
   ): undefined => {
+    throwBodyProblem(c.req.raw);
     if (result.success || result.target !== 'json' || !result.error) {
-      validationHook(result);
+      validationHook(result, c);
       return undefined;
     }
     const errors = fieldErrors(result.error.issues);
