@@ -23,10 +23,12 @@ import { mutationSchema, syncCursorSchema, syncIssueSchema } from './sync/record
  *   restore <file>   the store from such a file (the current folder is moved aside, never deleted)
  *   reset            start again from an empty directory on purpose (pulled again from the cloud
  *                    when one is configured): the current folder is moved aside, never deleted
+ *   reset --print-queue   the same for the print queue (its tickets are not printed)
+ *   reset --secrets       the same for the agent's id and generated token (a new one at the next start)
  * Exit codes: 0 done, 2 usage or config, 3 the store needs attention (check), 1 anything else.
  */
 
-const USAGE = 'usage: npm run store -- check | backup <file> | restore <file> | reset   [--config <file>]';
+const USAGE = 'usage: npm run store -- check | backup <file> | restore <file> | reset [--print-queue | --secrets]   [--config <file>]';
 const fs = nodeFs;
 
 const backupSchema = z.object({
@@ -45,8 +47,9 @@ const say = (line: string) => process.stdout.write(`${line}\n`);
 const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
 
 async function main(): Promise<number> {
-  const args = process.argv.slice(2).filter((a, i, all) => !(a === '--config' || a.startsWith('--config=') || all[i - 1] === '--config'));
-  const [command, arg] = args;
+  const all = process.argv.slice(2).filter((a, i, list) => !(a === '--config' || a.startsWith('--config=') || list[i - 1] === '--config'));
+  const flags = all.filter((a) => a.startsWith('--'));
+  const [command, arg] = all.filter((a) => !a.startsWith('--'));
   let storeDir: string;
   let configFile: string;
   try {
@@ -60,7 +63,9 @@ async function main(): Promise<number> {
     }
     throw err;
   }
-  if (!command || !['check', 'backup', 'restore', 'reset'].includes(command) || ((command === 'backup' || command === 'restore') && !arg)) {
+  const part = flags.includes('--print-queue') ? 'print-queue' : flags.includes('--secrets') ? 'secrets' : 'directory';
+  const unknownFlag = flags.find((f) => f !== '--print-queue' && f !== '--secrets');
+  if (!command || unknownFlag || !['check', 'backup', 'restore', 'reset'].includes(command) || ((command === 'backup' || command === 'restore') && !arg) || (part !== 'directory' && command !== 'reset')) {
     process.stderr.write(`${USAGE}\n`);
     return 2;
   }
@@ -75,6 +80,8 @@ async function main(): Promise<number> {
     if (command === 'check') return await check(storeDir, configFile);
     if (command === 'backup') return await backup(storeDir, path.resolve(arg!));
     if (command === 'restore') return await restore(storeDir, path.resolve(arg!));
+    if (part === 'print-queue') return await resetPart(storeDir, 'jobs', 'the print queue', 'the next start begins with an empty print queue; the tickets that were waiting are in the moved folder, not printed.');
+    if (part === 'secrets') return await resetPart(storeDir, 'secrets.json', "the agent's id and API token", 'the next start makes a new agent id and API token and shows the token once in the log and on the settings page: paste it into the till.');
     return await reset(storeDir);
   } catch (err) {
     const problem = storeProblem(err, storeDir);
@@ -190,6 +197,22 @@ async function reset(storeDir: string): Promise<number> {
   return 0;
 }
 
+/** Moves one part of the store aside (with its backup copy), never deleting it. */
+async function resetPart(storeDir: string, name: string, what: string, next: string): Promise<number> {
+  const moved = path.join(storeDir, `reset-${new Date().toISOString().replace(/[:.]/g, '-')}`);
+  let any = false;
+  for (const n of [name, `${name}.bak`]) {
+    if (!(await exists(path.join(storeDir, n)))) continue;
+    if (!any) await fs.mkdir(moved, { recursive: true, mode: 0o700 });
+    any = true;
+    await renameWithRetry(path.join(storeDir, n), path.join(moved, n));
+  }
+  if (any) await fsyncDir(storeDir);
+  say(any ? `moved ${what} to ${moved} (nothing deleted)` : `there was no ${what} to move`);
+  say(next);
+  return 0;
+}
+
 async function restore(storeDir: string, file: string): Promise<number> {
   let text: string;
   try {
@@ -205,7 +228,6 @@ async function restore(storeDir: string, file: string): Promise<number> {
     process.stderr.write(`${file} is not a whole backup made by npm run store -- backup (${err instanceof Error ? err.message.split('\n')[0] : String(err)}); nothing was changed\n`);
     return 2;
   }
-  const moved = await moveAside(storeDir, 'before-restore');
   const ops: DirectoryOp[] = [
     ...data.groups.map((record): DirectoryOp => ({ op: 'group.put', record })),
     ...data.clients.map((record): DirectoryOp => ({ op: 'client.put', record })),
@@ -213,7 +235,20 @@ async function restore(storeDir: string, file: string): Promise<number> {
     { op: 'sync.cursor', state: data.sync },
     ...data.issues.map((issue): DirectoryOp => ({ op: 'issue.put', issue })),
   ];
-  await writeDirectory(storeDir, ops);
+  // Built beside the store and moved into place only once whole: a restore cut short (a full disk,
+  // a crash) leaves the store as it was, never a directory with part of the backup in it.
+  const building = path.join(storeDir, `restoring-${new Date().toISOString().replace(/[:.]/g, '-')}`);
+  await fs.mkdir(building, { recursive: true, mode: 0o700 });
+  const built = await writeDirectory(building, ops);
+  if (built.clients.size !== data.clients.length || built.groups.size !== data.groups.length) {
+    throw new Error(`the restore built ${built.clients.size} clients and ${built.groups.size} groups of ${data.clients.length} and ${data.groups.length}; nothing was changed (the partial copy is in ${building})`);
+  }
+  const moved = await moveAside(storeDir, 'before-restore');
+  for (const name of ['directory', 'manifest.json', 'manifest.json.bak']) {
+    if (await exists(path.join(building, name))) await renameWithRetry(path.join(building, name), path.join(storeDir, name));
+  }
+  await fs.rm(building, { recursive: true, force: true }); // empty by now
+  await fsyncDir(storeDir);
   let secretsLine = '';
   if (data.secrets) {
     const present = await new DurableJsonFile(path.join(storeDir, 'secrets.json'), (raw) => secretsSchema.parse(raw), memoryLogger()).read().catch(() => null);

@@ -84,6 +84,8 @@ export class DirectoryStore {
   private manifest: Manifest | null = null;
   /** commits applied in memory whose write has not settled */
   private inFlight = 0;
+  /** while a snapshot takes what is on disk, new commits wait for this */
+  private gate: Promise<void> | null = null;
 
   constructor(
     private readonly dir: string,
@@ -215,7 +217,7 @@ export class DirectoryStore {
     // A shard never written (seq 0) had no change up to the last snapshot (it would have been
     // written then): it holds back neither the replay nor the journal's trimming.
     const oldest = Math.min(meta.seq, ...this.shardSeqs.map((q) => (q === 0 ? meta.seq : q)));
-    const entries = await this.journal.open(oldest, this.options.readOnly);
+    const entries = await this.journal.open(oldest, this.options.readOnly, Math.max(meta.seq, ...this.shardSeqs));
     if (manifest && storeDir) await this.checkSegments(manifest, storeDir);
     // The counts at the manifest's point can be checked when the snapshots are not newer than it
     // (they are when a crash came between meta.json and the manifest: then the manifest is behind).
@@ -239,7 +241,9 @@ export class DirectoryStore {
     this.manifest = manifest;
     if (this.options.readOnly) return { replayed, recovered };
     // a store from before the manifest (or whose manifest was behind): write it now
-    if (storeDir && (!manifest || !countable)) await this.writeManifest(this.journal.seq, await this.journal.segmentNames());
+    if (storeDir && (!manifest || !countable)) {
+      await this.writeManifest(this.journal.seq, await this.journal.segmentNames(), { clients: this.clients.size, groups: this.groups.size });
+    }
     if (replayed > 0) this.scheduleSnapshot();
     return { replayed, recovered };
   }
@@ -265,21 +269,19 @@ export class DirectoryStore {
   }
 
   /**
-   * The manifest: what the store holds at `seq`, and the segments that must follow. The counts are
-   * those of memory, which equal what is on disk only when no change is on its way (one being
-   * written may still fail and be undone): otherwise none are kept this time.
+   * The manifest: what the store holds at `seq` (the counts taken with the snapshot, while no
+   * change was in flight), and the segments that must follow.
    */
-  private async writeManifest(seq: number, segments: string[]): Promise<void> {
+  private async writeManifest(seq: number, segments: string[], counts: { clients: number; groups: number }): Promise<void> {
     const storeDir = this.options.storeDir;
     if (!storeDir) return;
-    const quiet = this.inFlight === 0;
     const next: Manifest = {
       format: 1,
       generation: (this.manifest?.generation ?? 0) + 1,
       writtenAt: new Date().toISOString(),
       seq,
-      clients: quiet ? this.clients.size : null,
-      groups: quiet ? this.groups.size : null,
+      clients: counts.clients,
+      groups: counts.groups,
       segments,
     };
     await manifestFile(storeDir, this.log, this.fs).write(next);
@@ -290,6 +292,8 @@ export class DirectoryStore {
   async commit(ops: DirectoryOp[]): Promise<void> {
     if (this.closed) throw new Error('the directory store is closed');
     if (this.options.readOnly) throw new Error('the directory store is open read-only');
+    while (this.gate) await this.gate; // a snapshot is taking what is on disk
+    if (this.closed) throw new Error('the directory store is closed');
     this.inFlight++;
     const undo = ops.map((op) => this.apply(op));
     const { durable } = this.journal.append(ops);
@@ -345,10 +349,15 @@ export class DirectoryStore {
     await this.journal.close();
   }
 
+  /**
+   * A snapshot holds only what is on disk: new commits wait at a gate while the ones in flight
+   * settle (one fsync at most), the dirty shards and the meta data are taken then, in one go, and
+   * the gate opens again before anything is written. A change refused afterwards (its write failed)
+   * can never be in a snapshot file.
+   */
   private async writeSnapshot(): Promise<void> {
     const previousCut = this.lastSnapshotCut;
     await this.journal.rotate();
-    const cut = this.journal.seq;
     // The new segment must be found at the next start too, even if this snapshot does not finish.
     if (this.manifest) {
       const segments = [...this.manifest.segments, this.journal.currentSegment].filter((x, i, a) => a.indexOf(x) === i);
@@ -357,40 +366,51 @@ export class DirectoryStore {
         .then(() => (this.manifest = { ...this.manifest!, segments }))
         .catch(() => undefined); // a full disk: the snapshot fails next anyway, and says so
     }
-
-    const shards = [...this.dirty].sort((a, b) => a - b);
-    this.dirty.clear();
-    this.metaDirty = false;
+    const { cut, shards, meta } = await this.whileQuiet(() => {
+      const dirty = [...this.dirty].sort((a, b) => a - b);
+      this.dirty.clear();
+      this.metaDirty = false;
+      const at = this.journal.seq; // every entry up to it is settled: what memory holds is on disk
+      return {
+        cut: at,
+        shards: dirty.map((k) => ({ k, data: { format: 1 as const, seq: at, clients: this.shardClients(k) } })),
+        meta: { groups: [...this.groups.values()], outbox: [...this.outbox.values()], sync: this.cursor, issues: [...this.issues.values()], clients: this.clients.size },
+      };
+    });
     try {
-      for (const k of shards) {
+      for (const { k, data } of shards) {
         // One shard per turn of the event loop: a lookup never waits for the whole directory.
         await new Promise<void>((r) => setImmediate(r));
         const shard = this.shards[k]!;
-        shard.data = { format: 1, seq: this.journal.seq, clients: this.shardClients(k) };
-        this.shardSeqs[k] = shard.data.seq;
+        shard.data = data;
         await shard.write();
+        this.shardSeqs[k] = data.seq;
         this.shardBytes[k] = await this.fileSize(this.shardFile(k));
       }
-      this.meta.data = {
-        format: 1,
-        seq: this.journal.seq,
-        shardCount: this.shardCount,
-        shardSeqs: [...this.shardSeqs],
-        groups: [...this.groups.values()],
-        outbox: [...this.outbox.values()],
-        sync: this.cursor,
-        issues: [...this.issues.values()],
-      };
+      this.meta.data = { format: 1, seq: cut, shardCount: this.shardCount, shardSeqs: [...this.shardSeqs], groups: meta.groups, outbox: meta.outbox, sync: meta.sync, issues: meta.issues };
       await this.meta.write();
-      await this.writeManifest(this.journal.seq, [this.journal.currentSegment]);
+      await this.writeManifest(cut, [this.journal.currentSegment], { clients: meta.clients, groups: meta.groups.length });
       // Keep one snapshot's worth of journal behind: a shard restored from its .bak can replay it.
       await this.journal.removeBefore(previousCut);
       this.lastSnapshotCut = cut;
     } catch (err) {
-      for (const k of shards) this.dirty.add(k);
+      for (const { k } of shards) this.dirty.add(k);
       this.metaDirty = true;
       this.log.error(`directory snapshot failed (${err instanceof Error ? err.message : String(err)}); the journal keeps every change, will retry`);
       throw err;
+    }
+  }
+
+  /** Runs `take` once no commit is in flight, holding new ones back meanwhile. */
+  private async whileQuiet<T>(take: () => T): Promise<T> {
+    let open: () => void = () => undefined;
+    this.gate = new Promise<void>((r) => (open = r));
+    try {
+      while (this.inFlight > 0) await new Promise<void>((r) => setImmediate(r));
+      return take();
+    } finally {
+      this.gate = null;
+      open();
     }
   }
 

@@ -52,7 +52,9 @@ async function strictParse(body: Promise<ArrayBuffer>, params: string[]): Promis
   }
   let parsed: unknown;
   try {
-    parsed = JSON.parse(Buffer.from(bytes).toString('utf8'));
+    // a byte-order mark some tools put first is no part of the JSON
+    const start = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+    parsed = JSON.parse(Buffer.from(bytes.subarray(start)).toString('utf8'));
   } catch {
     throw new AgentError(400, 'Bad request', 'The request body is not valid JSON; send a JSON object with Content-Type: application/json.');
   }

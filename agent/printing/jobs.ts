@@ -112,6 +112,8 @@ export class JobStore {
   private appends = 0;
   private compacting: Promise<void> | null = null;
   private retryTimer: NodeJS.Timeout | null = null;
+  /** jobs created whose line is not on disk yet */
+  private readonly unwritten = new Set<string>();
 
   constructor(
     private readonly dir: string,
@@ -170,7 +172,7 @@ export class JobStore {
 
   /** Queued jobs of a printer, oldest first (the order the worker prints them). */
   queuedFor(printer: string): JobRecord[] {
-    return [...this.jobs.values()].filter((j) => j.printer === printer && j.status === 'queued').sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.id < b.id ? -1 : 1));
+    return [...this.jobs.values()].filter((j) => j.printer === printer && j.status === 'queued' && !this.unwritten.has(j.id)).sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.id < b.id ? -1 : 1));
   }
 
   /** The job this key was used for in the last 24 h, if any. */
@@ -217,12 +219,17 @@ export class JobStore {
       drawer: input.drawer ?? false,
       confirmed: null,
     };
+    // Known at once (an Idempotency-Key sent twice at the same moment makes one job), but printed
+    // and snapshotted only once it is on disk: a job whose 202 never came is never printed.
     this.jobs.set(id, job);
+    this.unwritten.add(id);
     try {
       await this.persist(job);
     } catch (err) {
       this.jobs.delete(id);
       throw err;
+    } finally {
+      this.unwritten.delete(id);
     }
     this.bus.emit('job', jobOut(job));
     return job;
@@ -287,7 +294,7 @@ export class JobStore {
       await this.journal.rotate();
       const seq = this.journal.seq;
       // Jobs changed after the rotation are in the new segment too: replaying them is harmless.
-      await this.snapshotFile.write({ format: 1, seq, jobs: [...this.jobs.values()] });
+      await this.snapshotFile.write({ format: 1, seq, jobs: [...this.jobs.values()].filter((j) => !this.unwritten.has(j.id)) });
       await this.journal.removeBefore(seq);
     })().finally(() => {
       this.compacting = null;

@@ -24,7 +24,11 @@ export interface JournalEntry {
 }
 
 export class JournalCorruptError extends Error {
-  constructor(file: string, line: number, reason: string) {
+  constructor(
+    readonly file: string,
+    line: number,
+    reason: string,
+  ) {
     super(
       `${file} line ${line} is damaged (${reason}) and later lines follow it, so acknowledged changes ` +
         `cannot be replayed in order.`,
@@ -40,11 +44,15 @@ export class JournalUnavailableError extends Error {
     readonly diskFull = false,
     readonly needBytes = 0,
     readonly where = '',
+    /** the outcome is not known: the line may be on disk (a failed write whose repair failed too) */
+    readonly uncertain = false,
   ) {
     super(
-      diskFull
-        ? `the disk holding ${where || 'the store'} is full: the change (${needBytes} bytes) could not be saved, and nothing was changed. Free space on that disk, then try again (no restart needed).`
-        : `the change could not be saved to disk (${reason}); nothing was changed. Check free disk space and the store folder's permissions.`,
+      uncertain
+        ? `the change could not be confirmed on disk (${reason})`
+        : diskFull
+          ? `the disk holding ${where || 'the store'} is full: the change (${needBytes} bytes) could not be saved, and nothing was changed. Free space on that disk, then try again (no restart needed).`
+          : `the change could not be saved to disk (${reason}); nothing was changed. Check free disk space and the store folder's permissions.`,
     );
     this.name = 'JournalUnavailableError';
   }
@@ -54,6 +62,7 @@ export class JournalUnavailableError extends Error {
 }
 
 interface Pending {
+  seq: number;
   line: string;
   resolve: () => void;
   reject: (err: Error) => void;
@@ -66,6 +75,7 @@ export class Journal {
   private segmentFile = '';
   private size = 0;
   private lastSeq = 0;
+  private durable = 0;
   private queue: Pending[] = [];
   private flushing: Promise<void> | null = null;
   private broken: string | null = null;
@@ -96,13 +106,18 @@ export class Journal {
     return this.lastSeq;
   }
 
+  /** The newest number whose entry, and every one before it, is settled: on disk, or failed and gone. */
+  get durableSeq(): number {
+    return this.durable;
+  }
+
   /**
    * Reads every segment, oldest first, and opens the newest for appending (`readOnly`: reads only,
    * changes nothing, for `npm run store -- check`). A torn last write is dropped; "last" means no
    * entry follows it, so a torn tail followed only by empty segments (a snapshot that failed on a
    * full disk rotates to a new, empty one) is still a torn tail.
    */
-  async open(minSeq = 0, readOnly = false): Promise<JournalEntry[]> {
+  async open(minSeq = 0, readOnly = false, floorSeq = 0): Promise<JournalEntry[]> {
     if (!readOnly) await this.fs.mkdir(this.dir, { recursive: true });
     const segments = await this.segments();
     const sizes = await Promise.all(segments.map((seg) => this.fs.stat(seg.file).then((st) => st.size)));
@@ -129,8 +144,12 @@ export class Journal {
       }
       if (isLast) this.segmentBytes = goodBytes;
     }
-    this.lastSeq = Math.max(this.lastSeq, minSeq);
+    // A number is never given twice, even one a failed write used (it left no line): past the
+    // snapshots (`floorSeq`) and past the names of the segments on disk (a rotation after a failed
+    // write names its segment by the number that write took).
     const last = segments.at(-1);
+    this.lastSeq = Math.max(this.lastSeq, minSeq, floorSeq, last ? last.firstSeq - 1 : 0);
+    this.durable = this.lastSeq;
     if (readOnly) this.segmentFile = last?.file ?? '';
     else await this.openSegment(last ? last.file : this.segmentName(this.lastSeq + 1));
     return entries;
@@ -150,7 +169,7 @@ export class Journal {
     const json = JSON.stringify({ seq, ops });
     const line = `${crc32(json).toString(16).padStart(8, '0')} ${json}\n`;
     const durable = new Promise<void>((resolve, reject) => {
-      this.queue.push({ line, resolve, reject });
+      this.queue.push({ seq, line, resolve, reject });
     });
     this.flushing ??= this.flushLoop();
     return { seq, durable };
@@ -203,8 +222,10 @@ export class Journal {
         this.queue = [];
         try {
           await this.writeBatch(batch.map((p) => p.line).join(''));
+          this.durable = Math.max(this.durable, batch.at(-1)!.seq);
           for (const p of batch) p.resolve();
         } catch (err) {
+          this.durable = Math.max(this.durable, batch.at(-1)!.seq); // settled: those numbers hold nothing
           const bytes = batch.reduce((n, p) => n + Buffer.byteLength(p.line), 0);
           const e =
             err instanceof JournalUnavailableError ? err : new JournalUnavailableError(errorCode(err) || String(err), isDiskFull(err), bytes, path.dirname(this.dir));
@@ -237,6 +258,14 @@ export class Journal {
       } catch {
         this.broken = `write failed (${errorCode(err) || String(err)}) and the journal could not be repaired`;
         this.log.error(`journal ${this.segmentFile}: ${this.broken}; restart the agent once the disk is fixed`);
+        // The line may be on disk whole: after a restart the change may be there. Say so, not "nothing changed".
+        throw new JournalUnavailableError(
+          `${errorCode(err) || String(err)}; the change may or may not have reached the disk and the journal could not be repaired: restart the agent once the disk is fixed, then check the change`,
+          false,
+          0,
+          '',
+          true,
+        );
       }
       throw err;
     }

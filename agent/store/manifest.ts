@@ -53,9 +53,22 @@ export class StoreNeedsAttentionError extends Error {
   }
 }
 
-/** The message of an error that means the store needs the installer (with the ways out), or null. */
+/** The message of an error that means the store needs the installer (with the ways out for the file it is about), or null. */
 export function storeProblem(err: unknown, storeDir: string): string | null {
   if (err instanceof StoreNeedsAttentionError) return err.message;
-  if (err instanceof StoreCorruptError || err instanceof JournalCorruptError) return `${err.message} ${waysOut(storeDir)}`;
-  return null;
+  if (!(err instanceof StoreCorruptError || err instanceof JournalCorruptError)) return null;
+  const relative = path.relative(storeDir, err.file);
+  if (relative.startsWith(`jobs${path.sep}`)) {
+    return (
+      `${err.message} The print queue cannot be read. Ways out: npm run store -- reset --print-queue (moves the queue aside, with the time in ` +
+      `its name: its tickets are not printed, and nothing is deleted); or restore the folder ${path.join(storeDir, 'jobs')} from a copy. (Store: ${storeDir})`
+    );
+  }
+  if (relative.startsWith('secrets.json')) {
+    return (
+      `${err.message} The agent's id and generated API token cannot be read. Ways out: npm run store -- reset --secrets (moves the file aside; ` +
+      `the next start makes a new token: paste it into the till); or npm run store -- restore <backup file>, which brings the old ones back. (Store: ${storeDir})`
+    );
+  }
+  return `${err.message} ${waysOut(storeDir)}`;
 }

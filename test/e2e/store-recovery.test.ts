@@ -147,6 +147,42 @@ describe('a store that lost files while stopped', () => {
     expect(await clientCount(config)).toBe(25);
   }, 60_000);
 
+  it('a snapshot file and its backup copy damaged: reset on purpose starts it empty', async () => {
+    const { config, storeDir } = copy();
+    const clients = path.join(storeDir, 'directory', 'clients');
+    const shard = readdirSync(clients).find((n) => n.endsWith('.json') && statSync(path.join(clients, n)).size > 200)!;
+    writeFileSync(path.join(clients, shard), 'damaged');
+    writeFileSync(path.join(clients, `${shard}.bak`), 'damaged too');
+    await refuses(config, /both unreadable/);
+    expect(store(config, 'reset').code).toBe(0);
+    expect(await clientCount(config)).toBe(0);
+  }, 60_000);
+
+  it('the print queue damaged: refused, with its own way out; reset --print-queue, and it starts with the directory as it was', async () => {
+    const { config, storeDir } = copy();
+    const jobs = path.join(storeDir, 'jobs');
+    writeFileSync(path.join(jobs, 'jobs.json'), 'damaged');
+    writeFileSync(path.join(jobs, 'jobs.json.bak'), 'damaged');
+    const run = runAgent(['--config', config]);
+    expect((await run.exited).code).toBe(3);
+    expect(run.output()).toMatch(/The print queue cannot be read\. Ways out: npm run store -- reset --print-queue/);
+    const r = store(config, 'reset', '--print-queue');
+    expect(r).toMatchObject({ code: 0 });
+    expect(r.out).toMatch(/moved the print queue to .*nothing deleted/);
+    expect(await clientCount(config)).toBe(25);
+  }, 60_000);
+
+  it('secrets.json damaged: refused, with its own way out; reset --secrets, and it starts with a new token it shows once', async () => {
+    const { config, storeDir } = copy();
+    writeFileSync(path.join(storeDir, 'secrets.json'), 'damaged');
+    writeFileSync(path.join(storeDir, 'secrets.json.bak'), 'damaged');
+    const run = runAgent(['--config', config]);
+    expect((await run.exited).code).toBe(3);
+    expect(run.output()).toMatch(/id and generated API token cannot be read\. Ways out: npm run store -- reset --secrets/);
+    expect(store(config, 'reset', '--secrets').code).toBe(0);
+    expect(await clientCount(config)).toBe(25); // the config lists the till's token, so the test's still works
+  }, 60_000);
+
   it('a torn last line (a power cut mid-write) is no damage: it starts, the unfinished write dropped', async () => {
     const { config, storeDir } = copy();
     appendFileSync(newestSegment(storeDir), '12345678 {"seq":99,"ops":[');

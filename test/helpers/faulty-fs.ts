@@ -12,6 +12,12 @@ export class FaultyFs implements StoreFs {
   free = Infinity;
   /** the next this many fsyncs (sync or datasync) fail with EIO */
   failSyncs = 0;
+  /** the next fsync of a file whose path contains this fails with EIO (then it is cleared) */
+  failSyncOf: string | null = null;
+  /** every fsync takes this long (a slow disk) */
+  syncDelayMs = 0;
+  /** fsyncs of files whose path contains `match` take `ms` instead */
+  syncDelayOf: { match: string; ms: number } | null = null;
   /** opens of paths containing one of these fail with EACCES */
   denyOpen: string[] = [];
   /** write calls so far, and the one (1-based) that fails with ENOSPC (0: none) */
@@ -33,8 +39,8 @@ export class FaultyFs implements StoreFs {
         this.free -= r.bytesWritten;
         return r;
       },
-      datasync: () => this.syncing(() => file.datasync()),
-      sync: () => this.syncing(() => file.sync()),
+      datasync: () => this.syncing(path, () => file.datasync()),
+      sync: () => this.syncing(path, () => file.sync()),
       truncate: async (length) => {
         const before = (await file.stat()).size;
         await file.truncate(length);
@@ -45,7 +51,13 @@ export class FaultyFs implements StoreFs {
     };
   }
 
-  private async syncing(f: () => Promise<void>): Promise<void> {
+  private async syncing(path: string, f: () => Promise<void>): Promise<void> {
+    const delay = this.syncDelayOf && path.includes(this.syncDelayOf.match) ? this.syncDelayOf.ms : this.syncDelayMs;
+    if (delay > 0) await new Promise((r) => setTimeout(r, delay));
+    if (this.failSyncOf !== null && path.includes(this.failSyncOf)) {
+      this.failSyncOf = null;
+      throw errno('EIO', 'i/o error, fsync');
+    }
     if (this.failSyncs > 0) {
       this.failSyncs--;
       throw errno('EIO', 'i/o error, fsync');

@@ -110,6 +110,12 @@ describe('GET /api/v1/events', () => {
     const again = await fetch(`${url}/api/v1/events?token=${TEST_TOKEN}`, { headers: { 'last-event-id': old!.id! } });
     const [reset] = await readFrames(again.body!, 1);
     expect(reset).toMatchObject({ event: 'reset', data: { lastEventId: expect.any(Number) } });
+    // missed more than a stream may have waiting (over 512 KiB, though still kept): reset too, not a replay cut off before its first byte
+    const recent = agent!.events.lastId;
+    const notes = 'n'.repeat(2000);
+    for (let i = 0; i < 400; i++) agent!.bus.emit('scan', { code: `BIG${i}`, device: 'test', at: new Date().toISOString(), client: { notes } as never });
+    const big = await fetch(`${url}/api/v1/events?token=${TEST_TOKEN}`, { headers: { 'last-event-id': String(recent) } });
+    expect((await readFrames(big.body!, 1))[0]?.event).toBe('reset');
     // an id from another run (or made up) is a reset too
     const strange = await fetch(`${url}/api/v1/events?token=${TEST_TOKEN}&lastEventId=12`);
     expect((await readFrames(strange.body!, 1))[0]?.event).toBe('reset');

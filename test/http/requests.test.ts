@@ -363,6 +363,11 @@ describe('text in, exactly', () => {
     expect(r.clients).toBe(0);
   });
 
+  it('a byte-order mark before the JSON is no error', async () => {
+    const r = await post(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"kind":"person","civility":"M.","lastName":"Bom","firstName":"Jo"}')]));
+    expect(r.status).toBe(201);
+  });
+
   it('a charset other than UTF-8 is a 415; UTF-8 named or not, and a valid pair (an emoji), are fine', async () => {
     const latin1 = await post(Buffer.from('{"kind":"person","civility":"M.","lastName":"M\u00fcller","firstName":"Jo"}', 'latin1'), 'application/json; charset=iso-8859-1');
     expect(latin1.status).toBe(415);

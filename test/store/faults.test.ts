@@ -39,7 +39,7 @@ function person(id: string, notes: string | null = null): Client {
   };
 }
 
-async function open(dir: string, fs?: FaultyFs, opts: { snapshotBytes?: number } = {}) {
+async function open(dir: string, fs?: FaultyFs, opts: { snapshotBytes?: number; storeDir?: string; usedBefore?: boolean } = {}) {
   const log = memoryLogger();
   const store = new DirectoryStore(dir, log, { shardCount: 4, snapshotIdleMs: 60_000, ...opts, ...(fs ? { fs } : {}) });
   await store.load();
@@ -116,12 +116,13 @@ describe('the directory store on a disk that fails', () => {
     expect(again.log.lines.some((l) => /dropping \d+ bytes of an unfinished last write/.test(l))).toBe(true);
   });
 
-  it('a full disk at each write call in turn: after a restart the store holds exactly what was acknowledged', async () => {
+  it('a full disk at each write call in turn: after a restart (with the manifest checks) the store holds exactly what was acknowledged', async () => {
     for (let n = 1; n <= 40; n++) {
-      const dir = tempDir();
+      const storeDir = tempDir();
+      const dir = path.join(storeDir, 'directory');
       const fs = new FaultyFs();
-      // small journal: snapshots (shards, meta, rotations) happen inside the run too
-      const { store } = await open(dir, fs, { snapshotBytes: 1500 });
+      // small journal: snapshots (shards, meta, manifest, rotations) happen inside the run too
+      const { store } = await open(dir, fs, { snapshotBytes: 1500, storeDir });
       fs.failWriteCall = n;
       const acknowledged = new Set<string>();
       for (let i = 0; i < 12; i++) {
@@ -134,9 +135,55 @@ describe('the directory store on a disk that fails', () => {
         if (i % 4 === 3) await store.snapshot().catch(() => undefined);
       }
       await store.settled();
-      const again = await open(dir);
+      fs.failWriteCall = 0;
+      await store.close(); // a stop after the fault: its snapshot and manifest too
+      const again = await open(dir, undefined, { storeDir, usedBefore: true });
       expect({ n, ids: [...again.store.clients.keys()].sort() }).toEqual({ n, ids: [...acknowledged].sort() });
     }
+  });
+
+  it('a write refused on a full disk, then a snapshot that fails after rotating, a crash, more writes and restarts: no number is given twice', async () => {
+    const storeDir = tempDir();
+    const dir = path.join(storeDir, 'directory');
+    const fs = new FaultyFs();
+    const first = await open(dir, fs, { storeDir });
+    for (const id of ['a', 'b']) await first.store.commit([{ op: 'client.put', record: person(id) }]);
+    fs.free = 0;
+    await expect(first.store.commit([{ op: 'client.put', record: person('x') }])).rejects.toMatchObject({ diskFull: true }); // its number holds nothing
+    await expect(first.store.snapshot()).rejects.toThrow(); // rotated to a segment named after that number, then no room
+    // a crash here; space freed
+    const second = await open(dir, undefined, { storeDir, usedBefore: true });
+    await second.store.commit([{ op: 'client.put', record: person('c') }]);
+    await second.store.snapshot();
+    await second.store.commit([{ op: 'client.put', record: person('d') }]);
+    // a crash again
+    const third = await open(dir, undefined, { storeDir, usedBefore: true });
+    expect([...third.store.clients.keys()].sort()).toEqual(['a', 'b', 'c', 'd']);
+    await third.store.commit([{ op: 'client.put', record: person('e') }]);
+    await third.store.close();
+    const fourth = await open(dir, undefined, { storeDir, usedBefore: true });
+    expect([...fourth.store.clients.keys()].sort()).toEqual(['a', 'b', 'c', 'd', 'e']);
+  });
+
+  it('a change refused while a snapshot is being written is never in a snapshot file', async () => {
+    const storeDir = tempDir();
+    const dir = path.join(storeDir, 'directory');
+    const fs = new FaultyFs();
+    const { store } = await open(dir, fs, { storeDir });
+    for (let i = 0; i < 12; i++) await store.commit([{ op: 'client.put', record: person(`p${i}`) }]);
+    fs.syncDelayMs = 10; // the snapshot's shards take a while
+    fs.syncDelayOf = { match: 'journal-', ms: 200 }; // and the journal's next write longer, to fail at the end
+    fs.failSyncOf = 'journal-';
+    // the change comes while the snapshot switches segments: its write is still on its way when the snapshot takes the shards
+    const snapshot = store.snapshot();
+    await expect(store.commit([{ op: 'client.put', record: person('refused') }])).rejects.toBeInstanceOf(JournalUnavailableError);
+    await snapshot;
+    fs.syncDelayMs = 0;
+    fs.syncDelayOf = null;
+    // a crash now, before another snapshot could write the shard again
+    const again = await open(dir, undefined, { storeDir, usedBefore: true });
+    expect(again.store.clients.has('refused')).toBe(false);
+    expect(again.store.clients.size).toBe(12);
   });
 });
 
@@ -162,6 +209,24 @@ describe('the print queue on a full disk', () => {
     expect(again.list(null, 10)).toHaveLength(1);
     await jobs.close();
   }, 15_000);
+});
+
+describe('the print queue while a job is being written', () => {
+  it('a job whose write is still on its way is not printed (nor snapshotted): if the write fails, no ticket came of a refused request', async () => {
+    const dir = tempDir();
+    const fs = new FaultyFs();
+    const jobs = new JobStore(dir, new EventBus(), memoryLogger(), Date.now, fs);
+    await jobs.load();
+    fs.syncDelayOf = { match: 'journal-', ms: 100 };
+    fs.failSyncOf = 'journal-';
+    const pending = jobs.create({ type: 'receipt', printer: 'front', bytes: Buffer.from('t') });
+    await new Promise((r) => setTimeout(r, 20));
+    expect(jobs.queuedFor('front')).toEqual([]); // the worker sees nothing to print yet
+    await expect(pending).rejects.toBeInstanceOf(JournalUnavailableError);
+    expect(jobs.queuedFor('front')).toEqual([]);
+    fs.syncDelayOf = null;
+    await jobs.close();
+  });
 });
 
 describe('secrets', () => {

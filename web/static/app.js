@@ -93,7 +93,7 @@ document.addEventListener('htmx:sseBeforeMessage', (e) => {
     // filled in is left alone (it is flagged); anything else is shown again.
     const form = document.querySelector('form[data-client-id]');
     if (form) document.getElementById('changed-elsewhere').hidden = false;
-    else if (!document.querySelector('form')) location.reload();
+    else if (!document.querySelector('form:not(.logout)')) location.reload();
   } else if (e.detail.type === 'directory') {
     // Someone else changed the client being edited: say so now rather than at "save".
     const form = document.querySelector('form[data-client-id]');

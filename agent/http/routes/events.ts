@@ -119,7 +119,9 @@ export function eventStream(c: Context, events: EventLog, names: readonly EventN
         };
         push(encoder.encode(': connected\n\n'));
         if (from !== null) {
-          const missed = events.since(Number(from));
+          const found = events.since(Number(from));
+          // what it missed must fit in its queue, or it would be cut off before a byte went (and again at each retry)
+          const missed = found && found.reduce((n, e) => n + e.frame.length, 0) <= maxQueue / 2 ? found : null;
           if (missed === null) push(encoder.encode(`id: ${events.lastId}\nevent: reset\ndata: ${JSON.stringify({ lastEventId: events.lastId })}\n\n`));
           else for (const e of missed) take(e);
         }
