@@ -62,6 +62,14 @@ function copy(): { config: string; storeDir: string } {
   return { config, storeDir: path.join(dir, 'store') };
 }
 
+/** A shard that holds clients, and its backup copy, damaged. */
+function damageShard(storeDir: string) {
+  const clients = path.join(storeDir, 'directory', 'clients');
+  const shard = readdirSync(clients).find((n) => n.endsWith('.json') && statSync(path.join(clients, n)).size > 200)!;
+  writeFileSync(path.join(clients, shard), 'damaged');
+  writeFileSync(path.join(clients, `${shard}.bak`), 'damaged too');
+}
+
 const journalDir = (storeDir: string) => path.join(storeDir, 'directory', 'journal');
 const newestSegment = (storeDir: string) => path.join(journalDir(storeDir), readdirSync(journalDir(storeDir)).filter((n) => n.endsWith('.log')).sort().at(-1)!);
 
@@ -127,10 +135,7 @@ describe('a store that lost files while stopped', () => {
 
   it('a snapshot file and its backup copy damaged: refused; restore from the backup', async () => {
     const { config, storeDir } = copy();
-    const clients = path.join(storeDir, 'directory', 'clients');
-    const shard = readdirSync(clients).find((n) => n.endsWith('.json') && statSync(path.join(clients, n)).size > 200)!;
-    writeFileSync(path.join(clients, shard), 'damaged');
-    writeFileSync(path.join(clients, `${shard}.bak`), 'damaged too');
+    damageShard(storeDir);
     await refuses(config, /both unreadable/);
     expect(store(config, 'restore', backupFile).code).toBe(0);
     expect(await clientCount(config)).toBe(25);
@@ -149,10 +154,7 @@ describe('a store that lost files while stopped', () => {
 
   it('a snapshot file and its backup copy damaged: reset on purpose starts it empty', async () => {
     const { config, storeDir } = copy();
-    const clients = path.join(storeDir, 'directory', 'clients');
-    const shard = readdirSync(clients).find((n) => n.endsWith('.json') && statSync(path.join(clients, n)).size > 200)!;
-    writeFileSync(path.join(clients, shard), 'damaged');
-    writeFileSync(path.join(clients, `${shard}.bak`), 'damaged too');
+    damageShard(storeDir);
     await refuses(config, /both unreadable/);
     expect(store(config, 'reset').code).toBe(0);
     expect(await clientCount(config)).toBe(0);
