@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { collectGarbage } from './gc.js';
 import type { Scan } from './scans/scan-service.js';
 import type { ScannerStatus } from '../drivers/scanner/types.js';
 import type { PrinterState } from '../drivers/printer/transport.js';
@@ -73,6 +74,8 @@ export class EventLog {
   private readonly offs: Array<() => void> = [];
   private readonly maxEvents: number;
   private readonly maxBytes: number;
+  private reclaimPending = false;
+  private reclaimTimer: NodeJS.Timeout | null = null;
 
   constructor(bus: EventBus, names: readonly EventName[], options: EventLogOptions = {}) {
     this.maxEvents = options.maxEvents ?? 10_000;
@@ -101,9 +104,29 @@ export class EventLog {
     return this.ring.slice(this.head + (id + 1 - first.id)).filter((e): e is LoggedEvent => e !== undefined);
   }
 
+  /**
+   * A stream was cut off for falling behind: once the events go quiet for a moment, one full
+   * collection gives back what its queue and socket held (V8 alone would keep it resident).
+   */
+  reclaimSoon(): void {
+    this.reclaimPending = true;
+    this.armReclaim();
+  }
+
+  private armReclaim(): void {
+    if (this.reclaimTimer) clearTimeout(this.reclaimTimer);
+    this.reclaimTimer = setTimeout(() => {
+      this.reclaimTimer = null;
+      this.reclaimPending = false;
+      collectGarbage();
+    }, RECLAIM_QUIET_MS);
+    this.reclaimTimer.unref();
+  }
+
   stop(): void {
     for (const off of this.offs) off();
     this.listeners.clear();
+    if (this.reclaimTimer) clearTimeout(this.reclaimTimer);
   }
 
   private add(name: EventName, data: unknown): void {
@@ -120,5 +143,9 @@ export class EventLog {
       this.head = 0;
     }
     for (const l of this.listeners) l(e);
+    if (this.reclaimPending) this.armReclaim();
   }
 }
+
+/** How long the events must be quiet after a stream was cut off before memory is reclaimed. */
+const RECLAIM_QUIET_MS = 2000;

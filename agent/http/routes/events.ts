@@ -55,6 +55,7 @@ export function eventStream(c: Context, events: EventLog, names: readonly EventN
     if (queued > maxQueue) {
       log.warn(`event stream (${options.who}): the reader fell behind by more than ${Math.round(maxQueue / 1024)} KiB; disconnected (it may reconnect with Last-Event-ID and catch up)`);
       fail(new Error('the reader fell behind'));
+      events.reclaimSoon();
       return;
     }
     waiting?.();
