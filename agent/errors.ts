@@ -28,9 +28,27 @@ export type RuleCode =
   | 'text-invalid'
   | 'unknown-field';
 
+/**
+ * What went wrong, in the domain's words. The API turns a kind into an HTTP status in one place
+ * (agent/http/problem.ts), the staff pages into a page of their own (web/errors.tsx).
+ */
+export const ERROR_KINDS = [
+  'bad-request', // the request cannot be read at all (not JSON, not UTF-8)
+  'unsupported', // a body in a form the agent does not take
+  'forbidden', // the caller may not do this
+  'not-found',
+  'exists', // something with that id or name already exists
+  'in-use', // still used by something else (a group with clients)
+  'refused', // not possible in the thing's current state (cancel a printed job, a reused key)
+  'stale', // changed since the caller read it (If-Match)
+  'invalid', // fields break the rules
+  'unavailable', // cannot be done now (the disk refused a write)
+] as const;
+export type ErrorKind = (typeof ERROR_KINDS)[number];
+
 export class AgentError extends Error {
   constructor(
-    readonly status: 400 | 401 | 403 | 404 | 409 | 412 | 413 | 415 | 421 | 422 | 428 | 503,
+    readonly kind: ErrorKind,
     readonly title: string,
     readonly detail: string,
     readonly errors?: FieldError[],
@@ -41,12 +59,36 @@ export class AgentError extends Error {
   }
 }
 
+/**
+ * A change the disk did not take. The store's journal throws it; the API answers 507 when the disk
+ * is full and 503 otherwise, the staff pages a page saying the same.
+ */
+export class StorageError extends Error {
+  constructor(
+    message: string,
+    /** the disk (or the quota) is full: the change needs this many bytes (and the next snapshot more) */
+    readonly diskFull = false,
+    readonly needBytes = 0,
+    readonly where = '',
+    /** the outcome is not known: the line may be on disk (a failed write whose repair failed too) */
+    readonly uncertain = false,
+  ) {
+    super(message);
+    this.name = 'StorageError';
+  }
+
+  /** How big the store's snapshot files are (set by the store that met the error): what a snapshot needs again. */
+  storeBytes = 0;
+}
+
+export const isKind = (err: unknown, ...kinds: ErrorKind[]): err is AgentError => err instanceof AgentError && kinds.includes(err.kind);
+
 export const notFound = (what: string, id: string) =>
-  new AgentError(404, 'Not found', `${what} "${id}" does not exist (it may have been deleted).`);
+  new AgentError('not-found', 'Not found', `${what} "${id}" does not exist (it may have been deleted).`);
 
 export const invalid = (errors: FieldError[]) =>
   new AgentError(
-    422,
+    'invalid',
     'Invalid data',
     `${errors.length} field${errors.length > 1 ? 's are' : ' is'} invalid: ${errors.map((e) => `${e.path} (${e.message})`).join('; ')}`,
     errors,
@@ -54,7 +96,7 @@ export const invalid = (errors: FieldError[]) =>
 
 export const stale = (what: string, id: string, current: string) =>
   new AgentError(
-    412,
+    'stale',
     'Changed by someone else',
     `${what} "${id}" was changed since you read it (its etag is now "${current}"). Read it again, re-apply your change, and send the new etag in If-Match.`,
     undefined,

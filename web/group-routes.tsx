@@ -1,7 +1,7 @@
 import { type Context, Hono, type MiddlewareHandler } from 'hono';
 import type { Directory } from '../agent/directory/directory.js';
 import { groupCreateSchema, groupPatchSchema, type GroupOut } from '../agent/directory/schema.js';
-import { AgentError, type FieldError } from '../agent/errors.js';
+import { AgentError, type FieldError, isKind } from '../agent/errors.js';
 import { fieldErrors } from '../agent/http/problem.js';
 import type { PageContext } from './layout.js';
 import { GroupEditPage, type GroupFormState, GroupInUseDialog, GroupsPage } from './pages/groups.js';
@@ -55,7 +55,7 @@ export function groupPages(deps: { directory: Directory; ctx: PageContext; staff
     try {
       await directory.updateGroup(group.id, parsed.data, etag);
     } catch (err) {
-      if (err instanceof AgentError && err.status === 412) return edit(c, { group: shown, values, errors: [], banner: 'stale' }, 412);
+      if (isKind(err, 'stale')) return edit(c, { group: shown, values, errors: [], banner: 'stale' }, 412);
       if (err instanceof AgentError && err.errors) return fail(err.errors);
       throw err;
     }
@@ -76,7 +76,7 @@ export function groupPages(deps: { directory: Directory; ctx: PageContext; staff
     try {
       await directory.deleteGroup(group.id);
     } catch (err) {
-      if (!(err instanceof AgentError && err.status === 404)) throw err;
+      if (!isKind(err, 'not-found')) throw err;
     }
     return c.body('', 200);
   });
@@ -88,7 +88,7 @@ export function groupPages(deps: { directory: Directory; ctx: PageContext; staff
       await directory.deleteGroupMovingClients(c.req.param('id'), to, values.etag ?? null);
     } catch (err) {
       // Gone, changed or the target vanished meanwhile: the list shows where things stand now.
-      if (!(err instanceof AgentError && (err.status === 404 || err.status === 412 || err.status === 422))) throw err;
+      if (!isKind(err, 'not-found', 'stale', 'invalid')) throw err;
     }
     return c.redirect('/groups', 303);
   });

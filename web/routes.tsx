@@ -17,7 +17,7 @@ import type { PageContext } from './layout.js';
 import { DirectoryPage, DirectoryResults, DirectoryRows, type DirectoryView } from './pages/directory.js';
 import { ScannersPanel, SettingsPage } from './pages/settings.js';
 import { SCAN_CODE_MAX } from '../agent/scans/scan-service.js';
-import { AgentError, type FieldError } from '../agent/errors.js';
+import { AgentError, type FieldError, isKind } from '../agent/errors.js';
 import { clientCreateSchema, clientPatchSchema, type ClientOut } from '../agent/directory/schema.js';
 import { fieldErrors } from '../agent/http/problem.js';
 import { ClientFormPage, FORM_FIELDS, type FormValues } from './pages/client-form.js';
@@ -108,7 +108,7 @@ export function webRoutes(deps: AppDeps) {
       try {
         result = deps.directory.search(q, PAGE_SIZE, cursor);
       } catch (err) {
-        if (err instanceof AgentError && err.status === 422) return c.html('');
+        if (isKind(err, 'invalid')) return c.html('');
         throw err;
       }
       return c.html(<DirectoryRows ctx={ctx} view={{ q, items: result.items, next: result.next, total: deps.directory.clientCount }} />);
@@ -213,9 +213,9 @@ export function webRoutes(deps: AppDeps) {
       await deps.directory.updateClient(id, parsed.data, etag);
       return c.redirect(action, 303);
     } catch (err) {
-      if (err instanceof AgentError && err.status === 412) return formPage(c, 412, { action, values, errors: [], etag, clientId: id, banner: 'stale', cancel: action });
+      if (isKind(err, 'stale')) return formPage(c, 412, { action, values, errors: [], etag, clientId: id, banner: 'stale', cancel: action });
       if (err instanceof AgentError && err.errors) return fail(err.errors);
-      if (err instanceof AgentError && err.status === 404) return c.html(page(<NotFoundPage ctx={ctx} />), 404);
+      if (isKind(err, 'not-found')) return c.html(page(<NotFoundPage ctx={ctx} />), 404);
       throw err;
     }
   });
@@ -225,7 +225,7 @@ export function webRoutes(deps: AppDeps) {
     try {
       await deps.directory.deleteClient(c.req.param('id'));
     } catch (err) {
-      if (!(err instanceof AgentError && err.status === 404)) throw err; // already gone: same result
+      if (!isKind(err, 'not-found')) throw err; // already gone: same result
     }
     if (!URL.canParse(c.req.header('hx-current-url') ?? '') || new URL(c.req.header('hx-current-url') ?? '').pathname !== '/') c.header('HX-Redirect', '/');
     return c.body('', 200);
@@ -256,7 +256,7 @@ export function webRoutes(deps: AppDeps) {
       await deps.printers.enqueue({ type: 'client', printer: r.printer.id, bytes: r.bytes });
       return c.html(<span class="ok">{ctx.t('client.printed', { printer: r.printer.name })}</span>);
     } catch (err) {
-      if (err instanceof AgentError && err.status === 422) {
+      if (isKind(err, 'invalid')) {
         const noPrinter = err.errors?.some((e) => e.path === 'printer');
         return c.html(<span class="error">{ctx.t(noPrinter ? 'client.noPrinter' : 'client.notFound')}</span>);
       }

@@ -1,5 +1,5 @@
 import { Hono, type MiddlewareHandler } from 'hono';
-import { AgentError } from '../agent/errors.js';
+import { AgentError, isKind } from '../agent/errors.js';
 import type { SyncIssues } from '../agent/sync/issues.js';
 import type { Sync } from '../agent/sync/sync.js';
 import { ruleMessage } from './i18n.js';
@@ -33,10 +33,10 @@ export function syncPages(deps: {
     try {
       await issues.reapply(c.req.param('id'));
     } catch (err) {
-      if (!(err instanceof AgentError) || err.status === 503) throw err;
+      if (!(err instanceof AgentError) || err.kind === 'unavailable') throw err;
       // Re-applying goes through the directory's rules: say which one stands in the way.
       const reason = err.errors?.length ? err.errors.map((e) => ruleMessage(ctx.t, e)).join(' ') : err.detail;
-      return c.html(page(<SyncPage ctx={ctx} status={status()} issues={issues.list()} error={reason} />), err.status === 404 ? 404 : 409);
+      return c.html(page(<SyncPage ctx={ctx} status={status()} issues={issues.list()} error={reason} />), err.kind === 'not-found' ? 404 : 409);
     }
     return c.redirect('/sync', 303);
   });
@@ -45,7 +45,7 @@ export function syncPages(deps: {
     try {
       await issues.dismiss(c.req.param('id'));
     } catch (err) {
-      if (!(err instanceof AgentError) || err.status !== 404) throw err;
+      if (!isKind(err, 'not-found')) throw err;
     }
     return c.redirect('/sync', 303);
   });

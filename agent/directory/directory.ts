@@ -82,7 +82,7 @@ export class Directory {
 
   getClientByReference(reference: string): ClientOut {
     const c = this.findByReference(reference);
-    if (!c) throw new AgentError(404, 'Not found', `No client has the reference "${reference}".`);
+    if (!c) throw new AgentError('not-found', 'Not found', `No client has the reference "${reference}".`);
     return c;
   }
 
@@ -131,7 +131,7 @@ export class Directory {
   async createClient(input: ClientCreate): Promise<ClientOut> {
     const record = this.newClient(input);
     if (this.store.clients.has(record.id)) {
-      throw new AgentError(409, 'Already exists', `A client with id "${record.id}" already exists; use PATCH to change it, or leave "id" out.`);
+      throw new AgentError('exists', 'Already exists', `A client with id "${record.id}" already exists; use PATCH to change it, or leave "id" out.`);
     }
     this.checkClient(record);
     await this.store.commit([{ op: 'client.put', record }, ...this.clientOutbox(undefined, record)]);
@@ -201,7 +201,7 @@ export class Directory {
   async createGroup(input: GroupCreate): Promise<GroupOut> {
     const id = input.id ?? randomUUID();
     if (this.store.groups.has(id)) {
-      throw new AgentError(409, 'Already exists', `A group with id "${id}" already exists; use PATCH to change it, or leave "id" out.`);
+      throw new AgentError('exists', 'Already exists', `A group with id "${id}" already exists; use PATCH to change it, or leave "id" out.`);
     }
     const record: Group = {
       id,
@@ -239,7 +239,7 @@ export class Directory {
     const count = this.groupCounts.get(id) ?? 0;
     if (count > 0) {
       throw new AgentError(
-        409,
+        'in-use',
         'Group in use',
         `The group "${current.name}" still has ${count} client${count > 1 ? 's' : ''}; move ${count > 1 ? 'them' : 'it'} to another group first, then delete it.`,
         undefined,

@@ -2,8 +2,7 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { z } from 'zod';
-import { AgentError, type FieldError, invalid } from '../errors.js';
-import { JournalUnavailableError } from '../store/journal.js';
+import { AgentError, type ErrorKind, type FieldError, invalid, StorageError } from '../errors.js';
 import { nodeFs } from '../store/fs.js';
 import { throwBodyProblem } from './text.js';
 import type { Logger } from '../log.js';
@@ -36,6 +35,20 @@ const TITLES: Record<number, string> = {
   503: 'Unavailable',
   507: 'Disk full',
 };
+
+/** The one place a domain error's kind becomes an HTTP status. */
+export const STATUS_OF_KIND = {
+  'bad-request': 400,
+  unsupported: 415,
+  forbidden: 403,
+  'not-found': 404,
+  exists: 409,
+  'in-use': 409,
+  refused: 409,
+  stale: 412,
+  invalid: 422,
+  unavailable: 503,
+} as const satisfies Record<ErrorKind, number>;
 
 export function problemResponse(c: Context, status: number, detail: string, extra: Partial<Problem> = {}): Response {
   const title = extra.title ?? TITLES[status] ?? 'Error';
@@ -87,7 +100,7 @@ const MB = 1024 * 1024;
  * 507: the disk is full. Says how much is free, what the change and the store need, and what to
  * free; writes work again as soon as there is room (reads, search, scans and printing go on).
  */
-async function diskFullResponse(c: Context, err: JournalUnavailableError): Promise<Response> {
+async function diskFullResponse(c: Context, err: StorageError): Promise<Response> {
   const free = await nodeFs.freeBytes(err.where || '.').catch(() => null);
   const mb = (n: number) => `${(n / MB).toFixed(n < 10 * MB ? 1 : 0)} MB`;
   const needs = Math.max(err.needBytes, 4096) + 2 * err.storeBytes;
@@ -104,13 +117,13 @@ async function diskFullResponse(c: Context, err: JournalUnavailableError): Promi
 export function errorHandler(log: Logger) {
   return async (err: Error, c: Context): Promise<Response> => {
     if (err instanceof AgentError) {
-      return problemResponse(c, err.status, err.detail, {
+      return problemResponse(c, STATUS_OF_KIND[err.kind], err.detail, {
         title: err.title,
         ...(err.errors ? { errors: err.errors } : {}),
         ...err.extra,
       });
     }
-    if (err instanceof JournalUnavailableError) {
+    if (err instanceof StorageError) {
       if (err.diskFull) return diskFullResponse(c, err);
       return problemResponse(c, 503, err.message, { title: 'Not saved' });
     }

@@ -43,12 +43,12 @@ export function throwBodyProblem(raw: Request): void {
 async function strictParse(body: Promise<ArrayBuffer>, params: string[]): Promise<unknown> {
   const charset = params.map((p) => /^charset\s*=\s*"?([^";]+)"?$/i.exec(p)?.[1]).find((x) => x !== undefined);
   if (charset !== undefined && !/^utf-?8$/i.test(charset)) {
-    throw new AgentError(415, 'Unsupported media type', `The body is declared as ${charset}; the agent takes JSON in UTF-8 only: send it as UTF-8 (Content-Type: application/json; charset=utf-8).`);
+    throw new AgentError('unsupported', 'Unsupported media type', `The body is declared as ${charset}; the agent takes JSON in UTF-8 only: send it as UTF-8 (Content-Type: application/json; charset=utf-8).`);
   }
   const bytes = new Uint8Array(await body);
   if (!isUtf8(bytes)) {
     const at = firstInvalidUtf8(bytes); // isUtf8 is fast; the offset is found only for a bad body
-    throw new AgentError(400, 'Bad request', `The body is not valid UTF-8 (byte ${at} is not part of a UTF-8 character): send the text as UTF-8.`);
+    throw new AgentError('bad-request', 'Bad request', `The body is not valid UTF-8 (byte ${at} is not part of a UTF-8 character): send the text as UTF-8.`);
   }
   let parsed: unknown;
   try {
@@ -56,7 +56,7 @@ async function strictParse(body: Promise<ArrayBuffer>, params: string[]): Promis
     const start = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
     parsed = JSON.parse(Buffer.from(bytes.subarray(start)).toString('utf8'));
   } catch {
-    throw new AgentError(400, 'Bad request', 'The request body is not valid JSON; send a JSON object with Content-Type: application/json.');
+    throw new AgentError('bad-request', 'Bad request', 'The request body is not valid JSON; send a JSON object with Content-Type: application/json.');
   }
   const lone = loneSurrogates(parsed, '');
   if (lone.length) throw invalid(lone.map((path) => ({ path: path || '(body)', message: 'contains a lone surrogate (an unpaired \\ud800–\\udfff escape), which is no text: send the character itself or a valid pair', code: 'text-invalid' })));

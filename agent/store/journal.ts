@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { crc32 } from 'node:zlib';
+import { StorageError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { errorCode, fsyncDir } from './durable-file.js';
 import { isDiskFull, nodeFs, READ_WRITE_CREATE, type StoreFile, type StoreFs, writeAll } from './fs.js';
@@ -37,28 +38,21 @@ export class JournalCorruptError extends Error {
   }
 }
 
-export class JournalUnavailableError extends Error {
-  constructor(
-    reason: string,
-    /** the disk (or the quota) is full: the change needs this many bytes (and the next snapshot more) */
-    readonly diskFull = false,
-    readonly needBytes = 0,
-    readonly where = '',
-    /** the outcome is not known: the line may be on disk (a failed write whose repair failed too) */
-    readonly uncertain = false,
-  ) {
+export class JournalUnavailableError extends StorageError {
+  constructor(reason: string, diskFull = false, needBytes = 0, where = '', uncertain = false) {
     super(
       uncertain
         ? `the change could not be confirmed on disk (${reason})`
         : diskFull
           ? `the disk holding ${where || 'the store'} is full: the change (${needBytes} bytes) could not be saved, and nothing was changed. Free space on that disk, then try again (no restart needed).`
           : `the change could not be saved to disk (${reason}); nothing was changed. Check free disk space and the store folder's permissions.`,
+      diskFull,
+      needBytes,
+      where,
+      uncertain,
     );
     this.name = 'JournalUnavailableError';
   }
-
-  /** How big the store's snapshot files are (set by the store that met the error): what a snapshot needs again. */
-  storeBytes = 0;
 }
 
 interface Pending {

@@ -68,7 +68,7 @@ export class SyncIssues {
       return;
     }
     if (exists) {
-      throw new AgentError(409, 'Already exists', `"${issue.label}" exists again (id ${r.id}); edit it instead of re-applying, or dismiss this issue.`);
+      throw new AgentError('exists', 'Already exists', `"${issue.label}" exists again (id ${r.id}); edit it instead of re-applying, or dismiss this issue.`);
     }
     if (isClient(r)) {
       const input: ClientCreate = { ...r, address: { ...r.address } };

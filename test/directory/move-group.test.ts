@@ -38,10 +38,10 @@ describe('deleting a group in use by moving its clients first', () => {
     const d = t.agent.directory;
     const g = await d.createGroup({ name: 'Temporaire' });
     const c = await d.createClient({ lastName: 'Bonvin', firstName: 'Noé', groupId: g.id });
-    await expect(d.deleteGroupMovingClients(g.id, g.id)).rejects.toMatchObject({ status: 422 });
-    await expect(d.deleteGroupMovingClients(g.id, 'nope')).rejects.toMatchObject({ status: 422 });
-    await expect(d.deleteGroupMovingClients(g.id, null, '"99"')).rejects.toMatchObject({ status: 412 });
-    await expect(d.deleteGroupMovingClients('nope', null)).rejects.toMatchObject({ status: 404 });
+    await expect(d.deleteGroupMovingClients(g.id, g.id)).rejects.toMatchObject({ kind: 'invalid' });
+    await expect(d.deleteGroupMovingClients(g.id, 'nope')).rejects.toMatchObject({ kind: 'invalid' });
+    await expect(d.deleteGroupMovingClients(g.id, null, '"99"')).rejects.toMatchObject({ kind: 'stale' });
+    await expect(d.deleteGroupMovingClients('nope', null)).rejects.toMatchObject({ kind: 'not-found' });
     expect(d.findById(c.id)?.groupId).toBe(g.id);
     expect(await d.deleteGroupMovingClients(g.id, null, `"${g.etag}"`)).toBe(1);
     expect(d.findById(c.id)?.groupId).toBeNull();

@@ -60,7 +60,7 @@ describe('the outbox', () => {
     const { directory } = await open(tempDir());
     const c = await directory.createClient({ lastName: 'Meier', firstName: 'Eva' });
     await directory.updateClient(c.id, { notes: 'a' }, c.etag);
-    await expect(directory.updateClient(c.id, { notes: 'b' }, c.etag)).rejects.toMatchObject({ status: 412 });
+    await expect(directory.updateClient(c.id, { notes: 'b' }, c.etag)).rejects.toMatchObject({ kind: 'stale' });
   });
 
   it('a failed disk write leaves neither the record nor its outbox entry', async () => {

@@ -72,7 +72,7 @@ export function printRoutes(deps: { config: AgentConfig; directory: Directory; j
     async (c) => {
       const req = c.req.valid('json');
       if (req.type === 'receipt' && req.openDrawer && !c.get('token').scopes.includes('drawer')) {
-        throw new AgentError(403, 'Forbidden', `The token "${c.get('token').name}" may print but not open the cash drawer (scope "drawer").`);
+        throw new AgentError('forbidden', 'Forbidden', `The token "${c.get('token').name}" may print but not open the cash drawer (scope "drawer").`);
       }
       const key = c.req.valid('header')['idempotency-key'] ?? null;
       const hash = bodyHash(req);
@@ -82,7 +82,7 @@ export function printRoutes(deps: { config: AgentConfig; directory: Directory; j
           c.header('Location', `/api/v1/jobs/${earlier.id}`);
           return c.json({ ...jobOut(earlier), jobs: jobs.withIdempotencyKey(key).map(jobOut) }, 200);
         }
-        if (earlier) throw new AgentError(409, 'Idempotency-Key reused', `The Idempotency-Key "${key}" was used in the last 24 h for another request (job ${earlier.id}); use a new key for a new ticket.`);
+        if (earlier) throw new AgentError('refused', 'Idempotency-Key reused', `The Idempotency-Key "${key}" was used in the last 24 h for another request (job ${earlier.id}); use a new key for a new ticket.`);
       }
       // One ticket per printer: a preparation ticket naming stations is split between their printers
       const tickets = renderRequestAll(req, config, directory);
@@ -148,7 +148,7 @@ export function printRoutes(deps: { config: AgentConfig; directory: Directory; j
       const id = c.req.valid('param').id;
       const job = jobs.get(id);
       if (!job) throw notFound('Job', id);
-      if (job.status !== 'queued') throw new AgentError(409, 'Too late to cancel', `Job ${id} is ${job.status}: only a queued job can be cancelled.`);
+      if (job.status !== 'queued') throw new AgentError('refused', 'Too late to cancel', `Job ${id} is ${job.status}: only a queued job can be cancelled.`);
       return c.json(jobOut(await jobs.update(id, { status: 'cancelled' })), 200);
     },
   );
