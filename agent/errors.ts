@@ -1,3 +1,5 @@
+import type { z } from 'zod';
+
 /**
  * Errors a caller can act on. The HTTP layer turns them into problem+json (RFC 9457); the UI shows
  * `detail` and the per-field `errors` next to the fields.
@@ -102,3 +104,25 @@ export const stale = (what: string, id: string, current: string) =>
     undefined,
     { currentEtag: current },
   );
+
+/** zod issues → one field error each, paths dotted like `address.country` or `lines.0.amount`. */
+export function fieldErrors(issues: readonly z.core.$ZodIssue[]): FieldError[] {
+  const out: FieldError[] = [];
+  for (const issue of issues) {
+    const base = issue.path.map(String).join('.');
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) {
+        out.push({ path: base ? `${base}.${key}` : key, message: 'unknown field (check the spelling)', code: 'unknown-field' });
+      }
+    } else if (issue.path.at(-1) === 'discountPercent') {
+      out.push({ path: base, message: issue.message, code: 'discount-invalid' });
+    } else if (issue.code === 'too_big' && issue.origin === 'string') {
+      out.push({ path: base || '(body)', message: issue.message, code: 'too-long', params: { max: Number(issue.maximum) } });
+    } else if (issue.code === 'too_small' && issue.origin === 'string' && Number(issue.minimum) === 1) {
+      out.push({ path: base || '(body)', message: issue.message, code: 'required' });
+    } else {
+      out.push({ path: base || '(body)', message: issue.message });
+    }
+  }
+  return out;
+}

@@ -1,11 +1,17 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { z } from 'zod';
-import { ALL_SCOPES, type AgentConfig } from './config.js';
-import type { ApiToken } from './http/security.js';
+import { ALL_SCOPES, type AgentConfig, type Scope } from './config.js';
 import type { Logger } from './log.js';
 import { DurableJsonFile } from './store/durable-file.js';
 import { nodeFs, type StoreFs } from './store/fs.js';
+
+/** A till's credential: its name, its secret and what it may do. */
+export interface ApiToken {
+  name: string;
+  token: string;
+  scopes: readonly Scope[];
+}
 
 /**
  * What the agent makes for itself on its first start and keeps in store.dir: its id (X-Agent-Id

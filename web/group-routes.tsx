@@ -1,8 +1,7 @@
 import { type Context, Hono, type MiddlewareHandler } from 'hono';
 import type { Directory } from '../agent/directory/directory.js';
 import { groupCreateSchema, groupPatchSchema, type GroupOut } from '../agent/directory/schema.js';
-import { AgentError, type FieldError, isKind } from '../agent/errors.js';
-import { fieldErrors } from '../agent/http/problem.js';
+import { AgentError, type FieldError, fieldErrors, isKind } from '../agent/errors.js';
 import type { PageContext } from './layout.js';
 import { GroupEditPage, type GroupFormState, GroupInUseDialog, GroupsPage } from './pages/groups.js';
 

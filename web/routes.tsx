@@ -2,9 +2,9 @@ import { getConnInfo } from '@hono/node-server/conninfo';
 import { type Context, Hono, type MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { z } from 'zod';
-import type { AppDeps } from '../agent/http/app.js';
+import type { Services } from '../agent/services.js';
 import { problemResponse } from '../agent/http/problem.js';
-import { eventStream, STREAMED } from '../agent/http/routes/events.js';
+import { eventStream, STREAMED } from '../agent/event-stream.js';
 import { renderRequest } from '../agent/printing/render.js';
 import { previewOfBytes } from '../drivers/printer/preview.js';
 import { PrintersPage, PrintersPanel } from './pages/printers.js';
@@ -17,9 +17,8 @@ import type { PageContext } from './layout.js';
 import { DirectoryPage, DirectoryResults, DirectoryRows, type DirectoryView } from './pages/directory.js';
 import { ScannersPanel, SettingsPage } from './pages/settings.js';
 import { SCAN_CODE_MAX } from '../agent/scans/scan-service.js';
-import { AgentError, type FieldError, isKind } from '../agent/errors.js';
+import { AgentError, type FieldError, fieldErrors, isKind } from '../agent/errors.js';
 import { clientCreateSchema, clientPatchSchema, type ClientOut } from '../agent/directory/schema.js';
-import { fieldErrors } from '../agent/http/problem.js';
 import { ClientFormPage, FORM_FIELDS, type FormValues } from './pages/client-form.js';
 import { ClientCard, ClientGone, ClientPage, NotFoundPage } from './pages/client.js';
 import { LoginPage } from './pages/login.js';
@@ -50,7 +49,7 @@ const staffPageHeaders: MiddlewareHandler = async (c, next) => {
  * posted from another site gets 403). As in the htmx contact app, one URL serves the whole page,
  * or only the results for an htmx request.
  */
-export function webRoutes(deps: AppDeps) {
+export function webRoutes(deps: Services) {
   const app = new Hono();
   const { urls, routes } = assets();
   const sessions = new StaffSessions(deps.config.ui.pin);

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { AgentError, type FieldError, invalid, notFound, stale } from '../errors.js';
 import type { EventBus } from '../events.js';
+import { collectGarbage } from '../gc.js';
 import { COUNTRY_CODES, POSTAL_CODE_RULES } from './countries.js';
 import type { DirectoryStore, RecordChange } from './directory-store.js';
 import { fold } from './normalize.js';
@@ -440,6 +441,22 @@ export class Directory {
           if (c) this.index.upsert(c);
         }
       }
+    };
+  }
+
+  /**
+   * A write of the whole directory (a full pull from the cloud): indexed once and snapshotted once,
+   * at the end, then the garbage of its pages is given back, as after loading at start. Call the
+   * returned function when the write is over.
+   */
+  bulkWrite(): () => void {
+    const endIndex = this.deferIndex();
+    const endSnapshots = this.store.holdSnapshots();
+    return () => {
+      // the pull's garbage goes before the index build allocates its arrays, not after
+      collectGarbage();
+      endIndex();
+      void endSnapshots().then(collectGarbage);
     };
   }
 

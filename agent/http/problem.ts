@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { z } from 'zod';
-import { AgentError, type ErrorKind, type FieldError, invalid, StorageError } from '../errors.js';
+import { AgentError, type ErrorKind, type FieldError, fieldErrors, invalid, StorageError } from '../errors.js';
 import { nodeFs } from '../store/fs.js';
 import { throwBodyProblem } from './text.js';
 import type { Logger } from '../log.js';
@@ -64,28 +64,6 @@ export function problemResponse(c: Context, status: number, detail: string, extr
 
 function slug(s: string): string {
   return s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
-}
-
-/** zod issues → one field error each, paths dotted like `address.country` or `lines.0.amount`. */
-export function fieldErrors(issues: readonly z.core.$ZodIssue[]): FieldError[] {
-  const out: FieldError[] = [];
-  for (const issue of issues) {
-    const base = issue.path.map(String).join('.');
-    if (issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys) {
-        out.push({ path: base ? `${base}.${key}` : key, message: 'unknown field (check the spelling)', code: 'unknown-field' });
-      }
-    } else if (issue.path.at(-1) === 'discountPercent') {
-      out.push({ path: base, message: issue.message, code: 'discount-invalid' });
-    } else if (issue.code === 'too_big' && issue.origin === 'string') {
-      out.push({ path: base || '(body)', message: issue.message, code: 'too-long', params: { max: Number(issue.maximum) } });
-    } else if (issue.code === 'too_small' && issue.origin === 'string' && Number(issue.minimum) === 1) {
-      out.push({ path: base || '(body)', message: issue.message, code: 'required' });
-    } else {
-      out.push({ path: base || '(body)', message: issue.message });
-    }
-  }
-  return out;
 }
 
 /** Used as the OpenAPI routes' validation hook: every schema violation is a 422 listing all fields. */

@@ -1,18 +1,13 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
 import type { Scope } from '../config.js';
+import type { ApiToken } from '../secrets.js';
 import { problemResponse } from './problem.js';
 
 /**
  * The "Transport and security" rules of agent-api.md, as middleware, in the order they apply:
  * Host check (DNS rebinding) → Origin/CORS → bearer token → scope.
  */
-
-export interface ApiToken {
-  name: string;
-  token: string;
-  scopes: readonly Scope[];
-}
 
 export type SecurityEnv = { Variables: { token: ApiToken } };
 

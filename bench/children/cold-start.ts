@@ -44,7 +44,7 @@ if (mode === 'agent') {
   collect();
   const mem = process.memoryUsage();
   const loaded = log.lines.map((l) => /loaded in (\d+) ms/.exec(l)?.[1]).find((x) => x !== undefined);
-  const clients = agent.directory.clientCount;
+  const clients = agent.services.directory.clientCount;
   await agent.stop();
   console.log(
     JSON.stringify({

@@ -7,7 +7,7 @@ describe('deleting a group in use by moving its clients first', () => {
   it('moves every client of the group, deletes it, in one durable write that survives a restart', async () => {
     const dir = tempDir();
     const t = await openTestAgent({ dir });
-    const d = t.agent.directory;
+    const d = t.agent.services.directory;
     const pro = await d.createGroup({ name: 'Pro', discountPercent: 5 });
     const vip = await d.createGroup({ name: 'VIP', discountPercent: 10 });
     const moved = [];
@@ -28,14 +28,14 @@ describe('deleting a group in use by moving its clients first', () => {
     await t.agent.stop(); // then the same store again
 
     const again = await openTestAgent({ dir });
-    expect(again.agent.directory.listGroups().map((g) => [g.name, g.clientCount])).toEqual([['VIP', 6]]);
-    expect(again.agent.directory.search('favre', 10).items.every((c) => c.groupId === vip.id)).toBe(true);
+    expect(again.agent.services.directory.listGroups().map((g) => [g.name, g.clientCount])).toEqual([['VIP', 6]]);
+    expect(again.agent.services.directory.search('favre', 10).items.every((c) => c.groupId === vip.id)).toBe(true);
     await again.close();
   });
 
   it('to no group; refuses the group itself, an unknown target or a stale etag, changing nothing', async () => {
     const t = await openTestAgent();
-    const d = t.agent.directory;
+    const d = t.agent.services.directory;
     const g = await d.createGroup({ name: 'Temporaire' });
     const c = await d.createClient({ lastName: 'Bonvin', firstName: 'Noé', groupId: g.id });
     await expect(d.deleteGroupMovingClients(g.id, g.id)).rejects.toMatchObject({ kind: 'invalid' });

@@ -75,8 +75,8 @@ describe('print client card', () => {
     await page.locator('.print-status .ok').waitFor();
     expect(await page.locator('.print-status').innerText()).toBe('Carte envoyée à l’imprimante « Caisse ».');
     const until = Date.now() + 5000;
-    while (s.agent.jobs.list('done', 5).length === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
-    const [job] = s.agent.jobs.list('done', 5);
+    while (s.agent.services.jobs.list('done', 5).length === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    const [job] = s.agent.services.jobs.list('done', 5);
     expect(job).toMatchObject({ type: 'client', printer: 'front', status: 'done' });
     const { decode, printedText } = await import('../../drivers/printer/decode.js');
     expect(printedText(decode(Buffer.from(job!.bytes, 'base64')))).toContain('Boulangerie Favre SA');

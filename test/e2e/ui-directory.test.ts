@@ -72,7 +72,7 @@ describe('Clients > Répertoire in Chromium', () => {
 
 describe('long result lists', () => {
   it('shows 25 results, then "Plus de résultats" adds the next ones in order, each once', async () => {
-    const d = s.agent.directory;
+    const d = s.agent.services.directory;
     for (let i = 0; i < 120; i++) {
       await d.createClient({ lastName: `Pittet${String(i).padStart(3, '0')}`, firstName: 'Noé', address: { city: 'Payerne' } });
     }

@@ -24,7 +24,7 @@ describe('client form', () => {
     expect(await page.locator('.field:has(#f-postalCode) .error').innerText()).toBe('NPA non valable pour CH (p. ex. 1204).');
     expect(await page.inputValue('#f-lastName')).toBe('Jäggi'); // what was typed is kept
     await page.screenshot({ path: screenshotPath('client-form-errors') });
-    expect(s.agent.directory.clientCount).toBe(0);
+    expect(s.agent.services.directory.clientCount).toBe(0);
 
     await page.fill('#f-firstName', 'Françoise');
     await page.fill('#f-postalCode', '1204');
@@ -32,7 +32,7 @@ describe('client form', () => {
     await page.click('button:has-text("Valider")');
     await page.waitForURL(/\/clients\/[0-9a-f-]{36}$/);
     expect(await page.locator('article.client h1').innerText()).toBe('Mme Françoise Jäggi');
-    expect(s.agent.directory.search('jaeggi').items.map((c) => c.firstName)).toEqual(['Françoise']);
+    expect(s.agent.services.directory.search('jaeggi').items.map((c) => c.firstName)).toEqual(['Françoise']);
     await page.close();
   });
 
@@ -80,7 +80,7 @@ describe('client form', () => {
     await b.click('button:has-text("Valider")');
     await b.locator('.banner:visible', { hasText: 'modifié entre-temps' }).waitFor();
     expect(await b.locator('#changed-elsewhere').isVisible()).toBe(false);
-    expect(s.agent.directory.search('garage').items[0]?.phone).toBe('021 000 00 01');
+    expect(s.agent.services.directory.search('garage').items[0]?.phone).toBe('021 000 00 01');
     await a.close();
     await b.close();
   });
@@ -99,12 +99,12 @@ describe('client form', () => {
     await page.waitForTimeout(200);
     expect(asked).toBe('Supprimer Mme Françoise Jäggi du répertoire ? Cette action est définitive.');
     expect(await rows.count()).toBe(1);
-    expect(s.agent.directory.search('jaggi').items).toHaveLength(1);
+    expect(s.agent.services.directory.search('jaggi').items).toHaveLength(1);
 
     page.once('dialog', (d) => void d.accept());
     await page.click('button.icon-danger');
     await page.waitForFunction(() => document.querySelectorAll('table.results tbody tr').length === 0);
-    expect(s.agent.directory.search('jaggi').items).toHaveLength(0);
+    expect(s.agent.services.directory.search('jaggi').items).toHaveLength(0);
     await page.close();
   });
 
@@ -115,7 +115,7 @@ describe('client form', () => {
     page.once('dialog', (d) => void d.accept());
     await page.click('article.client button.icon-danger');
     await page.waitForURL(`${s.url}/`);
-    expect(s.agent.directory.search('garage').items).toHaveLength(0);
+    expect(s.agent.services.directory.search('garage').items).toHaveLength(0);
     await page.close();
   });
 });

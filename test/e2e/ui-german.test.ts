@@ -7,7 +7,7 @@ const s = browserSuite({ config: { ui: { locale: 'de', pin: null } } });
 
 describe('German locale', () => {
   it('directory, form (Anrede Herr/Frau), rule messages and groups in German', async () => {
-    const d = s.agent.directory;
+    const d = s.agent.services.directory;
     const stamm = await d.createGroup({ name: 'Stammkunden', discountPercent: 10 });
     await d.createClient({ civility: 'Frau', lastName: 'Müller', firstName: 'Verena', groupId: stamm.id, address: { postalCode: '8001', city: 'Zürich' } });
     const page = await s.browser.newPage({ viewport: { width: 1366, height: 768 } });
@@ -45,7 +45,7 @@ describe('German locale', () => {
   });
 
   it('the client card shows balances in Swiss format with German labels', async () => {
-    const c = s.agent.directory.search('muller').items[0]!;
+    const c = s.agent.services.directory.search('muller').items[0]!;
     const page = await s.browser.newPage();
     await page.goto(`${s.url}/clients/${c.id}`);
     const card = await page.locator('article.client').innerText();

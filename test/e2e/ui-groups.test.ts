@@ -28,7 +28,7 @@ describe('groups page', () => {
     expect(await page.locator('.field:has(#g-name) .error').innerText()).toBe('Un groupe « Fidèles » existe déjà.');
     expect(await page.locator('.field:has(#g-discountPercent) .error').innerText()).toBe('Un pourcentage de 0 à 100, 2 décimales au plus.');
     expect(await page.inputValue('#g-discountPercent')).toBe('150');
-    expect(s.agent.directory.listGroups().map((g) => g.name)).toEqual(['Fidèles']);
+    expect(s.agent.services.directory.listGroups().map((g) => g.name)).toEqual(['Fidèles']);
 
     await page.fill('#g-name', 'Personnel');
     await page.fill('#g-discountPercent', 'vingt');
@@ -37,7 +37,7 @@ describe('groups page', () => {
     await page.fill('#g-discountPercent', '20 %');
     await page.click('button:has-text("Ajouter le groupe")');
     await page.waitForURL(`${s.url}/groups`);
-    expect(s.agent.directory.listGroups().map((g) => [g.name, g.discountPercent])).toEqual([['Fidèles', 12.5], ['Personnel', 20]]);
+    expect(s.agent.services.directory.listGroups().map((g) => [g.name, g.discountPercent])).toEqual([['Fidèles', 12.5], ['Personnel', 20]]);
     await page.close();
   });
 
@@ -55,7 +55,7 @@ describe('groups page', () => {
   });
 
   it('deletes an empty group after a confirmation', async () => {
-    const group = await s.agent.directory.createGroup({ name: 'Éphémère', discountPercent: 1 });
+    const group = await s.agent.services.directory.createGroup({ name: 'Éphémère', discountPercent: 1 });
     const page = await s.browser.newPage();
     await page.goto(`${s.url}/groups`);
     let asked = '';
@@ -66,12 +66,12 @@ describe('groups page', () => {
     await page.click(`${rowOf('Éphémère')} button.icon-danger`);
     await page.locator(rowOf('Éphémère')).waitFor({ state: 'detached' });
     expect(asked).toBe('Supprimer le groupe Éphémère ?');
-    expect(s.agent.directory.listGroups().some((g) => g.id === group.id)).toBe(false);
+    expect(s.agent.services.directory.listGroups().some((g) => g.id === group.id)).toBe(false);
     await page.close();
   });
 
   it('refuses to delete a group in use with its count, then moves its clients and deletes it in one confirmation', async () => {
-    const d = s.agent.directory;
+    const d = s.agent.services.directory;
     const pro = await d.createGroup({ name: 'Pro', discountPercent: 5 });
     const fideles = d.listGroups().find((g) => g.name === 'Fidèles')!;
     for (const [last, first] of [['Favre', 'Luc'], ['Rochat', 'Anne'], ['Jäggi', 'Urs']] as const) {
@@ -102,7 +102,7 @@ describe('groups page', () => {
   });
 
   it('moves the clients to no group when asked, and cancelling the offer changes nothing', async () => {
-    const d = s.agent.directory;
+    const d = s.agent.services.directory;
     const g = await d.createGroup({ name: 'Temporaire' });
     const c = await d.createClient({ lastName: 'Meier', firstName: 'Eva', groupId: g.id });
     const page = await s.browser.newPage();

@@ -31,7 +31,7 @@ async function openPage(path: string): Promise<Page> {
 
 describe('scan events', () => {
   it('a scan of a known card opens the client on the page', async () => {
-    const anne = await s.agent.directory.createClient({ lastName: 'Rochat', firstName: 'Anne', reference: '7612345000015' });
+    const anne = await s.agent.services.directory.createClient({ lastName: 'Rochat', firstName: 'Anne', reference: '7612345000015' });
     const page = await openPage('/');
     const res = await api('/api/v1/scans', 'POST', { code: '7612345000015', device: 'scanner-1' });
     expect(res.status).toBe(200);
@@ -66,7 +66,7 @@ describe('scan events', () => {
 
 describe('keyboard-wedge scanner', () => {
   it('a burst of digits and Enter in the search box goes through the scan path once and opens the client', async () => {
-    const urs = await s.agent.directory.createClient({ lastName: 'Jäggi', firstName: 'Urs', reference: '7640000000028' });
+    const urs = await s.agent.services.directory.createClient({ lastName: 'Jäggi', firstName: 'Urs', reference: '7640000000028' });
     const heard: Array<{ code: string; device: string }> = [];
     const off = s.agent.bus.on('scan', (scan) => heard.push({ code: scan.code, device: scan.device }));
     const page = await openPage('/');
@@ -81,7 +81,7 @@ describe('keyboard-wedge scanner', () => {
   it('a wedge scan belongs to its page: a client form open on another page is not filled', async () => {
     const other = await openPage('/clients/new');
     const page = await openPage('/');
-    const urs = s.agent.directory.findByReference('7640000000028')!;
+    const urs = s.agent.services.directory.findByReference('7640000000028')!;
     await scannerTypes(page, '7640000000028');
     await page.waitForURL(`${s.url}/clients/${urs.id}`);
     await new Promise((r) => setTimeout(r, 300));
@@ -92,7 +92,7 @@ describe('keyboard-wedge scanner', () => {
   });
 
   it('outside a text field: a focused link does not open, the scan goes through', async () => {
-    const urs = s.agent.directory.findByReference('7640000000028')!;
+    const urs = s.agent.services.directory.findByReference('7640000000028')!;
     const page = await openPage('/groups');
     await page.focus('header nav a:has-text("Réglages")');
     await scannerTypes(page, '7640000000028');
@@ -118,7 +118,7 @@ describe('keyboard-wedge scanner', () => {
     expect(await page.inputValue('#f-reference')).toBe('7651111111117');
     expect(await page.inputValue('#f-firstName')).toBe('');
     expect(page.url()).toBe(`${s.url}/clients/new`);
-    expect(s.agent.directory.search('bonvin').items).toHaveLength(0);
+    expect(s.agent.services.directory.search('bonvin').items).toHaveLength(0);
     await page.close();
   });
 });
@@ -137,7 +137,7 @@ describe('live updates', () => {
   });
 
   it('a client card follows an edit elsewhere, and says so when the client is deleted', async () => {
-    const c = await s.agent.directory.createClient({ lastName: 'Vuille', firstName: 'Léa', phone: '021 111 11 11' });
+    const c = await s.agent.services.directory.createClient({ lastName: 'Vuille', firstName: 'Léa', phone: '021 111 11 11' });
     const page = await openPage(`/clients/${c.id}`);
     await api(`/api/v1/clients/${c.id}`, 'PATCH', { phone: '021 222 22 22' });
     await page.locator('article.client:has-text("021 222 22 22")').waitFor();

@@ -34,7 +34,7 @@ describe('printers page', () => {
     page.once('dialog', (d) => void d.accept());
     await row.locator('button:has-text("Réimprimer")').click();
     await page.locator('table.jobs tbody tr .badge:has-text("réimpression")').waitFor();
-    expect(s.agent.jobs.list(null, 5).map((j) => [j.type, j.reprintOf !== null])).toEqual([
+    expect(s.agent.services.jobs.list(null, 5).map((j) => [j.type, j.reprintOf !== null])).toEqual([
       ['test', true],
       ['test', false],
     ]);
@@ -55,7 +55,7 @@ describe('printers page', () => {
     expect(await audit.innerText()).toContain('tiroir ouvert');
     page.once('dialog', (d) => void d.accept());
     await page.locator(`table.jobs tr[data-job-id="${id}"] button:has-text("Réimprimer")`).click();
-    const copyOf = () => s.agent.jobs.list(null, 20).find((j) => j.reprintOf === id);
+    const copyOf = () => s.agent.services.jobs.list(null, 20).find((j) => j.reprintOf === id);
     for (let i = 0; i < 500 && !copyOf(); i++) await new Promise((r) => setTimeout(r, 10));
     const copy = copyOf()!;
     // the audit list shows it too, live

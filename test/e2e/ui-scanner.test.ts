@@ -12,7 +12,7 @@ const s = browserSuite({
 
 describe('serial scanner on the staff page', () => {
   it('shows the scanner waiting, then ready once plugged in, live; a scan opens the client', async () => {
-    const anne = await s.agent.directory.createClient({ lastName: 'Rochat', firstName: 'Anne', reference: '7612345000015' });
+    const anne = await s.agent.services.directory.createClient({ lastName: 'Rochat', firstName: 'Anne', reference: '7612345000015' });
     const page = await s.browser.newPage({ viewport: { width: 1366, height: 768 } });
     page.setDefaultTimeout(10_000);
     const connected = page.waitForEvent('response', (r) => r.url().endsWith('/events'));

@@ -60,7 +60,7 @@ describe('sync in the staff page', () => {
     await page.locator('#sync-slot .has-issues').waitFor();
     expect(await badge.innerText()).toMatch(/1 à vérifier/);
     await page.screenshot({ path: screenshotPath('sync-conflict') });
-    expect(s.agent.directory.getClient(c.id).phone).toBe('+41 22 222 22 22'); // the cloud's value meanwhile
+    expect(s.agent.services.directory.getClient(c.id).phone).toBe('+41 22 222 22 22'); // the cloud's value meanwhile
 
     await issue.locator('button[data-reapply]').click();
     await page.locator('#sync-issues .empty').waitFor();

@@ -66,10 +66,10 @@ describe('GET /api/v1/events', () => {
     const pageEvents = readEvents(page.body!, 3);
     await new Promise((r) => setTimeout(r, 100)); // both streams are listening
     const clients = generateClients(500);
-    await agent!.directoryStore.commit(clients.map((record) => ({ op: 'client.put' as const, record })));
+    await agent!.services.directoryStore.commit(clients.map((record) => ({ op: 'client.put' as const, record })));
     expect((await tillEvents).filter((e) => e.event === 'directory')).toHaveLength(500);
     await new Promise((r) => setTimeout(r, 120));
-    const one = await agent!.directory.createClient({ lastName: 'Seul', firstName: 'Client' });
+    const one = await agent!.services.directory.createClient({ lastName: 'Seul', firstName: 'Client' });
     await new Promise((r) => setTimeout(r, 120));
     agent!.bus.emit('scan', { code: 'END', device: 'test', at: new Date().toISOString(), client: null });
     expect(await pageEvents).toEqual([

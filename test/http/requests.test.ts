@@ -341,7 +341,7 @@ describe('text in, exactly', () => {
     const t = await openTestAgent();
     try {
       const res = await t.api('/api/v1/clients', { method: 'POST', body, headers: { 'content-type': contentType } });
-      return { status: res.status, body: (await res.json()) as { detail: string; errors?: Array<{ path: string; code?: string }> }, clients: t.agent.directoryStore.clients.size };
+      return { status: res.status, body: (await res.json()) as { detail: string; errors?: Array<{ path: string; code?: string }> }, clients: t.agent.services.directoryStore.clients.size };
     } finally {
       await t.close();
     }

@@ -174,7 +174,7 @@ describe('API token', () => {
 
   it('with no configured token the agent makes a random one: no fixed default is accepted', async () => {
     const a = await open({ api: { tokens: [] } });
-    const tokens = a.agent.tokens;
+    const tokens = a.agent.services.tokens;
     expect(tokens).toHaveLength(1);
     const generated = tokens[0]!.token;
     expect(generated.length).toBeGreaterThanOrEqual(32);

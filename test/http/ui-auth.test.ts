@@ -102,7 +102,7 @@ describe('staff PIN', () => {
       body: 'name=Pirates',
     });
     expect(crossSite.status).toBe(403);
-    expect(t.agent.directory.listGroups()).toEqual([]);
+    expect(t.agent.services.directory.listGroups()).toEqual([]);
     const plain = await t.api('/scans', { method: 'POST', headers: { authorization: '', 'content-type': 'text/plain' }, body: '{"code":"1234"}' });
     expect(plain.status).toBe(415);
     const sameSite = await t.api('/groups', {

@@ -82,8 +82,8 @@ describe('printers that misbehave as real ones do', () => {
     const onPaperAtDone = new Map<string, boolean>();
     const numberOf = new Map<string, string>();
     // the moment the agent marks a job done (before its line is on disk and anyone hears of it): is it on paper?
-    const update = a.agent.jobs.update.bind(a.agent.jobs);
-    a.agent.jobs.update = (id, change) => {
+    const update = a.agent.services.jobs.update.bind(a.agent.services.jobs);
+    a.agent.services.jobs.update = (id, change) => {
       if (change.status === 'done') onPaperAtDone.set(id, ticketsOnPaper(s.printed()).includes(numberOf.get(id) ?? '?'));
       return update(id, change);
     };
@@ -94,7 +94,7 @@ describe('printers that misbehave as real ones do', () => {
     const got = ticketsOnPaper(s.printed());
     expect(deliveryReport(wanted, got)).toEqual({ missing: [], doubled: [] });
     expect(got).toEqual(wanted); // first in, first out
-    expect(new Set([...numberOf.keys()].map((id) => a.agent.jobs.get(id)?.confirmed))).toEqual(new Set(['printed']));
+    expect(new Set([...numberOf.keys()].map((id) => a.agent.services.jobs.get(id)?.confirmed))).toEqual(new Set(['printed']));
   }, 40_000);
 
   it('accepts the connection and closes it at once: nothing is done, each job says why; fixed, all print once', async () => {
@@ -103,13 +103,13 @@ describe('printers that misbehave as real ones do', () => {
     const wanted = numbers('C', 20);
     const ids: string[] = [];
     for (const n of wanted) ids.push((await post(a, receipt(n))).id);
-    await until('a reason on the first job', () => /closed the connection|reset the connection/.test(a.agent.jobs.get(ids[0]!)?.error ?? ''));
+    await until('a reason on the first job', () => /closed the connection|reset the connection/.test(a.agent.services.jobs.get(ids[0]!)?.error ?? ''));
     await new Promise((r) => setTimeout(r, 1000));
-    expect(ids.map((id) => a.agent.jobs.get(id)?.status).filter((st) => st === 'done')).toEqual([]);
-    expect(a.agent.printers.list()[0]?.status).toBe('offline');
+    expect(ids.map((id) => a.agent.services.jobs.get(id)?.status).filter((st) => st === 'done')).toEqual([]);
+    expect(a.agent.services.printers.list()[0]?.status).toBe('offline');
     expect(a.log.lines.some((l) => /job .* not confirmed/.test(l))).toBe(false); // nothing was sent: no job was cut short
     s.acceptThenClose = false;
-    await until('all done', () => ids.every((id) => a.agent.jobs.get(id)?.status === 'done'), 15_000);
+    await until('all done', () => ids.every((id) => a.agent.services.jobs.get(id)?.status === 'done'), 15_000);
     expect(deliveryReport(wanted, ticketsOnPaper(s.printed()))).toEqual({ missing: [], doubled: [] });
   }, 30_000);
 
@@ -123,13 +123,13 @@ describe('printers that misbehave as real ones do', () => {
     const states: string[] = [];
     a.agent.bus.on('printer', (p) => p.id === 'kitchen' && states.push(p.status));
     const job = await post(a, receipt('N-1'));
-    await until('stalled', () => a.agent.printers.list()[0]?.status === 'stalled', 8000);
+    await until('stalled', () => a.agent.services.printers.list()[0]?.status === 'stalled', 8000);
     expect(states.slice(0, 2)).toEqual(['busy', 'stalled']);
-    expect(a.agent.jobs.get(job.id)).toMatchObject({ status: 'queued', printer: 'kitchen' });
-    expect(a.agent.jobs.get(job.id)?.error).toMatch(/answered nothing for 1 s \(stalled/);
+    expect(a.agent.services.jobs.get(job.id)).toMatchObject({ status: 'queued', printer: 'kitchen' });
+    expect(a.agent.services.jobs.get(job.id)?.error).toMatch(/answered nothing for 1 s \(stalled/);
     await until('printed on the fallback', () => ticketsOnPaper(bar.printed()).length === 1, 10_000);
-    await until('done', () => a.agent.jobs.get(job.id)?.status === 'done');
-    expect(a.agent.jobs.get(job.id)).toMatchObject({ printer: 'bar', confirmed: 'printed', reprint: false });
+    await until('done', () => a.agent.services.jobs.get(job.id)?.status === 'done');
+    expect(a.agent.services.jobs.get(job.id)).toMatchObject({ printer: 'bar', confirmed: 'printed', reprint: false });
     expect(kitchen.received().length).toBe(0);
   }, 30_000);
 
@@ -143,15 +143,15 @@ describe('printers that misbehave as real ones do', () => {
     const wanted = ['H-1', 'H-2', 'H-3'];
     const ids: string[] = [];
     for (const n of wanted) ids.push((await post(a, receipt(n, 12))).id);
-    await until('stalled', () => a.agent.printers.list()[0]?.status === 'stalled', 8000);
-    const cut = a.agent.jobs.get(ids[0]!)!;
+    await until('stalled', () => a.agent.services.printers.list()[0]?.status === 'stalled', 8000);
+    const cut = a.agent.services.jobs.get(ids[0]!)!;
     expect(cut).toMatchObject({ status: 'queued', reprint: true });
     expect(cut.error).toMatch(/stopped taking the ticket and answering for 1 s \(stalled\)/);
-    await until('all done on the fallback', () => ids.every((id) => a.agent.jobs.get(id)?.status === 'done'), 15_000);
+    await until('all done on the fallback', () => ids.every((id) => a.agent.services.jobs.get(id)?.status === 'done'), 15_000);
     // complete tickets, counted from both printers' paper: each once
     const got = [...ticketsOnPaper(kitchen.printed()), ...ticketsOnPaper(bar.printed())];
     expect(deliveryReport(wanted, got)).toEqual({ missing: [], doubled: [] });
-    expect(ids.map((id) => a.agent.jobs.get(id)?.printer)).toEqual(['bar', 'bar', 'bar']);
+    expect(ids.map((id) => a.agent.services.jobs.get(id)?.printer)).toEqual(['bar', 'bar', 'bar']);
     expect(a.log.lines.some((l) => /job .* not confirmed .*stalled.*marked reprint/.test(l))).toBe(true);
   }, 30_000);
 
@@ -161,7 +161,7 @@ describe('printers that misbehave as real ones do', () => {
     const wanted = numbers('G', 20);
     const ids: string[] = [];
     for (const n of wanted) ids.push((await post(a, receipt(n))).id);
-    await until('all done', () => ids.every((id) => a.agent.jobs.get(id)?.status === 'done'), 20_000);
+    await until('all done', () => ids.every((id) => a.agent.services.jobs.get(id)?.status === 'done'), 20_000);
     expect(deliveryReport(wanted, ticketsOnPaper(s.printed()))).toEqual({ missing: [], doubled: [] });
     expect(s.flooded).toBeGreaterThan(2 * 1024 * 1024);
   }, 30_000);
@@ -171,14 +171,14 @@ describe('printers that misbehave as real ones do', () => {
     const dir = tempDir();
     const first = await agentWith([{ id: 'front', port: s.port, stallSeconds: 1 }], dir);
     const job = await post(first, receipt('Q-1'));
-    await until('the advice', () => /"status": false/.test(first.agent.jobs.get(job.id)?.error ?? ''), 8000);
-    expect(first.agent.printers.list()[0]?.status).toBe('stalled');
+    await until('the advice', () => /"status": false/.test(first.agent.services.jobs.get(job.id)?.error ?? ''), 8000);
+    expect(first.agent.services.printers.list()[0]?.status).toBe('stalled');
     expect(s.received().length).toBe(0);
     await first.close();
     // the installer follows the advice
     const second = await agentWith([{ id: 'front', port: s.port, status: false }], dir);
-    await until('done', () => second.agent.jobs.get(job.id)?.status === 'done');
-    expect(second.agent.jobs.get(job.id)?.confirmed).toBe('sent');
+    await until('done', () => second.agent.services.jobs.get(job.id)?.status === 'done');
+    expect(second.agent.services.jobs.get(job.id)?.confirmed).toBe('sent');
     expect(ticketsOnPaper(s.printed())).toEqual(['Q-1']);
   }, 30_000);
 
@@ -186,17 +186,17 @@ describe('printers that misbehave as real ones do', () => {
     const s = await printer({ bufferBytes: 4096, bytesPerSecond: 5_000 });
     const a = await agentWith([{ id: 'front', port: s.port, stallSeconds: 1 }]);
     const job = await post(a, receipt('P-1', 60));
-    await until('printing', () => a.agent.jobs.get(job.id)?.status === 'printing');
+    await until('printing', () => a.agent.services.jobs.get(job.id)?.status === 'printing');
     await new Promise((r) => setTimeout(r, 150));
     s.paper = 'out';
-    await until('paper out shown', () => a.agent.jobs.get(job.id)?.error === 'front: paper out', 8000);
-    expect(a.agent.printers.list()[0]?.status).toBe('paper-out');
+    await until('paper out shown', () => a.agent.services.jobs.get(job.id)?.error === 'front: paper out', 8000);
+    expect(a.agent.services.printers.list()[0]?.status).toBe('paper-out');
     await new Promise((r) => setTimeout(r, 1500)); // longer than stallSeconds: out of paper is not a stall
-    expect(a.agent.jobs.get(job.id)?.status).toBe('printing');
+    expect(a.agent.services.jobs.get(job.id)?.status).toBe('printing');
     s.paper = 'ok';
-    await until('done', () => a.agent.jobs.get(job.id)?.status === 'done', 15_000);
+    await until('done', () => a.agent.services.jobs.get(job.id)?.status === 'done', 15_000);
     expect(ticketsOnPaper(s.printed())).toEqual(['P-1']);
-    expect(a.agent.jobs.get(job.id)).toMatchObject({ confirmed: 'printed', error: null, reprint: false });
+    expect(a.agent.services.jobs.get(job.id)).toMatchObject({ confirmed: 'printed', error: null, reprint: false });
   }, 30_000);
 });
 
@@ -205,21 +205,21 @@ describe('a printer switched off to change the roll', () => {
     const s = await printer({ bufferBytes: 4096, bytesPerSecond: 5_000 });
     const a = await agentWith([{ id: 'front', port: s.port, stallSeconds: 1 }]);
     const job = await post(a, receipt('OFF-1', 60));
-    await until('printing', () => a.agent.jobs.get(job.id)?.status === 'printing');
+    await until('printing', () => a.agent.services.jobs.get(job.id)?.status === 'printing');
     await new Promise((r) => setTimeout(r, 150));
     s.paper = 'out';
-    await until('paper out shown', () => a.agent.jobs.get(job.id)?.error === 'front: paper out', 8000);
+    await until('paper out shown', () => a.agent.services.jobs.get(job.id)?.error === 'front: paper out', 8000);
     s.engine.answersStatus = false; // switched off: no answer, no close (a cable or a switch between)
     s.engine.processId = false;
-    await until('back in the queue', () => a.agent.jobs.get(job.id)?.status === 'queued', 8000);
-    expect(a.agent.jobs.get(job.id)).toMatchObject({ reprint: true });
-    expect(a.agent.jobs.get(job.id)?.error).toMatch(/stopped taking the ticket and answering for 1 s after reporting paper out \(switched off\?\)/);
+    await until('back in the queue', () => a.agent.services.jobs.get(job.id)?.status === 'queued', 8000);
+    expect(a.agent.services.jobs.get(job.id)).toMatchObject({ reprint: true });
+    expect(a.agent.services.jobs.get(job.id)?.error).toMatch(/stopped taking the ticket and answering for 1 s after reporting paper out \(switched off\?\)/);
     await s.stop(); // on again, with paper
     s.paper = 'ok';
     s.engine.answersStatus = true;
     s.engine.processId = true;
     await s.start(s.port);
-    await until('done', () => a.agent.jobs.get(job.id)?.status === 'done', 15_000);
+    await until('done', () => a.agent.services.jobs.get(job.id)?.status === 'done', 15_000);
     expect(ticketsOnPaper(s.printed())).toEqual(['OFF-1']);
   }, 40_000);
 });

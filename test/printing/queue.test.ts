@@ -57,7 +57,7 @@ describe('POST /api/v1/print', () => {
     expect(res.headers.get('location')).toBe(`/api/v1/jobs/${job.id}`);
     await until('printed', () => ticketsOn(s).length === 1);
     expect(ticketsOn(s)[0]).toMatch(/^Ticket 2026-000001 +27\.11\.2026 10:15$/);
-    await until('done', () => t.agent.jobs.get(job.id)?.status === 'done');
+    await until('done', () => t.agent.services.jobs.get(job.id)?.status === 'done');
     const read = (await (await t.api(`/api/v1/jobs/${job.id}`)).json()) as { status: string; attempts: number };
     expect(read).toMatchObject({ status: 'done', attempts: 1 });
   });
@@ -99,8 +99,8 @@ describe('POST /api/v1/print', () => {
     const t = await agentWith([{ id: 'front', port: s.port }]);
     await s.stop();
     const job = (await (await t.api('/api/v1/print', { method: 'POST', json: receipt('2026-000006') })).json()) as { id: string };
-    await until('an error on the job', () => (t.agent.jobs.get(job.id)?.error ?? '').includes('refused the connection'));
-    expect(t.agent.jobs.get(job.id)?.status).toBe('queued');
+    await until('an error on the job', () => (t.agent.services.jobs.get(job.id)?.error ?? '').includes('refused the connection'));
+    expect(t.agent.services.jobs.get(job.id)?.status).toBe('queued');
     for (const n of ['2026-000006-b', '2026-000006-c', '2026-000006-d']) await t.api('/api/v1/print', { method: 'POST', json: receipt(n) });
     await new Promise((r) => setTimeout(r, 3000)); // a longer outage: the retries back off
     await s.start();
@@ -109,8 +109,8 @@ describe('POST /api/v1/print', () => {
     expect(Date.now() - back).toBeLessThan(5000);
     // first in, first out
     expect(ticketsOn(s).map((l) => /^Ticket (\S+)/.exec(l)![1])).toEqual(['2026-000006', '2026-000006-b', '2026-000006-c', '2026-000006-d']);
-    await until('done', () => t.agent.jobs.get(job.id)?.status === 'done');
-    expect(t.agent.jobs.get(job.id)?.error).toBeNull();
+    await until('done', () => t.agent.services.jobs.get(job.id)?.status === 'done');
+    expect(t.agent.services.jobs.get(job.id)?.error).toBeNull();
   }, 20_000);
 
   it('one dead printer never holds up another', async () => {
@@ -124,7 +124,7 @@ describe('POST /api/v1/print', () => {
     await t.api('/api/v1/print', { method: 'POST', json: { ...receipt('2026-000007'), printer: 'kitchen' } });
     for (const n of ['2026-000008', '2026-000009']) await t.api('/api/v1/print', { method: 'POST', json: receipt(n) });
     await until('the live printer prints both', () => ticketsOn(live).length === 2);
-    expect(t.agent.printers.list().find((p) => p.id === 'kitchen')).toMatchObject({ queued: 1 });
+    expect(t.agent.services.printers.list().find((p) => p.id === 'kitchen')).toMatchObject({ queued: 1 });
   });
 
   it('a printer that stays offline hands its jobs to its fallback printer', async () => {
@@ -141,8 +141,8 @@ describe('POST /api/v1/print', () => {
     });
     const job = (await (await t.api('/api/v1/print', { method: 'POST', json: receipt('2026-000012') })).json()) as { id: string };
     await until('printed on the fallback', () => ticketsOn(bar).length === 1, 10_000);
-    await until('done', () => t.agent.jobs.get(job.id)?.status === 'done');
-    expect(t.agent.jobs.get(job.id)).toMatchObject({ printer: 'bar', error: null });
+    await until('done', () => t.agent.services.jobs.get(job.id)?.status === 'done');
+    expect(t.agent.services.jobs.get(job.id)).toMatchObject({ printer: 'bar', error: null });
   }, 20_000);
 
   it('a preparation ticket whose lines name stations prints each station\'s lines on its printer', async () => {
@@ -185,7 +185,7 @@ describe('POST /api/v1/print', () => {
     const bad = await t.api('/api/v1/print', { method: 'POST', json: { ...order, ticket: { ...order.ticket, lines: [{ label: 'Glace', quantity: 1, station: 'dessert' }] } } });
     expect(bad.status).toBe(422);
     expect(((await bad.json()) as { errors: Array<{ path: string; message: string }> }).errors[0]).toMatchObject({ path: 'ticket.lines.0.station' });
-    expect(t.agent.jobs.list(null, 10)).toHaveLength(2);
+    expect(t.agent.services.jobs.list(null, 10)).toHaveLength(2);
   });
 
   it('200 requests at once are each printed once', async () => {
@@ -205,9 +205,9 @@ describe('POST /api/v1/print', () => {
     const s = await printer();
     s.paper = 'out';
     const t = await agentWith([{ id: 'front', port: s.port }]);
-    await until('the agent knows', () => t.agent.printers.list()[0]?.status === 'paper-out');
+    await until('the agent knows', () => t.agent.services.printers.list()[0]?.status === 'paper-out');
     const job = (await (await t.api('/api/v1/print', { method: 'POST', json: receipt('2026-000010') })).json()) as { id: string };
-    await until('waiting with the reason', () => t.agent.jobs.get(job.id)?.error === 'front: paper out');
+    await until('waiting with the reason', () => t.agent.services.jobs.get(job.id)?.error === 'front: paper out');
     expect(ticketsOn(s)).toEqual([]);
     s.paper = 'ok';
     await until('printed', () => ticketsOn(s).length === 1, 10_000);
@@ -218,8 +218,8 @@ describe('POST /api/v1/print', () => {
     await s.stop();
     const t = await agentWith([{ id: 'front', port: s.port }]);
     const job = (await (await t.api('/api/v1/print', { method: 'POST', json: receipt('2026-000011') })).json()) as { id: string };
-    await until('queued with an error', () => t.agent.jobs.get(job.id)?.error !== null);
-    await until('not printing', () => t.agent.jobs.get(job.id)?.status === 'queued');
+    await until('queued with an error', () => t.agent.services.jobs.get(job.id)?.error !== null);
+    await until('not printing', () => t.agent.services.jobs.get(job.id)?.status === 'queued');
     const cancelled = await t.api(`/api/v1/jobs/${job.id}`, { method: 'DELETE' });
     expect(cancelled.status).toBe(200);
     await s.start();
@@ -232,7 +232,7 @@ describe('POST /api/v1/print', () => {
   it('GET /api/v1/printers and /api/v1/jobs; a test page', async () => {
     const s = await printer();
     const t = await agentWith([{ id: 'front', port: s.port }]);
-    await until('online', () => t.agent.printers.list()[0]?.status === 'online');
+    await until('online', () => t.agent.services.printers.list()[0]?.status === 'online');
     expect((await (await t.api('/api/v1/printers')).json()) as unknown[]).toEqual([
       { id: 'front', name: 'front', roles: ['receipt'], transport: 'tcp', status: 'online', detail: 'online', queued: 0 },
     ]);

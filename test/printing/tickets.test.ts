@@ -25,7 +25,7 @@ const receipt = {
 
 async function setup(width = 48) {
   const t = await open({ config: { printers: [{ id: 'front', name: 'Caisse', roles: ['receipt', 'client', 'preparation'], width, transport: { type: 'virtual' } }] } });
-  const d = t.agent.directory;
+  const d = t.agent.services.directory;
   const vip = await d.createGroup({ name: 'VIP', discountPercent: 10 });
   const company = await d.createClient({
     kind: 'company', companyName: 'Garage du Lac Sàrl', civility: 'M.', firstName: 'Luc', lastName: 'Favre', phone: '+41 21 801 00 00',
@@ -46,7 +46,7 @@ describe('tickets', () => {
   it('a receipt: header, lines, discount, total, payments, change, VAT table, footer, barcode, Swiss amounts', async () => {
     const { t } = await setup(42);
     const { renderRequest } = await import('../../agent/printing/render.js');
-    const r = renderRequest({ type: 'receipt', ticket: receipt }, t.agent.config, t.agent.directory);
+    const r = renderRequest({ type: 'receipt', ticket: receipt }, t.agent.config, t.agent.services.directory);
     const lines = printedText(decode(r.bytes));
     expect(lines.slice(0, 3)).toEqual(['Boulangerie du Lac', 'Rue du Lac 1', '1003 Lausanne']);
     expect(lines).toContain(`Ticket 2026-000123${' '.repeat(42 - 18 - 16)}27.11.2026 10:15`);
@@ -70,7 +70,7 @@ describe('tickets', () => {
   it('openDrawer gives exactly one pulse, before the ticket', async () => {
     const { t } = await setup();
     const { renderRequest } = await import('../../agent/printing/render.js');
-    const r = renderRequest({ type: 'receipt', openDrawer: true, ticket: receipt }, t.agent.config, t.agent.directory);
+    const r = renderRequest({ type: 'receipt', openDrawer: true, ticket: receipt }, t.agent.config, t.agent.services.directory);
     const items = decode(r.bytes);
     expect(items.filter((x) => x.kind === 'drawer')).toHaveLength(1);
     expect(items.findIndex((x) => x.kind === 'drawer')).toBeLessThan(items.findIndex((x) => x.kind === 'line'));
@@ -84,7 +84,7 @@ describe('tickets', () => {
         { type: 'receipt' as const, client: { id: company.id }, ticket: receipt },
         { type: 'client' as const, client: { id: company.id } },
       ]) {
-        for (const x of decode(renderRequest(req, t.agent.config, t.agent.directory).bytes)) {
+        for (const x of decode(renderRequest(req, t.agent.config, t.agent.services.directory).bytes)) {
           if (x.kind === 'line') expect([width, x.text, x.text.length <= (x.size === 'large' ? width / 2 : width)]).toEqual([width, x.text, true]);
         }
       }
@@ -95,10 +95,10 @@ describe('tickets', () => {
   it('the client block in Swiss address order: company, civility first last, street, NPA locality, country if not CH', async () => {
     const { t, company, person } = await setup();
     const { renderRequest } = await import('../../agent/printing/render.js');
-    const onReceipt = printedText(decode(renderRequest({ type: 'receipt', client: { reference: 'CARD-000123' }, ticket: receipt }, t.agent.config, t.agent.directory).bytes));
+    const onReceipt = printedText(decode(renderRequest({ type: 'receipt', client: { reference: 'CARD-000123' }, ticket: receipt }, t.agent.config, t.agent.services.directory).bytes));
     const at = onReceipt.indexOf('Garage du Lac Sàrl');
     expect(onReceipt.slice(at, at + 6)).toEqual(['Garage du Lac Sàrl', 'M. Luc Favre', 'Grand-Rue 12', 'Case postale 4', '74100 Annemasse', 'FR']);
-    const swiss = printedText(decode(renderRequest({ type: 'receipt', client: { id: person.id }, ticket: receipt }, t.agent.config, t.agent.directory).bytes));
+    const swiss = printedText(decode(renderRequest({ type: 'receipt', client: { id: person.id }, ticket: receipt }, t.agent.config, t.agent.services.directory).bytes));
     const p = swiss.indexOf('Mme Hélène Müller');
     expect(swiss.slice(p, p + 3)).toEqual(['Mme Hélène Müller', 'Rue du Lac 1', '1003 Lausanne']);
     expect(swiss).not.toContain('CH');
@@ -115,7 +115,7 @@ describe('tickets', () => {
         ticket: { number: '42', issuedAt: '2026-11-27T10:15:00+01:00', table: '12', mode: 'delivery', lines: [{ label: 'Pizza Margherita', quantity: 2, notes: ['sans olives'] }], note: 'Allergie: noix' },
       },
       t.agent.config,
-      t.agent.directory,
+      t.agent.services.directory,
     );
     const items = decode(r.bytes).filter((x) => x.kind === 'line' && x.text.trim());
     expect(items[0]).toMatchObject({ text: 'Commande 42', size: 'large', align: 'center' });
@@ -129,7 +129,7 @@ describe('tickets', () => {
   it('a client card: name, address, phone, group with its discount, account number, reference as CODE128', async () => {
     const { t, company } = await setup();
     const { renderRequest } = await import('../../agent/printing/render.js');
-    const items = decode(renderRequest({ type: 'client', client: { id: company.id } }, t.agent.config, t.agent.directory).bytes);
+    const items = decode(renderRequest({ type: 'client', client: { id: company.id } }, t.agent.config, t.agent.services.directory).bytes);
     const lines = printedText(items);
     expect(lines).toEqual(expect.arrayContaining(['Garage du Lac Sàrl', 'M. Luc Favre', '74100 Annemasse']));
     expect(lines.some((l) => /^Tél\. +\+41 21 801 00 00$/.test(l))).toBe(true);
@@ -142,7 +142,7 @@ describe('tickets', () => {
 describe('POST /api/v1/preview', () => {
   it('returns the paper as HTML, names as text, nothing printed', async () => {
     const { t } = await setup();
-    await t.agent.directory.createClient({ lastName: '<script>alert(1)</script>', firstName: 'Eve', reference: 'EVIL' });
+    await t.agent.services.directory.createClient({ lastName: '<script>alert(1)</script>', firstName: 'Eve', reference: 'EVIL' });
     const { res, html } = await paper(t, { type: 'client', client: { reference: 'EVIL' } });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('text/html');

@@ -51,11 +51,11 @@ describe('print worker', () => {
       while (!check() && Date.now() < end) await new Promise((r) => setTimeout(r, 5));
       return check();
     };
-    expect(await until(() => a.agent.jobs.get(first.id)?.status === 'done', 5000)).toBe(true);
+    expect(await until(() => a.agent.services.jobs.get(first.id)?.status === 'done', 5000)).toBe(true);
     expect(await until(() => fake.closes === 1, 2000)).toBe(true); // the queue is empty: the session is being let go
     const t0 = Date.now();
     const second = (await (await agent.api('/api/v1/print', { method: 'POST', json: receipt('W-2') })).json()) as { id: string };
-    expect(await until(() => a.agent.jobs.get(second.id)?.status === 'done', 9000)).toBe(true);
+    expect(await until(() => a.agent.services.jobs.get(second.id)?.status === 'done', 9000)).toBe(true);
     expect(Date.now() - t0).toBeLessThan(3000); // the idle check is 10 s away
     expect(fake.printed.filter((b) => b.includes('W-2'))).toHaveLength(1);
   }, 15_000);

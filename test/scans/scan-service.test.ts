@@ -8,10 +8,10 @@ const open = agentPerTest();
 async function setup() {
   const t = await open();
   let clock = 1_000_000;
-  const scans = new ScanService(t.agent.directory, t.agent.bus, () => clock);
+  const scans = new ScanService(t.agent.services.directory, t.agent.bus, () => clock);
   const events: Scan[] = [];
   t.agent.bus.on('scan', (s) => events.push(s));
-  const client = await t.agent.directory.createClient({ lastName: 'Rochat', firstName: 'Anne', reference: '7612345000015' });
+  const client = await t.agent.services.directory.createClient({ lastName: 'Rochat', firstName: 'Anne', reference: '7612345000015' });
   return { scans, events, client, tick: (ms: number) => (clock += ms) };
 }
 

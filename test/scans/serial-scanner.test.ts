@@ -34,14 +34,14 @@ async function setup(opts: { transport?: Record<string, unknown>; makePty?: bool
       await new Promise((r) => setTimeout(r, 5));
     }
   };
-  const state = () => agent!.agent.scanners.statuses[0]!.state;
+  const state = () => agent!.agent.services.scanners.statuses[0]!.state;
   return { dir, pty, portPath, scans, statuses, until, state, t: agent };
 }
 
 describe('serial scanner on a pty', () => {
   it('a scan becomes a scan event with the client found by reference', async () => {
     const { pty, scans, until, state, t } = await setup();
-    const anne = await t.agent.directory.createClient({ lastName: 'Rochat', firstName: 'Anne', reference: '7612345000015' });
+    const anne = await t.agent.services.directory.createClient({ lastName: 'Rochat', firstName: 'Anne', reference: '7612345000015' });
     await until('connected', () => state() === 'connected');
     await pty!.write('7612345000015\r\n');
     await until('the scan', () => scans.length === 1);
@@ -83,7 +83,7 @@ describe('serial scanner on a pty', () => {
     await pty!.close();
     ptys = [];
     await until('waiting', () => state() === 'waiting');
-    expect(t.agent.scanners.statuses[0]!.detail).toMatch(/scanner-app (went away|not found)/);
+    expect(t.agent.services.scanners.statuses[0]!.detail).toMatch(/scanner-app (went away|not found)/);
     // the agent keeps working meanwhile
     expect((await t.api('/api/v1/clients')).status).toBe(200);
 
@@ -98,7 +98,7 @@ describe('serial scanner on a pty', () => {
   it('a scanner missing at start leaves the agent running, says so, and is picked up when plugged in', async () => {
     const { dir, scans, until, state, t } = await setup({ makePty: false });
     await until('waiting', () => state() === 'waiting');
-    expect(t.agent.scanners.statuses[0]!.detail).toContain('not found: is the scanner plugged in?');
+    expect(t.agent.services.scanners.statuses[0]!.detail).toContain('not found: is the scanner plugged in?');
     expect((await t.api('/healthz')).status).toBe(200);
     const pty = await ptyPair(dir);
     ptys.push(pty);

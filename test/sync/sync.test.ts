@@ -45,7 +45,7 @@ async function startAgent(
 }
 
 function sync(a: TestAgent) {
-  const s = a.agent.sync;
+  const s = a.agent.services.sync;
   if (!s) throw new Error('the agent has no cloud sync');
   return s;
 }
@@ -82,13 +82,13 @@ describe('pull', () => {
       if (s.progress) progress.push(s.progress.received);
     });
     await sync(a).syncNow();
-    expect(a.agent.directory.clientCount).toBe(30);
-    expect(a.agent.directory.listGroups().map((g) => g.id).sort()).toEqual(generateGroups().map((g) => g.id).sort());
+    expect(a.agent.services.directory.clientCount).toBe(30);
+    expect(a.agent.services.directory.listGroups().map((g) => g.id).sort()).toEqual(generateGroups().map((g) => g.id).sort());
     const one = generateClients(30)[12]!;
-    expect(a.agent.directory.getClient(one.id).version).toBe(cloud.client(one.id)!.version);
+    expect(a.agent.services.directory.getClient(one.id).version).toBe(cloud.client(one.id)!.version);
     const pulls = cloud.requests.filter((r) => r.path === '/v1/directory/changes');
     expect(pulls.length).toBeGreaterThanOrEqual(5); // 30 clients + groups in pages of 7
-    expect(pulls.every((r) => r.agentId === a.agent.agentId)).toBe(true);
+    expect(pulls.every((r) => r.agentId === a.agent.services.agentId)).toBe(true);
     expect(Math.max(...progress)).toBeGreaterThan(7);
     expect(sync(a).status()).toMatchObject({ state: 'idle', pending: 0, progress: null });
     expect(sync(a).status().lastSyncAt).not.toBeNull();
@@ -102,14 +102,14 @@ describe('pull', () => {
     cloud.patchClient(first!.id, { phone: '+41 21 555 66 77' });
     cloud.deleteClient(second!.id);
     await sync(a).syncNow();
-    expect(a.agent.directory.getClient(first!.id).phone).toBe('+41 21 555 66 77');
-    expect(a.agent.directory.findById(second!.id)).toBeNull();
+    expect(a.agent.services.directory.getClient(first!.id).phone).toBe('+41 21 555 66 77');
+    expect(a.agent.services.directory.findById(second!.id)).toBeNull();
 
     const before = cloud.requests.length;
-    const journal = a.agent.directoryStore.journalWrites;
+    const journal = a.agent.services.directoryStore.journalWrites;
     await sync(a).syncNow();
     expect(cloud.requests.length - before).toBe(1);
-    expect(a.agent.directoryStore.journalWrites).toBe(journal);
+    expect(a.agent.services.directoryStore.journalWrites).toBe(journal);
   });
 });
 
@@ -131,8 +131,8 @@ describe('push', () => {
     expect(cloud.client(victim.id)!.phone).toBe('+41 79 111 22 33');
     expect(cloud.client(gone.id)).toBeUndefined();
     expect([...cloud.appliedCount.values()]).toEqual([1, 1, 1]);
-    expect(a.agent.directory.getClient(created.id).version).toBe(1);
-    expect(a.agent.directory.getClient(victim.id).version).toBe(cloud.client(victim.id)!.version);
+    expect(a.agent.services.directory.getClient(created.id).version).toBe(1);
+    expect(a.agent.services.directory.getClient(victim.id).version).toBe(cloud.client(victim.id)!.version);
   });
 
   it('two edits of the same record offline go one after the other, each on the version the previous got', async () => {
@@ -147,7 +147,7 @@ describe('push', () => {
     await sync(a).syncNow();
     expect(cloud.client(c.id)).toMatchObject({ phone: '+41 21 000 00 02', notes: 'allergie noix' });
     expect(sync(a).status().pending).toBe(0);
-    expect(a.agent.syncIssues.list()).toEqual([]);
+    expect(a.agent.services.syncIssues.list()).toEqual([]);
   });
 
   it('while the cloud is down, editing goes on; the edits wait, then go up once each when it is back', async () => {
@@ -163,7 +163,7 @@ describe('push', () => {
     expect(offline.pending).toBe(10);
     expect(offline.reason).toMatch(/cannot reach/);
     // lookups still answer from the local copy
-    expect(a.agent.directory.getClient(ids[0]!).notes).toBe('offline 0');
+    expect(a.agent.services.directory.getClient(ids[0]!).notes).toBe('offline 0');
 
     await cloud.goOnline();
     await statusWhere(a, (s) => s.state === 'idle' && s.pending === 0);
@@ -212,7 +212,7 @@ describe('push', () => {
     expect(posts.length).toBe(2);
     expect([...cloud.appliedCount.values()]).toEqual([1]);
     expect(cloud.client(c.id)!.email).toBe('lost@example.ch');
-    expect(a.agent.directory.getClient(c.id).version).toBe(cloud.client(c.id)!.version);
+    expect(a.agent.services.directory.getClient(c.id).version).toBe(cloud.client(c.id)!.version);
   });
 });
 
@@ -228,8 +228,8 @@ describe('conflicts', () => {
     await cloud.goOnline();
     await sync(a).syncNow();
     expect(cloud.client(c.id)).toMatchObject({ phone: '+41 22 123 45 67', address: { city: 'Morges', postalCode: '1110' } });
-    expect(a.agent.directory.getClient(c.id)).toMatchObject({ phone: '+41 22 123 45 67', address: { city: 'Morges' } });
-    expect(a.agent.syncIssues.list()).toEqual([]);
+    expect(a.agent.services.directory.getClient(c.id)).toMatchObject({ phone: '+41 22 123 45 67', address: { city: 'Morges' } });
+    expect(a.agent.services.syncIssues.list()).toEqual([]);
     expect(sync(a).status().pending).toBe(0);
   });
 
@@ -244,7 +244,7 @@ describe('conflicts', () => {
     await cloud.goOnline();
     await sync(a).syncNow();
     expect(cloud.client(c.id)).toMatchObject({ phone: '+41 22 888 88 88', notes: 'shop note' });
-    expect(a.agent.directory.getClient(c.id).phone).toBe('+41 22 888 88 88');
+    expect(a.agent.services.directory.getClient(c.id).phone).toBe('+41 22 888 88 88');
     const { items } = await json<{ items: Array<{ id: string; kind: string; fields: unknown[] }> }>(await a.api('/api/v1/sync/issues'));
     expect(items).toHaveLength(1);
     expect(items[0]).toMatchObject({ kind: 'conflict', fields: [{ path: 'phone', shop: '+41 21 999 99 99', cloud: '+41 22 888 88 88' }] });
@@ -268,9 +268,9 @@ describe('conflicts', () => {
     expect((await a.api(`/api/v1/groups/${group.id}`, { method: 'DELETE' })).status).toBe(204);
     await cloud.goOnline();
     await sync(a).syncNow();
-    expect(a.agent.directory.getGroup(group.id).name).toBe('Fidèles 2027');
-    expect(a.agent.directory.getClient(c.id).groupId).toBe(group.id);
-    const [issue] = a.agent.syncIssues.list();
+    expect(a.agent.services.directory.getGroup(group.id).name).toBe('Fidèles 2027');
+    expect(a.agent.services.directory.getClient(c.id).groupId).toBe(group.id);
+    const [issue] = a.agent.services.syncIssues.list();
     expect(issue).toMatchObject({ kind: 'rejected', code: 'group-in-use', entity: 'group', op: 'delete', label: 'Fidèles 2027' });
     expect(issue!.message).toMatch(/1 client/);
   });
@@ -287,14 +287,14 @@ describe('more conflicts and refusals', () => {
     cloud.deleteClient(c.id);
     await cloud.goOnline();
     await sync(a).syncNow();
-    expect(a.agent.directory.findById(c.id)).toBeNull();
-    const [issue] = a.agent.syncIssues.list();
+    expect(a.agent.services.directory.findById(c.id)).toBeNull();
+    const [issue] = a.agent.services.syncIssues.list();
     expect(issue).toMatchObject({ kind: 'deleted-in-cloud', recordId: c.id, record: { notes: 'edited here' } });
 
-    await a.agent.syncIssues.reapply(issue!.id);
+    await a.agent.services.syncIssues.reapply(issue!.id);
     await statusWhere(a, (s) => s.pending === 0 && s.state === 'idle');
     expect(cloud.client(c.id)).toMatchObject({ lastName: c.lastName, notes: 'edited here' });
-    expect(a.agent.syncIssues.list()).toEqual([]);
+    expect(a.agent.services.syncIssues.list()).toEqual([]);
   });
 
   it('a deletion of a client the cloud changed meanwhile: the client stays, staff can delete it anyway', async () => {
@@ -307,13 +307,13 @@ describe('more conflicts and refusals', () => {
     cloud.patchClient(c.id, { walletBalance: 4200 });
     await cloud.goOnline();
     await sync(a).syncNow();
-    expect(a.agent.directory.getClient(c.id).walletBalance).toBe(4200);
-    const [issue] = a.agent.syncIssues.list();
+    expect(a.agent.services.directory.getClient(c.id).walletBalance).toBe(4200);
+    const [issue] = a.agent.services.syncIssues.list();
     expect(issue).toMatchObject({ kind: 'changed-in-cloud', op: 'delete' });
-    await a.agent.syncIssues.reapply(issue!.id);
+    await a.agent.services.syncIssues.reapply(issue!.id);
     await statusWhere(a, (s) => s.pending === 0 && s.state === 'idle');
     expect(cloud.client(c.id)).toBeUndefined();
-    expect(a.agent.directory.findById(c.id)).toBeNull();
+    expect(a.agent.services.directory.findById(c.id)).toBeNull();
   });
 
   it('a client created here with a reference the cloud already has is refused, removed here, and kept for staff', async () => {
@@ -328,9 +328,9 @@ describe('more conflicts and refusals', () => {
     await json(await a.api(`/api/v1/clients/${made.id}`, { method: 'PATCH', json: { phone: '+41 21 000 00 00' } }));
     await cloud.goOnline();
     await sync(a).syncNow();
-    expect(a.agent.directory.findById(made.id)).toBeNull();
-    expect(a.agent.directory.getClientByReference('CARD-777').id).toBe(taken.id);
-    const [issue] = a.agent.syncIssues.list();
+    expect(a.agent.services.directory.findById(made.id)).toBeNull();
+    expect(a.agent.services.directory.getClientByReference('CARD-777').id).toBe(taken.id);
+    const [issue] = a.agent.services.syncIssues.list();
     expect(issue).toMatchObject({ kind: 'rejected', code: 'duplicate-reference', op: 'create', label: 'Carte Double' });
     expect(issue!.record).toMatchObject({ reference: 'CARD-777', phone: '+41 21 000 00 00' });
     expect(sync(a).status().pending).toBe(0); // the later edit of the refused client went with it
@@ -350,7 +350,7 @@ describe('more conflicts and refusals', () => {
     await statusWhere(a, (s) => s.state === 'idle' && s.pending === 0 && s.lastSyncAt !== null);
     expect(cloud.group('amis')).toMatchObject({ name: 'Amis du lac', discountPercent: 5 });
     expect(cloud.client(made.id)).toMatchObject({ lastName: 'Avant', groupId: 'amis', version: 1 });
-    expect(a.agent.directory.clientCount).toBe(31);
+    expect(a.agent.services.directory.clientCount).toBe(31);
   });
 });
 
@@ -366,9 +366,9 @@ describe('review cases', () => {
     cloud.patchClient(c.id, { phone: '+41 26 000 00 00' });
     await cloud.goOnline();
     await sync(a).syncNow();
-    const [issue] = a.agent.syncIssues.list();
+    const [issue] = a.agent.services.syncIssues.list();
     expect(issue).toMatchObject({ kind: 'changed-in-cloud', op: 'delete' });
-    await a.agent.syncIssues.reapply(issue!.id);
+    await a.agent.services.syncIssues.reapply(issue!.id);
     await statusWhere(a, (s) => s.pending === 0 && s.state === 'idle');
     expect(cloud.client(c.id)).toBeUndefined();
   });
@@ -390,7 +390,7 @@ describe('review cases', () => {
     await statusWhere(a, (s) => s.pending === 0 && s.state === 'idle');
     expect(cloud.client(c1!.id)).toMatchObject({ phone: '+41 27 111 11 11', groupId: 'nouveaux', notes: 'changed in the cloud' });
     expect(cloud.client(c2!.id)!.notes).toBe('b');
-    expect(a.agent.syncIssues.list()).toEqual([]);
+    expect(a.agent.services.syncIssues.list()).toEqual([]);
   });
 
   it('after 410, a record the cloud made again at a lower version replaces the stale copy', async () => {
@@ -400,14 +400,14 @@ describe('review cases', () => {
     const c = generateClients(30)[17]!;
     for (let i = 0; i < 3; i++) cloud.patchClient(c.id, { notes: `v${i}` });
     await sync(a).syncNow();
-    expect(a.agent.directory.getClient(c.id).version).toBe(cloud.client(c.id)!.version);
+    expect(a.agent.services.directory.getClient(c.id).version).toBe(cloud.client(c.id)!.version);
     // the back office restores an older copy of the client: its version goes back
     cloud.deleteClient(c.id);
     cloud.expireCursors();
     const restored = cloud.upsertClient({ ...c, notes: 'restored' });
-    const localBefore = a.agent.directory.getClient(c.id).version;
+    const localBefore = a.agent.services.directory.getClient(c.id).version;
     await sync(a).syncNow();
-    expect(a.agent.directory.getClient(c.id)).toMatchObject({ notes: 'restored', version: restored.version });
+    expect(a.agent.services.directory.getClient(c.id)).toMatchObject({ notes: 'restored', version: restored.version });
     expect(restored.version === localBefore).toBe(false);
   });
 
@@ -430,9 +430,9 @@ describe('review cases', () => {
     await statusWhere(again, (s) => s.state === 'idle' && s.pending === 0 && s.lastSyncAt !== null, 10_000);
     expect(lastSync).not.toBeNull();
     // offered to the cloud again: the cloud's copy differs, so staff decide, nothing silently dropped
-    const issue = again.agent.syncIssues.list().find((i) => i.recordId === c.id);
+    const issue = again.agent.services.syncIssues.list().find((i) => i.recordId === c.id);
     expect(issue?.fields).toContainEqual({ path: 'notes', shop: 'made standalone', cloud: c.notes ?? null });
-    await again.agent.syncIssues.reapply(issue!.id);
+    await again.agent.services.syncIssues.reapply(issue!.id);
     await statusWhere(again, (s) => s.state === 'idle' && s.pending === 0);
     expect(cloud.client(c.id)!.notes).toBe('made standalone');
   });
@@ -454,11 +454,11 @@ describe('review cases', () => {
     corrupt = true;
     await json(await a.api(`/api/v1/clients/${c1!.id}`, { method: 'PATCH', json: { notes: 'odd answer' } }));
     await statusWhere(a, (s) => s.issues === 1 && s.pending === 0);
-    expect(a.agent.syncIssues.list()[0]).toMatchObject({ kind: 'rejected', code: 'invalid-answer' });
+    expect(a.agent.services.syncIssues.list()[0]).toMatchObject({ kind: 'rejected', code: 'invalid-answer' });
     await json(await a.api(`/api/v1/clients/${c2!.id}`, { method: 'PATCH', json: { notes: 'next one' } }));
     await statusWhere(a, (s) => s.state === 'idle' && s.pending === 0);
     expect(cloud.client(c2!.id)!.notes).toBe('next one');
-    expect(a.agent.directory.getClient(c1!.id).notes).toBe('odd answer');
+    expect(a.agent.services.directory.getClient(c1!.id).notes).toBe('odd answer');
   });
 
   it('an edit still on its way to disk is not sent, and the push waits for it rather than send nothing', async () => {
@@ -466,7 +466,7 @@ describe('review cases', () => {
     const a = await startAgent(url);
     await sync(a).syncNow();
     // a slow disk: every journal write takes 200 ms more to be durable
-    const journal: unknown = Reflect.get(a.agent.directoryStore, 'journal');
+    const journal: unknown = Reflect.get(a.agent.services.directoryStore, 'journal');
     const append: unknown = Reflect.get(journal as object, 'append');
     if (typeof append !== 'function') throw new Error('no journal.append');
     Reflect.set(journal as object, 'append', (ops: unknown) => {
@@ -515,9 +515,9 @@ describe('failures', () => {
     holdPull!();
     await cycle;
     expect(a.log.lines.some((l) => l.includes('410'))).toBe(true);
-    expect(a.agent.directory.findById(gone!.id)).toBeNull();
-    expect(a.agent.directory.findById(kept!.id)).not.toBeNull();
-    expect(a.agent.directory.getClient(edited!.id).notes).toBe('edited during the pull');
+    expect(a.agent.services.directory.findById(gone!.id)).toBeNull();
+    expect(a.agent.services.directory.findById(kept!.id)).not.toBeNull();
+    expect(a.agent.services.directory.getClient(edited!.id).notes).toBe('edited during the pull');
     await statusWhere(a, (s) => s.pending === 0 && s.state === 'idle');
     expect(cloud.client(edited!.id)!.notes).toBe('edited during the pull');
   });

@@ -1,5 +1,5 @@
 import type { AgentConfig } from '../../agent/config.js';
-import type { ApiToken } from '../../agent/http/security.js';
+import type { ApiToken } from '../../agent/secrets.js';
 import type { ScannerStatus } from '../../drivers/scanner/types.js';
 import type { PrinterOut } from '../../agent/printing/printers.js';
 import { SyncPanel } from './sync.js';

@@ -1,0 +1,163 @@
+import path from 'node:path';
+import type { PrinterTransport } from '../drivers/printer/transport.js';
+import type { AgentConfig, LoadedConfig, PrinterConfig } from './config.js';
+import { Directory } from './directory/directory.js';
+import { DirectoryStore, type DirectoryStoreOptions } from './directory/directory-store.js';
+import type { EventBus, EventLog } from './events.js';
+import { collectGarbage } from './gc.js';
+import type { Logger } from './log.js';
+import { JobStore } from './printing/jobs.js';
+import { Printers } from './printing/printers.js';
+import { ScanService } from './scans/scan-service.js';
+import { type ScannerHardware, Scanners } from './scans/scanners.js';
+import { type ApiToken, effectiveTokens, loadOrCreateSecrets } from './secrets.js';
+import { openStoreFolder } from './store/folder.js';
+import { nodeFs } from './store/fs.js';
+import { SyncIssues } from './sync/issues.js';
+import { forgetCloud } from './sync/forget.js';
+import { Sync, type SyncOptions } from './sync/sync.js';
+
+/** What tests (and a future installer's tools) may put in place of the real parts. */
+export interface ServiceOptions {
+  store?: DirectoryStoreOptions;
+  /** Scanner transports to use instead of serialport and usb (tests pass mocks). */
+  hardware?: ScannerHardware;
+  /** Printer transports to use instead of the configured ones (tests pass fakes). */
+  printerTransport?: (p: PrinterConfig) => PrinterTransport;
+  /** Sync timings to use instead of the contract's (tests shorten timeouts and backoff). */
+  sync?: Partial<Pick<SyncOptions, 'timeoutMs' | 'backoffMinMs' | 'backoffMaxMs' | 'pageLimit' | 'nudgeMs' | 'probeMs' | 'fetch'>>;
+}
+
+/** What every service is built from: made by the agent before anything opens. */
+export interface ServiceContext {
+  loaded: LoadedConfig;
+  log: Logger;
+  bus: EventBus;
+  /** the streamed events, numbered, the newest kept for streams that reconnect */
+  events: EventLog;
+  /** aborted when the agent shuts down: long-lived streams end with it */
+  closing: AbortSignal;
+  version: string;
+  options: ServiceOptions;
+}
+
+/**
+ * The agent's services, built in one place. Every constructor only keeps what it is given;
+ * `load()` reads the store folder (directory, print queue), `start()` brings the devices and the
+ * sync loop up, `stop()` takes everything down in reverse, keeping every acknowledged change.
+ * Routes and pages receive the services they use from here, never the whole set.
+ */
+export class Services {
+  readonly config: AgentConfig;
+  readonly storeDir: string;
+  readonly log: Logger;
+  readonly bus: EventBus;
+  readonly events: EventLog;
+  readonly closing: AbortSignal;
+  readonly version: string;
+  readonly directoryStore: DirectoryStore;
+  readonly directory: Directory;
+  readonly syncIssues: SyncIssues;
+  /** The cloud sync, or null when the agent runs standalone ("cloud": null). */
+  readonly sync: Sync | null;
+  readonly scans: ScanService;
+  readonly scanners: Scanners;
+  readonly jobs: JobStore;
+  readonly printers: Printers;
+
+  constructor(
+    ctx: ServiceContext,
+    /** This agent's id (made on first start, kept in store.dir): X-Agent-Id for the cloud, shown on the settings page. */
+    readonly agentId: string,
+    /** The till's tokens: the config's, or the one made on first start. */
+    readonly tokens: readonly ApiToken[],
+    usedBefore: boolean,
+  ) {
+    const { loaded, options } = ctx;
+    const { config, storeDir } = loaded;
+    this.config = config;
+    this.storeDir = storeDir;
+    this.log = ctx.log;
+    this.bus = ctx.bus;
+    this.events = ctx.events;
+    this.closing = ctx.closing;
+    this.version = ctx.version;
+    this.directoryStore = new DirectoryStore(path.join(storeDir, 'directory'), this.log, { ...options.store, storeDir, usedBefore });
+    this.directory = new Directory(this.directoryStore, this.bus, { cloud: config.cloud !== null });
+    this.syncIssues = new SyncIssues(this.directoryStore, this.directory);
+    this.sync = config.cloud
+      ? new Sync(this.directoryStore, this.bus, this.log, {
+          ...config.cloud,
+          agentId,
+          configFile: loaded.file,
+          bulk: () => this.directory.bulkWrite(),
+          ...options.sync,
+        })
+      : null;
+    this.scans = new ScanService(this.directory, this.bus);
+    this.scanners = new Scanners(config.scanners, this.scans, this.bus, this.log, options.hardware);
+    this.jobs = new JobStore(path.join(storeDir, 'jobs'), this.bus, this.log, Date.now, options.store?.fs);
+    this.printers = new Printers(config, storeDir, this.jobs, this.bus, this.log, options.printerTransport);
+  }
+
+  /** Reads what the store folder holds: the directory (snapshots, then the journal) and the print queue. */
+  async load(): Promise<void> {
+    const started = performance.now();
+    const { replayed, recovered } = await this.directoryStore.load();
+    this.directory.start();
+    if (!this.config.cloud) await forgetCloud(this.directoryStore, this.log);
+    const { requeued } = await this.jobs.load();
+    if (requeued) this.log.warn(`print queue: ${requeued} job(s) were printing when the agent stopped; they are printed again, marked "reprint"`);
+    this.log.info(
+      `directory: ${this.directoryStore.clients.size} clients, ${this.directoryStore.groups.size} groups loaded in ${Math.round(performance.now() - started)} ms` +
+        (replayed ? ` (${replayed} journal entries replayed)` : '') +
+        (recovered.length ? ` — RECOVERED FROM BACKUP: ${recovered.join(', ')}` : ''),
+    );
+    // loading leaves the decoded files behind: give that memory back now, not at the next pressure
+    collectGarbage();
+  }
+
+  /** Devices and the sync loop. Last: a scanner's first code needs the directory and the app's listeners in place. */
+  start(): void {
+    this.scanners.start();
+    this.printers.start();
+    this.sync?.start();
+  }
+
+  /** Printers alone, first: they stop alongside the HTTP server (a hung printer gets a short grace). */
+  stopPrinting(): Promise<void> {
+    return this.printers.stop();
+  }
+
+  async stop(): Promise<void> {
+    await this.sync?.stop(); // a request in flight is dropped: its edits stay in the outbox
+    await this.scanners.stop();
+    await this.printers.stop(); // a ticket being printed gets a moment to be confirmed; the rest stays queued on disk
+    await this.jobs.close();
+    this.directory.stop();
+    await this.directoryStore.close();
+  }
+}
+
+/**
+ * Opens the store folder (its permissions, the agent's id and token) and loads the services from
+ * it. On a failure, what was opened is closed again.
+ */
+export async function openServices(ctx: ServiceContext): Promise<Services> {
+  const { config, storeDir } = ctx.loaded;
+  const fs = ctx.options.store?.fs ?? nodeFs;
+  const { usedBefore } = await openStoreFolder(storeDir, fs, ctx.log);
+  const { secrets, created } = await loadOrCreateSecrets(storeDir, ctx.log, fs);
+  const tokens = effectiveTokens(config, secrets);
+  if (created && config.api.tokens.length === 0) {
+    ctx.log.info(`created the API token for the till (shown once here; kept in ${path.join(storeDir, 'secrets.json')}): ${secrets.apiToken}`);
+  }
+  const services = new Services(ctx, secrets.agentId, tokens, usedBefore);
+  try {
+    await services.load();
+  } catch (err) {
+    await services.stop().catch(() => undefined);
+    throw err;
+  }
+  return services;
+}
