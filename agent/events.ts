@@ -1,10 +1,9 @@
 import { EventEmitter } from 'node:events';
 import { collectGarbage } from './gc.js';
-import type { Scan } from './scans/scan-service.js';
+import type { Scan } from './scans/scan.js';
 import type { ScannerStatus } from '../drivers/scanner/types.js';
 import type { PrinterState } from '../drivers/printer/transport.js';
-import type { JobOut } from './printing/jobs.js';
-import type { PrinterStatus } from './printing/printers.js';
+import type { JobOut, PrinterStatus } from './printing/model.js';
 import type { SyncStatus } from './sync/sync.js';
 
 /** The agent's typed event bus: services publish, the SSE stream and the UI subscribe. */

@@ -7,6 +7,7 @@ import type { EventBus, EventLog } from './events.js';
 import { collectGarbage } from './gc.js';
 import type { Logger } from './log.js';
 import { JobStore } from './printing/jobs.js';
+import { PrintService } from './printing/print-service.js';
 import { Printers } from './printing/printers.js';
 import { ScanService } from './scans/scan-service.js';
 import { type ScannerHardware, Scanners } from './scans/scanners.js';
@@ -64,6 +65,7 @@ export class Services {
   readonly scanners: Scanners;
   readonly jobs: JobStore;
   readonly printers: Printers;
+  readonly print: PrintService;
 
   constructor(
     ctx: ServiceContext,
@@ -98,6 +100,7 @@ export class Services {
     this.scanners = new Scanners(config.scanners, this.scans, this.bus, this.log, options.hardware);
     this.jobs = new JobStore(path.join(storeDir, 'jobs'), this.bus, this.log, Date.now, options.store?.fs);
     this.printers = new Printers(config, storeDir, this.jobs, this.bus, this.log, options.printerTransport);
+    this.print = new PrintService(config, this.directory, this.jobs, this.printers);
   }
 
   /** Reads what the store folder holds: the directory (snapshots, then the journal) and the print queue. */

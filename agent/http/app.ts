@@ -27,8 +27,8 @@ export function apiRoutes(services: Services) {
   api.route('/clients', clientRoutes(services.directory));
   api.route('/groups', groupRoutes(services.directory));
   api.route('/scans', scanRoutes(services.scans));
-  api.route('/preview', previewRoutes(services.config, services.directory));
-  api.route('/', printRoutes(services));
+  api.route('/preview', previewRoutes(services.print));
+  api.route('/', printRoutes(services.print, services.printers));
   api.route('/sync', syncRoutes(services.sync, services.syncIssues));
   api.route('/events', eventRoutes(services.events, services.closing, services.log));
   api.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });

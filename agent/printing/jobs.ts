@@ -6,7 +6,10 @@ import type { Logger } from '../log.js';
 import { DurableJsonFile } from '../store/durable-file.js';
 import { nodeFs, type StoreFs } from '../store/fs.js';
 import { Journal, JournalUnavailableError } from '../store/journal.js';
-import { CONFIRMATIONS, type Confirmation } from '../../drivers/printer/transport.js';
+import { CONFIRMATIONS } from '../../drivers/printer/transport.js';
+import { FINISHED_STATUSES, JOB_STATUSES, JOB_TYPES, type JobOut, type JobStatus } from './model.js';
+
+export { JOB_STATUSES, type JobOut, type JobStatus } from './model.js';
 
 /**
  * Print jobs on disk: every change of a job (created, printing, done…) is one line appended to a
@@ -16,14 +19,11 @@ import { CONFIRMATIONS, type Confirmation } from '../../drivers/printer/transpor
  * one that was printing is printed again and marked `reprint`.
  */
 
-export const JOB_STATUSES = ['queued', 'printing', 'done', 'failed', 'cancelled'] as const;
-export type JobStatus = (typeof JOB_STATUSES)[number];
-
 const jobSchema = z.object({
   format: z.literal(1),
   id: z.string().regex(/^job_[A-Za-z0-9_-]+$/),
   status: z.enum(JOB_STATUSES),
-  type: z.enum(['receipt', 'preparation', 'client', 'test']),
+  type: z.enum(JOB_TYPES),
   printer: z.string(),
   copies: z.number().int().min(1).max(5),
   attempts: z.number().int().min(0),
@@ -43,23 +43,6 @@ const jobSchema = z.object({
   confirmed: z.enum(CONFIRMATIONS).nullable().default(null),
 });
 export type JobRecord = z.infer<typeof jobSchema>;
-
-/** What the API shows of a job (the contract's fields, and ours after them). */
-export interface JobOut {
-  id: string;
-  status: JobStatus;
-  type: JobRecord['type'];
-  printer: string;
-  attempts: number;
-  error: string | null;
-  createdAt: string;
-  updatedAt: string;
-  copies: number;
-  reprint: boolean;
-  reprintOf: string | null;
-  drawer: boolean;
-  confirmed: Confirmation | null;
-}
 
 export function jobOut(j: JobRecord): JobOut {
   return {
@@ -275,7 +258,7 @@ export class JobStore {
 
   /** Finished jobs beyond the newest 1,000 are forgotten (the next snapshot leaves them out). */
   prune(): void {
-    const finished = [...this.jobs.values()].filter((j) => j.status === 'done' || j.status === 'failed' || j.status === 'cancelled');
+    const finished = [...this.jobs.values()].filter((j) => FINISHED_STATUSES.includes(j.status));
     finished.sort((a, b) => (a.updatedAt < b.updatedAt ? 1 : -1));
     for (const j of finished.slice(KEEP_FINISHED)) this.jobs.delete(j.id);
   }

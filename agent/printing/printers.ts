@@ -17,6 +17,9 @@ import {
 } from '../../drivers/printer/transport.js';
 import { VirtualTransport } from '../../drivers/printer/virtual.js';
 import type { JobRecord, JobStore, NewJob } from './jobs.js';
+import { contractStatus, type PrinterOut, type PrinterStatus } from './model.js';
+
+export { PRINTER_STATUSES, type PrinterOut, type PrinterStatus } from './model.js';
 import { encode, withoutDrawer } from '../../drivers/printer/escpos.js';
 import { testPageBlocks } from './tickets.js';
 
@@ -36,24 +39,6 @@ export function transportFor(p: PrinterConfig, storeDir: string): PrinterTranspo
     case 'usb':
       return usbTransport({ vendorId: Number(t.vendorId), productId: Number(t.productId), ...link }, dialect);
   }
-}
-
-/** The contract's printer statuses; `detail` is finer (paper near its end still prints: "online"). */
-export const PRINTER_STATUSES = ['online', 'offline', 'busy', 'stalled', 'paper-out', 'cover-open', 'unknown'] as const;
-export type PrinterStatus = (typeof PRINTER_STATUSES)[number];
-
-export function contractStatus(s: PrinterState): PrinterStatus {
-  return s === 'paper-near-end' ? 'online' : s;
-}
-
-export interface PrinterOut {
-  id: string;
-  name: string;
-  roles: PrinterConfig['roles'];
-  transport: PrinterConfig['transport']['type'];
-  status: PrinterStatus;
-  detail: PrinterState;
-  queued: number;
 }
 
 /** Retry delays while a printer is unreachable or stalled: short, so a job prints within seconds of its return. */

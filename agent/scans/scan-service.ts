@@ -2,19 +2,9 @@ import type { Directory } from '../directory/directory.js';
 import type { ClientOut } from '../directory/schema.js';
 import { invalid } from '../errors.js';
 import type { EventBus } from '../events.js';
+import type { Scan, ScanOutcome } from './scan.js';
 
-/** What a scan turned into: the `scan` event's data, plus whether it was dropped as a repeat. */
-export interface Scan {
-  code: string;
-  device: string;
-  at: string;
-  client: ClientOut | null;
-}
-
-export interface ScanOutcome extends Scan {
-  /** The same code from the same device within the window: no event was sent. */
-  duplicate: boolean;
-}
+export type { Scan, ScanOutcome } from './scan.js';
 
 export interface ScanOptions {
   /** A scanner held over a card reads it again and again: repeats within this window are dropped. */

@@ -1,22 +1,18 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
-import type { AgentConfig } from '../../config.js';
-import type { Directory } from '../../directory/directory.js';
-import { renderRequest, renderRequestAll } from '../../printing/render.js';
+import { CONFIRMATIONS, PRINTER_STATES } from '../../../drivers/printer/transport.js';
+import { JOB_STATUSES, JOB_TYPES, PRINTER_STATUSES } from '../../printing/model.js';
+import type { PrintService } from '../../printing/print-service.js';
+import type { Printers } from '../../printing/printers.js';
 import { printRequestSchema } from '../../printing/schema.js';
-import { previewOfBytes } from '../../../drivers/printer/preview.js';
 import { validationHook } from '../problem.js';
 import { requireScope, type SecurityEnv } from '../security.js';
 import { errorResponses, jsonBody, jsonContent } from './common.js';
-import { AgentError, notFound } from '../../errors.js';
-import { bodyHash, JOB_STATUSES, jobOut, type JobStore } from '../../printing/jobs.js';
-import { PRINTER_STATUSES, type Printers } from '../../printing/printers.js';
-import { CONFIRMATIONS, PRINTER_STATES } from '../../../drivers/printer/transport.js';
 
 const jobSchema = z
   .object({
     id: z.string(),
     status: z.enum(JOB_STATUSES).openapi({ description: 'queued → printing → done (confirmed by the printer), or failed, or cancelled' }),
-    type: z.enum(['receipt', 'preparation', 'client', 'test']),
+    type: z.enum(JOB_TYPES),
     printer: z.string(),
     attempts: z.number().int(),
     error: z.string().nullable(),
@@ -52,9 +48,8 @@ const jobId = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: 
 /** POST /print, the jobs and the printers: everything is queued durably before the answer. */
 const print = requireScope('print');
 
-export function printRoutes(deps: { config: AgentConfig; directory: Directory; jobs: JobStore; printers: Printers }) {
+export function printRoutes(service: PrintService, printers: Printers) {
   const app = new OpenAPIHono<SecurityEnv>({ defaultHook: validationHook });
-  const { config, directory, jobs, printers } = deps;
 
   app.openapi(
     createRoute({
@@ -70,32 +65,14 @@ export function printRoutes(deps: { config: AgentConfig; directory: Directory; j
       },
     }),
     async (c) => {
-      const req = c.req.valid('json');
-      if (req.type === 'receipt' && req.openDrawer && !c.get('token').scopes.includes('drawer')) {
-        throw new AgentError('forbidden', 'Forbidden', `The token "${c.get('token').name}" may print but not open the cash drawer (scope "drawer").`);
-      }
-      const key = c.req.valid('header')['idempotency-key'] ?? null;
-      const hash = bodyHash(req);
-      if (key) {
-        const earlier = jobs.byIdempotencyKey(key);
-        if (earlier && earlier.bodyHash === hash) {
-          c.header('Location', `/api/v1/jobs/${earlier.id}`);
-          return c.json({ ...jobOut(earlier), jobs: jobs.withIdempotencyKey(key).map(jobOut) }, 200);
-        }
-        if (earlier) throw new AgentError('refused', 'Idempotency-Key reused', `The Idempotency-Key "${key}" was used in the last 24 h for another request (job ${earlier.id}); use a new key for a new ticket.`);
-      }
-      // One ticket per printer: a preparation ticket naming stations is split between their printers
-      const tickets = renderRequestAll(req, config, directory);
-      const drawer = req.type === 'receipt' && req.openDrawer === true;
-      // the tickets' journal writes share one fsync (group commit) rather than wait in turn
-      const created = await Promise.all(
-        tickets.map((r) => printers.enqueue({ type: req.type, printer: r.printer.id, copies: req.copies, idempotencyKey: key, bodyHash: hash, bytes: r.bytes, drawer })),
-      );
-      const [job] = created;
-      if (!job) throw new Error('a print request made no ticket');
+      const token = c.get('token');
+      const { job, jobs, replayed } = await service.print(c.req.valid('json'), c.req.valid('header')['idempotency-key'] ?? null, {
+        name: token.name,
+        mayOpenDrawer: token.scopes.includes('drawer'),
+      });
       c.header('Location', `/api/v1/jobs/${job.id}`);
       // The contract's job is the first; every ticket's job follows, for a split preparation ticket
-      return c.json({ ...jobOut(job), jobs: created.map(jobOut) }, 202);
+      return c.json({ ...job, jobs }, replayed ? 200 : 202);
     },
   );
 
@@ -108,11 +85,7 @@ export function printRoutes(deps: { config: AgentConfig; directory: Directory; j
       request: { params: jobId },
       responses: { 200: jsonContent(jobSchema, 'The job'), ...errorResponses(401, 403, 404) },
     }),
-    (c) => {
-      const job = jobs.get(c.req.valid('param').id);
-      if (!job) throw notFound('Job', c.req.valid('param').id);
-      return c.json(jobOut(job), 200);
-    },
+    (c) => c.json(service.job(c.req.valid('param').id), 200),
   );
 
   app.openapi(
@@ -131,7 +104,7 @@ export function printRoutes(deps: { config: AgentConfig; directory: Directory; j
     }),
     (c) => {
       const q = c.req.valid('query');
-      return c.json({ items: jobs.list(q.status ?? null, q.limit).map(jobOut) }, 200);
+      return c.json({ items: service.list(q.status ?? null, q.limit) }, 200);
     },
   );
 
@@ -144,13 +117,7 @@ export function printRoutes(deps: { config: AgentConfig; directory: Directory; j
       request: { params: jobId },
       responses: { 200: jsonContent(jobSchema, 'Cancelled'), ...errorResponses(401, 403, 404, 409) },
     }),
-    async (c) => {
-      const id = c.req.valid('param').id;
-      const job = jobs.get(id);
-      if (!job) throw notFound('Job', id);
-      if (job.status !== 'queued') throw new AgentError('refused', 'Too late to cancel', `Job ${id} is ${job.status}: only a queued job can be cancelled.`);
-      return c.json(jobOut(await jobs.update(id, { status: 'cancelled' })), 200);
-    },
+    async (c) => c.json(await service.cancel(c.req.valid('param').id), 200),
   );
 
   app.openapi(
@@ -174,18 +141,16 @@ export function printRoutes(deps: { config: AgentConfig; directory: Directory; j
       responses: { 202: jsonContent(jobSchema, 'Queued'), ...errorResponses(401, 403, 404, 503, 507) },
     }),
     async (c) => {
-      const id = c.req.valid('param').id;
-      const job = await printers.testPage(id);
-      if (!job) throw notFound('Printer', id);
+      const job = await service.testPage(c.req.valid('param').id);
       c.header('Location', `/api/v1/jobs/${job.id}`);
-      return c.json(jobOut(job), 202);
+      return c.json(job, 202);
     },
   );
   return app;
 }
 
 /** POST /api/v1/preview: the ticket a print request would give, as HTML drawn from its bytes. */
-export function previewRoutes(config: AgentConfig, directory: Directory) {
+export function previewRoutes(service: PrintService) {
   const app = new OpenAPIHono<SecurityEnv>({ defaultHook: validationHook });
   app.openapi(
     createRoute({
@@ -199,11 +164,7 @@ export function previewRoutes(config: AgentConfig, directory: Directory) {
         ...errorResponses(400, 401, 403, 413, 415, 422),
       },
     }),
-    (c) => {
-      const req = c.req.valid('json');
-      const r = renderRequest(req, config, directory);
-      return c.html(previewOfBytes(r.bytes, r.printer, `${req.type} — ${r.printer.name}`), 200);
-    },
+    (c) => c.html(service.preview(c.req.valid('json')), 200),
   );
   return app;
 }
