@@ -8,7 +8,7 @@ import { collectGarbage } from './gc.js';
 import type { Logger } from './log.js';
 import { JobStore } from './printing/jobs.js';
 import { PrintService } from './printing/print-service.js';
-import { Printers } from './printing/printers.js';
+import { Printers, type PrintTimings } from './printing/printers.js';
 import { ScanService } from './scans/scan-service.js';
 import { type ScannerHardware, Scanners } from './scans/scanners.js';
 import { type ApiToken, effectiveTokens, loadOrCreateSecrets } from './secrets.js';
@@ -25,6 +25,8 @@ export interface ServiceOptions {
   hardware?: ScannerHardware;
   /** Printer transports to use instead of the configured ones (tests pass fakes). */
   printerTransport?: (p: PrinterConfig) => PrinterTransport;
+  /** Print retry and grace timings to use instead of the product's (tests shorten them). */
+  printTimings?: Partial<PrintTimings>;
   /** Sync timings to use instead of the contract's (tests shorten timeouts and backoff). */
   sync?: Partial<Pick<SyncOptions, 'timeoutMs' | 'backoffMinMs' | 'backoffMaxMs' | 'pageLimit' | 'nudgeMs' | 'probeMs' | 'fetch'>>;
 }
@@ -99,7 +101,7 @@ export class Services {
     this.scans = new ScanService(this.directory, this.bus);
     this.scanners = new Scanners(config.scanners, this.scans, this.bus, this.log, options.hardware);
     this.jobs = new JobStore(path.join(storeDir, 'jobs'), this.bus, this.log, Date.now, options.store?.fs);
-    this.printers = new Printers(config, storeDir, this.jobs, this.bus, this.log, options.printerTransport);
+    this.printers = new Printers(config, storeDir, this.jobs, this.bus, this.log, options.printerTransport, options.printTimings);
     this.print = new PrintService(config, this.directory, this.jobs, this.printers);
   }
 

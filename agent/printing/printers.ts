@@ -41,20 +41,35 @@ export function transportFor(p: PrinterConfig, storeDir: string): PrinterTranspo
   }
 }
 
-/** Retry delays while a printer is unreachable or stalled: short, so a job prints within seconds of its return. */
-const RETRY_MS = [250, 500, 1000, 2000, 4000];
-/** A shared printer serving another till: try again at once (well within 250 ms), so the tills' tickets interleave. */
-const BUSY_RETRY_MS = { min: 20, spread: 80 };
-/** Busy answers further apart than this are not one busy spell (status checks 10 s apart, say): more than PATIENT_MS. */
-const BUSY_GAP_MS = 3000;
-/** Every this many busy answers in a row, the printer is given PATIENT_MS to answer. */
-const PATIENT_EVERY = 4;
-const PATIENT_MS = 1500;
-/** An idle printer's status is checked this often, on a connection opened for it and closed at once. */
-const STATUS_EVERY_MS = 10_000;
-/** On stop, a ticket being printed gets this long to be confirmed before it is cut off (it prints again after the restart). */
-const STOP_GRACE_MS = 1500;
-const GIVE_UP_MS = 24 * 60 * 60 * 1000;
+/** How long the workers wait, and for what. The defaults are the product's; tests may shorten them. */
+export interface PrintTimings {
+  /** Retry delays while a printer is unreachable or stalled: short, so a job prints within seconds of its return. */
+  retryMs: readonly number[];
+  /** A shared printer serving another till: try again at once (well within 250 ms), so the tills' tickets interleave. */
+  busyRetryMs: { min: number; spread: number };
+  /** Busy answers further apart than this are not one busy spell (status checks 10 s apart, say): more than patientMs. */
+  busyGapMs: number;
+  /** Every this many busy answers in a row, the printer is given patientMs to answer. */
+  patientEvery: number;
+  patientMs: number;
+  /** An idle printer's status is checked this often, on a connection opened for it and closed at once. */
+  statusEveryMs: number;
+  /** On stop, a ticket being printed gets this long to be confirmed before it is cut off (it prints again after the restart). */
+  stopGraceMs: number;
+  /** A job that could not be printed for this long fails. */
+  giveUpMs: number;
+}
+
+export const PRINT_TIMINGS: PrintTimings = {
+  retryMs: [250, 500, 1000, 2000, 4000],
+  busyRetryMs: { min: 20, spread: 80 },
+  busyGapMs: 3000,
+  patientEvery: 4,
+  patientMs: 1500,
+  statusEveryMs: 10_000,
+  stopGraceMs: 1500,
+  giveUpMs: 24 * 60 * 60 * 1000,
+};
 
 /**
  * One worker per printer, each printing its own queue oldest first: a dead printer never holds up
@@ -75,8 +90,10 @@ export class Printers {
     private readonly bus: EventBus,
     private readonly log: Logger,
     makeTransport: (p: PrinterConfig) => PrinterTransport = (p) => transportFor(p, storeDir),
+    timings: Partial<PrintTimings> = {},
   ) {
-    for (const p of config.printers) this.workers.set(p.id, new Worker(p, makeTransport(p), jobs, bus, log, (id) => this.wake(id)));
+    const t = { ...PRINT_TIMINGS, ...timings };
+    for (const p of config.printers) this.workers.set(p.id, new Worker(p, makeTransport(p), jobs, bus, log, (id) => this.wake(id), t));
   }
 
   start(): void {
@@ -154,6 +171,7 @@ class Worker {
     private readonly bus: EventBus,
     private readonly log: Logger,
     private readonly wakePrinter: (id: string) => void,
+    private readonly timings: PrintTimings,
   ) {}
 
   start(): void {
@@ -166,10 +184,10 @@ class Worker {
     this.stopped = true;
     this.wake();
     // a ticket being printed gets a moment to be confirmed; then the link is cut and it prints again after the restart
-    const cut = setTimeout(() => this.printing?.abort(new Error('the agent is stopping')), STOP_GRACE_MS);
+    const cut = setTimeout(() => this.printing?.abort(new Error('the agent is stopping')), this.timings.stopGraceMs);
     // the loop may be waiting on a connection that takes its time (3 s connect timeout): do not wait for it
     let timer: NodeJS.Timeout | undefined;
-    await Promise.race([this.running, new Promise((r) => (timer = setTimeout(r, STOP_GRACE_MS + 500)))]);
+    await Promise.race([this.running, new Promise((r) => (timer = setTimeout(r, this.timings.stopGraceMs + 500)))]);
     clearTimeout(cut);
     clearTimeout(timer);
     await this.writes;
@@ -213,7 +231,7 @@ class Worker {
     const now = Date.now();
     if (s === 'busy') {
       // only busy answers in a row count: two status checks that each met another till printing do not
-      if (now - this.lastBusyAt > BUSY_GAP_MS) this.silentSince = now;
+      if (now - this.lastBusyAt > this.timings.busyGapMs) this.silentSince = now;
       this.silentSince ??= now;
       this.lastBusyAt = now;
       this.busyStreak++;
@@ -256,7 +274,7 @@ class Worker {
       const job = this.jobs.queuedFor(this.config.id)[0];
       if (!job) {
         await this.release(); // never keep an idle connection
-        const due = this.lastCheck + STATUS_EVERY_MS - Date.now();
+        const due = this.lastCheck + this.timings.statusEveryMs - Date.now();
         if (due <= 0) await this.checkStatus();
         else await this.sleep(due, woken);
         continue;
@@ -275,7 +293,8 @@ class Worker {
       }
       if (this.stopped) break;
       await this.toFallback(wait.reason);
-      await this.sleep(wait.soon ? BUSY_RETRY_MS.min + Math.random() * BUSY_RETRY_MS.spread : RETRY_MS[Math.min(failures++, RETRY_MS.length - 1)]!);
+      const { busyRetryMs, retryMs } = this.timings;
+      await this.sleep(wait.soon ? busyRetryMs.min + Math.random() * busyRetryMs.spread : retryMs[Math.min(failures++, retryMs.length - 1)]!);
     }
     await this.release();
   }
@@ -312,7 +331,7 @@ class Worker {
     if (!session) {
       try {
         // now and then a longer wait for the first answer: a slow printer (Wi-Fi power saving) is served too
-        session = await this.transport.open(this.busyStreak > 0 && this.busyStreak % PATIENT_EVERY === 0 ? { patienceMs: PATIENT_MS } : {});
+        session = await this.transport.open(this.busyStreak > 0 && this.busyStreak % this.timings.patientEvery === 0 ? { patienceMs: this.timings.patientMs } : {});
       } catch (err) {
         const f = failureOf(err, 'offline');
         if (this.stopped) return { reason: 'the agent is stopping', soon: false };
@@ -375,7 +394,7 @@ class Worker {
 
   /** A job whose confirmation never came: back in the queue with the reason (a reprint if part of it went). */
   private async unconfirmed(job: JobRecord, f: PrintFailure, signal: AbortSignal): Promise<Wait | null> {
-    if (f.kind === 'permanent' || Date.now() - Date.parse(job.createdAt) > GIVE_UP_MS) return this.fail(job, f.message);
+    if (f.kind === 'permanent' || Date.now() - Date.parse(job.createdAt) > this.timings.giveUpMs) return this.fail(job, f.message);
     const reason = f.kind === 'aborted' && signal.reason instanceof Error ? signal.reason.message : f.kind === 'stalled' ? this.stalledReason(f) : f.message;
     await this.jobs.update(job.id, { status: 'queued', error: reason, reprint: job.reprint || f.partial });
     if (f.kind !== 'aborted') this.observe(f.state);

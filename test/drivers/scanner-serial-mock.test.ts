@@ -2,6 +2,7 @@ import { SerialPortMock } from 'serialport';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SerialScanner } from '../../drivers/scanner/serial.js';
 import type { ScannerStatus } from '../../drivers/scanner/types.js';
+import { until } from '../helpers/until.js';
 
 /**
  * SerialScanner against serialport's own MockBinding (through SerialPortMock.binding: importing
@@ -25,11 +26,8 @@ function make(path: string, opts: { prefix?: string; suffix?: string } = {}) {
     { code: (c) => codes.push(c), status: (s) => statuses.push(s) },
     async (p, baudRate) => (port = new SerialPortMock({ path: p, baudRate, autoOpen: false })),
   );
-  const until = async (check: () => boolean) => {
-    for (let i = 0; i < 400 && !check(); i++) await new Promise((r) => setTimeout(r, 5));
-    expect(check()).toBe(true);
-  };
-  return { codes, statuses, scanner, port: () => port!, until };
+  const waitFor = (check: () => boolean) => until('the scanner to get there', check, 2000, 5);
+  return { codes, statuses, scanner, port: () => port!, until: waitFor };
 }
 
 describe('SerialScanner with MockBinding', () => {

@@ -4,6 +4,7 @@ import { TEST_TOKEN, tempDir } from '../helpers/agent.js';
 import { deliveryReport, ticketsOnPaper } from '../helpers/paper.js';
 import { PrinterStandIn } from '../helpers/printer-standin.js';
 import { startAgentProcess, writeConfig } from '../helpers/process.js';
+import { until } from '../helpers/until.js';
 
 /** A real agent process against printers that hang or flood: how it stops, what it keeps, what it costs. */
 
@@ -30,14 +31,6 @@ async function job(url: string, id: string): Promise<{ status: string; reprint: 
   return (await (await fetch(`${url}/api/v1/jobs/${id}`, { headers })).json()) as { status: string; reprint: boolean; error: string | null; confirmed: string | null };
 }
 
-async function until(what: string, check: () => Promise<boolean> | boolean, ms = 10_000) {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 function rssMb(pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Number(m[1]) / 1024 : 0;
@@ -60,7 +53,7 @@ describe('a real agent process and a misbehaving printer', () => {
     const file = config(dir, standIn.port);
     const first = await startAgentProcess(file);
     const { id } = await post(first.url, receipt('T-1', 80));
-    await until('printing', async () => (await job(first.url, id)).status === 'printing');
+    await until('printing', async () => (await job(first.url, id)).status === 'printing', 10_000, 20);
     await new Promise((r) => setTimeout(r, 300));
     expect(standIn.engine.isHung).toBe(true);
     const t0 = Date.now();
@@ -74,7 +67,7 @@ describe('a real agent process and a misbehaving printer', () => {
     await standIn.start(standIn.port);
     const second = await startAgentProcess(file);
     try {
-      await until('printed after the restart', async () => (await job(second.url, id)).status === 'done', 15_000);
+      await until('printed after the restart', async () => (await job(second.url, id)).status === 'done', 15_000, 20);
       expect(await job(second.url, id)).toMatchObject({ status: 'done', reprint: true, confirmed: 'printed' });
       expect(ticketsOnPaper(standIn.printed())).toEqual(['T-1']);
     } finally {
@@ -93,7 +86,7 @@ describe('a real agent process and a misbehaving printer', () => {
     try {
       // warm up: the first tickets take the code paths, then the flood begins to count
       for (const n of ['W-1', 'W-2']) await post(agent.url, receipt(n, 5));
-      await until('warm-up printed', () => ticketsOnPaper(standIn.printed()).length === 2, 15_000);
+      await until('warm-up printed', () => ticketsOnPaper(standIn.printed()).length === 2, 15_000, 20);
       await new Promise((r) => setTimeout(r, 500));
       const before = rssMb(pid);
       const flooded0 = standIn.flooded;
@@ -105,7 +98,7 @@ describe('a real agent process and a misbehaving printer', () => {
           const n = `F-${String(i + 1).padStart(2, '0')}`;
           wanted.push(n);
           const { id } = await post(agent.url, receipt(n, 40));
-          await until(`${n} done`, async () => (await job(agent.url, id)).status === 'done', 15_000);
+          await until(`${n} done`, async () => (await job(agent.url, id)).status === 'done', 15_000, 20);
         }
       } finally {
         clearInterval(probe);

@@ -6,6 +6,7 @@ import { ReferenceCloud } from '../cloud/server.js';
 import { generateClients, generateGroups } from '../fixtures/swiss-clients.js';
 import { TEST_TOKEN, tempDir } from '../helpers/agent.js';
 import { type AgentProcess, startAgentProcess, writeConfig } from '../helpers/process.js';
+import { until } from '../helpers/until.js';
 
 /**
  * SIGKILL of a real agent process in the middle of a sync: between two pages of the first pull,
@@ -106,14 +107,6 @@ async function syncStatus(url: string): Promise<{ state: string; pending: number
   return (await res.json()) as { state: string; pending: number; lastSyncAt: string | null };
 }
 
-async function until(what: string, test: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await test())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 describe('sync across a crash (SIGKILL)', () => {
   it('between pages of the first pull: the restart goes on from the stored cursor, nothing lost or pulled twice', async () => {
     const gate = await gatedCloud(2_500); // 3 pages of 1,000
@@ -130,7 +123,7 @@ describe('sync across a crash (SIGKILL)', () => {
 
     const before = gate.cloud.requests.length;
     const again = await start(file);
-    await until('the pull to end', async () => (await syncStatus(again.url)).lastSyncAt !== null);
+    await until('the pull to end', async () => (await syncStatus(again.url)).lastSyncAt !== null, 20_000, 50);
     const pulls = gate.cloud.requests.slice(before).filter((r) => r.path === '/v1/directory/changes');
     // pages 2 and 3 (the held page 2 was never answered); page 1 is not asked for again
     expect(pulls).toHaveLength(2);
@@ -152,7 +145,7 @@ describe('sync across a crash (SIGKILL)', () => {
     const dir = tempDir();
     const file = agentConfig(dir, gate.url);
     const first = await start(file);
-    await until('the first pull', async () => (await syncStatus(first.url)).lastSyncAt !== null);
+    await until('the first pull', async () => (await syncStatus(first.url)).lastSyncAt !== null, 20_000, 50);
 
     const pushed = gate.holdAnswers((p) => p.endsWith('/mutations'));
     const ids = generateClients(50).slice(0, 5).map((c) => c.id);
@@ -164,7 +157,7 @@ describe('sync across a crash (SIGKILL)', () => {
     expect(created.status).toBe(201);
     const newId = ((await created.json()) as { id: string }).id;
     await pushed;
-    await until('the cloud to apply the batch whose answer is held', async () => gate.cloud.appliedCount.size > 0);
+    await until('the cloud to apply the batch whose answer is held', async () => gate.cloud.appliedCount.size > 0, 20_000, 50);
     const appliedBeforeCrash = gate.cloud.appliedCount.size;
     first.proc.kill('SIGKILL');
     await first.exited;
@@ -174,7 +167,7 @@ describe('sync across a crash (SIGKILL)', () => {
     await until('the outbox to empty', async () => {
       const s = await syncStatus(again.url);
       return s.pending === 0 && s.state === 'idle';
-    });
+    }, 20_000, 50);
     for (const [i, id] of ids.entries()) expect(gate.cloud.client(id)!.notes).toBe(`before the crash ${i}`);
     expect(gate.cloud.client(newId)).toMatchObject({ lastName: 'Crash', firstName: 'Nouvelle', version: 1 });
     expect(appliedBeforeCrash).toBeGreaterThan(0);

@@ -3,6 +3,7 @@ import type { JobOut } from '../../agent/printing/jobs.js';
 import { openTestAgent, type TestAgent, tempDir } from '../helpers/agent.js';
 import { deliveryReport, ticketsOnPaper } from '../helpers/paper.js';
 import { PrinterStandIn, type StandInOptions } from '../helpers/printer-standin.js';
+import { until } from '../helpers/until.js';
 
 /**
  * The print queue's promise — a job accepted with 202 is printed, once, and `done` only once the
@@ -63,14 +64,6 @@ async function post(a: TestAgent, body: unknown): Promise<JobOut> {
   const res = await a.api('/api/v1/print', { method: 'POST', json: body });
   expect(res.status).toBe(202);
   return (await res.json()) as JobOut;
-}
-
-async function until(what: string, check: () => boolean, ms = 10_000) {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }
 
 const numbers = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}-${String(i + 1).padStart(3, '0')}`);

@@ -1,10 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { printedText } from '../../drivers/printer/decode.js';
 import { JobStore } from '../../agent/printing/jobs.js';
+import { PRINT_TIMINGS, transportFor } from '../../agent/printing/printers.js';
+import type { PrinterConfig } from '../../agent/config.js';
+import type { PrinterTransport } from '../../drivers/printer/transport.js';
 import { EventBus } from '../../agent/events.js';
 import { memoryLogger } from '../../agent/log.js';
 import { agentPerTest, tempDir } from '../helpers/agent.js';
 import { PrinterStandIn } from '../helpers/printer-standin.js';
+import { until } from '../helpers/until.js';
 
 /** The print queue through the till's API, against TCP printer stand-ins. */
 
@@ -27,18 +31,11 @@ const receipt = (number: string, extra: Record<string, unknown> = {}) => ({
   ticket: { number, issuedAt: '2026-11-27T10:15:00+01:00', currency: 'CHF', lines: [{ label: 'Café crème', quantity: 1, amount: 420 }], total: 420, ...extra },
 });
 
-async function until(what: string, check: () => boolean, ms = 8000) {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
 const ticketsOn = (s: PrinterStandIn) => printedText(s.printed()).filter((l) => l.startsWith('Ticket '));
 
-async function agentWith(printers: Array<{ id: string; port: number; roles?: string[] }>, tokens?: unknown[]) {
+async function agentWith(printers: Array<{ id: string; port: number; roles?: string[] }>, tokens?: unknown[], printerTransport?: (p: PrinterConfig) => PrinterTransport) {
   return open({
+    ...(printerTransport ? { options: { printerTransport } } : {}),
     config: {
       printers: printers.map((p) => ({ id: p.id, name: p.id, roles: p.roles ?? ['receipt'], transport: { type: 'tcp', host: '127.0.0.1', port: p.port } })),
       ...(tokens ? { api: { tokens } } : {}),
@@ -96,13 +93,27 @@ describe('POST /api/v1/print', () => {
 
   it('a printer switched off: the job waits with the reason, and prints within 5 s of the printer coming back', async () => {
     const s = await printer();
-    const t = await agentWith([{ id: 'front', port: s.port }]);
+    // the printer's side of the outage: every time the agent tried to reach it
+    let tries = 0;
+    const t = await agentWith([{ id: 'front', port: s.port }], undefined, (p) => {
+      const real = transportFor(p, '');
+      return {
+        kind: real.kind,
+        twoWay: real.twoWay,
+        open: (o) => {
+          tries++;
+          return real.open(o);
+        },
+        check: () => real.check(),
+      };
+    });
     await s.stop();
     const job = (await (await t.api('/api/v1/print', { method: 'POST', json: receipt('2026-000006') })).json()) as { id: string };
     await until('an error on the job', () => (t.agent.services.jobs.get(job.id)?.error ?? '').includes('refused the connection'));
     expect(t.agent.services.jobs.get(job.id)?.status).toBe('queued');
     for (const n of ['2026-000006-b', '2026-000006-c', '2026-000006-d']) await t.api('/api/v1/print', { method: 'POST', json: receipt(n) });
-    await new Promise((r) => setTimeout(r, 3000)); // a longer outage: the retries back off
+    // a longer outage: the retries back off to their longest delay before the printer returns
+    await until('the retries to back off', () => tries >= PRINT_TIMINGS.retryMs.length);
     await s.start();
     const back = Date.now();
     await until('printed after the printer came back', () => ticketsOn(s).length === 4, 8000);

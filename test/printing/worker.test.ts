@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Confirmation, PrinterSession, PrinterState, PrinterTransport } from '../../drivers/printer/transport.js';
 import { openTestAgent, type TestAgent } from '../helpers/agent.js';
+import { until } from '../helpers/until.js';
 
 /**
  * The print worker through a transport fake that behaves as a serial or USB printer does: a session
@@ -46,16 +47,11 @@ describe('print worker', () => {
     agent = await openTestAgent({ options: { printerTransport: () => fake } });
     const first = (await (await agent.api('/api/v1/print', { method: 'POST', json: receipt('W-1') })).json()) as { id: string };
     const a = agent;
-    const until = async (check: () => boolean, ms: number) => {
-      const end = Date.now() + ms;
-      while (!check() && Date.now() < end) await new Promise((r) => setTimeout(r, 5));
-      return check();
-    };
-    expect(await until(() => a.agent.services.jobs.get(first.id)?.status === 'done', 5000)).toBe(true);
-    expect(await until(() => fake.closes === 1, 2000)).toBe(true); // the queue is empty: the session is being let go
+    await until('it', () => a.agent.services.jobs.get(first.id)?.status === 'done', 5000);
+    await until('it', () => fake.closes === 1, 2000); // the queue is empty: the session is being let go
     const t0 = Date.now();
     const second = (await (await agent.api('/api/v1/print', { method: 'POST', json: receipt('W-2') })).json()) as { id: string };
-    expect(await until(() => a.agent.services.jobs.get(second.id)?.status === 'done', 9000)).toBe(true);
+    await until('it', () => a.agent.services.jobs.get(second.id)?.status === 'done', 9000);
     expect(Date.now() - t0).toBeLessThan(3000); // the idle check is 10 s away
     expect(fake.printed.filter((b) => b.includes('W-2'))).toHaveLength(1);
   }, 15_000);

@@ -3,6 +3,7 @@ import type { Scan } from '../../agent/scans/scan-service.js';
 import type { ScannerStatus } from '../../drivers/scanner/types.js';
 import { openTestAgent, type TestAgent, tempDir } from '../helpers/agent.js';
 import { type PtyPair, ptyPair } from '../helpers/pty.js';
+import { until } from '../helpers/until.js';
 
 /** A serial scanner on a real pseudo-terminal (socat): what the agent does with its bytes. */
 
@@ -27,15 +28,10 @@ async function setup(opts: { transport?: Record<string, unknown>; makePty?: bool
   const statuses: ScannerStatus[] = [];
   agent.agent.bus.on('scan', (s) => scans.push(s));
   agent.agent.bus.on('scanner', (s) => statuses.push(s));
-  const until = async (what: string, check: () => boolean, ms = 8_000) => {
-    const end = Date.now() + ms;
-    while (!check()) {
-      if (Date.now() > end) throw new Error(`timed out waiting for ${what}; statuses: ${statuses.map((s) => `${s.state} ${s.detail ?? ''}`).join(' | ')}`);
-      await new Promise((r) => setTimeout(r, 5));
-    }
-  };
+  const waitFor = (what: string, check: () => boolean, ms = 8_000) =>
+    until(() => `${what}; statuses: ${statuses.map((s) => `${s.state} ${s.detail ?? ''}`).join(' | ')}`, check, ms, 5);
   const state = () => agent!.agent.services.scanners.statuses[0]!.state;
-  return { dir, pty, portPath, scans, statuses, until, state, t: agent };
+  return { dir, pty, portPath, scans, statuses, until: waitFor, state, t: agent };
 }
 
 describe('serial scanner on a pty', () => {
