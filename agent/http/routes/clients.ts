@@ -7,9 +7,8 @@ import { fieldErrors } from '../../errors.js';
 import { validationHook } from '../problem.js';
 import { throwBodyProblem } from '../text.js';
 import { requireScope, type SecurityEnv } from '../security.js';
-import { errorResponses, ifMatchHeader, jsonBody, jsonContent } from './common.js';
+import { errorResponses, idParam, ifMatchHeader, jsonBody, jsonContent } from './common.js';
 
-const idParam = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: 'id', in: 'path' } }) });
 
 const listQuery = z.object({
   q: z.string().max(200).optional().openapi({ description: 'words to find by prefix, any order, accents and case ignored' }),

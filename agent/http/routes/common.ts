@@ -52,3 +52,6 @@ export function jsonBody<T extends z.ZodType>(schema: T) {
 export const ifMatchHeader = z.object({
   'if-match': z.string().max(200).optional().openapi({ description: 'the etag you read; 412 if the record changed since' }),
 });
+
+/** The `{id}` of a resource's path: a client, a group, a job, a printer, a sync issue. */
+export const idParam = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: 'id', in: 'path' } }) });

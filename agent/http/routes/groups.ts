@@ -3,9 +3,8 @@ import type { Directory } from '../../directory/directory.js';
 import { groupCreateSchema, groupOutSchema, groupPatchSchema } from '../../directory/schema.js';
 import { validationHook } from '../problem.js';
 import { requireScope, type SecurityEnv } from '../security.js';
-import { errorResponses, ifMatchHeader, jsonBody, jsonContent } from './common.js';
+import { errorResponses, idParam, ifMatchHeader, jsonBody, jsonContent } from './common.js';
 
-const idParam = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: 'id', in: 'path' } }) });
 const listSchema = z.object({ items: z.array(groupOutSchema), next: z.null() }).openapi('GroupList');
 
 const read = requireScope('directory:read');

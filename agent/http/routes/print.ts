@@ -6,7 +6,7 @@ import type { Printers } from '../../printing/printers.js';
 import { printRequestSchema } from '../../printing/schema.js';
 import { validationHook } from '../problem.js';
 import { requireScope, type SecurityEnv } from '../security.js';
-import { errorResponses, jsonBody, jsonContent } from './common.js';
+import { errorResponses, idParam, jsonBody, jsonContent } from './common.js';
 
 const jobSchema = z
   .object({
@@ -43,7 +43,6 @@ const printerSchema = z
 const idempotencyHeader = z.object({
   'idempotency-key': z.string().min(1).max(128).optional().openapi({ description: 'the same key and body within 24 h: 200 and the same job, nothing printed again' }),
 });
-const jobId = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: 'id', in: 'path' } }) });
 
 /** POST /print, the jobs and the printers: everything is queued durably before the answer. */
 const print = requireScope('print');
@@ -82,7 +81,7 @@ export function printRoutes(service: PrintService, printers: Printers) {
       path: '/jobs/{id}',
       summary: 'A print job',
       middleware: [print] as const,
-      request: { params: jobId },
+      request: { params: idParam },
       responses: { 200: jsonContent(jobSchema, 'The job'), ...errorResponses(401, 403, 404) },
     }),
     (c) => c.json(service.job(c.req.valid('param').id), 200),
@@ -114,7 +113,7 @@ export function printRoutes(service: PrintService, printers: Printers) {
       path: '/jobs/{id}',
       summary: 'Cancel a job that has not started printing',
       middleware: [print] as const,
-      request: { params: jobId },
+      request: { params: idParam },
       responses: { 200: jsonContent(jobSchema, 'Cancelled'), ...errorResponses(401, 403, 404, 409) },
     }),
     async (c) => c.json(await service.cancel(c.req.valid('param').id), 200),
@@ -137,7 +136,7 @@ export function printRoutes(service: PrintService, printers: Printers) {
       path: '/printers/{id}/test',
       summary: 'Print a test page (width ruler, code page sample); returns the job',
       middleware: [print] as const,
-      request: { params: jobId },
+      request: { params: idParam },
       responses: { 202: jsonContent(jobSchema, 'Queued'), ...errorResponses(401, 403, 404, 503, 507) },
     }),
     async (c) => {

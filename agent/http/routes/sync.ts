@@ -5,7 +5,7 @@ import { CLOUD_PROBLEM_CODES } from '../../sync/cloud-client.js';
 import { SYNC_STATES, type Sync, type SyncStatus, syncStatusOf } from '../../sync/sync.js';
 import { validationHook } from '../problem.js';
 import { requireScope, type SecurityEnv } from '../security.js';
-import { errorResponses, jsonContent } from './common.js';
+import { errorResponses, idParam, jsonContent } from './common.js';
 
 const statusSchema = z
   .object({
@@ -25,7 +25,6 @@ const statusSchema = z
 
 const issueSchema = syncIssueSchema.openapi('SyncIssue');
 
-const idParam = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: 'id', in: 'path' } }) });
 const read = requireScope('directory:read');
 const write = requireScope('directory:write');
 
