@@ -26,6 +26,10 @@ import { nodeFs, type StoreFs } from './store/fs.js';
 import { collectGarbage } from './gc.js';
 import { Sync, type SyncOptions } from './sync/sync.js';
 import { SyncIssues } from './sync/issues.js';
+import { forgetCloud } from './sync/adopt.js';
+import { OutboxRecorder } from './sync/outbox-recorder.js';
+import type { SyncOp } from './sync/records.js';
+import { SyncStore } from './sync/sync-store.js';
 
 export const VERSION: string = z
   .object({ version: z.string() })
@@ -53,8 +57,8 @@ export class Agent {
   /** the streamed events, numbered, the newest kept for streams that reconnect */
   readonly events = new EventLog(this.bus, STREAMED);
   private readonly lock: StoreLock;
-  private store: DirectoryStore | null = null;
-  private directoryService: Directory | null = null;
+  private store: DirectoryStore<SyncOp> | null = null;
+  private directoryService: Directory<SyncOp> | null = null;
   private scanService: ScanService | null = null;
   private scannerSet: Scanners | null = null;
   private jobStore: JobStore | null = null;
@@ -75,7 +79,7 @@ export class Agent {
     this.lock = new StoreLock(loaded.storeDir);
   }
 
-  get directory(): Directory {
+  get directory(): Directory<SyncOp> {
     if (!this.directoryService) throw new Error('the agent is not started');
     return this.directoryService;
   }
@@ -120,7 +124,7 @@ export class Agent {
     return this.id;
   }
 
-  get directoryStore(): DirectoryStore {
+  get directoryStore(): DirectoryStore<SyncOp> {
     if (!this.store) throw new Error('the agent is not started');
     return this.store;
   }
@@ -145,21 +149,17 @@ export class Agent {
         this.log.info(`created the API token for the till (shown once here; kept in ${path.join(storeDir, 'secrets.json')}): ${secrets.apiToken}`);
       }
       const started = performance.now();
-      this.store = new DirectoryStore(path.join(storeDir, 'directory'), this.log, { ...this.options.store, storeDir, usedBefore });
+      const syncStore = new SyncStore();
+      this.store = new DirectoryStore(path.join(storeDir, 'directory'), this.log, { ...this.options.store, storeDir, usedBefore, sections: [syncStore.section] });
       const { replayed, recovered } = await this.store.load();
-      this.directoryService = new Directory(this.store, this.bus, { cloud: config.cloud !== null });
+      this.directoryService = new Directory(this.store, this.bus, { recorder: config.cloud ? new OutboxRecorder(syncStore.outbox) : undefined });
       this.directoryService.start();
-      this.issueSet = new SyncIssues(this.store, this.directoryService);
-      if (!config.cloud && this.store.syncCursor.url !== null) {
-        // Edits made now go to no outbox: when a cloud is configured again, the whole directory
-        // is offered to it (Sync.adopt), so none of them stays behind.
-        this.log.warn(`cloud sync is off, but this directory was synced with ${this.store.syncCursor.url}: edits made now are sent when a cloud is configured again`);
-        await this.store.commit([{ op: 'sync.cursor', state: { ...this.store.syncCursor, url: null, adopted: false, cursor: null, full: null } }]);
-      }
+      this.issueSet = new SyncIssues(this.store, syncStore, this.directoryService);
+      if (!config.cloud) await forgetCloud(this.store, syncStore, this.log);
       if (config.cloud) {
         const store = this.store;
         const directory = this.directoryService;
-        this.syncService = new Sync(this.store, this.bus, this.log, {
+        this.syncService = new Sync(this.store, syncStore, this.bus, this.log, {
           ...config.cloud,
           agentId: secrets.agentId,
           configFile: this.loaded.file,

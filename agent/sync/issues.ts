@@ -1,9 +1,9 @@
 import { AgentError, notFound } from '../errors.js';
 import type { Directory } from '../directory/directory.js';
-import type { DirectoryStore } from '../directory/directory-store.js';
 import { type ClientCreate, type ClientPatch, type GroupCreate, type GroupPatch, isClient } from '../directory/schema.js';
 import { clientFieldsFromFlat, groupFieldsFromFlat } from './fields.js';
-import type { SyncIssue } from './records.js';
+import type { SyncIssue, SyncOp } from './records.js';
+import type { SyncStore, SyncedStore } from './sync-store.js';
 
 /**
  * What staff do with a conflict or a refused edit: re-apply the shop's values (as a new edit,
@@ -11,16 +11,17 @@ import type { SyncIssue } from './records.js';
  */
 export class SyncIssues {
   constructor(
-    private readonly store: DirectoryStore,
-    private readonly directory: Directory,
+    private readonly store: SyncedStore,
+    private readonly saved: SyncStore,
+    private readonly directory: Directory<SyncOp>,
   ) {}
 
   list(): SyncIssue[] {
-    return [...this.store.issues.values()].sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
+    return [...this.saved.issues.values()].sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
   }
 
   get(id: string): SyncIssue {
-    const issue = this.store.issues.get(id);
+    const issue = this.saved.issues.get(id);
     if (!issue) throw notFound('Sync issue', id);
     return issue;
   }

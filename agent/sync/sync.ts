@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import net from 'node:net';
-import type { DirectoryStore } from '../directory/directory-store.js';
 import { displayName } from '../directory/directory.js';
 import { type Client, type Group, clientRecordSchema, groupRecordSchema, isClient } from '../directory/schema.js';
 import type { DirectoryOp } from '../directory/store-format.js';
@@ -19,7 +18,11 @@ import {
   groupFieldsFromFlat,
 } from './fields.js';
 import { clientMutation, groupMutation } from './mutations.js';
-import type { ClientMutation, GroupMutation, Mutation, SyncCursor, SyncIssue } from './records.js';
+import type { ClientMutation, GroupMutation, Mutation, SyncCursor, SyncIssue, SyncOp } from './records.js';
+import type { SyncStore, SyncedStore } from './sync-store.js';
+
+/** What one durable write of the sync holds: records and the sync's own state. */
+type Op = DirectoryOp | SyncOp;
 
 /**
  * The sync of cloud-sync.md. One cycle at a time: push the outbox (oldest first, ≤ 100 per
@@ -131,7 +134,8 @@ export class Sync {
   private readonly now: () => Date;
 
   constructor(
-    private readonly store: DirectoryStore,
+    private readonly store: SyncedStore,
+    private readonly saved: SyncStore,
     private readonly bus: EventBus,
     private readonly log: Logger,
     private readonly options: SyncOptions,
@@ -151,10 +155,10 @@ export class Sync {
   start(): void {
     if (this.started) return;
     this.started = true;
-    if (this.store.syncCursor.url === this.options.url) this.lastSyncAt = this.store.syncCursor.lastSyncAt;
-    let pending = this.store.outbox.size;
-    this.unsubscribe = this.store.onSyncState(() => {
-      const size = this.store.outbox.size;
+    if (this.saved.cursor.url === this.options.url) this.lastSyncAt = this.saved.cursor.lastSyncAt;
+    let pending = this.saved.outbox.size;
+    this.unsubscribe = this.saved.onChange(() => {
+      const size = this.saved.outbox.size;
       if (size > pending) this.nudge();
       pending = size;
       this.emitSoon();
@@ -171,7 +175,7 @@ export class Sync {
     this.stopper.abort();
     await this.running?.catch(() => undefined);
     // One write at shutdown rather than one per idle cycle: the last sync's time survives.
-    const state = this.store.syncCursor;
+    const state = this.saved.cursor;
     if (state.url === this.options.url && state.lastSyncAt !== this.lastSyncAt) {
       await this.store.commit([{ op: 'sync.cursor', state: { ...state, lastSyncAt: this.lastSyncAt } }]).catch(() => undefined);
     }
@@ -180,7 +184,7 @@ export class Sync {
   status(): SyncStatus {
     return {
       state: this.state,
-      pending: this.store.outbox.size,
+      pending: this.saved.outbox.size,
       lastSyncAt: this.lastSyncAt,
       enabled: true,
       url: this.options.url,
@@ -189,7 +193,7 @@ export class Sync {
       stopped: this.stopped,
       progress: this.progress,
       nextAttemptAt: this.nextAt === null ? null : new Date(this.nextAt).toISOString(),
-      issues: this.store.issues.size,
+      issues: this.saved.issues.size,
     };
   }
 
@@ -330,7 +334,7 @@ export class Sync {
    * as creates (groups first, their clients need them), so nothing made in the shop stays behind.
    */
   private async adopt(): Promise<void> {
-    let cursor = this.store.syncCursor;
+    let cursor = this.saved.cursor;
     if (cursor.url !== this.options.url) {
       // Another cloud, or this one again after running standalone: what this copy holds may be
       // unknown to it, and its cursor means nothing there. Send everything, pull everything.
@@ -344,13 +348,13 @@ export class Sync {
     }
     if (cursor.adopted) return;
     const at = this.now().toISOString();
-    const ops: DirectoryOp[] = [];
+    const ops: Op[] = [];
     for (const g of this.store.groups.values()) {
-      const mutation = this.store.hasPending('group', g.id) ? null : groupMutation(undefined, g, null, at, true);
+      const mutation = this.saved.outbox.hasPending('group', g.id) ? null : groupMutation(undefined, g, null, at, true);
       if (mutation) ops.push({ op: 'outbox.put', mutation });
     }
     for (const c of this.store.clients.values()) {
-      const mutation = this.store.hasPending('client', c.id) ? null : clientMutation(undefined, c, null, at, true);
+      const mutation = this.saved.outbox.hasPending('client', c.id) ? null : clientMutation(undefined, c, null, at, true);
       if (mutation) ops.push({ op: 'outbox.put', mutation });
     }
     if (ops.length) this.log.info(`cloud sync: ${ops.length} records made before the cloud was configured are queued for it`);
@@ -363,8 +367,8 @@ export class Sync {
   private async push(): Promise<void> {
     // Conflicts are sent again once re-based; a cloud that keeps changing the same records must
     // not keep this loop going: what is left waits for the next cycle.
-    let rounds = Math.ceil(this.store.outbox.size / BATCH_MAX) + 5;
-    while (this.store.outbox.size > 0 && rounds-- > 0) {
+    let rounds = Math.ceil(this.saved.outbox.size / BATCH_MAX) + 5;
+    while (this.saved.outbox.size > 0 && rounds-- > 0) {
       const batch = this.nextBatch();
       if (batch.length === 0) {
         // the oldest edit's write is still on its way to disk: wait for it, never send nothing
@@ -372,23 +376,23 @@ export class Sync {
         continue;
       }
       const results = await this.cloud.push(batch, this.stopper.signal);
-      const ops: DirectoryOp[] = [];
+      const ops: Op[] = [];
       for (let i = 0; i < batch.length; i++) ops.push(...this.resultOps(batch[i]!, results[i]!));
       await this.store.commit(ops);
     }
     // Left for lack of rounds (many edits of one record, or conflicts): go on right after this cycle.
-    if (this.store.outbox.size > 0) this.again = true;
+    if (this.saved.outbox.size > 0) this.again = true;
   }
 
   /** The oldest mutations, up to 100, stopping before a second one for the same record (and see below). */
   private nextBatch(): Mutation[] {
     const batch: Mutation[] = [];
     const records = new Set<string>();
-    for (const m of this.store.outbox.values()) {
+    for (const m of this.saved.outbox.values()) {
       const key = `${m.entity}:${m.id}`;
       if (batch.length === BATCH_MAX || records.has(key)) break;
       // Not on disk yet: if its write fails it is undone, and the cloud must not have it.
-      if (!this.store.isDurable(m.key)) break;
+      if (!this.saved.outbox.isDurable(m.key)) break;
       // A group deletion goes after the moves of its clients are settled (one may conflict).
       if (m.entity === 'group' && m.op === 'delete' && batch.length > 0) break;
       records.add(key);
@@ -397,7 +401,7 @@ export class Sync {
     return batch;
   }
 
-  private resultOps(m: Mutation, r: MutationResult): DirectoryOp[] {
+  private resultOps(m: Mutation, r: MutationResult): Op[] {
     switch (r.status) {
       case 'applied':
         return this.appliedOps(m, r.version, r.data);
@@ -410,11 +414,11 @@ export class Sync {
 
   /** The mutations of the same record queued after `m`. */
   private laterOf(m: Mutation): Mutation[] {
-    return this.store.pendingFor(m.entity, m.id).filter((x) => x.key !== m.key);
+    return this.saved.outbox.pendingFor(m.entity, m.id).filter((x) => x.key !== m.key);
   }
 
-  private appliedOps(m: Mutation, version: number, data: unknown): DirectoryOp[] {
-    const ops: DirectoryOp[] = [{ op: 'outbox.del', key: m.key }];
+  private appliedOps(m: Mutation, version: number, data: unknown): Op[] {
+    const ops: Op[] = [{ op: 'outbox.del', key: m.key }];
     if (m.op === 'delete') return ops;
     let record: Client | Group;
     try {
@@ -444,10 +448,10 @@ export class Sync {
    * mutationId (the old one would get its first answer again); a field both sides changed keeps
    * the cloud's value, and the shop's is kept as an issue for staff.
    */
-  private conflictOps(m: Mutation, rawCurrent: unknown): DirectoryOp[] {
+  private conflictOps(m: Mutation, rawCurrent: unknown): Op[] {
     const current = rawCurrent === null ? null : this.parseRecord(m, rawCurrent, `the current record the cloud returned for mutation ${m.mutationId}`);
     const chain = [m, ...this.laterOf(m)];
-    const ops: DirectoryOp[] = [];
+    const ops: Op[] = [];
     const deleted = chain.find((x) => x.op === 'delete');
     const local = this.store.record(m.entity, m.id);
     const label = labelOf(local ?? current ?? m.base);
@@ -496,11 +500,11 @@ export class Sync {
   }
 
   /** The cloud refused the edit: it leaves the outbox, the record goes back to the cloud's state. */
-  private rejectedOps(m: Mutation, code: string, message: string): DirectoryOp[] {
+  private rejectedOps(m: Mutation, code: string, message: string): Op[] {
     const later = this.laterOf(m);
     const local = this.store.record(m.entity, m.id);
     const label = labelOf(local ?? m.base);
-    const ops: DirectoryOp[] = [{ op: 'outbox.del', key: m.key }];
+    const ops: Op[] = [{ op: 'outbox.del', key: m.key }];
     const fields: SyncIssue['fields'] = [];
     const base = m.base === null ? null : flatRecord(m.base);
     for (const [path, value] of flatData(m)) fields.push({ path, shop: value, cloud: base?.get(path) ?? null });
@@ -518,7 +522,7 @@ export class Sync {
   }
 
   /** The local copy of a record: the cloud's, with the shop's pending edits on top. */
-  private localOps(record: Client | Group, pending: readonly Mutation[]): DirectoryOp[] {
+  private localOps(record: Client | Group, pending: readonly Mutation[]): Op[] {
     if (pending.some((p) => p.op === 'delete')) return [];
     if (isClient(record)) {
       let c = record;
@@ -530,7 +534,7 @@ export class Sync {
     return [{ op: 'group.put', record: g }];
   }
 
-  private recordDel(entity: 'client' | 'group', id: string): DirectoryOp {
+  private recordDel(entity: 'client' | 'group', id: string): Op {
     return entity === 'client' ? { op: 'client.del', id } : { op: 'group.del', id };
   }
 
@@ -542,7 +546,7 @@ export class Sync {
     record?: Client | Group | null;
     code?: string;
     message?: string;
-  }): DirectoryOp {
+  }): Op {
     return {
       op: 'issue.put',
       issue: {
@@ -564,7 +568,7 @@ export class Sync {
   // ---- pull ------------------------------------------------------------------------------
 
   private async pull(): Promise<void> {
-    let state = this.store.syncCursor;
+    let state = this.saved.cursor;
     // A replacing pull cut short by a crash starts over (the records it had seen are not kept);
     // a first pull into an empty copy resumes from its stored cursor.
     if (state.full?.sweep && state.cursor !== null) state = await this.saveCursor({ ...state, cursor: null });
@@ -615,7 +619,7 @@ export class Sync {
 
   /** Applies a page and its cursor in one durable write; an idle page writes nothing. */
   private async applyPage(page: ChangePage, state: SyncCursor, full: FullPull | null): Promise<SyncCursor> {
-    const ops: DirectoryOp[] = [];
+    const ops: Op[] = [];
     let invalid = 0;
     for (const change of page.changes) {
       full?.seen?.add(`${change.entity}:${change.id}`);
@@ -643,8 +647,8 @@ export class Sync {
    * newer. A replacing pull (after 410) takes the cloud's record whenever the version differs: a
    * record deleted and made again, or a cloud restored from a backup, may go back in version.
    */
-  private changeOp(change: Change, replacing: boolean): DirectoryOp | null | 'invalid' {
-    if (this.store.hasPending(change.entity, change.id)) return null;
+  private changeOp(change: Change, replacing: boolean): Op | null | 'invalid' {
+    if (this.saved.outbox.hasPending(change.entity, change.id)) return null;
     const local = this.store.record(change.entity, change.id);
     if (change.op === 'delete') return local ? this.recordDel(change.entity, change.id) : null;
     if (local && (replacing ? local.version === change.version : local.version >= change.version)) return null;
@@ -656,13 +660,13 @@ export class Sync {
 
   /** After a replacing pull: what the cloud did not bring is gone from it (pending edits stay). */
   private async endFull(full: FullPull, state: SyncCursor): Promise<void> {
-    const ops: DirectoryOp[] = [];
+    const ops: Op[] = [];
     if (full.seen) {
       for (const id of this.store.clients.keys()) {
-        if (!full.seen.has(`client:${id}`) && !this.store.hasPending('client', id)) ops.push({ op: 'client.del', id });
+        if (!full.seen.has(`client:${id}`) && !this.saved.outbox.hasPending('client', id)) ops.push({ op: 'client.del', id });
       }
       for (const id of this.store.groups.keys()) {
-        if (!full.seen.has(`group:${id}`) && !this.store.hasPending('group', id)) ops.push({ op: 'group.del', id });
+        if (!full.seen.has(`group:${id}`) && !this.saved.outbox.hasPending('group', id)) ops.push({ op: 'group.del', id });
       }
       if (ops.length) this.log.info(`cloud sync: ${ops.length} record(s) the cloud no longer has were removed`);
     }
