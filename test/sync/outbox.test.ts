@@ -1,7 +1,9 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Directory } from '../../agent/directory/directory.js';
 import { DirectoryStore } from '../../agent/directory/directory-store.js';
+import { decodeFile } from '../../agent/store/durable-file.js';
 import { EventBus } from '../../agent/events.js';
 import { memoryLogger } from '../../agent/log.js';
 import { OutboxRecorder } from '../../agent/sync/outbox-recorder.js';
@@ -102,5 +104,24 @@ describe('the outbox', () => {
     expect(outbox(third.sync).map((m) => m.key)).toEqual(keys);
     expect(third.sync.cursor).toEqual({ cursor: 'abc', full: null, adopted: true, url: 'https://cloud.example.ch', lastSyncAt: null });
     expect(third.directory.getClient(c.id).email).toBe('jurg@example.ch');
+  });
+
+  it('keeps meta.json as it always was: the directory\'s fields, then outbox, sync, issues', async () => {
+    const dir = tempDir();
+    const { store, directory } = await open(dir);
+    const c = await directory.createClient({ lastName: 'Jaquet', firstName: 'Iris' });
+    await store.snapshot();
+    const meta = decodeFile(readFileSync(path.join(dir, 'directory', 'meta.json'), 'utf8'));
+    expect(Object.keys(meta as object)).toEqual(['format', 'seq', 'shardCount', 'shardSeqs', 'groups', 'outbox', 'sync', 'issues']);
+    expect(meta).toMatchObject({ outbox: [{ entity: 'client', op: 'create', id: c.id }], sync: { cursor: null, adopted: false }, issues: [] });
+  });
+
+  it('a store opened without the sync\'s part refuses a journal that holds sync changes, rather than losing them', async () => {
+    const dir = tempDir();
+    const first = await open(dir);
+    await first.directory.createClient({ lastName: 'Rey', firstName: 'Marc' });
+    stores = []; // as after a crash: only the journal holds the edit and its outbox entry
+    const bare = new DirectoryStore(path.join(dir, 'directory'), memoryLogger(), { shardCount: 4 });
+    await expect(bare.load()).rejects.toThrow(/holds a "outbox.put" change .* that nothing in this agent reads/);
   });
 });
