@@ -5,7 +5,7 @@ import type { ScannerStatus } from '../drivers/scanner/types.js';
 import type { PrinterState } from '../drivers/printer/transport.js';
 import type { JobOut } from './printing/jobs.js';
 import type { PrinterStatus } from './printing/printers.js';
-import type { SyncStatus } from './sync/sync.js';
+import type { SyncStatus } from './sync/status.js';
 
 /** The agent's typed event bus: services publish, the SSE stream and the UI subscribe. */
 export interface AgentEvents {

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { AgentError, type FieldError, invalid, notFound, stale } from '../errors.js';
-import type { EventBus } from '../events.js';
 import { COUNTRY_CODES, POSTAL_CODE_RULES } from './countries.js';
 import type { DirectoryStore, RecordChange } from './directory-store.js';
 import type { EditRecorder } from './edit-recorder.js';
@@ -27,6 +26,18 @@ export interface DirectoryOptions<Op extends SectionOp> {
   now?: () => Date;
 }
 
+/** What the directory publishes on every change of a record (the agent's event bus takes it as `directory`). */
+export interface DirectoryEvent {
+  entity: 'client' | 'group';
+  op: 'upsert' | 'delete';
+  id: string;
+}
+
+/** Where the directory publishes its changes: the agent's event bus, known here only by this. */
+export interface DirectoryEvents {
+  emit(name: 'directory', event: DirectoryEvent): void;
+}
+
 export const SEARCH_LIMIT_DEFAULT = 20;
 export const SEARCH_LIMIT_MAX = 100;
 
@@ -50,7 +61,7 @@ export class Directory<Op extends SectionOp = SectionOp> {
 
   constructor(
     private readonly store: DirectoryStore<Op>,
-    private readonly bus: EventBus,
+    private readonly bus: DirectoryEvents,
     options: DirectoryOptions<Op> = {},
   ) {
     this.recorder = options.recorder ?? null;

@@ -1,7 +1,7 @@
 import { AgentError, notFound } from '../errors.js';
 import type { Directory } from '../directory/directory.js';
-import { type ClientCreate, type ClientPatch, type GroupCreate, type GroupPatch, isClient } from '../directory/schema.js';
-import { clientFieldsFromFlat, groupFieldsFromFlat } from './fields.js';
+import type { Client, Group } from '../directory/schema.js';
+import { type Entity, type EntityRow, rowFor } from './entities.js';
 import type { SyncIssue, SyncOp } from './records.js';
 import type { SyncStore, SyncedStore } from './sync-store.js';
 
@@ -41,13 +41,7 @@ export class SyncIssues {
       await this.createAgain(issue);
     } else {
       const flat = new Map(issue.fields.map((f) => [f.path, f.shop]));
-      if (issue.entity === 'client') {
-        const patch: ClientPatch = clientFieldsFromFlat(flat);
-        await this.directory.updateClient(issue.recordId, patch);
-      } else {
-        const patch: GroupPatch = groupFieldsFromFlat(flat);
-        await this.directory.updateGroup(issue.recordId, patch);
-      }
+      await rowFor(issue.entity).update(this.directory, issue.recordId, flat);
     }
     await this.store.commit([{ op: 'issue.del', id }]);
   }
@@ -55,8 +49,7 @@ export class SyncIssues {
   private async deleteAgain(issue: SyncIssue): Promise<void> {
     const exists = this.store.record(issue.entity, issue.recordId) !== undefined;
     if (!exists) return; // gone already: nothing left to delete
-    if (issue.entity === 'client') await this.directory.deleteClient(issue.recordId);
-    else await this.directory.deleteGroup(issue.recordId);
+    await rowFor(issue.entity).delete(this.directory, issue.recordId);
   }
 
   private async createAgain(issue: SyncIssue): Promise<void> {
@@ -71,12 +64,11 @@ export class SyncIssues {
     if (exists) {
       throw new AgentError('exists', 'Already exists', `"${issue.label}" exists again (id ${r.id}); edit it instead of re-applying, or dismiss this issue.`);
     }
-    if (isClient(r)) {
-      const input: ClientCreate = { ...r, address: { ...r.address } };
-      await this.directory.createClient(input);
-    } else {
-      const input: GroupCreate = { id: r.id, name: r.name, discountPercent: r.discountPercent };
-      await this.directory.createGroup(input);
-    }
+    await createAs(rowFor(issue.entity), this.directory, r);
   }
+}
+
+/** Creates the record again through the directory's rules, as the issue's entity. */
+async function createAs<E extends Entity>(row: EntityRow<E>, directory: Directory, r: Client | Group): Promise<void> {
+  if (row.is(r)) await row.create(directory, r);
 }

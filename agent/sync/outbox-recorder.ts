@@ -1,6 +1,6 @@
 import type { RecordChange } from '../directory/directory-store.js';
 import type { EditRecorder } from '../directory/edit-recorder.js';
-import { clientMutation, groupMutation } from './mutations.js';
+import { type Entity, type EntityRow, type RecordOf, rowFor } from './entities.js';
 import type { OutboxReader } from './outbox.js';
 import type { SyncOp } from './records.js';
 
@@ -15,22 +15,23 @@ export class OutboxRecorder implements EditRecorder<SyncOp> {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  /**
-   * `base` is the cloud's record the edit was made on: the record as it is when nothing is
-   * pending, else the base of its oldest pending edit (the cloud has not seen the edits in between).
-   */
   recorded(edit: RecordChange, adopted = false): SyncOp[] {
-    const pending = this.outbox.firstPending(edit.entity, edit.id);
-    const at = this.now().toISOString();
-    const mutation =
-      edit.entity === 'client'
-        ? clientMutation(edit.before, edit.after, pending ? (pending.entity === 'client' ? pending.base : null) : (edit.before ?? null), at, adopted)
-        : groupMutation(edit.before, edit.after, pending ? (pending.entity === 'group' ? pending.base : null) : (edit.before ?? null), at, adopted);
+    const mutation = this.mutation(rowFor(edit.entity), edit.id, edit.before, edit.after, adopted);
     return mutation ? [{ op: 'outbox.put', mutation }] : [];
   }
 
   etagOf(entity: 'client' | 'group', record: { id: string; version: number }): string {
     const last = this.outbox.lastPending(entity, record.id);
     return last ? `${record.version}-${last.mutationId.slice(0, 8)}` : String(record.version);
+  }
+
+  /**
+   * `base` is the cloud's record the edit was made on: the record as it is when nothing is
+   * pending, else the base of its oldest pending edit (the cloud has not seen the edits in between).
+   */
+  private mutation<E extends Entity>(row: EntityRow<E>, id: string, before: RecordOf<E> | undefined, after: RecordOf<E> | undefined, adopted: boolean) {
+    const pending = this.outbox.firstPending(row.entity, id);
+    const base = pending ? (row.owns(pending) ? pending.base : null) : (before ?? null);
+    return row.mutation(before, after, base, this.now().toISOString(), adopted);
   }
 }

@@ -1,9 +1,12 @@
 import type { DirectoryStore, StoreSection } from '../directory/directory-store.js';
+import type { DirectoryOp } from '../directory/store-format.js';
 import { Outbox, type OutboxReader } from './outbox.js';
 import { INITIAL_SYNC_CURSOR, SYNC_OP_NAMES, type SyncCursor, type SyncIssue, type SyncMeta, type SyncOp, syncMetaSchema, syncOpSchema } from './records.js';
 
 /** The directory store with the sync's section in it: commits take the sync's ops beside the records'. */
 export type SyncedStore = DirectoryStore<SyncOp>;
+/** What one durable write of the sync holds: records and the sync's own state. */
+export type SyncedOp = DirectoryOp | SyncOp;
 
 /**
  * What the sync keeps in the directory store: the outbox, the pull cursor and the issues. The
