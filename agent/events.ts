@@ -4,7 +4,7 @@ import type { Scan } from './scans/scan.js';
 import type { ScannerStatus } from '../drivers/scanner/types.js';
 import type { PrinterState } from '../drivers/printer/transport.js';
 import type { JobOut, PrinterStatus } from './printing/model.js';
-import type { SyncStatus } from './sync/sync.js';
+import type { SyncStatus } from './sync/status.js';
 
 /** The agent's typed event bus: services publish, the SSE stream and the UI subscribe. */
 export interface AgentEvents {

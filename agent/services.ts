@@ -15,7 +15,10 @@ import { type ApiToken, effectiveTokens, loadOrCreateSecrets } from './secrets.j
 import { openStoreFolder } from './store/folder.js';
 import { nodeFs } from './store/fs.js';
 import { SyncIssues } from './sync/issues.js';
-import { forgetCloud } from './sync/forget.js';
+import { forgetCloud } from './sync/adopt.js';
+import { OutboxRecorder } from './sync/outbox-recorder.js';
+import type { SyncOp } from './sync/records.js';
+import { SyncStore } from './sync/sync-store.js';
 import { Sync, type SyncOptions } from './sync/sync.js';
 
 /** What tests (and a future installer's tools) may put in place of the real parts. */
@@ -58,8 +61,10 @@ export class Services {
   readonly events: EventLog;
   readonly closing: AbortSignal;
   readonly version: string;
-  readonly directoryStore: DirectoryStore;
-  readonly directory: Directory;
+  readonly directoryStore: DirectoryStore<SyncOp>;
+  readonly directory: Directory<SyncOp>;
+  /** the sync's part of the directory store: outbox, pull cursor, issues (kept with a cloud or without) */
+  readonly syncStore = new SyncStore();
   readonly syncIssues: SyncIssues;
   /** The cloud sync, or null when the agent runs standalone ("cloud": null). */
   readonly sync: Sync | null;
@@ -86,11 +91,12 @@ export class Services {
     this.events = ctx.events;
     this.closing = ctx.closing;
     this.version = ctx.version;
-    this.directoryStore = new DirectoryStore(path.join(storeDir, 'directory'), this.log, { ...options.store, storeDir, usedBefore });
-    this.directory = new Directory(this.directoryStore, this.bus, { cloud: config.cloud !== null });
-    this.syncIssues = new SyncIssues(this.directoryStore, this.directory);
+    this.directoryStore = new DirectoryStore(path.join(storeDir, 'directory'), this.log, { ...options.store, storeDir, usedBefore, sections: [this.syncStore.section] });
+    // with a cloud, every edit also records what to send it, in the edit's own write
+    this.directory = new Directory(this.directoryStore, this.bus, { recorder: config.cloud ? new OutboxRecorder(this.syncStore.outbox) : undefined });
+    this.syncIssues = new SyncIssues(this.directoryStore, this.syncStore, this.directory);
     this.sync = config.cloud
-      ? new Sync(this.directoryStore, this.bus, this.log, {
+      ? new Sync(this.directoryStore, this.syncStore, this.bus, this.log, {
           ...config.cloud,
           agentId,
           configFile: loaded.file,
@@ -110,7 +116,7 @@ export class Services {
     const started = performance.now();
     const { replayed, recovered } = await this.directoryStore.load();
     this.directory.start();
-    if (!this.config.cloud) await forgetCloud(this.directoryStore, this.log);
+    if (!this.config.cloud) await forgetCloud(this.directoryStore, this.syncStore, this.log);
     const { requeued } = await this.jobs.load();
     if (requeued) this.log.warn(`print queue: ${requeued} job(s) were printing when the agent stopped; they are printed again, marked "reprint"`);
     this.log.info(

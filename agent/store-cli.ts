@@ -14,7 +14,8 @@ import { decodeFile, DurableJsonFile, encodeFile, errorCode, fsyncDir, renameWit
 import { nodeFs, writeAll } from './store/fs.js';
 import { StoreLock } from './store/lock.js';
 import { manifestFile, STORE_EXIT_CODE, storeProblem } from './store/manifest.js';
-import { mutationSchema, syncCursorSchema, syncIssueSchema } from './sync/records.js';
+import { mutationSchema, syncCursorSchema, syncIssueSchema, type SyncOp } from './sync/records.js';
+import { SyncStore, type SyncedStore } from './sync/sync-store.js';
 
 /**
  * `npm run store -- <command> [--config <file>]`, for a stopped agent:
@@ -100,15 +101,16 @@ async function exists(file: string): Promise<boolean> {
 }
 
 /** Opens the directory read-only, as a start would (the same checks), and says what it found. */
-async function openDirectory(storeDir: string): Promise<{ store: DirectoryStore; notes: string[] }> {
+async function openDirectory(storeDir: string): Promise<{ store: SyncedStore; sync: SyncStore; notes: string[] }> {
   const log = memoryLogger();
   const usedBefore = (await exists(path.join(storeDir, 'secrets.json'))) || (await exists(path.join(storeDir, 'jobs')));
-  const store = new DirectoryStore(path.join(storeDir, 'directory'), log, { storeDir, usedBefore, readOnly: true });
+  const sync = new SyncStore();
+  const store = new DirectoryStore(path.join(storeDir, 'directory'), log, { storeDir, usedBefore, readOnly: true, sections: [sync.section] });
   const { replayed, recovered } = await store.load();
   const notes = log.lines.filter((l) => !l.startsWith('info')).map((l) => l.replace(/^(warn|error) /, ''));
   if (replayed) notes.push(`${replayed} changes in the journal would be replayed on top of the snapshot`);
   if (recovered.length) notes.push(`recovered from backup copies: ${recovered.join(', ')}`);
-  return { store, notes };
+  return { store, sync, notes };
 }
 
 async function folderBytes(dir: string): Promise<number> {
@@ -123,9 +125,9 @@ async function folderBytes(dir: string): Promise<number> {
 
 async function check(storeDir: string, configFile: string): Promise<number> {
   say(`store: ${storeDir} (${mb(await folderBytes(storeDir))}), config ${configFile}`);
-  const { store, notes } = await openDirectory(storeDir);
+  const { store, sync, notes } = await openDirectory(storeDir);
   const manifest = await manifestFile(storeDir, memoryLogger(), fs).read();
-  say(`directory: ${store.clients.size} clients, ${store.groups.size} groups, ${store.outbox.size} edits waiting for the cloud, ${store.issues.size} sync issues`);
+  say(`directory: ${store.clients.size} clients, ${store.groups.size} groups, ${sync.outbox.size} edits waiting for the cloud, ${sync.issues.size} sync issues`);
   say(`snapshot: ${manifest ? `generation ${manifest.generation} (${manifest.writtenAt}), journal ${manifest.segments.join(', ') || '(none)'}` : 'none yet'}`);
   const jobs = new JobStore(path.join(storeDir, 'jobs'), new EventBus(), memoryLogger());
   const { requeued } = await jobs.load({ readOnly: true });
@@ -137,16 +139,16 @@ async function check(storeDir: string, configFile: string): Promise<number> {
 }
 
 async function backup(storeDir: string, file: string): Promise<number> {
-  const { store } = await openDirectory(storeDir);
+  const { store, sync } = await openDirectory(storeDir);
   const secretsFile = new DurableJsonFile(path.join(storeDir, 'secrets.json'), (raw) => secretsSchema.parse(raw), memoryLogger());
   const data: Backup = {
     format: 'shop-agent-backup/1',
     createdAt: new Date().toISOString(),
     clients: [...store.clients.values()],
     groups: [...store.groups.values()],
-    outbox: [...store.outbox.values()],
-    sync: store.syncCursor,
-    issues: [...store.issues.values()],
+    outbox: [...sync.outbox.values()],
+    sync: sync.cursor,
+    issues: [...sync.issues.values()],
     secrets: await secretsFile.read(),
   };
   const text = encodeFile(JSON.stringify(data));
@@ -181,8 +183,8 @@ async function moveAside(storeDir: string, why: string): Promise<string | null> 
 }
 
 /** An empty directory with its manifest: a start that finds it knows the store is empty on purpose. */
-async function writeDirectory(storeDir: string, ops: DirectoryOp[]): Promise<DirectoryStore> {
-  const store = new DirectoryStore(path.join(storeDir, 'directory'), memoryLogger(), { storeDir });
+async function writeDirectory(storeDir: string, ops: Array<DirectoryOp | SyncOp>): Promise<SyncedStore> {
+  const store = new DirectoryStore(path.join(storeDir, 'directory'), memoryLogger(), { storeDir, sections: [new SyncStore().section] });
   await store.load();
   for (let i = 0; i < ops.length; i += 1000) await store.commit(ops.slice(i, i + 1000));
   await store.close();
@@ -228,12 +230,12 @@ async function restore(storeDir: string, file: string): Promise<number> {
     process.stderr.write(`${file} is not a whole backup made by npm run store -- backup (${err instanceof Error ? err.message.split('\n')[0] : String(err)}); nothing was changed\n`);
     return 2;
   }
-  const ops: DirectoryOp[] = [
+  const ops: Array<DirectoryOp | SyncOp> = [
     ...data.groups.map((record): DirectoryOp => ({ op: 'group.put', record })),
     ...data.clients.map((record): DirectoryOp => ({ op: 'client.put', record })),
-    ...data.outbox.map((mutation): DirectoryOp => ({ op: 'outbox.put', mutation })),
+    ...data.outbox.map((mutation): SyncOp => ({ op: 'outbox.put', mutation })),
     { op: 'sync.cursor', state: data.sync },
-    ...data.issues.map((issue): DirectoryOp => ({ op: 'issue.put', issue })),
+    ...data.issues.map((issue): SyncOp => ({ op: 'issue.put', issue })),
   ];
   // Built beside the store and moved into place only once whole: a restore cut short (a full disk,
   // a crash) leaves the store as it was, never a directory with part of the backup in it.

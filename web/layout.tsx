@@ -1,6 +1,6 @@
 import type { Child } from 'hono/jsx';
 import type { AssetUrls } from './assets.js';
-import type { SyncStatus } from '../agent/sync/sync.js';
+import type { SyncStatus } from '../agent/sync/status.js';
 import { SyncBadgeSlot } from './pages/sync.js';
 
 export interface PageContext {

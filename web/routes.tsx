@@ -11,7 +11,7 @@ import { PrintersPage, PrintersPanel } from './pages/printers.js';
 import { assets } from './assets.js';
 import { groupPages } from './group-routes.js';
 import { syncPages } from './sync-routes.js';
-import { syncStatusOf } from '../agent/sync/sync.js';
+import { syncStatusOf } from '../agent/sync/status.js';
 import { translator } from './i18n.js';
 import type { PageContext } from './layout.js';
 import { DirectoryPage, DirectoryResults, DirectoryRows, type DirectoryView } from './pages/directory.js';

@@ -6,9 +6,8 @@ import { errorCode } from '../store/durable-file.js';
 import { nodeFs, type StoreFs } from '../store/fs.js';
 import { type Manifest, manifestFile, StoreNeedsAttentionError } from '../store/manifest.js';
 import { Journal, type JournalEntry, JournalUnavailableError } from '../store/journal.js';
-import { INITIAL_SYNC_CURSOR, type Mutation, type SyncCursor, type SyncIssue } from '../sync/records.js';
 import { type Client, type Group, type ShardFile, parseShardFile } from './schema.js';
-import { type DirectoryOp, type MetaFile, directoryOpSchema, metaFileSchema } from './store-format.js';
+import { type DirectoryOp, type MetaFile, type SectionOp, directoryOpSchema, isDirectoryOp, metaFileSchema, opNameOf } from './store-format.js';
 
 /**
  * The durable client directory: an in-memory copy that is the source of truth while running, a
@@ -22,11 +21,35 @@ import { type DirectoryOp, type MetaFile, directoryOpSchema, metaFileSchema } fr
  */
 
 export type ChangeListener = (change: RecordChange) => void;
-/** The outbox, the cursor or the issues changed (not the records). */
-export type SyncStateListener = () => void;
 export type RecordChange =
   | { entity: 'client'; id: string; before: Client | undefined; after: Client | undefined }
   | { entity: 'group'; id: string; before: Group | undefined; after: Group | undefined };
+
+/**
+ * A part of the store's state that another module owns (the cloud sync: its outbox, cursor and
+ * issues). It lives in the same journal and meta file as the records, so that a change of both is
+ * one durable write, undone together when the write fails; the store knows it only through this.
+ */
+export interface StoreSection<Op extends SectionOp> {
+  /** The names of its journal ops (`outbox.put`…): no other section nor the directory uses them. */
+  readonly opNames: readonly string[];
+  /** One of its ops read back from the journal (throws when it is not valid). */
+  parseOp(raw: unknown): Op;
+  /**
+   * Reads its fields of meta.json (throws when they are not valid: the file's backup is read
+   * then) and returns how to take them in, called once the whole file has been read.
+   */
+  readMeta(raw: unknown): () => void;
+  /** Its fields for meta.json, as they are now (a snapshot takes them while no write is in flight). */
+  metaFields(): Record<string, unknown>;
+  /** Applies one of its ops in memory; returns how to undo it. */
+  apply(op: Op): () => void;
+  /** A commit holding these ops of its own is on its way to disk: what it returns is called once it settled. */
+  writing?(ops: readonly Op[]): () => void;
+}
+
+/** meta.json as written: the directory's fields, then each section's. */
+type StoredMeta = MetaFile & Record<string, unknown>;
 
 export interface DirectoryStoreOptions {
   shardCount?: number;
@@ -47,19 +70,17 @@ export interface DirectoryStoreOptions {
   readOnly?: boolean;
 }
 
-export class DirectoryStore {
+/** Options with the sections whose ops the store then takes (`S`), in the journal and in commits. */
+export interface DirectoryStoreSetup<S extends SectionOp> extends DirectoryStoreOptions {
+  sections?: ReadonlyArray<StoreSection<S>>;
+}
+
+export class DirectoryStore<S extends SectionOp = never> {
   readonly clients = new Map<string, Client>();
   readonly groups = new Map<string, Group>();
-  /** Local edits waiting for the cloud, oldest first (a Map keeps insertion order; a put keeps its place). */
-  readonly outbox = new Map<string, Mutation>();
-  /** Outbox key → its place in the order entries were first queued (for an undo to restore order). */
-  private readonly queueOrder = new Map<string, number>();
-  private queueCounter = 0;
-  /** `client:<id>` / `group:<id>` → its outbox keys, oldest first. */
-  private readonly pendingByRecord = new Map<string, string[]>();
-  readonly issues = new Map<string, SyncIssue>();
-  private cursor: SyncCursor = INITIAL_SYNC_CURSOR;
-  private syncListeners: SyncStateListener[] = [];
+  /** op name → the section that owns it */
+  private readonly sectionOf = new Map<string, StoreSection<S>>();
+  private readonly sections: ReadonlyArray<StoreSection<S>>;
   private readonly shardCount: number;
   private readonly shards: Array<Low<ShardFile>> = [];
   private readonly shardSeqs: number[] = [];
@@ -67,15 +88,13 @@ export class DirectoryStore {
   /** The ids in each shard, so a snapshot of one shard does not hash every id of the directory. */
   private readonly shardIds: Array<Set<string>> = [];
   private metaDirty = false;
-  private meta!: Low<MetaFile>;
+  private meta!: DurableJsonFile<StoredMeta>;
   private readonly journal: Journal;
   private listeners: ChangeListener[] = [];
   private snapshotting: Promise<void> | null = null;
   private idleTimer: NodeJS.Timeout | null = null;
   private lastSnapshotCut = 0;
   private snapshotHolds = 0;
-  /** Outbox keys whose write is not yet durable → how many such writes are in flight. */
-  private readonly notDurable = new Map<string, number>();
   private closed = false;
   private readonly fs: StoreFs;
   /** the size of each shard file on disk (what a snapshot of the whole directory takes again) */
@@ -90,8 +109,15 @@ export class DirectoryStore {
   constructor(
     private readonly dir: string,
     private readonly log: Logger,
-    private readonly options: DirectoryStoreOptions = {},
+    private readonly options: DirectoryStoreSetup<S> = {},
   ) {
+    this.sections = options.sections ?? [];
+    for (const section of this.sections) {
+      for (const name of section.opNames) {
+        if (this.sectionOf.has(name) || isDirectoryOp({ op: name })) throw new Error(`two parts of the directory store claim the journal op "${name}"`);
+        this.sectionOf.set(name, section);
+      }
+    }
     this.shardCount = options.shardCount ?? 64;
     for (let k = 0; k < this.shardCount; k++) this.shardIds.push(new Set());
     this.fs = options.fs ?? nodeFs;
@@ -105,46 +131,14 @@ export class DirectoryStore {
     };
   }
 
-  onSyncState(listener: SyncStateListener): () => void {
-    this.syncListeners.push(listener);
-    return () => {
-      this.syncListeners = this.syncListeners.filter((l) => l !== listener);
-    };
-  }
-
   /** Durable writes so far (each is one fsync of the journal; snapshots aside). */
   get journalWrites(): number {
     return this.journal.writeCount;
   }
 
-  get syncCursor(): SyncCursor {
-    return this.cursor;
-  }
-
-  /** The record's mutations still in the outbox, oldest first. */
-  pendingFor(entity: 'client' | 'group', id: string): Mutation[] {
-    const ids = this.pendingByRecord.get(`${entity}:${id}`);
-    return ids ? ids.map((m) => this.outbox.get(m)!) : [];
-  }
-
-  /** The record's oldest / newest mutation in the outbox, without building the list (etags run per search result). */
-  firstPending(entity: 'client' | 'group', id: string): Mutation | undefined {
-    const ids = this.pendingByRecord.get(`${entity}:${id}`);
-    return ids ? this.outbox.get(ids[0]!) : undefined;
-  }
-
-  lastPending(entity: 'client' | 'group', id: string): Mutation | undefined {
-    const ids = this.pendingByRecord.get(`${entity}:${id}`);
-    return ids ? this.outbox.get(ids[ids.length - 1]!) : undefined;
-  }
-
   /** A client or a group, by entity. */
   record(entity: 'client' | 'group', id: string): Client | Group | undefined {
     return entity === 'client' ? this.clients.get(id) : this.groups.get(id);
-  }
-
-  hasPending(entity: 'client' | 'group', id: string): boolean {
-    return this.pendingByRecord.has(`${entity}:${id}`);
   }
 
   /** Loads snapshots, replays the journal and opens it for new changes. */
@@ -170,20 +164,23 @@ export class DirectoryStore {
     if (!folder && storeDir && this.options.usedBefore) {
       throw new StoreNeedsAttentionError(`The client directory folder ${this.dir} is missing, but this store was used before (its secrets and print queue are there).`, storeDir);
     }
-    const metaAdapter = new DurableJsonFile(path.join(this.dir, 'meta.json'), (raw) => metaFileSchema.parse(raw), this.log, { fs: this.fs });
-    this.meta = new Low<MetaFile>(metaAdapter, {
+    // The sections read their fields in the same check as the directory's: a file whose outbox is
+    // damaged is as unreadable as one whose groups are, and its backup is read instead.
+    let takeIn: Array<() => void> = [];
+    const readMeta = (raw: unknown): StoredMeta => {
+      const meta = metaFileSchema.parse(raw);
+      takeIn = this.sections.map((s) => s.readMeta(raw));
+      return meta;
+    };
+    this.meta = new DurableJsonFile(path.join(this.dir, 'meta.json'), readMeta, this.log, { fs: this.fs });
+    const meta = (await this.meta.read()) ?? {
       format: 1,
       seq: 0,
       shardCount: this.shardCount,
       shardSeqs: Array.from({ length: this.shardCount }, () => 0),
       groups: [],
-      outbox: [],
-      sync: INITIAL_SYNC_CURSOR,
-      issues: [],
-    });
-    await this.meta.read();
-    if (metaAdapter.recoveredFromBackup) recovered.push('meta.json');
-    const meta = this.meta.data;
+    };
+    if (this.meta.recoveredFromBackup) recovered.push('meta.json');
     if (meta.shardCount !== this.shardCount) {
       throw new Error(
         `${path.join(this.dir, 'meta.json')} says the directory has ${meta.shardCount} shards, this agent expects ${this.shardCount}; ` +
@@ -191,9 +188,7 @@ export class DirectoryStore {
       );
     }
     for (const g of meta.groups) this.groups.set(g.id, g);
-    for (const m of meta.outbox) this.setMutation(m.key, m);
-    for (const i of meta.issues) this.issues.set(i.id, i);
-    this.cursor = meta.sync;
+    for (const take of takeIn) take();
 
     for (let k = 0; k < this.shardCount; k++) {
       const adapter = new DurableJsonFile(this.shardFile(k), parseShardFile, this.log, { fs: this.fs });
@@ -289,17 +284,22 @@ export class DirectoryStore {
   }
 
   /** Applies ops in memory now; resolves when they are durable, or rejects after undoing them. */
-  async commit(ops: DirectoryOp[]): Promise<void> {
+  async commit(ops: Array<DirectoryOp | S>): Promise<void> {
     if (this.closed) throw new Error('the directory store is closed');
     if (this.options.readOnly) throw new Error('the directory store is open read-only');
     while (this.gate) await this.gate; // a snapshot is taking what is on disk
     if (this.closed) throw new Error('the directory store is closed');
+    for (const op of ops) {
+      // checked before anything is applied: a commit is all or nothing
+      if (!isDirectoryOp(op) && !this.sectionOf.has(op.op)) throw new Error(`no part of the directory store takes "${op.op}" changes`);
+    }
     this.inFlight++;
     const undo = ops.map((op) => this.apply(op));
     const { durable } = this.journal.append(ops);
-    const queued: string[] = [];
-    for (const op of ops) if (op.op === 'outbox.put') queued.push(op.mutation.key);
-    for (const key of queued) this.notDurable.set(key, (this.notDurable.get(key) ?? 0) + 1);
+    const settle = this.sections.map((section) => {
+      const own = section.writing ? ops.filter((op): op is S => !isDirectoryOp(op) && this.sectionOf.get(op.op) === section) : [];
+      return own.length ? section.writing!(own) : () => undefined;
+    });
     this.scheduleSnapshot();
     try {
       await durable;
@@ -309,11 +309,7 @@ export class DirectoryStore {
       throw err;
     } finally {
       this.inFlight--;
-      for (const key of queued) {
-        const n = (this.notDurable.get(key) ?? 1) - 1;
-        if (n > 0) this.notDurable.set(key, n);
-        else this.notDurable.delete(key);
-      }
+      for (const done of settle) done();
     }
   }
 
@@ -321,11 +317,6 @@ export class DirectoryStore {
   async settled(): Promise<void> {
     await this.journal.drain();
     await new Promise<void>((r) => setImmediate(r));
-  }
-
-  /** Whether the outbox entry's last write is on disk (the sync sends nothing that could be undone). */
-  isDurable(key: string): boolean {
-    return !this.notDurable.has(key);
   }
 
   /** Writes every changed shard and the meta file, then trims the journal. Safe to call anytime. */
@@ -374,7 +365,7 @@ export class DirectoryStore {
       return {
         cut: at,
         shards: dirty.map((k) => ({ k, data: { format: 1 as const, seq: at, clients: this.shardClients(k) } })),
-        meta: { groups: [...this.groups.values()], outbox: [...this.outbox.values()], sync: this.cursor, issues: [...this.issues.values()], clients: this.clients.size },
+        meta: { groups: [...this.groups.values()], sections: this.sections.map((s) => s.metaFields()), clients: this.clients.size },
       };
     });
     try {
@@ -387,8 +378,7 @@ export class DirectoryStore {
         this.shardSeqs[k] = data.seq;
         this.shardBytes[k] = await this.fileSize(this.shardFile(k));
       }
-      this.meta.data = { format: 1, seq: cut, shardCount: this.shardCount, shardSeqs: [...this.shardSeqs], groups: meta.groups, outbox: meta.outbox, sync: meta.sync, issues: meta.issues };
-      await this.meta.write();
+      await this.meta.write(Object.assign({ format: 1 as const, seq: cut, shardCount: this.shardCount, shardSeqs: [...this.shardSeqs], groups: meta.groups }, ...meta.sections));
       await this.writeManifest(cut, [this.journal.currentSegment], { clients: meta.clients, groups: meta.groups.length });
       // Keep one snapshot's worth of journal behind: a shard restored from its .bak can replay it.
       await this.journal.removeBefore(previousCut);
@@ -455,6 +445,17 @@ export class DirectoryStore {
   private replay(entry: JournalEntry, metaSeq: number): number {
     let applied = 0;
     for (const raw of entry.ops) {
+      const name = opNameOf(raw);
+      const section = name === undefined ? undefined : this.sectionOf.get(name);
+      if (section) {
+        if (entry.seq <= metaSeq) continue;
+        this.metaChange(section.apply(section.parseOp(raw)));
+        applied++;
+        continue;
+      }
+      if (name !== undefined && !isDirectoryOp({ op: name })) {
+        throw new Error(`the journal of ${this.dir} holds a "${name}" change (entry ${entry.seq}) that nothing in this agent reads: the store was opened without the part that owns it`);
+      }
       const op = directoryOpSchema.parse(raw);
       if (op.op === 'client.put' || op.op === 'client.del') {
         const id = op.op === 'client.put' ? op.record.id : op.id;
@@ -469,7 +470,12 @@ export class DirectoryStore {
   }
 
   /** Applies one op to memory, tells listeners, and returns how to undo it. */
-  private apply(op: DirectoryOp): () => void {
+  private apply(op: DirectoryOp | S): () => void {
+    if (isDirectoryOp(op)) return this.applyRecord(op);
+    return this.metaChange(this.sectionOf.get(op.op)!.apply(op));
+  }
+
+  private applyRecord(op: DirectoryOp): () => void {
     switch (op.op) {
       case 'client.put':
         return this.setClient(op.record.id, op.record);
@@ -479,92 +485,13 @@ export class DirectoryStore {
         return this.setGroup(op.record.id, op.record);
       case 'group.del':
         return this.setGroup(op.id, undefined);
-      case 'outbox.put':
-        return this.syncChange(this.setMutation(op.mutation.key, op.mutation));
-      case 'outbox.del':
-        return this.syncChange(this.setMutation(op.key, undefined));
-      case 'sync.cursor': {
-        const before = this.cursor;
-        this.cursor = op.state;
-        return this.syncChange(() => {
-          this.cursor = before;
-        });
-      }
-      case 'issue.put':
-      case 'issue.del': {
-        const id = op.op === 'issue.put' ? op.issue.id : op.id;
-        const before = this.issues.get(id);
-        const put = (v: SyncIssue | undefined) => (v ? this.issues.set(id, v) : this.issues.delete(id));
-        put(op.op === 'issue.put' ? op.issue : undefined);
-        return this.syncChange(() => put(before));
-      }
     }
   }
 
-  /** Marks the meta file for the next snapshot and tells listeners, on the change and on its undo. */
-  private syncChange(undo: () => void): () => void {
+  /** A section's state changed: meta.json holds it, the next snapshot writes it. */
+  private metaChange(undo: () => void): () => void {
     this.metaDirty = true;
-    for (const l of this.syncListeners) l();
-    return () => {
-      undo();
-      for (const l of this.syncListeners) l();
-    };
-  }
-
-  /**
-   * Puts (or removes, with undefined) an outbox entry and keeps the per-record index; returns the
-   * undo. A put of an existing entry keeps its place (Map order); its entity and id never change.
-   */
-  private setMutation(key: string, m: Mutation | undefined): () => void {
-    const before = this.outbox.get(key);
-    if (m) {
-      this.outbox.set(key, m);
-      this.queuedAt(key);
-      if (!before) this.listPending(m).push(key);
-      return () => {
-        if (before) {
-          this.outbox.set(key, before);
-        } else {
-          this.outbox.delete(key);
-          this.queueOrder.delete(key);
-          this.unlistPending(m, key);
-        }
-      };
-    }
-    if (!before) return () => undefined;
-    this.outbox.delete(key);
-    this.unlistPending(before, key);
-    return () => {
-      // Undo follows only a failed disk write: rare, so it may rebuild the order the slow way,
-      // by each entry's place when it was first queued.
-      const entries = [...this.outbox.entries(), [key, before] as const];
-      entries.sort((a, b) => this.queuedAt(a[0]) - this.queuedAt(b[0]));
-      this.outbox.clear();
-      for (const [k, v] of entries) this.outbox.set(k, v);
-      const record = `${before.entity}:${before.id}`;
-      this.pendingByRecord.set(record, [...this.outbox.values()].filter((x) => `${x.entity}:${x.id}` === record).map((x) => x.key));
-    };
-  }
-
-  /** An outbox key's place in the order entries were first queued (keys are UUIDs: no order of their own). */
-  private queuedAt(key: string): number {
-    let n = this.queueOrder.get(key);
-    if (n === undefined) this.queueOrder.set(key, (n = this.queueCounter++));
-    return n;
-  }
-
-  private listPending(m: Mutation): string[] {
-    const key = `${m.entity}:${m.id}`;
-    let list = this.pendingByRecord.get(key);
-    if (!list) this.pendingByRecord.set(key, (list = []));
-    return list;
-  }
-
-  private unlistPending(m: Mutation, outboxKey: string): void {
-    const key = `${m.entity}:${m.id}`;
-    const list = this.pendingByRecord.get(key)?.filter((x) => x !== outboxKey) ?? [];
-    if (list.length) this.pendingByRecord.set(key, list);
-    else this.pendingByRecord.delete(key);
+    return undo;
   }
 
   private setClient(id: string, after: Client | undefined): () => void {

@@ -1,31 +1,42 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { AgentError, type FieldError, invalid, notFound, stale } from '../errors.js';
-import type { EventBus } from '../events.js';
 import { collectGarbage } from '../gc.js';
 import { COUNTRY_CODES, POSTAL_CODE_RULES } from './countries.js';
 import type { DirectoryStore, RecordChange } from './directory-store.js';
+import type { EditRecorder } from './edit-recorder.js';
 import { fold } from './normalize.js';
 import type { Client, ClientCreate, ClientOut, ClientPatch, Group, GroupCreate, GroupOut, GroupPatch } from './schema.js';
-import type { DirectoryOp } from './store-format.js';
+import type { DirectoryOp, SectionOp } from './store-format.js';
 import { type SearchCursor, SearchIndex } from './search-index.js';
-import { clientMutation, groupMutation } from '../sync/mutations.js';
 
 /**
  * The client directory's rules (vendor article + agent-api.md): who may exist, what must be
  * unique, which group can be deleted. The store keeps records durable; this class keeps the
  * indexes that make lookups instant, and publishes `directory` events.
  *
- * Versions: standalone (no cloud), the agent is the authority and bumps `version` on every change.
- * With a cloud, `version` is the cloud's and never invented here (a client made in the shop has 0
- * until the cloud accepts it); every edit goes to the outbox in the same durable write, and the
- * etag also names the newest edit not yet pushed (see etagOf).
+ * Versions: standalone (no recorder), the agent is the authority and bumps `version` on every
+ * change. With an authority elsewhere (the cloud), `version` is its own and never invented here (a
+ * client made in the shop has 0 until the cloud accepts it); the recorder records every edit in
+ * the same durable write, and gives the etag (see EditRecorder).
  */
 
-export interface DirectoryOptions {
-  /** A cloud owns the directory: versions are its own and local edits go to the outbox. */
-  cloud?: boolean;
+export interface DirectoryOptions<Op extends SectionOp> {
+  /** An authority elsewhere owns the directory (a cloud): versions are its own, edits are recorded for it. */
+  recorder?: EditRecorder<Op>;
   now?: () => Date;
+}
+
+/** What the directory publishes on every change of a record (the agent's event bus takes it as `directory`). */
+export interface DirectoryEvent {
+  entity: 'client' | 'group';
+  op: 'upsert' | 'delete';
+  id: string;
+}
+
+/** Where the directory publishes its changes: the agent's event bus, known here only by this. */
+export interface DirectoryEvents {
+  emit(name: 'directory', event: DirectoryEvent): void;
 }
 
 export const SEARCH_LIMIT_DEFAULT = 20;
@@ -36,7 +47,8 @@ export interface ClientPage {
   next: string | null;
 }
 
-export class Directory {
+/** `Op`: the ops its recorder adds to an edit's commit (code that only reads and edits needs not know them). */
+export class Directory<Op extends SectionOp = SectionOp> {
   readonly index = new SearchIndex();
   private readonly refOwner = new Map<string, string>();
   private readonly groupCounts = new Map<string, number>();
@@ -45,15 +57,15 @@ export class Directory {
   private deferred: Set<string> | null = null;
   private deferDepth = 0;
 
-  private readonly cloud: boolean;
+  private readonly recorder: EditRecorder<Op> | null;
   private readonly now: () => Date;
 
   constructor(
-    private readonly store: DirectoryStore,
-    private readonly bus: EventBus,
-    options: DirectoryOptions = {},
+    private readonly store: DirectoryStore<Op>,
+    private readonly bus: DirectoryEvents,
+    options: DirectoryOptions<Op> = {},
   ) {
-    this.cloud = options.cloud ?? false;
+    this.recorder = options.recorder ?? null;
     this.now = options.now ?? (() => new Date());
   }
 
@@ -121,10 +133,9 @@ export class Directory {
     return this.groupOut(g);
   }
 
-  /** The version, and with edits not yet in the cloud, the newest one's id: every edit changes it. */
+  /** The version, and whatever the recorder adds to it: every edit changes it. */
   etagOf(entity: 'client' | 'group', record: { id: string; version: number }): string {
-    const last = this.cloud ? this.store.lastPending(entity, record.id) : undefined;
-    return last ? `${record.version}-${last.mutationId.slice(0, 8)}` : String(record.version);
+    return this.recorder ? this.recorder.etagOf(entity, record) : String(record.version);
   }
 
   // ---- client writes -----------------------------------------------------------------------
@@ -135,7 +146,7 @@ export class Directory {
       throw new AgentError('exists', 'Already exists', `A client with id "${record.id}" already exists; use PATCH to change it, or leave "id" out.`);
     }
     this.checkClient(record);
-    await this.store.commit([{ op: 'client.put', record }, ...this.clientOutbox(undefined, record)]);
+    await this.store.commit([{ op: 'client.put', record }, ...this.recordedClient(undefined, record)]);
     return this.toOut(record);
   }
 
@@ -172,7 +183,7 @@ export class Directory {
       notes: cleanNotes(input.notes),
       accountBalance: 0,
       walletBalance: 0,
-      version: this.cloud ? 0 : 1,
+      version: this.recorder ? 0 : 1,
       updatedAt: this.now().toISOString(),
     };
   }
@@ -186,7 +197,7 @@ export class Directory {
     this.checkClient(next);
     next.version = this.nextVersion(current);
     next.updatedAt = this.now().toISOString();
-    await this.store.commit([{ op: 'client.put', record: next }, ...this.clientOutbox(current, next)]);
+    await this.store.commit([{ op: 'client.put', record: next }, ...this.recordedClient(current, next)]);
     return this.toOut(next);
   }
 
@@ -194,7 +205,7 @@ export class Directory {
     const current = this.store.clients.get(id);
     if (!current) throw notFound('Client', id);
     this.checkIfMatch('client', current, ifMatch);
-    await this.store.commit([{ op: 'client.del', id }, ...this.clientOutbox(current, undefined)]);
+    await this.store.commit([{ op: 'client.del', id }, ...this.recordedClient(current, undefined)]);
   }
 
   // ---- group writes ------------------------------------------------------------------------
@@ -208,11 +219,11 @@ export class Directory {
       id,
       name: input.name.trim(),
       discountPercent: input.discountPercent ?? 0,
-      version: this.cloud ? 0 : 1,
+      version: this.recorder ? 0 : 1,
       updatedAt: this.now().toISOString(),
     };
     this.checkGroup(record);
-    await this.store.commit([{ op: 'group.put', record }, ...this.groupOutbox(undefined, record)]);
+    await this.store.commit([{ op: 'group.put', record }, ...this.recordedGroup(undefined, record)]);
     return this.groupOut(record);
   }
 
@@ -229,7 +240,7 @@ export class Directory {
     this.checkGroup(next);
     next.version = this.nextVersion(current);
     next.updatedAt = this.now().toISOString();
-    await this.store.commit([{ op: 'group.put', record: next }, ...this.groupOutbox(current, next)]);
+    await this.store.commit([{ op: 'group.put', record: next }, ...this.recordedGroup(current, next)]);
     return this.groupOut(next);
   }
 
@@ -247,7 +258,7 @@ export class Directory {
         { clientCount: count },
       );
     }
-    await this.store.commit([{ op: 'group.del', id }, ...this.groupOutbox(current, undefined)]);
+    await this.store.commit([{ op: 'group.del', id }, ...this.recordedGroup(current, undefined)]);
   }
 
   /**
@@ -264,55 +275,45 @@ export class Directory {
       throw invalid([{ path: 'to', message: `no group has the id "${to}"; pick an existing group or none`, code: 'group-unknown' }]);
     }
     const updatedAt = this.now().toISOString();
-    const ops: DirectoryOp[] = [];
+    const ops: Array<DirectoryOp | Op> = [];
     if ((this.groupCounts.get(id) ?? 0) > 0) {
       for (const c of this.store.clients.values()) {
         if (c.groupId !== id) continue;
         const record = { ...c, groupId: to, version: this.nextVersion(c), updatedAt };
-        ops.push({ op: 'client.put', record }, ...this.clientOutbox(c, record));
+        ops.push({ op: 'client.put', record }, ...this.recordedClient(c, record));
       }
     }
     const moved = ops.filter((op) => op.op === 'client.put').length;
-    ops.push({ op: 'group.del', id }, ...this.groupOutbox(current, undefined));
+    ops.push({ op: 'group.del', id }, ...this.recordedGroup(current, undefined));
     await this.store.commit(ops);
     return moved;
   }
 
-  // ---- cloud -------------------------------------------------------------------------------
+  // ---- the authority elsewhere ----------------------------------------------------------------
 
-  /** Offers an existing record to the cloud again as a create (a refused one, once staff fixed the cause). */
+  /** Offers an existing record to the authority again as a create (a refused one, once staff fixed the cause). */
   async queueCreate(entity: 'client' | 'group', id: string): Promise<void> {
     // refused again, it must stay here as the first time (adopted)
-    const ops = entity === 'client' ? this.clientOutbox(undefined, this.store.clients.get(id), true) : this.groupOutbox(undefined, this.store.groups.get(id), true);
+    const ops = entity === 'client' ? this.recordedClient(undefined, this.store.clients.get(id), true) : this.recordedGroup(undefined, this.store.groups.get(id), true);
     if (ops.length === 0) throw notFound(entity === 'client' ? 'Client' : 'Group', id);
     await this.store.commit(ops);
   }
 
   private nextVersion(current: { version: number }): number {
-    return this.cloud ? current.version : current.version + 1;
+    return this.recorder ? current.version : current.version + 1;
   }
 
-  /**
-   * The outbox entry for an edit (none standalone). `base` is the cloud's record the edit was
-   * made on: the record as it is when nothing is pending, else the base of its oldest pending edit
-   * (the cloud has not seen the edits in between).
-   */
-  private clientOutbox(before: Client | undefined, after: Client | undefined, adopted = false): DirectoryOp[] {
+  /** What the recorder records of an edit (nothing standalone). */
+  private recordedClient(before: Client | undefined, after: Client | undefined, adopted = false): Op[] {
     const id = (after ?? before)?.id;
-    if (!this.cloud || id === undefined) return [];
-    const pending = this.store.firstPending('client', id);
-    const base = pending ? (pending.entity === 'client' ? pending.base : null) : (before ?? null);
-    const mutation = clientMutation(before, after, base, this.now().toISOString(), adopted);
-    return mutation ? [{ op: 'outbox.put', mutation }] : [];
+    if (!this.recorder || id === undefined) return [];
+    return this.recorder.recorded({ entity: 'client', id, before, after }, adopted);
   }
 
-  private groupOutbox(before: Group | undefined, after: Group | undefined, adopted = false): DirectoryOp[] {
+  private recordedGroup(before: Group | undefined, after: Group | undefined, adopted = false): Op[] {
     const id = (after ?? before)?.id;
-    if (!this.cloud || id === undefined) return [];
-    const pending = this.store.firstPending('group', id);
-    const base = pending ? (pending.entity === 'group' ? pending.base : null) : (before ?? null);
-    const mutation = groupMutation(before, after, base, this.now().toISOString(), adopted);
-    return mutation ? [{ op: 'outbox.put', mutation }] : [];
+    if (!this.recorder || id === undefined) return [];
+    return this.recorder.recorded({ entity: 'group', id, before, after }, adopted);
   }
 
   // ---- rules -------------------------------------------------------------------------------

@@ -1,14 +1,12 @@
 import { z } from 'zod';
-import type { ClientMutation, GroupMutation, Mutation } from './records.js';
+import { rowOf } from './entities.js';
+import type { Mutation } from './records.js';
+import type { CloudProblemCode } from './status.js';
 
 /**
  * The HTTP side of cloud-sync.md: two requests, their answers validated (the cloud is an input like
  * any other), and every failure sorted into what the sync does about it.
  */
-
-/** `local`: not the cloud's fault, this PC could not save what the cloud sent (disk full…). */
-export const CLOUD_PROBLEM_CODES = ['network', 'timeout', 'server', 'auth', 'http', 'invalid', 'gone', 'local'] as const;
-export type CloudProblemCode = (typeof CLOUD_PROBLEM_CODES)[number];
 
 export class CloudError extends Error {
   constructor(
@@ -133,26 +131,9 @@ export class CloudClient {
 /** The mutation as the contract sends it (without the outbox's own bookkeeping). */
 export function wireMutation(m: Mutation): Record<string, unknown> {
   const out: Record<string, unknown> = { mutationId: m.mutationId, entity: m.entity, op: m.op, id: m.id, baseVersion: m.baseVersion };
-  const data = m.entity === 'client' ? clientWireData(m) : groupWireData(m);
+  const data = rowOf(m).wireData(m);
   if (data !== undefined) out.data = data;
   return out;
-}
-
-function clientWireData(m: ClientMutation): Record<string, unknown> | undefined {
-  if (!m.data || m.op === 'delete') return undefined;
-  if (m.op === 'create') {
-    return { id: m.id, ...m.data, accountBalance: 0, walletBalance: 0, version: 0, updatedAt: m.at };
-  }
-  // An address goes whole, built on the cloud's address at baseVersion: a server that replaces
-  // top-level fields then keeps the parts the shop did not touch.
-  if (m.data.address && m.base) return { ...m.data, address: { ...m.base.address, ...m.data.address } };
-  return { ...m.data };
-}
-
-function groupWireData(m: GroupMutation): Record<string, unknown> | undefined {
-  if (!m.data || m.op === 'delete') return undefined;
-  if (m.op === 'create') return { id: m.id, ...m.data, version: 0, updatedAt: m.at };
-  return { ...m.data };
 }
 
 function httpError(status: number, where: string, detail: string, configFile: string): CloudError {

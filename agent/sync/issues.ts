@@ -1,9 +1,9 @@
 import { AgentError, notFound } from '../errors.js';
 import type { Directory } from '../directory/directory.js';
-import type { DirectoryStore } from '../directory/directory-store.js';
-import { type ClientCreate, type ClientPatch, type GroupCreate, type GroupPatch, isClient } from '../directory/schema.js';
-import { clientFieldsFromFlat, groupFieldsFromFlat } from './fields.js';
-import type { SyncIssue } from './records.js';
+import type { Client, Group } from '../directory/schema.js';
+import { type Entity, type EntityRow, rowFor } from './entities.js';
+import type { SyncIssue, SyncOp } from './records.js';
+import type { SyncStore, SyncedStore } from './sync-store.js';
 
 /**
  * What staff do with a conflict or a refused edit: re-apply the shop's values (as a new edit,
@@ -11,16 +11,17 @@ import type { SyncIssue } from './records.js';
  */
 export class SyncIssues {
   constructor(
-    private readonly store: DirectoryStore,
-    private readonly directory: Directory,
+    private readonly store: SyncedStore,
+    private readonly saved: SyncStore,
+    private readonly directory: Directory<SyncOp>,
   ) {}
 
   list(): SyncIssue[] {
-    return [...this.store.issues.values()].sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
+    return [...this.saved.issues.values()].sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
   }
 
   get(id: string): SyncIssue {
-    const issue = this.store.issues.get(id);
+    const issue = this.saved.issues.get(id);
     if (!issue) throw notFound('Sync issue', id);
     return issue;
   }
@@ -40,13 +41,7 @@ export class SyncIssues {
       await this.createAgain(issue);
     } else {
       const flat = new Map(issue.fields.map((f) => [f.path, f.shop]));
-      if (issue.entity === 'client') {
-        const patch: ClientPatch = clientFieldsFromFlat(flat);
-        await this.directory.updateClient(issue.recordId, patch);
-      } else {
-        const patch: GroupPatch = groupFieldsFromFlat(flat);
-        await this.directory.updateGroup(issue.recordId, patch);
-      }
+      await rowFor(issue.entity).update(this.directory, issue.recordId, flat);
     }
     await this.store.commit([{ op: 'issue.del', id }]);
   }
@@ -54,8 +49,7 @@ export class SyncIssues {
   private async deleteAgain(issue: SyncIssue): Promise<void> {
     const exists = this.store.record(issue.entity, issue.recordId) !== undefined;
     if (!exists) return; // gone already: nothing left to delete
-    if (issue.entity === 'client') await this.directory.deleteClient(issue.recordId);
-    else await this.directory.deleteGroup(issue.recordId);
+    await rowFor(issue.entity).delete(this.directory, issue.recordId);
   }
 
   private async createAgain(issue: SyncIssue): Promise<void> {
@@ -70,12 +64,11 @@ export class SyncIssues {
     if (exists) {
       throw new AgentError('exists', 'Already exists', `"${issue.label}" exists again (id ${r.id}); edit it instead of re-applying, or dismiss this issue.`);
     }
-    if (isClient(r)) {
-      const input: ClientCreate = { ...r, address: { ...r.address } };
-      await this.directory.createClient(input);
-    } else {
-      const input: GroupCreate = { id: r.id, name: r.name, discountPercent: r.discountPercent };
-      await this.directory.createGroup(input);
-    }
+    await createAs(rowFor(issue.entity), this.directory, r);
   }
+}
+
+/** Creates the record again through the directory's rules, as the issue's entity. */
+async function createAs<E extends Entity>(row: EntityRow<E>, directory: Directory, r: Client | Group): Promise<void> {
+  if (row.is(r)) await row.create(directory, r);
 }

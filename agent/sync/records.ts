@@ -5,7 +5,8 @@ import { addressSchema, clientRecordSchema, groupRecordSchema } from '../directo
  * What the sync keeps on disk beside the directory, in the same journal (so an edit and its
  * outbox entry, or a pulled page and its cursor, are one durable write): the outbox of local
  * edits not yet accepted by the cloud, the pull cursor, and the issues staff must see
- * (conflicts kept, mutations refused).
+ * (conflicts kept, mutations refused). The directory store holds them as a section (see
+ * sync-store.ts); their journal ops and meta.json fields are at the end of this file.
  */
 
 /** The fields of a client an edit may change: `data` of an update holds only those it changed. */
@@ -102,3 +103,27 @@ export const syncCursorSchema = z.object({
 export type SyncCursor = z.infer<typeof syncCursorSchema>;
 
 export const INITIAL_SYNC_CURSOR: SyncCursor = { cursor: null, full: null, adopted: false, url: null, lastSyncAt: null };
+
+/**
+ * The sync's journal ops, in the directory store's journal: whole entries, so replaying one twice
+ * changes nothing. An edit made in the shop with a cloud is `client.put` + `outbox.put` in one
+ * entry; a pulled page is its records + `sync.cursor` in one entry.
+ */
+export const syncOpSchema = z.discriminatedUnion('op', [
+  z.object({ op: z.literal('outbox.put'), mutation: mutationSchema }),
+  z.object({ op: z.literal('outbox.del'), key: z.string() }),
+  z.object({ op: z.literal('sync.cursor'), state: syncCursorSchema }),
+  z.object({ op: z.literal('issue.put'), issue: syncIssueSchema }),
+  z.object({ op: z.literal('issue.del'), id: z.string() }),
+]);
+export type SyncOp = z.infer<typeof syncOpSchema>;
+
+export const SYNC_OP_NAMES = ['outbox.put', 'outbox.del', 'sync.cursor', 'issue.put', 'issue.del'] as const satisfies ReadonlyArray<SyncOp['op']>;
+
+/** The sync's fields of the directory's meta.json (absent in stores written before sync existed: nothing pending, no cursor). */
+export const syncMetaSchema = z.object({
+  outbox: z.array(mutationSchema).default([]),
+  sync: syncCursorSchema.default(INITIAL_SYNC_CURSOR),
+  issues: z.array(syncIssueSchema).default([]),
+});
+export type SyncMeta = z.infer<typeof syncMetaSchema>;

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Client } from '../../agent/directory/schema.js';
-import type { SyncStatus } from '../../agent/sync/sync.js';
+import type { SyncStatus } from '../../agent/sync/status.js';
 import { ReferenceCloud } from '../cloud/server.js';
 import { generateClients, generateGroups } from '../fixtures/swiss-clients.js';
 import { type TestAgent, openTestAgent } from '../helpers/agent.js';

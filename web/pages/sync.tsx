@@ -1,5 +1,5 @@
 import type { SyncIssue } from '../../agent/sync/records.js';
-import type { SyncStatus } from '../../agent/sync/sync.js';
+import type { SyncStatus } from '../../agent/sync/status.js';
 import { formatCount, formatDateTime, formatTime, type MessageKey } from '../i18n.js';
 import { Layout, type PageContext } from '../layout.js';
 

@@ -1,8 +1,8 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import type { SyncIssues } from '../../sync/issues.js';
 import { syncIssueSchema } from '../../sync/records.js';
-import { CLOUD_PROBLEM_CODES } from '../../sync/cloud-client.js';
-import { SYNC_STATES, type Sync, type SyncStatus, syncStatusOf } from '../../sync/sync.js';
+import { CLOUD_PROBLEM_CODES, SYNC_STATES, type SyncStatus, syncStatusOf } from '../../sync/status.js';
+import type { Sync } from '../../sync/sync.js';
 import { validationHook } from '../problem.js';
 import { requireScope, type SecurityEnv } from '../security.js';
 import { errorResponses, idParam, jsonContent } from './common.js';
