@@ -1,6 +1,6 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
-import { webRoutes } from '../web/routes.js';
+import { webRoutes } from '../web/app.js';
 import { apiNotFound, apiRoutes } from './http/app.js';
 import { errorHandler, problemResponse } from './http/problem.js';
 import { hostCheck, originCheck } from './http/security.js';

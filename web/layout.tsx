@@ -1,18 +1,6 @@
 import type { Child } from 'hono/jsx';
-import type { AssetUrls } from './assets.js';
-import type { SyncStatus } from '../agent/sync/sync.js';
+import type { PageContext } from './page-context.js';
 import { SyncBadgeSlot } from './pages/sync.js';
-
-export interface PageContext {
-  lang: string;
-  /** Whether staff signed in with a PIN (then the header offers to sign out). */
-  pinRequired: boolean;
-  shopName: string;
-  assets: AssetUrls;
-  t: (key: import('./i18n.js').MessageKey, vars?: Record<string, string | number>) => string;
-  /** The cloud sync's state now, for the header's badge. */
-  sync: () => SyncStatus;
-}
 
 /**
  * The frame every staff page shares: header with the shop and navigation, then the page. Staff

@@ -2,7 +2,8 @@ import { displayName } from '../../agent/directory/directory.js';
 import type { ClientOut } from '../../agent/directory/schema.js';
 import { formatDateTime, formatMoney } from '../i18n.js';
 import { DeleteClientButton } from './directory.js';
-import { Layout, type PageContext } from '../layout.js';
+import { Layout } from '../layout.js';
+import type { PageContext } from '../page-context.js';
 
 /** One client's card: everything the directory holds, balances read-only (the back-office owns them). */
 export function ClientPage(props: { ctx: PageContext; client: ClientOut }) {

@@ -1,7 +1,8 @@
 import type { ClientOut } from '../../agent/directory/schema.js';
 import { displayName } from '../../agent/directory/directory.js';
 import { formatCount } from '../i18n.js';
-import { Layout, type PageContext } from '../layout.js';
+import { Layout } from '../layout.js';
+import type { PageContext } from '../page-context.js';
 
 export interface DirectoryView {
   q: string;

@@ -2,7 +2,8 @@ import type { JobRecord } from '../../agent/printing/jobs.js';
 import type { PrinterConfig } from '../../agent/config.js';
 import type { PrinterOut } from '../../agent/printing/printers.js';
 import { formatDateTime } from '../i18n.js';
-import { Layout, type PageContext } from '../layout.js';
+import { Layout } from '../layout.js';
+import type { PageContext } from '../page-context.js';
 
 /** Printers: their state and queue, a test page, and the recent jobs with preview and reprint. */
 export function PrintersPage(props: { ctx: PageContext; printers: PrinterOut[]; config: readonly PrinterConfig[]; jobs: JobRecord[]; audit: JobRecord[] }) {

@@ -3,7 +3,8 @@ import type { ApiToken } from '../../agent/secrets.js';
 import type { ScannerStatus } from '../../drivers/scanner/types.js';
 import type { PrinterOut } from '../../agent/printing/printers.js';
 import { SyncPanel } from './sync.js';
-import { Layout, type PageContext } from '../layout.js';
+import { Layout } from '../layout.js';
+import type { PageContext } from '../page-context.js';
 import { PrinterTable } from './printers.js';
 
 export interface SettingsInfo {

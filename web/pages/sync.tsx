@@ -1,7 +1,8 @@
 import type { SyncIssue } from '../../agent/sync/records.js';
 import type { SyncStatus } from '../../agent/sync/sync.js';
 import { formatCount, formatDateTime, formatTime, type MessageKey } from '../i18n.js';
-import { Layout, type PageContext } from '../layout.js';
+import { Layout } from '../layout.js';
+import type { PageContext } from '../page-context.js';
 
 /**
  * The sync as staff see it: a badge in every page's header, a panel (settings and /sync) with the
