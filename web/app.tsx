@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import type { Services } from '../agent/services.js';
 import { syncStatusOf } from '../agent/sync/sync.js';
 import { assets } from './assets.js';
+import { rememberStaffErrorPages, staffErrorHandler, type StaffErrorPages } from './errors.js';
 import { translator } from './i18n.js';
 import { htmlPage, type PageContext, type PageDeps } from './page-context.js';
 import { staffPageHeaders } from './page-headers.js';
@@ -13,7 +14,9 @@ import { loginPages } from './routes/login.js';
 import { jobPages, printerPages } from './routes/printers.js';
 import { settingsPages } from './routes/settings.js';
 import { syncPages } from './routes/sync.js';
-import { requireStaff, StaffSessions } from './session.js';
+import { hasStaffSession, requireStaff, StaffSessions } from './session.js';
+
+export { webNotFound } from './errors.js';
 
 /**
  * The staff UI: one sub-app per page, each given only the services it uses. They go through the
@@ -33,8 +36,10 @@ export function webRoutes(services: Services) {
     sync: () => syncStatusOf(services.sync),
   };
   const pages: PageDeps = { ctx, staff: requireStaff(sessions), page: htmlPage };
+  const errorPages: StaffErrorPages = { ctx, log: services.log, signedIn: (c) => hasStaffSession(sessions, c) };
 
-  app.use('*', staffPageHeaders);
+  app.onError(staffErrorHandler(errorPages));
+  app.use('*', staffPageHeaders, rememberStaffErrorPages(errorPages));
   app.route('/static', routes);
   app.route('/', loginPages({ sessions, ...pages }));
   const { directory, printers, jobs, scanners, sync, syncIssues } = services;

@@ -98,14 +98,3 @@ export function ClientGone(props: { ctx: PageContext }) {
     </article>
   );
 }
-
-export function NotFoundPage(props: { ctx: PageContext }) {
-  return (
-    <Layout ctx={props.ctx} title={props.ctx.t('client.title')} current="directory">
-      <p class="empty">{props.ctx.t('client.notFound')}</p>
-      <p>
-        <a href="/">{props.ctx.t('client.back')}</a>
-      </p>
-    </Layout>
-  );
-}

@@ -1,10 +1,10 @@
 import { type Context, Hono } from 'hono';
 import { clientCreateSchema, clientPatchSchema } from '../../agent/directory/schema.js';
-import { AgentError, type FieldError, fieldErrors, isKind } from '../../agent/errors.js';
+import { AgentError, type FieldError, fieldErrors, isKind, notFound } from '../../agent/errors.js';
 import { renderRequest } from '../../agent/printing/render.js';
 import type { Services } from '../../agent/services.js';
 import { isHtmx, type PageDeps } from '../page-context.js';
-import { ClientCard, ClientGone, ClientPage, NotFoundPage } from '../pages/client.js';
+import { ClientCard, ClientGone, ClientPage } from '../pages/client.js';
 import { ClientFormPage } from '../pages/client-form.js';
 import { clientToForm, formToInput, formValues } from './client-form.js';
 
@@ -18,7 +18,6 @@ export function clientPages(deps: Pick<Services, 'directory' | 'printers' | 'con
   const formPage = (c: Context, status: 200 | 409 | 412 | 422, props: FormProps) =>
     c.html(page(<ClientFormPage ctx={ctx} groups={directory.listGroups()} {...props} />), status);
   const refused = (c: Context, props: FormProps, errors: FieldError[]) => formPage(c, 422, { ...props, errors, banner: 'invalid' });
-  const notFound = (c: Context) => c.html(page(<NotFoundPage ctx={ctx} />), 404);
 
   app.get('/new', (c) => {
     const values = { kind: 'person', country: 'CH', reference: (c.req.query('reference') ?? '').slice(0, 64) };
@@ -41,7 +40,7 @@ export function clientPages(deps: Pick<Services, 'directory' | 'printers' | 'con
 
   app.get('/:id/edit', (c) => {
     const client = directory.findById(c.req.param('id'));
-    if (!client) return notFound(c);
+    if (!client) throw notFound('Client', c.req.param('id'));
     const action = `/clients/${encodeURIComponent(client.id)}`;
     return formPage(c, 200, { action, values: clientToForm(client), errors: [], etag: client.etag, clientId: client.id, banner: null, cancel: action });
   });
@@ -60,7 +59,6 @@ export function clientPages(deps: Pick<Services, 'directory' | 'printers' | 'con
     } catch (err) {
       if (isKind(err, 'stale')) return formPage(c, 412, { ...form, banner: 'stale' });
       if (err instanceof AgentError && err.errors) return refused(c, form, err.errors);
-      if (isKind(err, 'not-found')) return notFound(c);
       throw err;
     }
   });
@@ -94,7 +92,7 @@ export function clientPages(deps: Pick<Services, 'directory' | 'printers' | 'con
     const client = directory.findById(c.req.param('id'));
     // htmx refreshing the card after a change elsewhere: the card alone, or word that it is gone
     if (isHtmx(c)) return c.html(client ? <ClientCard ctx={ctx} client={client} /> : <ClientGone ctx={ctx} />);
-    if (!client) return notFound(c);
+    if (!client) throw notFound('Client', c.req.param('id'));
     return c.html(page(<ClientPage ctx={ctx} client={client} />));
   });
   return app;

@@ -1,8 +1,8 @@
 import { Hono } from 'hono';
+import { notFound } from '../../agent/errors.js';
 import type { Services } from '../../agent/services.js';
 import { previewOfBytes } from '../../drivers/printer/preview.js';
 import type { PageDeps } from '../page-context.js';
-import { NotFoundPage } from '../pages/client.js';
 import { PrintersPage, PrintersPanel } from '../pages/printers.js';
 
 type PrinterDeps = Pick<Services, 'printers' | 'jobs' | 'config'> & PageDeps;
@@ -22,13 +22,13 @@ export function printerPages(deps: PrinterDeps) {
 
 /** /jobs: a printed job as it came out (read back from its bytes), and printing it again. */
 export function jobPages(deps: PrinterDeps) {
-  const { printers, jobs, config, ctx, staff, page } = deps;
+  const { printers, jobs, config, staff } = deps;
   const app = new Hono();
   app.use('*', staff);
 
   app.get('/:id/preview', (c) => {
     const job = jobs.get(c.req.param('id'));
-    if (!job) return c.html(page(<NotFoundPage ctx={ctx} />), 404);
+    if (!job) throw notFound('Print job', c.req.param('id'));
     const printer = config.printers.find((x) => x.id === job.printer);
     // the preview has its own small inline style: allow it on this page only
     c.header('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'");
