@@ -7,7 +7,8 @@ import { errorHandler as problemHandler, STATUS_OF_KIND } from '../agent/http/pr
 import type { Logger } from '../agent/log.js';
 import type { MessageKey } from './i18n.js';
 import { htmlPage, isHtmx, type PageContext } from './page-context.js';
-import { ErrorNotice, ErrorPage } from './pages/error.js';
+import { ErrorPage } from './pages/error.js';
+import { ErrorNotice } from './partials/error-notice.js';
 
 /**
  * The one place a staff page's error becomes what staff see: a domain error's kind or the disk's

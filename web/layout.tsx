@@ -1,6 +1,6 @@
 import type { Child } from 'hono/jsx';
 import type { PageContext } from './page-context.js';
-import { SyncBadgeSlot } from './pages/sync.js';
+import { SyncBadgeSlot } from './partials/sync-status.js';
 
 /**
  * The frame every staff page shares: header with the shop and navigation, then the page. Staff

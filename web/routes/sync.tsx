@@ -3,7 +3,8 @@ import { AgentError, isKind } from '../../agent/errors.js';
 import type { Services } from '../../agent/services.js';
 import { ruleMessage } from '../i18n.js';
 import type { PageDeps } from '../page-context.js';
-import { IssueList, SyncBadge, SyncFacts, SyncPage } from '../pages/sync.js';
+import { IssueList, SyncPage } from '../pages/sync.js';
+import { SyncBadge, SyncFacts } from '../partials/sync-status.js';
 
 /** /sync: the sync's state, "sync now", and the conflicts and refused edits staff settle. */
 export function syncPages(deps: Pick<Services, 'sync' | 'syncIssues'> & PageDeps) {
