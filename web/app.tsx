@@ -3,7 +3,7 @@ import type { Services } from '../agent/services.js';
 import { syncStatusOf } from '../agent/sync/sync.js';
 import { assets } from './assets.js';
 import { rememberStaffErrorPages, staffErrorHandler, type StaffErrorPages } from './errors.js';
-import { translator } from './i18n.js';
+import { translator } from './i18n/translator.js';
 import { htmlPage, type PageContext, type PageDeps } from './page-context.js';
 import { staffPageHeaders } from './page-headers.js';
 import { clientPages } from './routes/clients.js';

@@ -5,7 +5,7 @@ import { AgentError, type ErrorKind, StorageError } from '../agent/errors.js';
 import { apiNotFound } from '../agent/http/app.js';
 import { errorHandler as problemHandler, STATUS_OF_KIND } from '../agent/http/problem.js';
 import type { Logger } from '../agent/log.js';
-import type { MessageKey } from './i18n.js';
+import type { MessageKey } from './i18n/translator.js';
 import { htmlPage, isHtmx, type PageContext } from './page-context.js';
 import { ErrorPage } from './pages/error.js';
 import { ErrorNotice } from './partials/error-notice.js';

@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
 import type { SyncStatus } from '../agent/sync/sync.js';
 import type { AssetUrls } from './assets.js';
-import type { MessageKey } from './i18n.js';
+import type { MessageKey } from './i18n/translator.js';
 
 /** What every page and partial is drawn with: the staff's language, the shop, the assets. */
 export interface PageContext {

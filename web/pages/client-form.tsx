@@ -1,6 +1,6 @@
 import type { FieldError } from '../../agent/errors.js';
 import type { GroupOut } from '../../agent/directory/schema.js';
-import { ruleMessage } from '../i18n.js';
+import { ruleMessage } from '../i18n/translator.js';
 import { Layout } from '../layout.js';
 import type { PageContext } from '../page-context.js';
 

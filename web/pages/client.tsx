@@ -1,6 +1,6 @@
 import { displayName } from '../../agent/directory/directory.js';
 import type { ClientOut } from '../../agent/directory/schema.js';
-import { formatDateTime, formatMoney } from '../i18n.js';
+import { formatDateTime, formatMoney } from '../../agent/format.js';
 import { DeleteClientButton } from '../partials/delete-button.js';
 import { Layout } from '../layout.js';
 import type { PageContext } from '../page-context.js';

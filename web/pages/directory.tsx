@@ -1,6 +1,6 @@
 import type { ClientOut } from '../../agent/directory/schema.js';
 import { displayName } from '../../agent/directory/directory.js';
-import { formatCount } from '../i18n.js';
+import { formatCount, formatPercent } from '../../agent/format.js';
 import { Layout } from '../layout.js';
 import type { PageContext } from '../page-context.js';
 import { DeleteClientButton } from '../partials/delete-button.js';
@@ -97,7 +97,7 @@ export function DirectoryRows(props: { ctx: PageContext; view: DirectoryView }) 
               <td>{[c.address.postalCode, c.address.city].filter(Boolean).join(' ')}</td>
               <td class="col-phone">{c.phone ?? ''}</td>
               <td class="col-ref">{c.reference ?? ''}</td>
-              <td>{c.group ? <span class="badge">{`${c.group.name} −${c.group.discountPercent}%`}</span> : ''}</td>
+              <td>{c.group ? <span class="badge">{`${c.group.name} −${formatPercent(c.group.discountPercent)}`}</span> : ''}</td>
               <td class="actions-cell">
                 <div class="row-actions">
                   <a

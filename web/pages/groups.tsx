@@ -1,6 +1,7 @@
 import type { FieldError } from '../../agent/errors.js';
 import type { GroupOut } from '../../agent/directory/schema.js';
-import { ruleMessage } from '../i18n.js';
+import { formatPercent } from '../../agent/format.js';
+import { ruleMessage } from '../i18n/translator.js';
 import { Layout } from '../layout.js';
 import type { PageContext } from '../page-context.js';
 import { Table } from '../partials/table.js';
@@ -37,7 +38,7 @@ export function GroupsPage(props: { ctx: PageContext; groups: GroupOut[]; form: 
           {groups.map((g) => (
             <tr data-group-id={g.id}>
               <td class="name">{g.name}</td>
-              <td class="num">{`${g.discountPercent} %`}</td>
+              <td class="num">{formatPercent(g.discountPercent, { spaced: true })}</td>
               <td class="num" data-count>
                 {String(g.clientCount)}
               </td>

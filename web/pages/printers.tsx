@@ -1,7 +1,7 @@
 import type { JobRecord } from '../../agent/printing/jobs.js';
 import type { PrinterConfig } from '../../agent/config.js';
 import type { PrinterOut } from '../../agent/printing/printers.js';
-import { formatDateTime } from '../i18n.js';
+import { formatDateTime } from '../../agent/format.js';
 import { Layout } from '../layout.js';
 import type { PageContext } from '../page-context.js';
 import { PrinterTable } from '../partials/printer-table.js';

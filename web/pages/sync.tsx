@@ -1,6 +1,7 @@
 import type { SyncIssue } from '../../agent/sync/records.js';
 import type { SyncStatus } from '../../agent/sync/sync.js';
-import { formatDateTime, type MessageKey } from '../i18n.js';
+import { formatDateTime } from '../../agent/format.js';
+import type { MessageKey } from '../i18n/translator.js';
 import { Layout } from '../layout.js';
 import type { PageContext } from '../page-context.js';
 import { SyncPanel } from '../partials/sync-status.js';

@@ -1,5 +1,6 @@
 import type { SyncStatus } from '../../agent/sync/sync.js';
-import { formatCount, formatDateTime, formatTime, type MessageKey } from '../i18n.js';
+import { formatCount, formatDateTime, formatTime } from '../../agent/format.js';
+import type { MessageKey } from '../i18n/translator.js';
 import type { PageContext } from '../page-context.js';
 
 /**

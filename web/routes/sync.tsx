@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { AgentError, isKind } from '../../agent/errors.js';
 import type { Services } from '../../agent/services.js';
-import { ruleMessage } from '../i18n.js';
+import { ruleMessage } from '../i18n/translator.js';
 import type { PageDeps } from '../page-context.js';
 import { IssueList, SyncPage } from '../pages/sync.js';
 import { SyncBadge, SyncFacts } from '../partials/sync-status.js';
