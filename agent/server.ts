@@ -1,8 +1,8 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
-import { webRoutes } from '../web/routes.js';
-import { apiNotFound, apiRoutes } from './http/app.js';
-import { errorHandler, problemResponse } from './http/problem.js';
+import { webNotFound, webRoutes } from '../web/app.js';
+import { apiRoutes, isApiPath } from './http/app.js';
+import { apiNotFound, errorHandler, problemResponse } from './problem.js';
 import { hostCheck, originCheck } from './http/security.js';
 import type { Services } from './services.js';
 
@@ -16,7 +16,7 @@ export function createServerApp(services: Services) {
   const { config, log } = services;
   const app = new OpenAPIHono();
   app.onError(errorHandler(log));
-  app.notFound(apiNotFound);
+  app.notFound((c) => (isApiPath(c.req.path) ? apiNotFound(c) : webNotFound(c)));
 
   app.use('*', hostCheck(config.http.allowedHosts));
   const limitBody = bodyLimit({

@@ -1,26 +1,21 @@
 import type { Child } from 'hono/jsx';
-import type { AssetUrls } from './assets.js';
-import type { SyncStatus } from '../agent/sync/status.js';
-import { SyncBadgeSlot } from './pages/sync.js';
-
-export interface PageContext {
-  lang: string;
-  /** Whether staff signed in with a PIN (then the header offers to sign out). */
-  pinRequired: boolean;
-  shopName: string;
-  assets: AssetUrls;
-  t: (key: import('./i18n.js').MessageKey, vars?: Record<string, string | number>) => string;
-  /** The cloud sync's state now, for the header's badge. */
-  sync: () => SyncStatus;
-}
+import type { PageContext } from './page-context.js';
+import { SyncBadgeSlot } from './partials/sync-status.js';
 
 /**
  * The frame every staff page shares: header with the shop and navigation, then the page. Staff
  * pages hold one event stream (htmx SSE extension) for live updates and scans; app.js reacts to it.
  */
-export function Layout(props: { ctx: PageContext; title: string; current: 'directory' | 'groups' | 'printers' | 'settings' | 'sync' | 'login'; children: Child }) {
+export function Layout(props: {
+  ctx: PageContext;
+  title: string;
+  current: 'directory' | 'groups' | 'printers' | 'settings' | 'sync' | 'login' | 'error';
+  /** The header's navigation and the live stream: for staff; not on the PIN page, nor for a visitor without a session. */
+  staff?: boolean;
+  children: Child;
+}) {
   const { ctx } = props;
-  const staff = props.current !== 'login';
+  const staff = props.staff ?? props.current !== 'login';
   const nav = (href: string, key: 'nav.directory' | 'nav.groups' | 'nav.printers' | 'nav.settings', current: typeof props.current) => (
     <a href={href} aria-current={props.current === current ? 'page' : undefined}>
       {ctx.t(key)}
@@ -62,6 +57,8 @@ export function Layout(props: { ctx: PageContext; title: string; current: 'direc
           <>
             <div id="live" sse-swap="scan,directory,reset" hx-swap="none" hidden></div>
             <div id="scan-notice" aria-live="assertive"></div>
+            {/* where a failed htmx request says what went wrong (web/errors.tsx, app.js) */}
+            <div id="error-notice" aria-live="assertive"></div>
             <template id="scan-unknown">
               <section class="notice" role="alert">
                 <p>

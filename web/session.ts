@@ -74,10 +74,15 @@ export function clearSessionCookie(c: Context): void {
   deleteCookie(c, SESSION_COOKIE, { path: '/' });
 }
 
+/** Whether the request comes from staff: signed in, or no PIN set. */
+export function hasStaffSession(sessions: StaffSessions, c: Context): boolean {
+  return !sessions.required || sessions.touch(getCookie(c, SESSION_COOKIE));
+}
+
 /** Pages need a session when a PIN is set; htmx requests are told to go to the login page. */
 export function requireStaff(sessions: StaffSessions): MiddlewareHandler {
   return async (c, next) => {
-    if (!sessions.required || sessions.touch(getCookie(c, SESSION_COOKIE))) return next();
+    if (hasStaffSession(sessions, c)) return next();
     const htmx = c.req.header('hx-request') === 'true';
     // After the PIN, back to the page staff were on, not to the fragment htmx was fetching for it
     const current = c.req.header('hx-current-url');

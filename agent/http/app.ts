@@ -1,7 +1,6 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
-import type { Context } from 'hono';
 import type { Services } from '../services.js';
-import { errorHandler, problemResponse } from './problem.js';
+import { errorHandler } from '../problem.js';
 import { strictJson } from './text.js';
 import { clientRoutes } from './routes/clients.js';
 import { eventRoutes } from './routes/events.js';
@@ -48,7 +47,3 @@ export function apiRoutes(services: Services) {
 
 /** Where the API answers (and its problem+json errors apply). */
 export const isApiPath = (path: string): boolean => path === '/healthz' || path.startsWith('/api/');
-
-/** The API's answer for a path it does not have. */
-export const apiNotFound = (c: Context): Response =>
-  problemResponse(c, 404, `Nothing at ${c.req.method} ${c.req.path}. The till API is under /api/v1 (described at /api/v1/openapi.json).`);

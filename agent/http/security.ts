@@ -2,7 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
 import type { Scope } from '../config.js';
 import type { ApiToken } from '../secrets.js';
-import { problemResponse } from './problem.js';
+import { problemResponse } from '../problem.js';
 
 /**
  * The "Transport and security" rules of agent-api.md, as middleware, in the order they apply:

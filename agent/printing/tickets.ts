@@ -1,4 +1,5 @@
 import type { AgentConfig } from '../config.js';
+import { formatAmount, formatPercent, formatQuantity, formatTicketDateTime } from '../format.js';
 import type { ClientOut } from '../directory/schema.js';
 import type { Block } from '../../drivers/printer/escpos.js';
 import type { Preparation, Receipt } from './schema.js';
@@ -16,30 +17,6 @@ const WORDS = {
   de: { ticket: 'Beleg', total: 'TOTAL', vat: 'MWST', rate: 'Satz', base: 'Basis', change: 'Rückgeld', order: 'Bestellung', table: 'Tisch', 'dine-in': 'Hier essen', takeaway: 'Zum Mitnehmen', delivery: 'Lieferung', client: 'Kunde', group: 'Gruppe', account: 'Kontonr.', phone: 'Tel.', card: 'Kundenkarte', discount: 'Rabatt' },
   en: { ticket: 'Receipt', total: 'TOTAL', vat: 'VAT', rate: 'Rate', base: 'Base', change: 'Change', order: 'Order', table: 'Table', 'dine-in': 'Eat in', takeaway: 'Takeaway', delivery: 'Delivery', client: 'Client', group: 'Group', account: 'Account no.', phone: 'Tel.', card: 'Client card', discount: 'discount' },
 } as const;
-
-/** Centimes as the Swiss print them: 1'234.50, -8.40 (plain ASCII: every code page has it). */
-export function money(minor: number): string {
-  const sign = minor < 0 ? '-' : '';
-  const abs = Math.abs(Math.trunc(minor));
-  return `${sign}${String(Math.floor(abs / 100)).replace(/\B(?=(\d{3})+(?!\d))/g, "'")}.${String(abs % 100).padStart(2, '0')}`;
-}
-
-function quantityText(q: number): string {
-  return Number.isInteger(q) ? String(q) : q.toFixed(3).replace(/0+$/, '');
-}
-
-/**
- * Date and time as printed on Swiss tickets: 27.11.2026 10:15. The till's own wall-clock time when
- * it sent one with an offset ("10:15:00+01:00" prints 10:15 wherever the agent's clock is set);
- * a UTC time is shown in the agent's time zone.
- */
-function when(iso: string): string {
-  const local = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::\d{2}(?:\.\d+)?)?[+-]\d{2}:?\d{2}$/.exec(iso);
-  if (local) return `${local[3]}.${local[2]}.${local[1]} ${local[4]}:${local[5]}`;
-  const parts = new Intl.DateTimeFormat('de-CH', { day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit', hour12: false }).formatToParts(new Date(iso));
-  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
-  return `${get('day')}.${get('month')}.${get('year')} ${get('hour')}:${get('minute')}`;
-}
 
 /** The client in Swiss address order: company, civility first last, street, NPA locality, country if not CH. */
 export function clientBlock(c: ClientOut, opts: { phone: boolean }): string[] {
@@ -69,25 +46,25 @@ export function receiptBlocks(t: Receipt, shop: AgentConfig['shop'], locale: Loc
   const out: Block[] = [];
   if (openDrawer) out.push({ kind: 'drawer' }); // first: the drawer opens while the ticket prints
   out.push(...header(shop), { kind: 'feed', lines: 1 });
-  out.push({ kind: 'pair', left: `${w.ticket} ${t.number}`, right: when(t.issuedAt) });
+  out.push({ kind: 'pair', left: `${w.ticket} ${t.number}`, right: formatTicketDateTime(t.issuedAt) });
   if (client) {
     out.push({ kind: 'rule' });
     for (const line of clientBlock(client, { phone: false })) out.push({ kind: 'text', text: line });
   }
   out.push({ kind: 'rule' });
   for (const l of t.lines) {
-    out.push({ kind: 'pair', left: l.label, right: `${money(l.amount)}${l.vatCode ? ` ${l.vatCode}` : ''}` });
-    if (l.quantity !== 1 && l.unitPrice !== undefined) out.push({ kind: 'text', text: `  ${quantityText(l.quantity)} x ${money(l.unitPrice)}` });
+    out.push({ kind: 'pair', left: l.label, right: `${formatAmount(l.amount)}${l.vatCode ? ` ${l.vatCode}` : ''}` });
+    if (l.quantity !== 1 && l.unitPrice !== undefined) out.push({ kind: 'text', text: `  ${formatQuantity(l.quantity)} x ${formatAmount(l.unitPrice)}` });
   }
-  for (const d of t.discounts ?? []) out.push({ kind: 'pair', left: d.label, right: money(d.amount) });
+  for (const d of t.discounts ?? []) out.push({ kind: 'pair', left: d.label, right: formatAmount(d.amount) });
   out.push({ kind: 'rule' });
-  out.push({ kind: 'pair', left: `${w.total} ${t.currency}`, right: money(t.total), bold: true, size: 'tall' });
-  for (const p of t.payments ?? []) out.push({ kind: 'pair', left: p.method, right: money(p.amount) });
-  if (t.change !== undefined && t.change !== 0) out.push({ kind: 'pair', left: w.change, right: money(t.change) });
+  out.push({ kind: 'pair', left: `${w.total} ${t.currency}`, right: formatAmount(t.total), bold: true, size: 'tall' });
+  for (const p of t.payments ?? []) out.push({ kind: 'pair', left: p.method, right: formatAmount(p.amount) });
+  if (t.change !== undefined && t.change !== 0) out.push({ kind: 'pair', left: w.change, right: formatAmount(t.change) });
   if (t.vat?.length) {
     out.push({ kind: 'feed', lines: 1 });
     out.push({ kind: 'text', text: `${w.vat.padEnd(4)} ${w.rate.padStart(6)} ${w.base.padStart(9)} ${w.vat.padStart(8)}` });
-    for (const v of t.vat) out.push({ kind: 'text', text: `${v.code.padEnd(4)} ${`${v.rate.toFixed(1)}%`.padStart(6)} ${money(v.base).padStart(9)} ${money(v.amount).padStart(8)}` });
+    for (const v of t.vat) out.push({ kind: 'text', text: `${v.code.padEnd(4)} ${formatPercent(v.rate, { decimals: 1 }).padStart(6)} ${formatAmount(v.base).padStart(9)} ${formatAmount(v.amount).padStart(8)}` });
   }
   if (t.footer) out.push({ kind: 'feed', lines: 1 }, { kind: 'text', text: t.footer, align: 'center' });
   if (t.barcode) out.push({ kind: 'feed', lines: 1 }, { kind: 'barcode', data: t.barcode });
@@ -100,9 +77,9 @@ export function preparationBlocks(t: Preparation, locale: Locale, client: Client
   const out: Block[] = [{ kind: 'text', text: `${w.order} ${t.number}`, align: 'center', bold: true, size: 'large' }];
   const where = [t.table ? `${w.table} ${t.table}` : null, t.mode ? w[t.mode] : null].filter(Boolean).join(' - ');
   if (where) out.push({ kind: 'text', text: where, align: 'center', bold: true, size: 'tall' });
-  out.push({ kind: 'text', text: when(t.issuedAt), align: 'center' }, { kind: 'rule' });
+  out.push({ kind: 'text', text: formatTicketDateTime(t.issuedAt), align: 'center' }, { kind: 'rule' });
   for (const l of t.lines) {
-    out.push({ kind: 'text', text: `${quantityText(l.quantity)} x ${l.label}`, bold: true, size: 'tall' });
+    out.push({ kind: 'text', text: `${formatQuantity(l.quantity)} x ${l.label}`, bold: true, size: 'tall' });
     for (const n of l.notes ?? []) out.push({ kind: 'text', text: `   - ${n}`, size: 'tall' });
   }
   if (t.note) out.push({ kind: 'rule' }, { kind: 'text', text: t.note, bold: true, size: 'tall' });
@@ -121,7 +98,7 @@ export function clientCardBlocks(c: ClientOut, shop: AgentConfig['shop'], locale
   if (first) out.push({ kind: 'text', text: first, bold: true, size: 'tall' });
   for (const line of rest) out.push({ kind: 'text', text: line });
   if (c.phone) out.push({ kind: 'pair', left: w.phone, right: c.phone });
-  if (c.group) out.push({ kind: 'pair', left: w.group, right: `${c.group.name} (${w.discount} ${c.group.discountPercent}%)` });
+  if (c.group) out.push({ kind: 'pair', left: w.group, right: `${c.group.name} (${w.discount} ${formatPercent(c.group.discountPercent)})` });
   if (c.accountNumber) out.push({ kind: 'pair', left: w.account, right: c.accountNumber });
   if (c.reference) out.push({ kind: 'feed', lines: 1 }, { kind: 'barcode', data: c.reference });
   out.push({ kind: 'cut' });

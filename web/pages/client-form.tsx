@@ -1,7 +1,8 @@
 import type { FieldError } from '../../agent/errors.js';
 import type { GroupOut } from '../../agent/directory/schema.js';
-import { ruleMessage } from '../i18n.js';
-import { Layout, type PageContext } from '../layout.js';
+import { ruleMessage } from '../i18n/translator.js';
+import { Layout } from '../layout.js';
+import type { PageContext } from '../page-context.js';
 
 /** The values of the form as typed (strings), so a refused form comes back as the person left it. */
 export type FormValues = Record<string, string>;

@@ -1,8 +1,9 @@
 import { displayName } from '../../agent/directory/directory.js';
 import type { ClientOut } from '../../agent/directory/schema.js';
-import { formatDateTime, formatMoney } from '../i18n.js';
-import { DeleteClientButton } from './directory.js';
-import { Layout, type PageContext } from '../layout.js';
+import { formatDateTime, formatMoney } from '../../agent/format.js';
+import { DeleteClientButton } from '../partials/delete-button.js';
+import { Layout } from '../layout.js';
+import type { PageContext } from '../page-context.js';
 
 /** One client's card: everything the directory holds, balances read-only (the back-office owns them). */
 export function ClientPage(props: { ctx: PageContext; client: ClientOut }) {
@@ -95,16 +96,5 @@ export function ClientGone(props: { ctx: PageContext }) {
         <a href="/">{props.ctx.t('client.back')}</a>
       </p>
     </article>
-  );
-}
-
-export function NotFoundPage(props: { ctx: PageContext }) {
-  return (
-    <Layout ctx={props.ctx} title={props.ctx.t('client.title')} current="directory">
-      <p class="empty">{props.ctx.t('client.notFound')}</p>
-      <p>
-        <a href="/">{props.ctx.t('client.back')}</a>
-      </p>
-    </Layout>
   );
 }

@@ -1,7 +1,10 @@
 import type { ClientOut } from '../../agent/directory/schema.js';
 import { displayName } from '../../agent/directory/directory.js';
-import { formatCount } from '../i18n.js';
-import { Layout, type PageContext } from '../layout.js';
+import { formatCount, formatPercent } from '../../agent/format.js';
+import { Layout } from '../layout.js';
+import type { PageContext } from '../page-context.js';
+import { DeleteClientButton } from '../partials/delete-button.js';
+import { Table } from '../partials/table.js';
 
 export interface DirectoryView {
   q: string;
@@ -58,23 +61,19 @@ export function DirectoryResults(props: { ctx: PageContext; view: DirectoryView 
   return (
     <>
       {!view.q && <p class="count">{view.total === 1 ? ctx.t('directory.count.one') : ctx.t('directory.count', { n: formatCount(view.total) })}</p>}
-      <table class="results">
-        <thead>
-          <tr>
-            <th>{ctx.t('directory.col.name')}</th>
-            <th>{ctx.t('directory.col.city')}</th>
-            <th class="col-phone">{ctx.t('directory.col.phone')}</th>
-            <th class="col-ref">{ctx.t('directory.col.reference')}</th>
-            <th>{ctx.t('directory.col.group')}</th>
-            <th>
-              <span class="visually-hidden">{ctx.t('action.delete')}</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          <DirectoryRows ctx={ctx} view={view} />
-        </tbody>
-      </table>
+      <Table
+        class="results"
+        columns={[
+          { label: ctx.t('directory.col.name') },
+          { label: ctx.t('directory.col.city') },
+          { label: ctx.t('directory.col.phone'), class: 'col-phone' },
+          { label: ctx.t('directory.col.reference'), class: 'col-ref' },
+          { label: ctx.t('directory.col.group') },
+          { label: ctx.t('action.delete'), hidden: true },
+        ]}
+      >
+        <DirectoryRows ctx={ctx} view={view} />
+      </Table>
     </>
   );
 }
@@ -98,7 +97,7 @@ export function DirectoryRows(props: { ctx: PageContext; view: DirectoryView }) 
               <td>{[c.address.postalCode, c.address.city].filter(Boolean).join(' ')}</td>
               <td class="col-phone">{c.phone ?? ''}</td>
               <td class="col-ref">{c.reference ?? ''}</td>
-              <td>{c.group ? <span class="badge">{`${c.group.name} −${c.group.discountPercent}%`}</span> : ''}</td>
+              <td>{c.group ? <span class="badge">{`${c.group.name} −${formatPercent(c.group.discountPercent)}`}</span> : ''}</td>
               <td class="actions-cell">
                 <div class="row-actions">
                   <a
@@ -126,44 +125,5 @@ export function DirectoryRows(props: { ctx: PageContext; view: DirectoryView }) 
             </tr>
           )}
     </>
-  );
-}
-
-/** The red trash icon: deletes after the browser's confirmation (htmx hx-confirm). */
-export function DeleteButton(props: { ctx: PageContext; url: string; name: string; confirm: string; target: string }) {
-  return (
-    <button
-      type="button"
-      class="icon-danger"
-      title={props.ctx.t('action.delete')}
-      aria-label={`${props.ctx.t('action.delete')} ${props.name}`}
-      hx-delete={props.url}
-      hx-confirm={props.confirm}
-      hx-target={props.target}
-      hx-swap="outerHTML"
-    >
-      <TrashIcon />
-    </button>
-  );
-}
-
-/** Deleting a client, from the results or the card. */
-export function DeleteClientButton(props: { ctx: PageContext; id: string; name: string; target: string }) {
-  return (
-    <DeleteButton
-      ctx={props.ctx}
-      url={`/clients/${encodeURIComponent(props.id)}`}
-      name={props.name}
-      confirm={props.ctx.t('confirm.delete', { name: props.name })}
-      target={props.target}
-    />
-  );
-}
-
-export function TrashIcon() {
-  return (
-    <svg viewBox="0 0 24 24" width="22" height="22" aria-hidden="true">
-      <path fill="currentColor" d="M9 3h6l1 2h4v2H4V5h4l1-2zm-3 6h12l-1 12H7L6 9zm4 2v8h2v-8h-2zm4 0v8h2v-8h-2z" />
-    </svg>
   );
 }

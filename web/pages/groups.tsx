@@ -1,8 +1,11 @@
 import type { FieldError } from '../../agent/errors.js';
 import type { GroupOut } from '../../agent/directory/schema.js';
-import { ruleMessage } from '../i18n.js';
-import { Layout, type PageContext } from '../layout.js';
-import { DeleteButton } from './directory.js';
+import { formatPercent } from '../../agent/format.js';
+import { ruleMessage } from '../i18n/translator.js';
+import { Layout } from '../layout.js';
+import type { PageContext } from '../page-context.js';
+import { Table } from '../partials/table.js';
+import { DeleteButton } from '../partials/delete-button.js';
 
 export interface GroupFormState {
   /** The group edited, or null for the "new group" form. */
@@ -23,43 +26,39 @@ export function GroupsPage(props: { ctx: PageContext; groups: GroupOut[]; form: 
       {groups.length === 0 ? (
         <p class="empty">{t('groups.empty')}</p>
       ) : (
-        <table class="results groups">
-          <thead>
-            <tr>
-              <th>{t('groups.col.name')}</th>
-              <th class="num">{t('groups.col.discount')}</th>
-              <th class="num">{t('groups.col.clients')}</th>
-              <th>
-                <span class="visually-hidden">{t('action.edit')}</span>
-              </th>
+        <Table
+          class="results groups"
+          columns={[
+            { label: t('groups.col.name') },
+            { label: t('groups.col.discount'), class: 'num' },
+            { label: t('groups.col.clients'), class: 'num' },
+            { label: t('action.edit'), hidden: true },
+          ]}
+        >
+          {groups.map((g) => (
+            <tr data-group-id={g.id}>
+              <td class="name">{g.name}</td>
+              <td class="num">{formatPercent(g.discountPercent, { spaced: true })}</td>
+              <td class="num" data-count>
+                {String(g.clientCount)}
+              </td>
+              <td class="actions-cell">
+                <div class="row-actions">
+                <a class="button secondary small" href={`/groups/${encodeURIComponent(g.id)}/edit`} aria-label={`${t('action.edit')} ${g.name}`}>
+                  {t('action.edit')}
+                </a>
+                <DeleteButton
+                  ctx={ctx}
+                  url={`/groups/${encodeURIComponent(g.id)}`}
+                  name={g.name}
+                  confirm={t('confirm.deleteGroup', { name: g.name })}
+                  target="closest tr"
+                />
+              </div>
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {groups.map((g) => (
-              <tr data-group-id={g.id}>
-                <td class="name">{g.name}</td>
-                <td class="num">{`${g.discountPercent} %`}</td>
-                <td class="num" data-count>
-                  {String(g.clientCount)}
-                </td>
-                <td class="actions-cell">
-                  <div class="row-actions">
-                  <a class="button secondary small" href={`/groups/${encodeURIComponent(g.id)}/edit`} aria-label={`${t('action.edit')} ${g.name}`}>
-                    {t('action.edit')}
-                  </a>
-                  <DeleteButton
-                    ctx={ctx}
-                    url={`/groups/${encodeURIComponent(g.id)}`}
-                    name={g.name}
-                    confirm={t('confirm.deleteGroup', { name: g.name })}
-                    target="closest tr"
-                  />
-                </div>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </Table>
       )}
       <h2>{t('groups.new')}</h2>
       <GroupForm ctx={ctx} form={props.form} />

@@ -1,4 +1,5 @@
-import { Layout, type PageContext } from '../layout.js';
+import { Layout } from '../layout.js';
+import type { PageContext } from '../page-context.js';
 
 /** The PIN page shown when `ui.pin` is set and the browser has no session. */
 export function LoginPage(props: { ctx: PageContext; next: string; error: string | null }) {

@@ -2,9 +2,11 @@ import type { AgentConfig } from '../../agent/config.js';
 import type { ApiToken } from '../../agent/secrets.js';
 import type { ScannerStatus } from '../../drivers/scanner/types.js';
 import type { PrinterOut } from '../../agent/printing/printers.js';
-import { SyncPanel } from './sync.js';
-import { Layout, type PageContext } from '../layout.js';
-import { PrinterTable } from './printers.js';
+import { SyncPanel } from '../partials/sync-status.js';
+import { Layout } from '../layout.js';
+import type { PageContext } from '../page-context.js';
+import { Table } from '../partials/table.js';
+import { PrinterTable } from '../partials/printer-table.js';
 
 export interface SettingsInfo {
   version: string;
@@ -43,41 +45,32 @@ export function SettingsPage(props: { ctx: PageContext; info: SettingsInfo }) {
             <code>{`${info.apiUrl}/api/v1`}</code>
           </dd>
         </dl>
-        <table class="results tokens">
-          <thead>
+        <Table
+          class="results tokens"
+          columns={[{ label: t('settings.tokenName') }, { label: t('settings.token') }, { label: t('settings.scopes') }, { label: t('settings.copy'), hidden: true }]}
+        >
+          {info.tokens.map((tok, i) => (
             <tr>
-              <th>{t('settings.tokenName')}</th>
-              <th>{t('settings.token')}</th>
-              <th>{t('settings.scopes')}</th>
-              <th>
-                <span class="visually-hidden">{t('settings.copy')}</span>
-              </th>
+              <td>{tok.name}</td>
+              <td>
+                <code class="token" data-masked={maskToken(tok.token)}>
+                  {maskToken(tok.token)}
+                </code>
+              </td>
+              <td>{tok.scopes.join(', ')}</td>
+              <td class="actions-cell">
+                <div class="row-actions">
+                <button type="button" class="button secondary small" data-copy={String(i)} data-done={t('settings.copied')}>
+                  {t('settings.copy')}
+                </button>
+                <button type="button" class="button secondary small" data-reveal={String(i)} data-hide={t('settings.hide')}>
+                  {t('settings.show')}
+                </button>
+              </div>
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {info.tokens.map((tok, i) => (
-              <tr>
-                <td>{tok.name}</td>
-                <td>
-                  <code class="token" data-masked={maskToken(tok.token)}>
-                    {maskToken(tok.token)}
-                  </code>
-                </td>
-                <td>{tok.scopes.join(', ')}</td>
-                <td class="actions-cell">
-                  <div class="row-actions">
-                  <button type="button" class="button secondary small" data-copy={String(i)} data-done={t('settings.copied')}>
-                    {t('settings.copy')}
-                  </button>
-                  <button type="button" class="button secondary small" data-reveal={String(i)} data-hide={t('settings.hide')}>
-                    {t('settings.show')}
-                  </button>
-                </div>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </Table>
       </section>
 
       <section class="panel" id="printers">
@@ -116,34 +109,25 @@ export function ScannersPanel(props: { ctx: PageContext; statuses: readonly Scan
     <section class="panel" id="scanners" hx-get="/settings/scanners" hx-trigger="sse:scanner delay:100ms" hx-swap="outerHTML">
       <h2>{t('settings.scanners')}</h2>
       {statuses.length > 0 && (
-        <table class="results">
-          <thead>
-            <tr>
-              <th>{t('settings.scanner')}</th>
-              <th>{t('settings.transport')}</th>
-              <th>{t('settings.status')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {statuses.map((st) => {
-              const c = config.scanners.find((x) => x.id === st.id);
-              return (
-                <tr data-scanner-id={st.id}>
-                  <td>
-                    <strong>{c?.name ?? st.id}</strong> <span class="sub">{st.id}</span>
-                  </td>
-                  <td>{c ? (c.transport.type === 'serial' ? `serial · ${c.transport.path}` : `USB · ${c.transport.vendorId}:${c.transport.productId}`) : ''}</td>
-                  <td>
-                    <span class={`state state-${st.state}`} data-state={st.state}>
-                      {t(`scanner.state.${st.state}`)}
-                    </span>
-                    {st.detail && <div class="sub">{st.detail}</div>}
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
+        <Table class="results" columns={[{ label: t('settings.scanner') }, { label: t('settings.transport') }, { label: t('settings.status') }]}>
+          {statuses.map((st) => {
+            const c = config.scanners.find((x) => x.id === st.id);
+            return (
+              <tr data-scanner-id={st.id}>
+                <td>
+                  <strong>{c?.name ?? st.id}</strong> <span class="sub">{st.id}</span>
+                </td>
+                <td>{c ? (c.transport.type === 'serial' ? `serial · ${c.transport.path}` : `USB · ${c.transport.vendorId}:${c.transport.productId}`) : ''}</td>
+                <td>
+                  <span class={`state state-${st.state}`} data-state={st.state}>
+                    {t(`scanner.state.${st.state}`)}
+                  </span>
+                  {st.detail && <div class="sub">{st.detail}</div>}
+                </td>
+              </tr>
+            );
+          })}
+        </Table>
       )}
       <p class="sub">{t(statuses.length === 0 ? 'settings.scannersNone' : 'settings.wedge')}</p>
     </section>

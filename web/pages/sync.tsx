@@ -1,104 +1,16 @@
 import type { SyncIssue } from '../../agent/sync/records.js';
 import type { SyncStatus } from '../../agent/sync/status.js';
-import { formatCount, formatDateTime, formatTime, type MessageKey } from '../i18n.js';
-import { Layout, type PageContext } from '../layout.js';
+import { formatDateTime } from '../../agent/format.js';
+import type { MessageKey } from '../i18n/translator.js';
+import { Layout } from '../layout.js';
+import type { PageContext } from '../page-context.js';
+import { SyncPanel } from '../partials/sync-status.js';
+import { Table } from '../partials/table.js';
 
 /**
- * The sync as staff see it: a badge in every page's header, a panel (settings and /sync) with the
- * state, what waits, the last sync and "sync now", and the list of conflicts and refused edits
- * with the shop's and the cloud's values side by side. Each part reloads itself on `sync` events.
+ * /sync: the sync's state and the list of conflicts and refused edits, with the shop's and the
+ * cloud's values side by side; the list reloads itself on `sync` events.
  */
-
-const STATE_CLASS: Record<SyncStatus['state'], string> = { idle: 'connected', syncing: 'connecting', offline: 'waiting', error: 'error' };
-
-/** The header's badge; nothing when the agent runs without a cloud. */
-export function SyncBadge(props: { ctx: PageContext; status: SyncStatus }) {
-  const { ctx, status } = props;
-  if (!status.enabled) return null;
-  const t = ctx.t;
-  const parts = [t(`sync.state.${status.state}`)];
-  if (status.progress) parts.push(progressText(ctx, status.progress));
-  else if (status.state === 'idle' && status.lastSyncAt && status.pending === 0) parts.push(formatTime(status.lastSyncAt, ctx.lang));
-  if (status.pending > 0) parts.push(t('sync.badge.pending', { n: formatCount(status.pending) }));
-  if (status.issues > 0) parts.push(t('sync.badge.issues', { n: status.issues }));
-  return (
-    <a href="/sync" class={`sync-badge state-${STATE_CLASS[status.state]}${status.issues > 0 ? ' has-issues' : ''}`} data-sync-state={status.state}>
-      {parts.join(' · ')}
-    </a>
-  );
-}
-
-/** The stable element the badge lives in: it stays, its content is replaced (SSE swaps need a fixed target). */
-export function SyncBadgeSlot(props: { ctx: PageContext; status: SyncStatus }) {
-  if (!props.status.enabled) return null;
-  return (
-    <span id="sync-slot" hx-get="/sync/badge" hx-trigger="sse:sync delay:150ms, htmx:sseOpen from:body" hx-swap="innerHTML">
-      <SyncBadge {...props} />
-    </span>
-  );
-}
-
-export function SyncPanel(props: { ctx: PageContext; status: SyncStatus; heading?: boolean }) {
-  const { ctx, status } = props;
-  const t = ctx.t;
-  return (
-    <section class="panel" id="sync">
-      {props.heading !== false && <h2>{t('sync.title')}</h2>}
-      <div hx-get="/sync/panel" hx-trigger="sse:sync delay:150ms, htmx:sseOpen from:body" hx-swap="innerHTML">
-        <SyncFacts ctx={ctx} status={status} />
-      </div>
-    </section>
-  );
-}
-
-export function SyncFacts(props: { ctx: PageContext; status: SyncStatus }) {
-  const { ctx, status } = props;
-  const t = ctx.t;
-  if (!status.enabled) return <p>{t('settings.syncOff')}</p>;
-  const reasonKey: MessageKey | null = status.problem ? `sync.reason.${status.problem}` : null;
-  return (
-    <>
-      <dl class="facts">
-        <dt>{t('settings.status')}</dt>
-        <dd>
-          <span class={`state state-${STATE_CLASS[status.state]}`} data-sync-state={status.state}>
-            {t(`sync.state.${status.state}`)}
-          </span>
-          {status.progress && <span data-progress> — {progressText(ctx, status.progress)}</span>}
-        </dd>
-        <dt>{t('sync.url')}</dt>
-        <dd>
-          <code>{status.url}</code>
-        </dd>
-        <dt>{t('sync.pending')}</dt>
-        <dd data-pending>{formatCount(status.pending)}</dd>
-        <dt>{t('sync.lastSync')}</dt>
-        <dd data-last-sync>{status.lastSyncAt ? formatDateTime(status.lastSyncAt, ctx.lang) : t('sync.never')}</dd>
-        {status.nextAttemptAt && status.state !== 'idle' && (
-          <>
-            <dt>{t('sync.nextAttempt')}</dt>
-            <dd>{formatDateTime(status.nextAttemptAt, ctx.lang)}</dd>
-          </>
-        )}
-      </dl>
-      {reasonKey && (
-        <div class={`sync-reason ${status.state === 'error' ? 'is-error' : ''}`} role="status" data-problem={status.problem}>
-          <p>{t(reasonKey)}</p>
-          {status.reason && (
-            <p class="sub">
-              {t('sync.details')} : {status.reason}
-            </p>
-          )}
-        </div>
-      )}
-      <form method="post" action="/sync/run" class="inline">
-        <button type="submit" class="button secondary" data-sync-now disabled={status.state === 'syncing'}>
-          {t('sync.now')}
-        </button>
-      </form>
-    </>
-  );
-}
 
 export function SyncPage(props: { ctx: PageContext; status: SyncStatus; issues: readonly SyncIssue[]; error: string | null }) {
   const { ctx, status, issues } = props;
@@ -144,24 +56,15 @@ export function IssueList(props: { ctx: PageContext; issues: readonly SyncIssue[
           <p>{t(`sync.issue.${i.kind}`)}</p>
           {i.message && <p class="sub">{t('sync.issue.why', { message: i.code ? `${i.message} (${i.code})` : i.message })}</p>}
           {i.fields.length > 0 && (
-            <table class="results compact">
-              <thead>
-                <tr>
-                  <th>{t('sync.field')}</th>
-                  <th>{t('sync.shopValue')}</th>
-                  <th>{t('sync.cloudValue')}</th>
+            <Table class="results compact" columns={[{ label: t('sync.field') }, { label: t('sync.shopValue') }, { label: t('sync.cloudValue') }]}>
+              {i.fields.map((f) => (
+                <tr data-field={f.path}>
+                  <td>{fieldLabel(ctx, f.path)}</td>
+                  <td data-shop>{shown(ctx, f.shop)}</td>
+                  <td data-cloud>{shown(ctx, f.cloud)}</td>
                 </tr>
-              </thead>
-              <tbody>
-                {i.fields.map((f) => (
-                  <tr data-field={f.path}>
-                    <td>{fieldLabel(ctx, f.path)}</td>
-                    <td data-shop>{shown(ctx, f.shop)}</td>
-                    <td data-cloud>{shown(ctx, f.cloud)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+              ))}
+            </Table>
           )}
           <div class="row-actions">
             <form method="post" action={`/sync/issues/${encodeURIComponent(i.id)}/reapply`}>
@@ -209,10 +112,4 @@ function fieldLabel(ctx: PageContext, path: string): string {
 
 function shown(ctx: PageContext, v: string | number | null): string {
   return v === null || v === '' ? ctx.t('sync.empty') : String(v);
-}
-
-function progressText(ctx: PageContext, p: NonNullable<SyncStatus['progress']>): string {
-  return p.estimated
-    ? ctx.t('sync.progress', { n: formatCount(p.received), total: formatCount(p.estimated) })
-    : ctx.t('sync.progressNoTotal', { n: formatCount(p.received) });
 }

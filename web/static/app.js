@@ -103,6 +103,13 @@ document.addEventListener('htmx:sseBeforeMessage', (e) => {
   }
 });
 
+// ---- a failed htmx request: htmx swaps nothing for an error status, but the agent's answer aimed
+// at #error-notice (web/errors.tsx) says what went wrong; show it there. 401 goes to the PIN page
+// (HX-Redirect) before this.
+document.addEventListener('htmx:beforeSwap', (e) => {
+  if (e.detail.isError && e.detail.xhr.getResponseHeader('HX-Retarget') === '#error-notice') e.detail.shouldSwap = true;
+});
+
 // ---- keyboard-wedge scanners: they type the code a few milliseconds per character, then Enter.
 // People type 100+ ms per key. So: after a pause of 300 ms, at least 4 characters at 40 ms or less
 // on average (one late key, as a busy PC delivers them, up to 100 ms), then Enter, is a scan. A

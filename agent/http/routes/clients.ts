@@ -4,7 +4,7 @@ import { SEARCH_LIMIT_DEFAULT, SEARCH_LIMIT_MAX, type Directory } from '../../di
 import { clientCreateSchema, clientOutSchema, clientPatchSchema } from '../../directory/schema.js';
 import { invalid } from '../../errors.js';
 import { fieldErrors } from '../../errors.js';
-import { validationHook } from '../problem.js';
+import { validationHook } from '../validation.js';
 import { throwBodyProblem } from '../text.js';
 import { requireScope, type SecurityEnv } from '../security.js';
 import { errorResponses, idParam, ifMatchHeader, jsonBody, jsonContent } from './common.js';

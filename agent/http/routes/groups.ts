@@ -1,7 +1,7 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import type { Directory } from '../../directory/directory.js';
 import { groupCreateSchema, groupOutSchema, groupPatchSchema } from '../../directory/schema.js';
-import { validationHook } from '../problem.js';
+import { validationHook } from '../validation.js';
 import { requireScope, type SecurityEnv } from '../security.js';
 import { errorResponses, idParam, ifMatchHeader, jsonBody, jsonContent } from './common.js';
 

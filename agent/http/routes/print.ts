@@ -4,7 +4,7 @@ import { JOB_STATUSES, JOB_TYPES, PRINTER_STATUSES } from '../../printing/model.
 import type { PrintService } from '../../printing/print-service.js';
 import type { Printers } from '../../printing/printers.js';
 import { printRequestSchema } from '../../printing/schema.js';
-import { validationHook } from '../problem.js';
+import { validationHook } from '../validation.js';
 import { requireScope, type SecurityEnv } from '../security.js';
 import { errorResponses, idParam, jsonBody, jsonContent } from './common.js';
 

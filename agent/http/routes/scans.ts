@@ -1,7 +1,7 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { clientOutSchema } from '../../directory/schema.js';
 import { SCAN_CODE_MAX, type ScanService } from '../../scans/scan-service.js';
-import { validationHook } from '../problem.js';
+import { validationHook } from '../validation.js';
 import { requireScope, type SecurityEnv } from '../security.js';
 import { errorResponses, jsonBody, jsonContent } from './common.js';
 

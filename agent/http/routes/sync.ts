@@ -3,7 +3,7 @@ import type { SyncIssues } from '../../sync/issues.js';
 import { syncIssueSchema } from '../../sync/records.js';
 import { CLOUD_PROBLEM_CODES, SYNC_STATES, type SyncStatus, syncStatusOf } from '../../sync/status.js';
 import type { Sync } from '../../sync/sync.js';
-import { validationHook } from '../problem.js';
+import { validationHook } from '../validation.js';
 import { requireScope, type SecurityEnv } from '../security.js';
 import { errorResponses, idParam, jsonContent } from './common.js';
 

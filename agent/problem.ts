@@ -1,13 +1,14 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import type { z } from 'zod';
-import { AgentError, type ErrorKind, type FieldError, fieldErrors, invalid, StorageError } from '../errors.js';
-import { nodeFs } from '../store/fs.js';
-import { throwBodyProblem } from './text.js';
-import type { Logger } from '../log.js';
+import { AgentError, type ErrorKind, type FieldError, StorageError } from './errors.js';
+import type { Logger } from './log.js';
+import { nodeFs } from './store/fs.js';
 
-/** RFC 9457 problem details: the one shape of every error the agent answers. */
+/**
+ * RFC 9457 problem details: the one shape of every error the agent answers a program (the till's
+ * API, and the staff pages' script endpoints). A domain error's kind becomes its status here.
+ */
 export interface Problem {
   type: string;
   title: string;
@@ -66,12 +67,6 @@ function slug(s: string): string {
   return s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
 }
 
-/** Used as the OpenAPI routes' validation hook: every schema violation is a 422 listing all fields. */
-export function validationHook(result: { success: boolean; error?: { issues: readonly z.core.$ZodIssue[] } }, c?: Context): void {
-  if (c) throwBodyProblem(c.req.raw);
-  if (!result.success && result.error) throw invalid(fieldErrors(result.error.issues));
-}
-
 const MB = 1024 * 1024;
 
 /**
@@ -116,3 +111,7 @@ export function errorHandler(log: Logger) {
     return problemResponse(c, 500, 'The agent hit an unexpected error; the agent log has the details. Check whether the change was made before trying again.');
   };
 }
+
+/** The answer to a program asking for a path the agent does not have. */
+export const apiNotFound = (c: Context): Response =>
+  problemResponse(c, 404, `Nothing at ${c.req.method} ${c.req.path}. The till API is under /api/v1 (described at /api/v1/openapi.json).`);

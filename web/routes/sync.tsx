@@ -1,20 +1,14 @@
-import { Hono, type MiddlewareHandler } from 'hono';
-import { AgentError, isKind } from '../agent/errors.js';
-import type { SyncIssues } from '../agent/sync/issues.js';
-import type { Sync } from '../agent/sync/sync.js';
-import { ruleMessage } from './i18n.js';
-import type { PageContext } from './layout.js';
-import { IssueList, SyncBadge, SyncFacts, SyncPage } from './pages/sync.js';
+import { Hono } from 'hono';
+import { AgentError, isKind } from '../../agent/errors.js';
+import type { Services } from '../../agent/services.js';
+import { ruleMessage } from '../i18n/translator.js';
+import type { PageDeps } from '../page-context.js';
+import { IssueList, SyncPage } from '../pages/sync.js';
+import { SyncBadge, SyncFacts } from '../partials/sync-status.js';
 
 /** /sync: the sync's state, "sync now", and the conflicts and refused edits staff settle. */
-export function syncPages(deps: {
-  sync: Sync | null;
-  issues: SyncIssues;
-  ctx: PageContext;
-  staff: MiddlewareHandler;
-  page: (body: unknown) => string;
-}) {
-  const { ctx, page, issues } = deps;
+export function syncPages(deps: Pick<Services, 'sync' | 'syncIssues'> & PageDeps) {
+  const { ctx, page, syncIssues: issues } = deps;
   const status = ctx.sync;
   const app = new Hono();
   app.use('*', deps.staff);

@@ -1,12 +1,13 @@
-import { type Context, Hono, type MiddlewareHandler } from 'hono';
-import type { Directory } from '../agent/directory/directory.js';
-import { groupCreateSchema, groupPatchSchema, type GroupOut } from '../agent/directory/schema.js';
-import { AgentError, type FieldError, fieldErrors, isKind } from '../agent/errors.js';
-import type { PageContext } from './layout.js';
-import { GroupEditPage, type GroupFormState, GroupInUseDialog, GroupsPage } from './pages/groups.js';
+import { type Context, Hono } from 'hono';
+import type { Directory } from '../../agent/directory/directory.js';
+import { groupCreateSchema, groupPatchSchema, type GroupOut } from '../../agent/directory/schema.js';
+import { AgentError, type FieldError, fieldErrors, isKind } from '../../agent/errors.js';
+import type { Services } from '../../agent/services.js';
+import type { PageDeps } from '../page-context.js';
+import { GroupEditPage, type GroupFormState, GroupInUseDialog, GroupsPage } from '../pages/groups.js';
 
 /** /groups: list, create, edit, delete groups; a group in use is emptied into another one first. */
-export function groupPages(deps: { directory: Directory; ctx: PageContext; staff: MiddlewareHandler; page: (body: unknown) => string }) {
+export function groupPages(deps: Pick<Services, 'directory'> & PageDeps) {
   const { directory, ctx, staff, page } = deps;
   const app = new Hono();
   app.use('*', staff);

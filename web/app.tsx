@@ -1,0 +1,55 @@
+import { Hono } from 'hono';
+import type { Services } from '../agent/services.js';
+import { syncStatusOf } from '../agent/sync/status.js';
+import { assets } from './assets.js';
+import { rememberStaffErrorPages, staffErrorHandler, type StaffErrorPages } from './errors.js';
+import { translator } from './i18n/translator.js';
+import { htmlPage, type PageContext, type PageDeps } from './page-context.js';
+import { staffPageHeaders } from './page-headers.js';
+import { clientPages } from './routes/clients.js';
+import { directoryPages } from './routes/directory.js';
+import { groupPages } from './routes/groups.js';
+import { livePages } from './routes/live.js';
+import { loginPages } from './routes/login.js';
+import { jobPages, printerPages } from './routes/printers.js';
+import { settingsPages } from './routes/settings.js';
+import { syncPages } from './routes/sync.js';
+import { hasStaffSession, requireStaff, StaffSessions } from './session.js';
+
+export { webNotFound } from './errors.js';
+
+/**
+ * The staff UI: one sub-app per page, each given only the services it uses. They go through the
+ * same Host/Origin middleware as the API (so a form posted from another site gets 403).
+ */
+export function webRoutes(services: Services) {
+  const { config } = services;
+  const app = new Hono();
+  const { urls, routes } = assets();
+  const sessions = new StaffSessions(config.ui.pin);
+  const ctx: PageContext = {
+    lang: config.ui.locale,
+    pinRequired: sessions.required,
+    shopName: config.shop.name,
+    assets: urls,
+    t: translator(config.ui.locale),
+    sync: () => syncStatusOf(services.sync),
+  };
+  const pages: PageDeps = { ctx, staff: requireStaff(sessions), page: htmlPage };
+  const errorPages: StaffErrorPages = { ctx, log: services.log, signedIn: (c) => hasStaffSession(sessions, c) };
+
+  app.onError(staffErrorHandler(errorPages));
+  app.use('*', staffPageHeaders, rememberStaffErrorPages(errorPages));
+  app.route('/static', routes);
+  app.route('/', loginPages({ sessions, ...pages }));
+  const { directory, printers, print, jobs, scanners, sync, syncIssues } = services;
+  app.route('/', directoryPages({ directory, ...pages }));
+  app.route('/', livePages({ events: services.events, closing: services.closing, log: services.log, scans: services.scans, ...pages }));
+  app.route('/clients', clientPages({ directory, print, config, ...pages }));
+  app.route('/groups', groupPages({ directory, ...pages }));
+  app.route('/printers', printerPages({ printers, jobs, config, ...pages }));
+  app.route('/jobs', jobPages({ printers, print, ...pages }));
+  app.route('/settings', settingsPages({ version: services.version, agentId: services.agentId, tokens: services.tokens, config, scanners, printers, ...pages }));
+  app.route('/sync', syncPages({ sync, syncIssues, ...pages }));
+  return app;
+}
