@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import type { JobOut } from '../agent/printing/jobs.js';
 import { printedText } from '../drivers/printer/decode.js';
 import { ticketsOnPaper } from '../test/helpers/paper.js';
-import { PrinterStandIn } from '../test/helpers/printer-standin.js';
+import { PrinterStandIn } from '../test/fakes/printer-standin.js';
 import { BENCH_TOKEN } from './lib/config.js';
 import { HttpClient } from './lib/http-client.js';
 import { readSseEvents } from './lib/sse.js';
@@ -11,7 +11,7 @@ import { type AgentServer, startAgentServer } from './http.js';
 import { deliveries, ms, sleep, type Summary, summarize, table } from './lib/stats.js';
 
 /**
- * (g) Printing at a TCP printer stand-in (test/helpers/printer-standin.ts: one session at a time,
+ * (g) Printing at a TCP printer stand-in (test/fakes/printer-standin.ts: one session at a time,
  * DLE EOT and Epson's process ID answered), the agent in its own process on a copy of the store.
  * - print request → confirmed: from POST /api/v1/print leaving to the job's `done` event (the
  *   printer confirmed it printed the ticket), and to the cut reaching the stand-in's paper.

@@ -4,7 +4,7 @@ import { promises as fs, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Client, Group } from '../agent/directory/schema.js';
-import { ReferenceCloud } from '../test/cloud/server.js';
+import { ReferenceCloud } from '../test/fakes/cloud.js';
 import { createRng } from '../test/fixtures/swiss-clients.js';
 import { REPO, runTsJson } from './lib/child.js';
 import { BENCH_TOKEN } from './lib/config.js';
@@ -15,7 +15,7 @@ import { mb, median, ms, ratio, shuffle, sleep, type Summary, summarize, table }
 /**
  * (h) Cloud sync (shared/contracts/cloud-sync.md), with the agent as a shop runs it: the esbuild
  * bundle (`node --enable-source-maps dist/main.mjs`, as `npm start`) in its own process, and the
- * reference cloud (test/cloud/server.ts) listening in the bench process, so the two never share a
+ * reference cloud (test/fakes/cloud.ts) listening in the bench process, so the two never share a
  * CPU's accounting or a heap.
  * - first pull: an empty store, the cloud seeded with N clients and the demo groups; from spawn
  *   to GET /api/v1/sync (polled every 50 ms) saying `idle` with `lastSyncAt` set, with the agent's

@@ -3,7 +3,7 @@ import { constants, promises as fsp } from 'node:fs';
 /**
  * The file system as the store sees it: every writer (the directory's journal and snapshots, the
  * print queue, the secrets) goes through this, so tests can put a disk that fills up, writes
- * short, fails an fsync or refuses access in its place (test/helpers/faulty-fs.ts), as SQLite's
+ * short, fails an fsync or refuses access in its place (test/fakes/faulty-fs.ts), as SQLite's
  * tests do at each I/O call in turn.
  */
 export interface StoreFile {

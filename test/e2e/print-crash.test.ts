@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { printedText } from '../../drivers/printer/decode.js';
 import { TEST_TOKEN, tempDir } from '../helpers/agent.js';
-import { PrinterStandIn } from '../helpers/printer-standin.js';
+import { PrinterStandIn } from '../fakes/printer-standin.js';
 import { startAgentProcess, writeConfig } from '../helpers/process.js';
 
 /** Print jobs acknowledged with 202 survive SIGKILL: printed once the agent and the printer are back. */

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { TEST_TOKEN, tempDir } from '../helpers/agent.js';
 import { deliveryReport, ticketsOnPaper } from '../helpers/paper.js';
-import { PrinterStandIn } from '../helpers/printer-standin.js';
+import { PrinterStandIn } from '../fakes/printer-standin.js';
 import { startAgentProcess, writeConfig } from '../helpers/process.js';
 import { until } from '../helpers/until.js';
 

@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ReferenceCloud } from '../cloud/server.js';
+import { ReferenceCloud } from '../fakes/cloud.js';
 import { generateClients, generateGroups } from '../fixtures/swiss-clients.js';
 import { TEST_TOKEN, tempDir } from '../helpers/agent.js';
 import { type AgentProcess, startAgentProcess, writeConfig } from '../helpers/process.js';

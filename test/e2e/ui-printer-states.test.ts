@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { browserSuite, screenshotPath } from '../helpers/browser.js';
 import { TEST_TOKEN } from '../helpers/config.js';
-import { PrinterStandIn } from '../helpers/printer-standin.js';
+import { PrinterStandIn } from '../fakes/printer-standin.js';
 
 /** The printers page with network printers that misbehave: busy, then stalled, live; how a done job was confirmed. */
 

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { ReferenceCloud } from '../cloud/server.js';
+import { ReferenceCloud } from '../fakes/cloud.js';
 import { generateClients, generateGroups } from '../fixtures/swiss-clients.js';
 import { browserSuite, screenshotPath } from '../helpers/browser.js';
 
