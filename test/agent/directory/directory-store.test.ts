@@ -6,28 +6,9 @@ import type { Client } from '../../../agent/directory/schema.js';
 import { memoryLogger } from '../../../agent/log.js';
 import type { Journal } from '../../../agent/store/journal.js';
 import { tempDir } from '../../helpers/agent.js';
+import { personRecord } from '../../fixtures/records.js';
 
-function person(id: string, lastName: string): Client {
-  return {
-    id,
-    kind: 'person',
-    civility: 'Mme',
-    lastName,
-    firstName: 'Anne',
-    companyName: null,
-    reference: null,
-    accountNumber: null,
-    groupId: null,
-    email: null,
-    phone: null,
-    address: { street: null, street2: null, postalCode: null, city: null, country: 'CH' },
-    notes: null,
-    accountBalance: 0,
-    walletBalance: 0,
-    version: 1,
-    updatedAt: '2026-11-27T09:00:00Z',
-  };
-}
+const person = (id: string, lastName: string): Client => personRecord(id, { lastName });
 
 async function open(dir: string, shardCount = 4) {
   const log = memoryLogger();

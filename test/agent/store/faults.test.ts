@@ -10,6 +10,7 @@ import { JournalUnavailableError } from '../../../agent/store/journal.js';
 import { loadOrCreateSecrets } from '../../../agent/secrets.js';
 import { tempDir } from '../../helpers/agent.js';
 import { FaultyFs } from '../../fakes/faulty-fs.js';
+import { personRecord } from '../../fixtures/records.js';
 
 /**
  * Every writer of the store on a disk that fails (test/fakes/faulty-fs.ts), as SQLite tests its
@@ -17,27 +18,7 @@ import { FaultyFs } from '../../fakes/faulty-fs.js';
  * What counts is what a restart on the plain file system finds, against what was acknowledged.
  */
 
-function person(id: string, notes: string | null = null): Client {
-  return {
-    id,
-    kind: 'person',
-    civility: 'Mme',
-    lastName: `Nom ${id}`,
-    firstName: 'Anne',
-    companyName: null,
-    reference: null,
-    accountNumber: null,
-    groupId: null,
-    email: null,
-    phone: null,
-    address: { street: null, street2: null, postalCode: null, city: null, country: 'CH' },
-    notes,
-    accountBalance: 0,
-    walletBalance: 0,
-    version: 1,
-    updatedAt: '2026-11-27T09:00:00Z',
-  };
-}
+const person = (id: string, notes: string | null = null): Client => personRecord(id, { notes });
 
 async function open(dir: string, fs?: FaultyFs, opts: { snapshotBytes?: number; storeDir?: string; usedBefore?: boolean } = {}) {
   const log = memoryLogger();

@@ -5,6 +5,7 @@ import { ENTITIES } from '../../../agent/sync/entities.js';
 import { type PushSituation, decide, nextBatch } from '../../../agent/sync/push.js';
 import type { Mutation } from '../../../agent/sync/records.js';
 import type { SyncedOp } from '../../../agent/sync/sync-store.js';
+import { personRecord } from '../../fixtures/records.js';
 
 /**
  * What the push does with each answer of the cloud, and what it sends next, without a cloud: the
@@ -14,28 +15,16 @@ import type { SyncedOp } from '../../../agent/sync/sync-store.js';
 
 const AT = '2026-03-01T10:00:00.000Z';
 
-function client(over: Partial<Client> = {}): Client {
-  return {
-    id: 'c1',
-    kind: 'person',
+const client = (over: Partial<Client> = {}): Client =>
+  personRecord('c1', {
     civility: null,
     lastName: 'Favre',
     firstName: 'Luc',
-    companyName: null,
-    reference: null,
-    accountNumber: null,
-    groupId: null,
-    email: null,
-    phone: null,
     address: { street: null, street2: null, postalCode: '1260', city: 'Nyon', country: 'CH' },
-    notes: null,
-    accountBalance: 0,
-    walletBalance: 0,
     version: 3,
     updatedAt: '2026-01-01T00:00:00.000Z',
     ...over,
-  };
-}
+  });
 
 function group(over: Partial<Group> = {}): Group {
   return { id: 'g1', name: 'VIP', discountPercent: 10, version: 3, updatedAt: '2026-01-01T00:00:00.000Z', ...over };
