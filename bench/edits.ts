@@ -4,7 +4,7 @@ import { Directory } from '../agent/directory/directory.js';
 import { DirectoryStore } from '../agent/directory/directory-store.js';
 import { EventBus } from '../agent/events.js';
 import { memoryLogger } from '../agent/log.js';
-import type { EditResult } from './http.js';
+import { type EditResult, runEditors } from './lib/editors.js';
 import { median, summarize, type Summary } from './lib/stats.js';
 
 /**
@@ -38,28 +38,16 @@ export async function openDirectory(storeDir: string): Promise<OpenDirectory> {
   };
 }
 
-export async function runInProcessEdits(directory: Directory, ids: readonly string[], concurrency: number, tag: string): Promise<EditResult> {
-  const lat: number[] = [];
-  let failed = 0;
-  let firstError: string | undefined;
-  let next = 0;
-  const started = performance.now();
-  const editor = async () => {
-    while (next < ids.length) {
-      const id = ids[next++]!;
-      const t = performance.now();
-      try {
-        await directory.updateClient(id, { notes: `${tag} ${next}` }, '"1"');
-        lat.push(performance.now() - t);
-      } catch (err) {
-        failed++;
-        firstError ??= err instanceof Error ? err.message : String(err);
-      }
+export function runInProcessEdits(directory: Directory, ids: readonly string[], concurrency: number, tag: string): Promise<EditResult> {
+  return runEditors(ids, concurrency, async (id, n) => {
+    const t = performance.now();
+    try {
+      await directory.updateClient(id, { notes: `${tag} ${n}` }, '"1"');
+      return { ms: performance.now() - t };
+    } catch (err) {
+      return { error: err instanceof Error ? err.message : String(err) };
     }
-  };
-  await Promise.all(Array.from({ length: concurrency }, editor));
-  const wallMs = performance.now() - started;
-  return { edits: lat.length, failed, latency: summarize(lat), wallMs, perSecond: (lat.length / wallMs) * 1000, ...(firstError ? { firstError } : {}) };
+  });
 }
 
 export interface BaselineResult {

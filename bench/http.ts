@@ -3,7 +3,10 @@ import type { Directory } from '../agent/directory/directory.js';
 import { createRng } from '../test/fixtures/swiss-clients.js';
 import { forkTs } from './lib/child.js';
 import { BENCH_TOKEN } from './lib/config.js';
+import { type EditResult, runEditors } from './lib/editors.js';
 import { HttpClient } from './lib/http-client.js';
+
+export type { EditResult } from './lib/editors.js';
 import { type BenchQuery, QUERY_CLASSES, type QueryClass } from './lib/queries.js';
 import { ms, ratio, shuffle, type Summary, summarize, table } from './lib/stats.js';
 
@@ -144,38 +147,17 @@ export function httpSearchTable(r: HttpSearchResult): string {
 
 // ---- (c) edits over HTTP -----------------------------------------------------------------------
 
-export interface EditResult {
-  edits: number;
-  failed: number;
-  latency: Summary;
-  wallMs: number;
-  perSecond: number;
-  firstError?: string;
-}
-
 /** PATCH one client at a time (`concurrency` 1) or from `concurrency` editors at once. */
 export async function runHttpEdits(url: string, ids: readonly string[], concurrency: number, tag: string): Promise<EditResult> {
   const client = new HttpClient(url, BENCH_TOKEN, concurrency);
-  const lat: number[] = [];
-  let failed = 0;
-  let firstError: string | undefined;
-  let next = 0;
-  const started = performance.now();
-  const editor = async () => {
-    while (next < ids.length) {
-      const id = ids[next++]!;
-      const r = await client.request('PATCH', `/api/v1/clients/${encodeURIComponent(id)}`, { notes: `${tag} ${next}` }, { 'if-match': '"1"' });
-      if (r.status === 200) lat.push(r.ms);
-      else {
-        failed++;
-        firstError ??= `${r.status} ${r.body.slice(0, 300)}`;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, editor));
-  const wallMs = performance.now() - started;
-  client.close();
-  return { edits: lat.length, failed, latency: summarize(lat), wallMs, perSecond: (lat.length / wallMs) * 1000, ...(firstError ? { firstError } : {}) };
+  try {
+    return await runEditors(ids, concurrency, async (id, n) => {
+      const r = await client.request('PATCH', `/api/v1/clients/${encodeURIComponent(id)}`, { notes: `${tag} ${n}` }, { 'if-match': '"1"' });
+      return r.status === 200 ? { ms: r.ms } : { error: `${r.status} ${r.body.slice(0, 300)}` };
+    });
+  } finally {
+    client.close();
+  }
 }
 
 // ---- where the HTTP search time goes ---------------------------------------------------------
