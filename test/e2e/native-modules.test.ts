@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { TEST_TOKEN, tempDir } from '../helpers/agent.js';
 import { startAgentProcess, writeConfig } from '../helpers/process.js';
 import { ptyPair } from '../helpers/pty.js';
+import { until } from '../helpers/until.js';
 
 /**
  * Native modules (serialport, usb) are loaded only when the config uses them: the agent's process
@@ -37,8 +38,7 @@ describe('native modules', () => {
       }),
     );
     try {
-      const until = Date.now() + 10_000;
-      while (!withScanner.output().includes('scanner s1: connected') && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+      await until('the scanner to connect', () => withScanner.output().includes('scanner s1: connected'), 10_000, 20);
       expect(withScanner.output()).toContain('scanner s1: connected');
       expect(nativeBinaries(withScanner.proc.pid!)).toContain('serialport');
       expect(nativeBinaries(withScanner.proc.pid!)).not.toContain('usb');

@@ -3,6 +3,7 @@ import { printedText } from '../../drivers/printer/decode.js';
 import { TEST_TOKEN, tempDir } from '../helpers/agent.js';
 import { PrinterStandIn } from '../fakes/printer-standin.js';
 import { startAgentProcess, writeConfig } from '../helpers/process.js';
+import { until } from '../helpers/until.js';
 
 /** Print jobs acknowledged with 202 survive SIGKILL: printed once the agent and the printer are back. */
 
@@ -37,9 +38,8 @@ describe('print queue across a crash', () => {
     await standIn.start(port);
     const second = await startAgentProcess(file);
     try {
-      const end = Date.now() + 15_000;
       const tickets = () => printedText(standIn.printed()).filter((l) => l.startsWith('Ticket '));
-      while (tickets().length < numbers.length && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+      await until('every ticket on paper', () => tickets().length >= numbers.length, 15_000, 50);
       await new Promise((r) => setTimeout(r, 300));
       expect(tickets().map((l) => /^Ticket (\S+)/.exec(l)![1])).toEqual(numbers);
     } finally {

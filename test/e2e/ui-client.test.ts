@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { DirectoryStore } from '../../agent/directory/directory-store.js';
 import { memoryLogger } from '../../agent/log.js';
 import { browserSuite, screenshotPath } from '../helpers/browser.js';
+import { until } from '../helpers/until.js';
 
 /** From the search box to a client's card with the keyboard only; balances shown read-only. */
 
@@ -74,8 +75,7 @@ describe('print client card', () => {
     await page.click('button:has-text("Imprimer la carte")');
     await page.locator('.print-status .ok').waitFor();
     expect(await page.locator('.print-status').innerText()).toBe('Carte envoyée à l’imprimante « Caisse ».');
-    const until = Date.now() + 5000;
-    while (s.agent.services.jobs.list('done', 5).length === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    await until('the card printed', () => s.agent.services.jobs.list('done', 5).length > 0, 5000, 20);
     const [job] = s.agent.services.jobs.list('done', 5);
     expect(job).toMatchObject({ type: 'client', printer: 'front', status: 'done' });
     const { decode, printedText } = await import('../../drivers/printer/decode.js');

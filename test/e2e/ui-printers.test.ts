@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { decode } from '../../drivers/printer/decode.js';
 import { browserSuite, screenshotPath } from '../helpers/browser.js';
 import { TEST_TOKEN } from '../helpers/config.js';
+import { until } from '../helpers/until.js';
 
 /** The printers page in Chromium, with the default kind of config's virtual printer. */
 
@@ -56,7 +57,7 @@ describe('printers page', () => {
     page.once('dialog', (d) => void d.accept());
     await page.locator(`table.jobs tr[data-job-id="${id}"] button:has-text("Réimprimer")`).click();
     const copyOf = () => s.agent.services.jobs.list(null, 20).find((j) => j.reprintOf === id);
-    for (let i = 0; i < 500 && !copyOf(); i++) await new Promise((r) => setTimeout(r, 10));
+    await until('the copy to be queued', () => copyOf() !== undefined, 5000);
     const copy = copyOf()!;
     // the audit list shows it too, live
     await page.locator(`table.audit tr[data-job-id="${copy.id}"]:has-text("réimpression")`).waitFor();

@@ -11,6 +11,7 @@ import { loadOrCreateSecrets } from '../../../agent/secrets.js';
 import { tempDir } from '../../helpers/agent.js';
 import { FaultyFs } from '../../fakes/faulty-fs.js';
 import { personRecord } from '../../fixtures/records.js';
+import { until } from '../../helpers/until.js';
 
 /**
  * Every writer of the store on a disk that fails (test/fakes/faulty-fs.ts), as SQLite tests its
@@ -183,7 +184,7 @@ describe('the print queue on a full disk', () => {
     expect(done.status).toBe('done');
     expect(log.lines.some((l) => /progress could not be saved .*printing goes on/.test(l))).toBe(true);
     fs.free = Infinity;
-    for (let i = 0; i < 100 && !log.lines.some((l) => /every job is saved again/.test(l)); i++) await new Promise((r) => setTimeout(r, 50));
+    await until('every job saved again', () => log.lines.some((l) => /every job is saved again/.test(l)), 5000, 50);
     const again = new JobStore(dir, new EventBus(), memoryLogger());
     await again.load();
     expect(again.get(job.id)).toMatchObject({ status: 'done', confirmed: 'printed' });
