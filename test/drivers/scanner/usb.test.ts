@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ScannerStatus } from '../../../drivers/scanner/types.js';
 import { type UsbBackend, UsbScanner } from '../../../drivers/scanner/usb.js';
 import { FakeUsbDevice as FakeDevice } from '../../fakes/usb.js';
+import { until } from '../../helpers/until.js';
 
 /**
  * The USB scanner driver through a fake device shaped like the `usb` package's Device (no USB
@@ -91,11 +92,10 @@ describe('USB HID scanner (fake device)', () => {
     expect(s.status.state).toBe('waiting');
     expect(s.status.detail).toMatch(/stopped answering \(LIBUSB_ERROR_NO_DEVICE\): unplugged\?; trying again in 0\.5 s/);
     device = null; // still unplugged at the first retry
-    await new Promise((r) => setTimeout(r, 600));
+    await until('the first retry', () => /no USB device/.test(s.status.detail ?? ''), 3000, 5);
     expect(s.status.detail).toMatch(/no USB device 0x05e0:0x1200 plugged in.*trying again in 1 s/);
     device = new FakeDevice();
-    await new Promise((r) => setTimeout(r, 1100));
-    expect(s.status.state).toBe('connected');
+    await until('plugged in again', () => s.status.state === 'connected', 3000, 5);
     await typeCode(device, [0x1e, 0x1f]);
     expect(codes).toEqual(['12']);
   }, 10_000);
