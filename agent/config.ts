@@ -57,16 +57,21 @@ const fileTransport = z.strictObject({
 });
 const virtualTransport = z.strictObject({ type: z.literal('virtual') });
 
+export const PRINTER_TRANSPORTS = [tcpTransport, serialTransport, usbTransport, fileTransport, virtualTransport].map((t) => t.shape.type.value);
+
 const printerTransport = z.discriminatedUnion(
   'type',
   [tcpTransport, serialTransport, usbTransport, fileTransport, virtualTransport],
   { error: 'expected a transport with "type" one of tcp, serial, usb, file, virtual' },
 );
 
+/** What a printer prints: the tickets of these types go to it unless a request names a printer. */
+export const PRINTER_ROLES = ['receipt', 'preparation', 'client'] as const;
+
 const printerSchema = z.strictObject({
   id: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, { error: 'use 1–32 letters, digits, "-" or "_"' }),
   name: z.string().min(1).max(64),
-  roles: z.array(z.enum(['receipt', 'preparation', 'client'])).default([]),
+  roles: z.array(z.enum(PRINTER_ROLES)).default([]),
   model: z.enum(['epson', 'star']).default('epson'),
   width: z.number().int().min(24).max(64).default(48).describe('characters per line: 32 (58 mm), 42 or 48 (80 mm)'),
   codePage: z.string().min(1).default('PC858_EURO'),

@@ -1,5 +1,6 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { CONFIRMATIONS, PRINTER_STATES } from '../../../drivers/printer/transport.js';
+import { PRINTER_ROLES, PRINTER_TRANSPORTS } from '../../config.js';
 import { JOB_STATUSES, JOB_TYPES, PRINTER_STATUSES } from '../../printing/model.js';
 import type { PrintService } from '../../printing/print-service.js';
 import type { Printers } from '../../printing/printers.js';
@@ -32,8 +33,8 @@ const printerSchema = z
   .object({
     id: z.string(),
     name: z.string(),
-    roles: z.array(z.enum(['receipt', 'preparation', 'client'])),
-    transport: z.enum(['tcp', 'serial', 'usb', 'file', 'virtual']),
+    roles: z.array(z.enum(PRINTER_ROLES)),
+    transport: z.enum(PRINTER_TRANSPORTS),
     status: z.enum(PRINTER_STATUSES).openapi({ description: 'busy: serving another host (a printer shared by tills); stalled: stopped taking bytes and answering, paper and cover fine' }),
     detail: z.enum(PRINTER_STATES).openapi({ description: 'finer than status: paper-near-end (still prints) shows as online' }),
     queued: z.number().int(),
