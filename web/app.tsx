@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import type { Services } from '../agent/services.js';
 import { syncStatusOf } from '../agent/sync/status.js';
 import { assets } from './assets.js';
-import { rememberStaffErrorPages, staffErrorHandler, type StaffErrorPages } from './errors.js';
+import { rememberStaffErrorPages, staffErrorHandler, type StaffErrorPages } from './error-pages.js';
 import { translator } from './i18n/translator.js';
 import { htmlPage, type PageContext, type PageDeps } from './page-context.js';
 import { staffPageHeaders } from './page-headers.js';
@@ -16,7 +16,7 @@ import { settingsPages } from './routes/settings.js';
 import { syncPages } from './routes/sync.js';
 import { hasStaffSession, requireStaff, StaffSessions } from './session.js';
 
-export { webNotFound } from './errors.js';
+export { webNotFound } from './error-pages.js';
 
 /**
  * The staff UI: one sub-app per page, each given only the services it uses. They go through the

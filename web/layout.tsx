@@ -57,7 +57,7 @@ export function Layout(props: {
           <>
             <div id="live" sse-swap="scan,directory,reset" hx-swap="none" hidden></div>
             <div id="scan-notice" aria-live="assertive"></div>
-            {/* where a failed htmx request says what went wrong (web/errors.tsx, app.js) */}
+            {/* where a failed htmx request says what went wrong (web/error-pages.tsx, app.js) */}
             <div id="error-notice" aria-live="assertive"></div>
             <template id="scan-unknown">
               <section class="notice" role="alert">

@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { AgentError, StorageError } from '../../agent/errors.js';
 import { agentPerTest, type TestAgent } from '../helpers/agent.js';
 
-/** The staff pages' own error and not-found pages (web/errors.tsx): HTML in the staff's language. */
+/** The staff pages' own error and not-found pages (web/error-pages.tsx): HTML in the staff's language. */
 
 const open = agentPerTest();
 const BROWSER = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
