@@ -150,10 +150,7 @@ export class Services {
   }
 }
 
-/**
- * Opens the store folder (its permissions, the agent's id and token) and loads the services from
- * it. On a failure, what was opened is closed again.
- */
+/** Opens the store folder (its permissions, the agent's id and token) and loads the services from it. */
 export async function openServices(ctx: ServiceContext): Promise<Services> {
   const { config, storeDir } = ctx.loaded;
   const fs = ctx.options.store?.fs ?? nodeFs;
@@ -164,11 +161,8 @@ export async function openServices(ctx: ServiceContext): Promise<Services> {
     ctx.log.info(`created the API token for the till (shown once here; kept in ${path.join(storeDir, 'secrets.json')}): ${secrets.apiToken}`);
   }
   const services = new Services(ctx, secrets.agentId, tokens, usedBefore);
-  try {
-    await services.load();
-  } catch (err) {
-    await services.stop().catch(() => undefined);
-    throw err;
-  }
+  // A store that failed to load is left as it is (no snapshot written over what could not be
+  // read): the caller releases the lock and says what to do.
+  await services.load();
   return services;
 }
