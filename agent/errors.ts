@@ -32,7 +32,7 @@ export type RuleCode =
 
 /**
  * What went wrong, in the domain's words. The API turns a kind into an HTTP status in one place
- * (agent/http/problem.ts), the staff pages into a page of their own (web/error-pages.tsx).
+ * (agent/problem.ts), the staff pages into a page of their own (web/error-pages.tsx).
  */
 export const ERROR_KINDS = [
   'bad-request', // the request cannot be read at all (not JSON, not UTF-8)

@@ -1,12 +1,13 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
-import { webNotFound, webRoutes } from '../web/app.js';
+import { webRoutes } from '../web/app.js';
+import { webNotFound } from '../web/error-pages.js';
 import { apiRoutes, isApiPath } from './http/app.js';
 import { apiNotFound, errorHandler, problemResponse } from './problem.js';
 import { hostCheck, originCheck } from './http/security.js';
 import type { Services } from './services.js';
 
-export const MAX_BODY_BYTES = 256 * 1024;
+const MAX_BODY_BYTES = 256 * 1024;
 
 /**
  * The agent's one HTTP app: the Host, body size and Origin checks for every request, then the

@@ -115,9 +115,17 @@ export class Services {
   async load(): Promise<void> {
     const started = performance.now();
     const { replayed, recovered } = await this.directoryStore.load();
-    this.directory.start();
-    if (!this.config.cloud) await forgetCloud(this.directoryStore, this.syncStore, this.log);
-    const { requeued } = await this.jobs.load();
+    let requeued: number;
+    try {
+      this.directory.start();
+      if (!this.config.cloud) await forgetCloud(this.directoryStore, this.syncStore, this.log);
+      ({ requeued } = await this.jobs.load());
+    } catch (err) {
+      // the directory loaded whole: closed, so that no snapshot of it runs after the lock is gone
+      this.directory.stop();
+      await this.directoryStore.close().catch(() => undefined);
+      throw err;
+    }
     if (requeued) this.log.warn(`print queue: ${requeued} job(s) were printing when the agent stopped; they are printed again, marked "reprint"`);
     this.log.info(
       `directory: ${this.directoryStore.clients.size} clients, ${this.directoryStore.groups.size} groups loaded in ${Math.round(performance.now() - started)} ms` +
@@ -162,7 +170,7 @@ export async function openServices(ctx: ServiceContext): Promise<Services> {
   }
   const services = new Services(ctx, secrets.agentId, tokens, usedBefore);
   // A store that failed to load is left as it is (no snapshot written over what could not be
-  // read): the caller releases the lock and says what to do.
+  // read); the caller releases the lock and says what to do.
   await services.load();
   return services;
 }

@@ -6,24 +6,26 @@ import { EventBus } from '../agent/events.js';
 import { memoryLogger } from '../agent/log.js';
 import { type EditResult, runEditors } from './lib/editors.js';
 import { median, summarize, type Summary } from './lib/stats.js';
+import type { SyncOp } from '../agent/sync/records.js';
+import { SyncStore } from '../agent/sync/sync-store.js';
 
 /**
  * (c) Durable edit acknowledgement, in process: Directory.updateClient() on a store loaded the way
- * Agent.open() loads it (DirectoryStore + Directory), resolving once the journal entry is fsync'ed.
+ * the agent's services load it (DirectoryStore + Directory), resolving once the journal entry is fsync'ed.
  * Baseline: rewriting the whole directory as one JSON file per edit (what a single-file lowdb store
  * does): JSON.stringify + write + fsync of all 100k clients.
  */
 
 export interface OpenDirectory {
-  store: DirectoryStore;
-  directory: Directory;
+  store: DirectoryStore<SyncOp>;
+  directory: Directory<SyncOp>;
   log: ReturnType<typeof memoryLogger>;
   close(): Promise<void>;
 }
 
 export async function openDirectory(storeDir: string): Promise<OpenDirectory> {
   const log = memoryLogger();
-  const store = new DirectoryStore(path.join(storeDir, 'directory'), log);
+  const store = new DirectoryStore(path.join(storeDir, 'directory'), log, { sections: [new SyncStore().section] }); // as the agent opens it
   await store.load();
   const directory = new Directory(store, new EventBus());
   directory.start();
@@ -60,7 +62,7 @@ export interface BaselineResult {
 }
 
 /** The naive store: the whole directory as one JSON document, rewritten and fsync'ed per edit. */
-export async function runFullRewriteBaseline(store: DirectoryStore, tmpDir: string, runs: number): Promise<BaselineResult> {
+export async function runFullRewriteBaseline(store: DirectoryStore<SyncOp>, tmpDir: string, runs: number): Promise<BaselineResult> {
   const file = path.join(tmpDir, 'db.json');
   const stringify: number[] = [];
   const write: number[] = [];

@@ -1,6 +1,6 @@
 import net from 'node:net';
 import { mkdirSync } from 'node:fs';
-import type { JobOut } from '../agent/printing/jobs.js';
+import type { JobOut } from '../agent/printing/model.js';
 import { printedText } from '../drivers/printer/decode.js';
 import { ticketsOnPaper } from '../test/helpers/paper.js';
 import { PrinterStandIn } from '../test/fakes/printer-standin.js';

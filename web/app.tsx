@@ -16,7 +16,6 @@ import { settingsPages } from './routes/settings.js';
 import { syncPages } from './routes/sync.js';
 import { hasStaffSession, requireStaff, StaffSessions } from './session.js';
 
-export { webNotFound } from './error-pages.js';
 
 /**
  * The staff UI: one sub-app per page, each given only the services it uses. They go through the
@@ -47,8 +46,8 @@ export function webRoutes(services: Services) {
   app.route('/', livePages({ events: services.events, closing: services.closing, log: services.log, scans: services.scans, ...pages }));
   app.route('/clients', clientPages({ directory, print, config, ...pages }));
   app.route('/groups', groupPages({ directory, ...pages }));
-  app.route('/printers', printerPages({ printers, jobs, config, ...pages }));
-  app.route('/jobs', jobPages({ printers, print, ...pages }));
+  app.route('/printers', printerPages({ printers, print, jobs, config, ...pages }));
+  app.route('/jobs', jobPages({ print, ...pages }));
   app.route('/settings', settingsPages({ version: services.version, agentId: services.agentId, tokens: services.tokens, config, scanners, printers, ...pages }));
   app.route('/sync', syncPages({ sync, syncIssues, ...pages }));
   return app;

@@ -167,9 +167,13 @@ export class DirectoryStore<S extends SectionOp = never> {
     // The sections read their fields in the same check as the directory's: a file whose outbox is
     // damaged is as unreadable as one whose groups are, and its backup is read instead.
     let takeIn: Array<() => void> = [];
+    let unclaimed: string[] = [];
     const readMeta = (raw: unknown): StoredMeta => {
       const meta = metaFileSchema.parse(raw);
       takeIn = this.sections.map((s) => s.readMeta(raw));
+      // fields no part of this store reads would be gone at its next snapshot: refuse them instead
+      const claimed = new Set([...Object.keys(metaFileSchema.shape), ...this.sections.flatMap((s) => Object.keys(s.metaFields()))]);
+      unclaimed = typeof raw === 'object' && raw !== null ? Object.keys(raw).filter((k) => !claimed.has(k)) : [];
       return meta;
     };
     this.meta = new DurableJsonFile(path.join(this.dir, 'meta.json'), readMeta, this.log, { fs: this.fs });
@@ -180,6 +184,9 @@ export class DirectoryStore<S extends SectionOp = never> {
       shardSeqs: Array.from({ length: this.shardCount }, () => 0),
       groups: [],
     };
+    if (unclaimed.length) {
+      throw new Error(`${path.join(this.dir, 'meta.json')} holds ${unclaimed.join(', ')}, which nothing in this agent reads: the store was opened without the part that owns it`);
+    }
     if (this.meta.recoveredFromBackup) recovered.push('meta.json');
     if (meta.shardCount !== this.shardCount) {
       throw new Error(

@@ -9,7 +9,6 @@ import { Journal, JournalUnavailableError } from '../store/journal.js';
 import { CONFIRMATIONS } from '../../drivers/printer/transport.js';
 import { FINISHED_STATUSES, JOB_STATUSES, JOB_TYPES, type JobOut, type JobStatus } from './model.js';
 
-export { JOB_STATUSES, type JobOut, type JobStatus } from './model.js';
 
 /**
  * Print jobs on disk: every change of a job (created, printing, done…) is one line appended to a

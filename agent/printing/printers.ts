@@ -19,7 +19,6 @@ import { VirtualTransport } from '../../drivers/printer/virtual.js';
 import type { JobRecord, JobStore, NewJob } from './jobs.js';
 import { contractStatus, type PrinterOut, type PrinterStatus } from './model.js';
 
-export { PRINTER_STATUSES, type PrinterOut, type PrinterStatus } from './model.js';
 import { encode, withoutDrawer } from '../../drivers/printer/escpos.js';
 import { testPageBlocks } from './tickets.js';
 

@@ -4,7 +4,6 @@ import { invalid } from '../errors.js';
 import type { EventBus } from '../events.js';
 import type { Scan, ScanOutcome } from './scan.js';
 
-export type { Scan, ScanOutcome } from './scan.js';
 
 export interface ScanOptions {
   /** A scanner held over a card reads it again and again: repeats within this window are dropped. */

@@ -70,5 +70,7 @@ export class SyncIssues {
 
 /** Creates the record again through the directory's rules, as the issue's entity. */
 async function createAs<E extends Entity>(row: EntityRow<E>, directory: Directory, r: Client | Group): Promise<void> {
-  if (row.is(r)) await row.create(directory, r);
+  // an issue whose kept record is not of its entity would be dismissed with nothing re-created
+  if (!row.is(r)) throw new Error(`the issue's kept record ${r.id} is not a ${row.entity}; dismiss the issue and enter it again by hand`);
+  await row.create(directory, r);
 }

@@ -11,6 +11,7 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { SyncStore } from '../../agent/sync/sync-store.js';
 
 const scriptAt = performance.now(); // ms since this process started
 const storeDir = process.argv[2];
@@ -106,7 +107,7 @@ if (mode === 'agent') {
   const heapBase = process.memoryUsage().heapUsed;
   const log = memoryLogger();
   t = performance.now();
-  const store = new DirectoryStore(dir, log);
+  const store = new DirectoryStore(dir, log, { sections: [new SyncStore().section] }); // as the agent opens it
   const { replayed } = await store.load();
   const storeLoadMs = performance.now() - t;
   collect();

@@ -4,6 +4,7 @@ import { DirectoryStore } from '../../agent/directory/directory-store.js';
 import type { Client, Group } from '../../agent/directory/schema.js';
 import type { DirectoryOp } from '../../agent/directory/store-format.js';
 import type { Logger } from '../../agent/log.js';
+import { SyncStore } from '../../agent/sync/sync-store.js';
 
 /**
  * Builds a store folder holding `clients` through the DirectoryStore API only (the file format is
@@ -20,7 +21,7 @@ export async function seedStore(
 ): Promise<{ ms: number; commits: number; bytes: number }> {
   const batch = opts.batch ?? 1000;
   const started = performance.now();
-  const store = new DirectoryStore(path.join(storeDir, 'directory'), log);
+  const store = new DirectoryStore(path.join(storeDir, 'directory'), log, { sections: [new SyncStore().section] }); // as the agent opens it
   await store.load();
   let commits = 0;
   await store.commit(groups.map((record): DirectoryOp => ({ op: 'group.put', record })));

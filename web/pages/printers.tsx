@@ -1,6 +1,6 @@
 import type { JobRecord } from '../../agent/printing/jobs.js';
 import type { PrinterConfig } from '../../agent/config.js';
-import type { PrinterOut } from '../../agent/printing/printers.js';
+import type { PrinterOut } from '../../agent/printing/model.js';
 import { formatDateTime } from '../../agent/format.js';
 import { Layout } from '../layout.js';
 import type { PageContext } from '../page-context.js';

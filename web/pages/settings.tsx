@@ -1,7 +1,7 @@
 import type { AgentConfig } from '../../agent/config.js';
 import type { ApiToken } from '../../agent/secrets.js';
 import type { ScannerStatus } from '../../drivers/scanner/types.js';
-import type { PrinterOut } from '../../agent/printing/printers.js';
+import type { PrinterOut } from '../../agent/printing/model.js';
 import { SyncPanel } from '../partials/sync-status.js';
 import { Layout } from '../layout.js';
 import type { PageContext } from '../page-context.js';

@@ -1,5 +1,5 @@
 import type { PrinterConfig } from '../../agent/config.js';
-import type { PrinterOut } from '../../agent/printing/printers.js';
+import type { PrinterOut } from '../../agent/printing/model.js';
 import type { PageContext } from '../page-context.js';
 import { Table } from './table.js';
 

@@ -3,24 +3,27 @@ import type { Services } from '../../agent/services.js';
 import type { PageDeps } from '../page-context.js';
 import { PrintersPage, PrintersPanel } from '../pages/printers.js';
 
-type PrinterDeps = Pick<Services, 'printers' | 'jobs' | 'config'> & PageDeps;
+type PrinterDeps = Pick<Services, 'printers' | 'print' | 'jobs' | 'config'> & PageDeps;
 
 /** /printers: each printer's state and queue, a test page, the recent jobs (the panel reloads itself). */
 export function printerPages(deps: PrinterDeps) {
-  const { printers, jobs, config, ctx, staff, page } = deps;
+  const { printers, print, jobs, config, ctx, staff, page } = deps;
   const app = new Hono();
   app.use('*', staff);
   const view = () => ({ printers: printers.list(), config: config.printers, jobs: jobs.list(null, 20), audit: jobs.audit(50) });
 
   app.get('/', (c) => c.html(page(<PrintersPage ctx={ctx} {...view()} />)));
   app.get('/panel', (c) => c.html(<PrintersPanel ctx={ctx} {...view()} />));
-  app.post('/:id/test', async (c) => c.body(null, (await printers.testPage(c.req.param('id'))) ? 204 : 404));
+  app.post('/:id/test', async (c) => {
+    await print.testPage(c.req.param('id'));
+    return c.body(null, 204);
+  });
   return app;
 }
 
 /** /jobs: a printed job as it came out (read back from its bytes), and printing it again. */
-export function jobPages(deps: Pick<Services, 'printers' | 'print'> & PageDeps) {
-  const { printers, print, staff } = deps;
+export function jobPages(deps: Pick<Services, 'print'> & PageDeps) {
+  const { print, staff } = deps;
   const app = new Hono();
   app.use('*', staff);
 
@@ -30,6 +33,9 @@ export function jobPages(deps: Pick<Services, 'printers' | 'print'> & PageDeps) 
     c.header('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'");
     return c.html(html);
   });
-  app.post('/:id/reprint', async (c) => c.body(null, (await printers.reprint(c.req.param('id'))) ? 204 : 404));
+  app.post('/:id/reprint', async (c) => {
+    await print.reprint(c.req.param('id'));
+    return c.body(null, 204);
+  });
   return app;
 }

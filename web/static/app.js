@@ -104,7 +104,7 @@ document.addEventListener('htmx:sseBeforeMessage', (e) => {
 });
 
 // ---- a failed htmx request: htmx swaps nothing for an error status, but the agent's answer aimed
-// at #error-notice (web/errors.tsx) says what went wrong; show it there. 401 goes to the PIN page
+// at #error-notice (web/error-pages.tsx) says what went wrong; show it there. 401 goes to the PIN page
 // (HX-Redirect) before this.
 document.addEventListener('htmx:beforeSwap', (e) => {
   if (e.detail.isError && e.detail.xhr.getResponseHeader('HX-Retarget') === '#error-notice') e.detail.shouldSwap = true;

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { JobOut } from '../../../agent/printing/jobs.js';
+import type { JobOut } from '../../../agent/printing/model.js';
 import { openTestAgent, type TestAgent, tempDir } from '../../helpers/agent.js';
 import { deliveryReport, ticketsOnPaper } from '../../helpers/paper.js';
 import { PrinterStandIn, type StandInOptions } from '../../fakes/printer-standin.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Scan } from '../../../agent/scans/scan-service.js';
+import type { Scan } from '../../../agent/scans/scan.js';
 import { ScanService } from '../../../agent/scans/scan-service.js';
 import { agentPerTest } from '../../helpers/agent.js';
 

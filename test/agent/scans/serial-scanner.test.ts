@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Scan } from '../../../agent/scans/scan-service.js';
+import type { Scan } from '../../../agent/scans/scan.js';
 import type { ScannerStatus } from '../../../drivers/scanner/types.js';
 import { openTestAgent, type TestAgent, tempDir } from '../../helpers/agent.js';
 import { type PtyPair, ptyPair } from '../../helpers/pty.js';

@@ -124,4 +124,16 @@ describe('the outbox', () => {
     const bare = new DirectoryStore(path.join(dir, 'directory'), memoryLogger(), { shardCount: 4 });
     await expect(bare.load()).rejects.toThrow(/holds a "outbox.put" change .* that nothing in this agent reads/);
   });
+
+  it('a store opened without the sync\'s part refuses a meta.json that holds the outbox, rather than dropping it at its next snapshot', async () => {
+    const dir = tempDir();
+    const first = await open(dir);
+    await first.directory.createClient({ lastName: 'Rey', firstName: 'Marc' });
+    await first.store.close(); // the outbox entry is in meta.json now, the journal trimmed
+    stores = [];
+    const bare = new DirectoryStore(path.join(dir, 'directory'), memoryLogger(), { shardCount: 4 });
+    await expect(bare.load()).rejects.toThrow(/meta.json holds outbox, sync, issues, which nothing in this agent reads/);
+    const again = await open(dir);
+    expect(outbox(again.sync)).toHaveLength(1);
+  });
 });
