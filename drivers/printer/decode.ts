@@ -1,3 +1,4 @@
+import { code128Text, ean13CheckDigit, readEpsonCode128, type Symbol } from './code128.js';
 import { type Align, type Size } from './escpos.js';
 import { codePageBySelect, codePageEncoding, decodeText, type PrinterModel } from './codepage.js';
 
@@ -9,7 +10,8 @@ import { codePageBySelect, codePageEncoding, decodeText, type PrinterModel } fro
  */
 export type Printed =
   | { kind: 'line'; text: string; align: Align; bold: boolean; size: Size }
-  | { kind: 'barcode'; data: string }
+  /** `data` as a scanner reads it; `symbol` what the bars hold (symbology, code sets) */
+  | { kind: 'barcode'; data: string; symbol: Symbol }
   | { kind: 'cut'; partial: boolean }
   | { kind: 'drawer'; pin: 2 | 5; onMs: number; offMs: number }
   | { kind: 'codepage'; name: string | null }
@@ -96,6 +98,14 @@ export function decode(bytes: Uint8Array, model: PrinterModel = 'epson', lineEnd
         out.push({ kind: 'cut', partial: at(2) === 1 || at(2) === 3 });
         i += 3;
         lineEnds?.push(i);
+      } else if (model === 'star' && c === 0x62) {
+        flush(false);
+        const end = bytes.indexOf(0x1e, i + 6);
+        const data = bytes.subarray(i + 6, end < 0 ? bytes.length : end);
+        const symbol = starSymbol(at(2), data);
+        if (symbol) out.push({ kind: 'barcode', data: symbol.symbology === 'ean13' ? symbol.digits : code128Text(symbol.parts), symbol });
+        else out.push({ kind: 'unknown', bytes: [...bytes.subarray(i, end < 0 ? bytes.length : end + 1)] });
+        i = end < 0 ? bytes.length : end + 1;
       } else if (model === 'star' && c === 0x07) {
         out.push({ kind: 'drawer', pin: 2, onMs: at(2) * 10, offMs: at(3) * 10 });
         i += at(4) === 0x07 ? 5 : 4;
@@ -133,7 +143,7 @@ export function decode(bytes: Uint8Array, model: PrinterModel = 'epson', lineEnd
       } else {
         unknown(2);
       }
-    } else if (b === 0x1d) {
+    } else if (b === 0x1d && model === 'epson') {
       const c = at(1);
       if (c === 0x56) {
         flush(false);
@@ -150,19 +160,18 @@ export function decode(bytes: Uint8Array, model: PrinterModel = 'epson', lineEnd
       } else if (c === 0x6b) {
         flush(false);
         const m = at(2);
-        let data: number[];
+        let data: Uint8Array;
         if (m <= 6) {
           const end = bytes.indexOf(0, i + 3);
-          data = [...bytes.subarray(i + 3, end < 0 ? bytes.length : end)];
+          data = bytes.subarray(i + 3, end < 0 ? bytes.length : end);
           i = end < 0 ? bytes.length : end + 1;
         } else {
-          const n = at(3);
-          data = [...bytes.subarray(i + 4, i + 4 + n)];
-          i += 4 + n;
+          data = bytes.subarray(i + 4, i + 4 + at(3));
+          i += 4 + at(3);
         }
-        let s = Buffer.from(data).toString('latin1');
-        if (m === 73 && /^\{[ABC]/.test(s)) s = s.slice(2);
-        out.push({ kind: 'barcode', data: s });
+        const symbol = epsonSymbol(m, data);
+        if (symbol) out.push({ kind: 'barcode', data: symbol.symbology === 'ean13' ? symbol.digits : code128Text(symbol.parts), symbol });
+        else out.push({ kind: 'unknown', bytes: [0x1d, 0x6b, m, ...data] });
       } else if (c === 0x28 && at(2) === 0x6b) {
         const n = at(3) + at(4) * 256;
         unknown(5 + n); // QR: not used by the agent
@@ -190,4 +199,23 @@ export function decode(bytes: Uint8Array, model: PrinterModel = 'epson', lineEnd
 /** The lines of text a person reads on the paper, blank feed lines left out (for tests). */
 export function printedText(items: readonly Printed[]): string[] {
   return items.filter((x): x is Extract<Printed, { kind: 'line' }> => x.kind === 'line' && x.text.trim() !== '').map((x) => x.text);
+}
+
+/** An Epson `GS k` barcode the agent writes: CODE128 (m = 73) or EAN-13 (m = 67, 12 digits and the printer's check digit, or 13). */
+function epsonSymbol(m: number, data: Uint8Array): Symbol | null {
+  if (m === 73) {
+    const parts = readEpsonCode128(data);
+    return parts ? { symbology: 'code128', parts } : null;
+  }
+  const digits = Buffer.from(data).toString('latin1');
+  if (m === 67 && /^\d{12,13}$/.test(digits)) return { symbology: 'ean13', digits: digits.slice(0, 12) + String(ean13CheckDigit(digits)) };
+  return null;
+}
+
+/** A Star `ESC b` barcode the agent writes: CODE128 (n1 = '6', `%0` a literal `%`) or EAN-13 (n1 = '3'). */
+function starSymbol(type: number, data: Uint8Array): Symbol | null {
+  const text = Buffer.from(data).toString('latin1');
+  if (type === 0x36 && /^(?:[\x20-\x24\x26-\x7e]|%0)+$/.test(text)) return { symbology: 'code128', parts: [{ set: 'B', text: text.replaceAll('%0', '%') }] };
+  if (type === 0x33 && /^\d{12,13}$/.test(text)) return { symbology: 'ean13', digits: text.slice(0, 12) + String(ean13CheckDigit(text)) };
+  return null;
 }

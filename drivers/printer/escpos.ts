@@ -1,4 +1,5 @@
 import ntp from 'node-thermal-printer';
+import { code128Text, epsonCode128Data, moduleWidth, starSymbolFor, type Symbol, symbolFor } from './code128.js';
 import { codePageEncoding, codePageSelect, type PrinterModel, printable } from './codepage.js';
 
 /**
@@ -24,6 +25,32 @@ export interface EncodeOptions {
   /** characters per line at normal size */
   width: number;
   codePage: string;
+  /** printable dots across the paper (576 on 80 mm, 384 on 58 mm); by default 12 a character (font A) */
+  dots?: number;
+}
+
+const BARCODE_HEIGHT = 80; // dots: 10 mm at 203 dpi
+
+/**
+ * Star Line mode: `ESC b n1 n2 n3 n4 data RS` — type (6 CODE128, 3 EAN-13), HRI below without a
+ * feed, the module (1: 2 dots, 2: 3 dots, 3: 4 dots), the height in dots. The printer picks
+ * CODE128's code sets and adds the check character; `%` is its escape (a literal one is `%0`).
+ */
+function starBarcode(symbol: Symbol, module: number): Buffer {
+  const head = (type: number) => Buffer.from([0x1b, 0x62, type, 0x34, 0x30 + module - 1, BARCODE_HEIGHT]);
+  if (symbol.symbology === 'ean13') return Buffer.concat([head(0x33), Buffer.from(symbol.digits.slice(0, 12), 'ascii'), Buffer.from([0x1e])]);
+  return Buffer.concat([head(0x36), Buffer.from(code128Text(symbol.parts).replaceAll('%', '%0'), 'ascii'), Buffer.from([0x1e])]);
+}
+
+/** Epson: HRI below in font A, module width, height, then `GS k` (format 2: a length byte, then the data). */
+function epsonBarcode(symbol: Symbol, module: number): Buffer {
+  const settings = Buffer.from([0x1d, 0x48, 0x02, 0x1d, 0x66, 0x00, 0x1d, 0x77, module, 0x1d, 0x68, BARCODE_HEIGHT]);
+  if (symbol.symbology === 'ean13') {
+    // 12 digits: the printer adds the check digit (the same one: the data's was checked)
+    return Buffer.concat([settings, Buffer.from([0x1d, 0x6b, 0x43, 12]), Buffer.from(symbol.digits.slice(0, 12), 'ascii')]);
+  }
+  const data = epsonCode128Data(symbol.parts);
+  return Buffer.concat([settings, Buffer.from([0x1d, 0x6b, 0x49, data.length]), data]);
 }
 
 /** Characters per line at a size: double width halves it. */
@@ -75,11 +102,13 @@ const STAR_DRAWER = Buffer.from([0x1b, 0x07, 0x0b, 0x37, 0x07]);
  *   behind our back, and no control character from data reaches the printer;
  * - the code page is selected again after every cut (the library's cut ends with ESC @, which
  *   resets it) — and at the start, after our own ESC @;
- * - the drawer pulse and the CODE128 barcode are written here: the library's pulse is malformed
- *   and its barcode length counts characters, not bytes.
+ * - the drawer pulse and the barcodes are written here: the library's pulse is malformed, its
+ *   CODE128 length counts characters, not bytes, it does not escape `{`, and on a Star it sends
+ *   Epson's barcode commands, which a Star prints as text.
  */
 export function encode(blocks: readonly Block[], options: EncodeOptions): Buffer {
   const { model, width, codePage } = options;
+  const dots = options.dots ?? width * 12;
   const encoding = codePageEncoding(model, codePage);
   codePageSelect(model, codePage); // throws, naming the known ones, for a code page the model lacks
   const characterSet = Object.values(ntp.CharacterSet).find((c) => c === codePage);
@@ -113,7 +142,8 @@ export function encode(blocks: readonly Block[], options: EncodeOptions): Buffer
       case 'text': {
         const size = b.size ?? 'normal';
         style(b.align ?? 'left', b.bold ?? false, size);
-        for (const line of wrap(clean(b.text), columns(width, size))) printer.println(line);
+        // a line break the text carries is a line on paper (a two-line footer); each is cleaned on its own
+        for (const paragraph of b.text.split(/\r\n|\r|\n/)) for (const line of wrap(clean(paragraph), columns(width, size))) printer.println(line);
         reset();
         break;
       }
@@ -131,18 +161,18 @@ export function encode(blocks: readonly Block[], options: EncodeOptions): Buffer
         for (let i = 0; i < b.lines; i++) printer.newLine();
         break;
       case 'barcode': {
-        const data = Buffer.from(b.data, 'ascii');
-        // CODE128 subset B takes printable ASCII only; the length byte counts bytes, "{B" included.
-        // A code it cannot hold is printed as text instead, so it can still be typed in.
-        if (!/^[\x20-\x7e]{1,253}$/.test(b.data)) {
+        // The symbol the data needs, at the widest module that fits the paper; a code no symbol can
+        // hold, or one too long for the paper, is printed as text instead, so it can still be typed in.
+        const symbol = model === 'star' ? starSymbolFor(b.data) : symbolFor(b.data);
+        const module = symbol ? moduleWidth(symbol, dots) : null;
+        if (!symbol || module === null) {
           style('center', false, 'normal');
           printer.println(clean(b.data));
           reset();
           break;
         }
         printer.alignCenter();
-        printer.append(Buffer.from([0x1d, 0x48, 0x02, 0x1d, 0x66, 0x00, 0x1d, 0x77, 0x02, 0x1d, 0x68, 0x50])); // HRI below, font A, width 2, height 80
-        printer.append(Buffer.concat([Buffer.from([0x1d, 0x6b, 0x49, data.length + 2, 0x7b, 0x42]), data]));
+        printer.append(model === 'star' ? starBarcode(symbol, module) : epsonBarcode(symbol, module));
         printer.newLine();
         printer.alignLeft();
         break;

@@ -1,11 +1,11 @@
-import { code128Modules } from './code128.js';
+import { type Symbol, symbolBars } from './code128.js';
 import type { PrinterModel } from './codepage.js';
 import { decode, type Printed } from './decode.js';
 import { columns } from './escpos.js';
 
 /** The barcode's real bars (the printer draws the same modules from the same data). */
-function barsSvg(data: string): string {
-  const modules = code128Modules(data);
+function barsSvg(symbol: Symbol, data: string): string {
+  const modules = symbolBars(symbol);
   if (!modules) return '';
   const rects: string[] = [];
   for (let i = 0; i < modules.length; ) {
@@ -18,7 +18,7 @@ function barsSvg(data: string): string {
     rects.push(`<rect x="${i}" y="0" width="${j - i}" height="40"/>`);
     i = j;
   }
-  return `<svg viewBox="0 0 ${modules.length} 40" width="${modules.length * 2}" preserveAspectRatio="none" fill="#111" role="img" aria-label="CODE128 ${escape(data)}">${rects.join('')}</svg>`;
+  return `<svg viewBox="0 0 ${modules.length} 40" width="${modules.length * 2}" preserveAspectRatio="none" fill="#111" role="img" aria-label="${symbol.symbology === 'ean13' ? 'EAN-13' : 'CODE128'} ${escape(data)}">${rects.join('')}</svg>`;
 }
 
 const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -36,7 +36,7 @@ export function previewHtml(items: readonly Printed[], width: number, title: str
       const text = x.text.length > cols ? x.text.slice(0, cols) : x.text;
       rows.push(`<div class="l ${x.align} ${x.size}${x.bold ? ' b' : ''}">${escape(text) || '&nbsp;'}</div>`);
     } else if (x.kind === 'barcode') {
-      rows.push(`<div class="bc" title="CODE128">${barsSvg(x.data)}<div class="hri">${escape(x.data)}</div></div>`);
+      rows.push(`<div class="bc" title="${x.symbol.symbology === 'ean13' ? 'EAN-13' : 'CODE128'}">${barsSvg(x.symbol, x.data)}<div class="hri">${escape(x.data)}</div></div>`);
     } else if (x.kind === 'cut') {
       rows.push(`<div class="cut">${x.partial ? 'partial cut' : 'cut'}</div>`);
     } else if (x.kind === 'drawer') {

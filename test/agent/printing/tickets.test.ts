@@ -62,7 +62,7 @@ describe('tickets', () => {
     const items = decode(r.bytes);
     const total = items.find((x) => x.kind === 'line' && x.text.startsWith('TOTAL CHF'));
     expect(total).toEqual({ kind: 'line', text: `TOTAL CHF${' '.repeat(42 - 9 - 8)}1'297.56`, align: 'left', bold: true, size: 'tall' });
-    expect(items.filter((x) => x.kind === 'barcode')).toEqual([{ kind: 'barcode', data: '2026000123' }]);
+    expect(items.filter((x) => x.kind === 'barcode')).toEqual([{ kind: 'barcode', data: '2026000123', symbol: { symbology: 'code128', parts: [{ set: 'C', digits: '2026000123' }] } }]);
     expect(items.filter((x) => x.kind === 'drawer')).toEqual([]);
     expect(items.at(-3)).toEqual({ kind: 'cut', partial: false });
   });
@@ -135,7 +135,7 @@ describe('tickets', () => {
     expect(lines.some((l) => /^Tél\. +\+41 21 801 00 00$/.test(l))).toBe(true);
     expect(lines.some((l) => /^Groupe +VIP \(remise 10%\)$/.test(l))).toBe(true);
     expect(lines.some((l) => /^No de compte +1100\.00042$/.test(l))).toBe(true);
-    expect(items.filter((x) => x.kind === 'barcode')).toEqual([{ kind: 'barcode', data: 'CARD-000123' }]);
+    expect(items.filter((x) => x.kind === 'barcode')).toEqual([{ kind: 'barcode', data: 'CARD-000123', symbol: { symbology: 'code128', parts: [{ set: 'B', text: 'CARD-' }, { set: 'C', digits: '000123' }] } }]);
   });
 });
 

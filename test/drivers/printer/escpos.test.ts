@@ -37,10 +37,11 @@ describe('ESC/POS encoding (node-thermal-printer, with its defects kept off the 
     expect(decode(without).some((x) => x.kind === 'drawer')).toBe(false);
   });
 
-  it('CODE128 length counts bytes, "{B" included; data a barcode cannot hold is printed as text', () => {
+  it('CODE128: digit pairs in code set C, the length byte counts every byte; data a barcode cannot hold is printed as text', () => {
     const bytes = encode([{ kind: 'barcode', data: '2026000123' }], epson);
-    expect(hex(bytes)).toContain(`1d6b490c7b42${Buffer.from('2026000123').toString('hex')}`);
-    expect(decode(bytes).filter((x) => x.kind === 'barcode')).toEqual([{ kind: 'barcode', data: '2026000123' }]);
+    // {C then 20 26 00 01 23 as one byte a pair (Epson's GS k m=73 format)
+    expect(hex(bytes)).toContain('1d6b49077b43141a000117');
+    expect(decode(bytes).filter((x) => x.kind === 'barcode')).toEqual([{ kind: 'barcode', data: '2026000123', symbol: { symbology: 'code128', parts: [{ set: 'C', digits: '2026000123' }] } }]);
     const accented = encode([{ kind: 'barcode', data: 'Zürich-1' }], epson);
     expect(hex(accented)).not.toContain('1d6b');
     expect(printedText(decode(accented))).toEqual(['Zürich-1']); // as text, still readable
@@ -111,12 +112,12 @@ describe('preview', () => {
   it('draws the real CODE128 bars of the barcode the bytes carry (start B, data, check, stop)', async () => {
     const { previewHtml } = await import('../../../drivers/printer/preview.js');
     const { code128Modules } = await import('../../../drivers/printer/code128.js');
-    const modules = code128Modules('2026000123')!;
+    const modules = code128Modules('SHOP-AB')!;
     expect(modules.startsWith('11010010000')).toBe(true); // start B
     expect(modules.endsWith('1100011101011')).toBe(true); // stop
-    expect(modules.length).toBe(11 * (10 + 2) + 13); // start, 10 data, check: 11 modules each; stop: 13
-    const html = previewHtml(decode(encode([{ kind: 'barcode', data: '2026000123' }], epson)), 42, 't');
-    expect(html).toContain('<svg viewBox="0 0 145 40"');
+    expect(modules.length).toBe(11 * (7 + 2) + 13); // start, 7 data, check: 11 modules each; stop: 13
+    const html = previewHtml(decode(encode([{ kind: 'barcode', data: 'SHOP-AB' }], epson)), 42, 't');
+    expect(html).toContain(`<svg viewBox="0 0 ${modules.length} 40"`);
     expect(html).toContain('<rect x="0" y="0" width="2" height="40"/>');
   });
 });
