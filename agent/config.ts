@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { codePageNames } from '../drivers/printer/codepage.js';
+import { PRINTER_PROFILES, PROFILE_NAMES } from './printing/profiles.js';
 import { KEYBOARD_LAYOUTS } from '../drivers/scanner/hid.js';
 
 /**
@@ -68,29 +70,58 @@ const printerTransport = z.discriminatedUnion(
 /** What a printer prints: the tickets of these types go to it unless a request names a printer. */
 export const PRINTER_ROLES = ['receipt', 'preparation', 'client'] as const;
 
-const printerSchema = z.strictObject({
-  id: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, { error: 'use 1–32 letters, digits, "-" or "_"' }),
-  name: z.string().min(1).max(64),
-  roles: z.array(z.enum(PRINTER_ROLES)).default([]),
-  model: z.enum(['epson', 'star']).default('epson'),
-  width: z.number().int().min(24).max(64).default(48).describe('characters per line: 32 (58 mm), 42 or 48 (80 mm)'),
-  codePage: z.string().min(1).default('PC858_EURO'),
-  transport: printerTransport,
-  fallback: z.string().optional().describe('id of another printer that takes this one\'s jobs while it stays offline'),
-  fallbackAfterSeconds: z.number().int().min(1).max(3600).default(30).describe('how long a job waits on this printer before going to the fallback'),
-  stations: z.array(z.string().min(1).max(32)).default([]).describe('preparation stations this printer serves (kitchen, bar…): lines naming one print here'),
-  status: z
-    .boolean()
-    .default(true)
-    .describe('false for a printer that cannot answer status requests (a clone without DLE EOT): a job is then done once sent and the connection closed cleanly'),
-  stallSeconds: z
-    .number()
-    .int()
-    .min(1)
-    .max(600)
-    .default(10)
-    .describe('a printer that takes no bytes and answers nothing this long (paper and cover fine) is stalled: its jobs wait, then go to the fallback'),
-});
+const printerSchema = z
+  .strictObject({
+    id: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, { error: 'use 1–32 letters, digits, "-" or "_"' }),
+    name: z.string().min(1).max(64),
+    roles: z.array(z.enum(PRINTER_ROLES)).default([]),
+    profile: z.enum(PROFILE_NAMES).optional().describe('a known model: gives the model, width, dots, code pages and what it supports; the keys set here override it'),
+    model: z.enum(['epson', 'star']).optional().describe('epson (ESC/POS) or star (Star Line mode); default epson, or the profile\'s'),
+    width: z.number().int().min(24).max(64).optional().describe('characters per line: 32 (58 mm), 42 or 48 (80 mm); default 48, or the profile\'s'),
+    dots: z.number().int().min(192).max(832).optional().describe('printable dots across the paper (576 on 80 mm, 384 on 58 mm); default 12 a character, or the profile\'s'),
+    codePage: z.string().min(1).default('PC858_EURO'),
+    transport: printerTransport,
+    fallback: z.string().optional().describe('id of another printer that takes this one\'s jobs while it stays offline'),
+    fallbackAfterSeconds: z.number().int().min(1).max(3600).default(30).describe('how long a job waits on this printer before going to the fallback'),
+    stations: z.array(z.string().min(1).max(32)).default([]).describe('preparation stations this printer serves (kitchen, bar…): lines naming one print here'),
+    logo: z.union([z.string().min(1), z.literal(false)]).optional().describe('a PNG printed at the top of receipts and client cards instead of shop.logo, or false for none on this printer'),
+    status: z
+      .boolean()
+      .optional()
+      .describe('false for a printer that cannot answer status requests (a clone without DLE EOT): a job is then done once sent and the connection closed cleanly; default true, or the profile\'s'),
+    stallSeconds: z
+      .number()
+      .int()
+      .min(1)
+      .max(600)
+      .default(10)
+      .describe('a printer that takes no bytes and answers nothing this long (paper and cover fine) is stalled: its jobs wait, then go to the fallback'),
+    rasterFallback: z.boolean().default(true).describe('text the code page cannot print is printed as an image (on printers that print images)'),
+  })
+  .superRefine((p, ctx) => {
+    // a code page the printer lacks is refused here, not at each print
+    const profile = p.profile ? PRINTER_PROFILES[p.profile] : null;
+    const model = p.model ?? profile?.model ?? 'epson';
+    const pages = profile && (p.model === undefined || p.model === profile.model) ? profile.codePages : codePageNames(model);
+    if (!pages.includes(p.codePage)) {
+      ctx.addIssue({ code: 'custom', path: ['codePage'], message: `${profile && pages === profile.codePages ? profile.label : `a ${model} printer`} has no code page ${JSON.stringify(p.codePage)}; it has ${pages.join(', ')}` });
+    }
+  })
+  .transform(({ profile: name, ...p }) => {
+    const profile = name ? PRINTER_PROFILES[name] : null;
+    const width = p.width ?? profile?.width ?? 48;
+    return {
+      ...p,
+      profile: name ?? null,
+      model: p.model ?? profile?.model ?? 'epson',
+      width,
+      dots: p.dots ?? profile?.dots ?? width * 12,
+      status: p.status ?? profile?.status ?? true,
+      /** the printer prints QR codes and raster images (a profile can say it does not) */
+      qr: profile?.qr ?? true,
+      raster: profile?.raster ?? true,
+    };
+  });
 
 const scannerSchema = z.strictObject({
   id: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, { error: 'use 1–32 letters, digits, "-" or "_"' }),
@@ -172,6 +203,12 @@ export const configSchema = z
         name: z.string().max(64).default(''),
         address: z.array(z.string().max(64)).max(6).default([]),
         vatNumber: z.string().max(64).nullable().default(null),
+        country: z
+          .string()
+          .regex(/^[A-Z]{2}$/, { error: 'expected an ISO 3166-1 alpha-2 code in capitals, such as "CH"' })
+          .default('CH')
+          .describe('the default country of phone numbers and addresses'),
+        logo: z.string().min(1).nullable().default(null).describe('a PNG printed at the top of receipts and client cards (a path, relative to this file\'s folder)'),
       })
       .prefault({}),
     cloud: z

@@ -31,6 +31,34 @@ describe('config schema', () => {
     expect(storeDir).toBe(path.join(ROOT, 'data'));
   });
 
+  it('a printer profile gives the model, width, dots and status; the printer\'s own keys override it', () => {
+    const printer = (extra: Record<string, unknown>) => parseConfig({ printers: [{ id: 'p', name: 'P', transport: { type: 'virtual' }, ...extra }] }, 'x.json').printers[0]!;
+    expect(printer({ profile: 'generic-58mm' })).toMatchObject({ profile: 'generic-58mm', model: 'epson', width: 32, dots: 384, status: true, rasterFallback: true });
+    expect(printer({ profile: 'star-tsp143iv' })).toMatchObject({ model: 'star', width: 48, dots: 576 });
+    expect(printer({ profile: 'epson-tm-t88vi', width: 42, status: false })).toMatchObject({ model: 'epson', width: 42, dots: 576, status: false });
+    expect(printer({})).toMatchObject({ profile: null, model: 'epson', width: 48, dots: 576, status: true });
+    expect(printer({ width: 32 })).toMatchObject({ dots: 384 });
+    expect(problems({ printers: [{ id: 'p', name: 'P', transport: { type: 'virtual' }, profile: 'epson-tm-t99' }] }).join('\n')).toMatch(/printers\.0\.profile: expected one of "epson-tm-t20iii".*"generic-58mm"/);
+  });
+
+  it('a code page the printer lacks is refused at start, naming the pages it has; one of those is taken', () => {
+    const withPage = (profile: string, codePage: string) => problems({ printers: [{ id: 'p', name: 'P', transport: { type: 'virtual' }, profile, codePage }] });
+    const [problem] = withPage('generic-58mm', 'PC864_ARABIC');
+    expect(problem).toMatch(/^printers\.0\.codePage: a generic 58 mm ESC\/POS printer has no code page "PC864_ARABIC"; it has PC437_USA, .*WPC1252$/);
+    // the advice works: a page it names is accepted
+    const named = /it has (\S+),/.exec(problem ?? '')![1]!;
+    expect(withPage('generic-58mm', named)).toEqual([]);
+    expect(problems({ printers: [{ id: 'p', name: 'P', transport: { type: 'virtual' }, model: 'star', codePage: 'TIS11_THAI' }] }).join('\n')).toMatch(/a star printer has no code page "TIS11_THAI"/);
+  });
+
+  it('the shop\'s country and logo (contract keys) are taken; anything else under shop is refused', () => {
+    const { shop } = parseConfig({ shop: { name: 'Boulangerie', country: 'LI', logo: 'logo.png' } }, 'x.json');
+    expect(shop).toMatchObject({ country: 'LI', logo: 'logo.png' });
+    expect(parseConfig({}, 'x.json').shop).toMatchObject({ country: 'CH', logo: null });
+    expect(problems({ shop: { country: 'ch' } }).join('\n')).toContain('shop.country: expected an ISO 3166-1 alpha-2 code in capitals');
+    expect(problems({ shop: { colour: 'red' } }).join('\n')).toContain('unknown key "colour"');
+  });
+
   it('a printer\'s fallback must be another printer', () => {
     const printer = (id: string, fallback?: string) => ({ id, name: id, transport: { type: 'virtual' }, ...(fallback ? { fallback } : {}) });
     expect(problems({ printers: [printer('a', 'nope'), printer('b')] }).join('\n')).toContain('printers.0.fallback: "nope" is not another printer\'s id (printers: a, b)');
