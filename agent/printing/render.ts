@@ -77,5 +77,5 @@ export function renderRequest(req: PrintRequest, config: AgentConfig, directory:
     if (!client) throw invalid([{ path: 'client', message: 'a client card needs { "id" } or { "reference" } of the client' }]);
     blocks = clientCardBlocks(client, config.shop, locale);
   }
-  return { printer, blocks, bytes: encode(blocks, { model: printer.model, width: printer.width, codePage: printer.codePage, dots: printer.dots }) };
+  return { printer, blocks, bytes: encode(blocks, { model: printer.model, width: printer.width, codePage: printer.codePage, dots: printer.dots, qr: printer.qr }) };
 }

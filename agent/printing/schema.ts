@@ -22,6 +22,13 @@ export const receiptSchema = z
     change: amount.optional(),
     footer: z.string().max(500).optional(),
     barcode: z.string().max(60).optional(),
+    qr: z
+      .string()
+      .min(1)
+      .max(500)
+      .regex(/^[^\u0000-\u001f\u007f]*$/, { error: 'a QR code takes text without control characters (a link, a reference)' })
+      .optional()
+      .openapi({ description: 'printed as a QR code (an e-receipt or review link, a payment reference)' }),
   })
   .openapi('ReceiptTicket');
 

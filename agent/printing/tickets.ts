@@ -67,6 +67,7 @@ export function receiptBlocks(t: Receipt, shop: AgentConfig['shop'], locale: Loc
     for (const v of t.vat) out.push({ kind: 'text', text: `${v.code.padEnd(4)} ${formatPercent(v.rate, { decimals: 1 }).padStart(6)} ${formatAmount(v.base).padStart(9)} ${formatAmount(v.amount).padStart(8)}` });
   }
   if (t.footer) out.push({ kind: 'feed', lines: 1 }, { kind: 'text', text: t.footer, align: 'center' });
+  if (t.qr) out.push({ kind: 'feed', lines: 1 }, { kind: 'qr', data: t.qr });
   if (t.barcode) out.push({ kind: 'feed', lines: 1 }, { kind: 'barcode', data: t.barcode });
   out.push({ kind: 'cut' });
   return out;

@@ -12,6 +12,8 @@ export type Printed =
   | { kind: 'line'; text: string; align: Align; bold: boolean; size: Size }
   /** `data` as a scanner reads it; `symbol` what the bars hold (symbology, code sets) */
   | { kind: 'barcode'; data: string; symbol: Symbol }
+  /** a QR code the printer draws: its data and dots a module */
+  | { kind: 'qr'; data: string; cell: number }
   | { kind: 'cut'; partial: boolean }
   | { kind: 'drawer'; pin: 2 | 5; onMs: number; offMs: number }
   | { kind: 'codepage'; name: string | null }
@@ -42,6 +44,7 @@ function sizeOf(widthMul: number, heightMul: number): Size {
 export function decode(bytes: Uint8Array, model: PrinterModel = 'epson', lineEnds?: number[]): Printed[] {
   const out: Printed[] = [];
   const st: State = { align: 'left', bold: false, size: 'normal', codePage: DEFAULT_CODE_PAGE };
+  const qr = { data: '', cell: 3 };
   let text: number[] = [];
   let i = 0;
   const at = (k: number) => bytes[i + k] ?? 0;
@@ -106,6 +109,23 @@ export function decode(bytes: Uint8Array, model: PrinterModel = 'epson', lineEnd
         if (symbol) out.push({ kind: 'barcode', data: symbol.symbology === 'ean13' ? symbol.digits : code128Text(symbol.parts), symbol });
         else out.push({ kind: 'unknown', bytes: [...bytes.subarray(i, end < 0 ? bytes.length : end + 1)] });
         i = end < 0 ? bytes.length : end + 1;
+      } else if (model === 'star' && c === 0x1d && at(2) === 0x79) {
+        // QR code: ESC GS y S 0|1|2 n (model, level, cell), ESC GS y D 1 0 nL nH data, ESC GS y P
+        const op = at(3);
+        if (op === 0x53) {
+          if (at(4) === 0x32) qr.cell = at(5);
+          i += 6;
+        } else if (op === 0x44 && at(4) === 0x31) {
+          const n = at(6) + at(7) * 256;
+          qr.data = Buffer.from(bytes.subarray(i + 8, i + 8 + n)).toString('utf8');
+          i += 8 + n;
+        } else if (op === 0x50) {
+          flush(false);
+          out.push({ kind: 'qr', data: qr.data, cell: qr.cell });
+          i += 4;
+        } else {
+          unknown(4);
+        }
       } else if (model === 'star' && c === 0x07) {
         out.push({ kind: 'drawer', pin: 2, onMs: at(2) * 10, offMs: at(3) * 10 });
         i += at(4) === 0x07 ? 5 : 4;
@@ -172,9 +192,20 @@ export function decode(bytes: Uint8Array, model: PrinterModel = 'epson', lineEnd
         const symbol = epsonSymbol(m, data);
         if (symbol) out.push({ kind: 'barcode', data: symbol.symbology === 'ean13' ? symbol.digits : code128Text(symbol.parts), symbol });
         else out.push({ kind: 'unknown', bytes: [0x1d, 0x6b, m, ...data] });
-      } else if (c === 0x28 && at(2) === 0x6b) {
+      } else if (c === 0x28 && at(2) === 0x6b && at(5) === 0x31) {
+        // QR code (cn 49): model, cell size, level, store the data, print it
         const n = at(3) + at(4) * 256;
-        unknown(5 + n); // QR: not used by the agent
+        const fn = at(6);
+        if (fn === 0x43) qr.cell = at(7);
+        else if (fn === 0x50) qr.data = Buffer.from(bytes.subarray(i + 8, i + 5 + n)).toString('utf8');
+        else if (fn === 0x51) {
+          flush(false);
+          out.push({ kind: 'qr', data: qr.data, cell: qr.cell });
+        } else if (fn !== 0x41 && fn !== 0x45) {
+          unknown(5 + n);
+          continue;
+        }
+        i += 5 + n;
       } else {
         unknown(2);
       }

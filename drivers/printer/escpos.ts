@@ -1,6 +1,7 @@
 import ntp from 'node-thermal-printer';
 import { code128Text, epsonCode128Data, moduleWidth, starSymbolFor, type Symbol, symbolFor } from './code128.js';
 import { codePageEncoding, codePageSelect, type PrinterModel, printable } from './codepage.js';
+import { epsonQr, qrCell, starQr } from './qr.js';
 
 /**
  * A ticket as the paper shows it, before it becomes printer bytes: what the ticket layouts produce,
@@ -17,6 +18,8 @@ export type Block =
   | { kind: 'rule' }
   | { kind: 'feed'; lines: number }
   | { kind: 'barcode'; data: string }
+  /** a QR code of the data (a link, a reference), drawn by the printer */
+  | { kind: 'qr'; data: string }
   | { kind: 'cut' }
   | { kind: 'drawer' };
 
@@ -27,6 +30,8 @@ export interface EncodeOptions {
   codePage: string;
   /** printable dots across the paper (576 on 80 mm, 384 on 58 mm); by default 12 a character (font A) */
   dots?: number;
+  /** the printer draws QR codes (else their data is printed as text) */
+  qr?: boolean;
 }
 
 const BARCODE_HEIGHT = 80; // dots: 10 mm at 203 dpi
@@ -173,6 +178,21 @@ export function encode(blocks: readonly Block[], options: EncodeOptions): Buffer
         }
         printer.alignCenter();
         printer.append(model === 'star' ? starBarcode(symbol, module) : epsonBarcode(symbol, module));
+        printer.newLine();
+        printer.alignLeft();
+        break;
+      }
+      case 'qr': {
+        const cell = options.qr === false ? null : qrCell(b.data, dots, model === 'star' ? 8 : 16);
+        if (cell === null) {
+          // no QR on this printer, or too big for its paper: the text, which can still be typed in
+          style('center', false, 'normal');
+          for (const line of wrap(clean(b.data), width)) printer.println(line);
+          reset();
+          break;
+        }
+        printer.alignCenter();
+        printer.append(model === 'star' ? starQr(b.data, cell) : epsonQr(b.data, cell));
         printer.newLine();
         printer.alignLeft();
         break;

@@ -1,4 +1,5 @@
 import { type Symbol, symbolBars } from './code128.js';
+import { qrMatrix } from './qr.js';
 import type { PrinterModel } from './codepage.js';
 import { decode, type Printed } from './decode.js';
 import { columns } from './escpos.js';
@@ -21,6 +22,15 @@ function barsSvg(symbol: Symbol, data: string): string {
   return `<svg viewBox="0 0 ${modules.length} 40" width="${modules.length * 2}" preserveAspectRatio="none" fill="#111" role="img" aria-label="${symbol.symbology === 'ean13' ? 'EAN-13' : 'CODE128'} ${escape(data)}">${rects.join('')}</svg>`;
 }
 
+/** The QR code of the data the bytes carry, as the printer draws it. */
+function qrSvg(data: string): string {
+  const rows = qrMatrix(data);
+  const rects: string[] = [];
+  rows.forEach((row, y) => row.forEach((dark, x) => dark && rects.push(`<rect x="${x}" y="${y}" width="1" height="1"/>`)));
+  const n = rows.length;
+  return `<svg viewBox="-4 -4 ${n + 8} ${n + 8}" width="${(n + 8) * 3}" height="${(n + 8) * 3}" shape-rendering="crispEdges" fill="#111" role="img" aria-label="QR ${escape(data)}">${rects.join('')}</svg>`;
+}
+
 const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /**
@@ -37,6 +47,8 @@ export function previewHtml(items: readonly Printed[], width: number, title: str
       rows.push(`<div class="l ${x.align} ${x.size}${x.bold ? ' b' : ''}">${escape(text) || '&nbsp;'}</div>`);
     } else if (x.kind === 'barcode') {
       rows.push(`<div class="bc" title="${x.symbol.symbology === 'ean13' ? 'EAN-13' : 'CODE128'}">${barsSvg(x.symbol, x.data)}<div class="hri">${escape(x.data)}</div></div>`);
+    } else if (x.kind === 'qr') {
+      rows.push(`<div class="bc qr" title="QR">${qrSvg(x.data)}</div>`);
     } else if (x.kind === 'cut') {
       rows.push(`<div class="cut">${x.partial ? 'partial cut' : 'cut'}</div>`);
     } else if (x.kind === 'drawer') {
@@ -51,7 +63,7 @@ body{margin:0;padding:16px;background:#e5e7eb;font-family:ui-monospace,"DejaVu S
 .l{white-space:pre;overflow:hidden}.center{text-align:center}.right{text-align:right}.b{font-weight:700}
 .tall{transform:scaleY(2);transform-origin:top;margin-bottom:1.25em}
 .large{font-size:28px;line-height:1.25}
-.bc{margin:6px 0;text-align:center}.bc svg{display:block;margin:0 auto;height:48px}
+.bc{margin:6px 0;text-align:center}.bc svg{display:block;margin:0 auto;height:48px}.qr svg{height:auto}
 .hri{font-size:12px}
 .cut{border-top:2px dashed #9ca3af;margin:10px -1ch;color:#6b7280;font-size:11px;text-align:center}
 .drawer,.unknown{color:#b45309;font-size:11px;text-align:center}.unknown{color:#b42318}

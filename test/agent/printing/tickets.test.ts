@@ -67,6 +67,22 @@ describe('tickets', () => {
     expect(items.at(-3)).toEqual({ kind: 'cut', partial: false });
   });
 
+  it('a receipt\'s qr prints as a QR code after the footer, whose line break is a line; a qr with control characters is refused', async () => {
+    const { t } = await setup();
+    const ticket = { ...receipt, footer: 'Merci de votre visite !\nÀ bientôt', qr: 'https://kleek.example/r/2026-000123' };
+    const { renderRequest } = await import('../../../agent/printing/render.js');
+    const items = decode(renderRequest({ type: 'receipt', ticket }, t.agent.config, t.agent.services.directory).bytes);
+    const lines = printedText(items);
+    expect(lines.slice(lines.indexOf('Merci de votre visite !'), lines.indexOf('Merci de votre visite !') + 2)).toEqual(['Merci de votre visite !', 'À bientôt']);
+    expect(items.filter((x) => x.kind === 'qr')).toEqual([{ kind: 'qr', data: 'https://kleek.example/r/2026-000123', cell: 7 }]);
+    const { res, html } = await paper(t, { type: 'receipt', ticket });
+    expect(res.status).toBe(200);
+    expect(html).toContain('aria-label="QR https://kleek.example/r/2026-000123"');
+    const bad = await t.api('/api/v1/preview', { method: 'POST', json: { type: 'receipt', ticket: { ...receipt, qr: 'a\u001bb' } } });
+    expect(bad.status).toBe(422);
+    expect(JSON.stringify(await bad.json())).toContain('ticket.qr');
+  });
+
   it('openDrawer gives exactly one pulse, before the ticket', async () => {
     const { t } = await setup();
     const { renderRequest } = await import('../../../agent/printing/render.js');
