@@ -4,6 +4,7 @@ import type { ClientOut } from '../directory/schema.js';
 import { type FieldError, invalid } from '../errors.js';
 import { type Block, encode } from '../../drivers/printer/escpos.js';
 import type { PrintRequest } from './schema.js';
+import { logoFor } from './logo.js';
 import { clientCardBlocks, preparationBlocks, receiptBlocks } from './tickets.js';
 
 export interface Rendered {
@@ -71,11 +72,11 @@ export function renderRequest(req: PrintRequest, config: AgentConfig, directory:
   const client = resolveClient(directory, req.client);
   const locale = config.ui.locale;
   let blocks: Block[];
-  if (req.type === 'receipt') blocks = receiptBlocks(req.ticket, config.shop, locale, client, req.openDrawer ?? false);
+  if (req.type === 'receipt') blocks = receiptBlocks(req.ticket, config.shop, locale, client, req.openDrawer ?? false, logoFor(config, printer));
   else if (req.type === 'preparation') blocks = preparationBlocks(req.ticket, locale, client);
   else {
     if (!client) throw invalid([{ path: 'client', message: 'a client card needs { "id" } or { "reference" } of the client' }]);
-    blocks = clientCardBlocks(client, config.shop, locale);
+    blocks = clientCardBlocks(client, config.shop, locale, logoFor(config, printer));
   }
-  return { printer, blocks, bytes: encode(blocks, { model: printer.model, width: printer.width, codePage: printer.codePage, dots: printer.dots, qr: printer.qr }) };
+  return { printer, blocks, bytes: encode(blocks, { model: printer.model, width: printer.width, codePage: printer.codePage, dots: printer.dots, qr: printer.qr, raster: printer.raster }) };
 }

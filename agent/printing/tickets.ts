@@ -2,6 +2,7 @@ import type { AgentConfig } from '../config.js';
 import { formatAmount, formatPercent, formatQuantity, formatTicketDateTime } from '../format.js';
 import type { ClientOut } from '../directory/schema.js';
 import type { Block } from '../../drivers/printer/escpos.js';
+import type { MonoImage } from '../../drivers/printer/raster.js';
 import type { Preparation, Receipt } from './schema.js';
 
 /**
@@ -41,10 +42,11 @@ function header(shop: AgentConfig['shop']): Block[] {
   return out;
 }
 
-export function receiptBlocks(t: Receipt, shop: AgentConfig['shop'], locale: Locale, client: ClientOut | null, openDrawer: boolean): Block[] {
+export function receiptBlocks(t: Receipt, shop: AgentConfig['shop'], locale: Locale, client: ClientOut | null, openDrawer: boolean, logo: MonoImage | null = null): Block[] {
   const w = WORDS[locale];
   const out: Block[] = [];
   if (openDrawer) out.push({ kind: 'drawer' }); // first: the drawer opens while the ticket prints
+  if (logo) out.push({ kind: 'image', image: logo });
   out.push(...header(shop), { kind: 'feed', lines: 1 });
   out.push({ kind: 'pair', left: `${w.ticket} ${t.number}`, right: formatTicketDateTime(t.issuedAt) });
   if (client) {
@@ -92,9 +94,9 @@ export function preparationBlocks(t: Preparation, locale: Locale, client: Client
   return out;
 }
 
-export function clientCardBlocks(c: ClientOut, shop: AgentConfig['shop'], locale: Locale): Block[] {
+export function clientCardBlocks(c: ClientOut, shop: AgentConfig['shop'], locale: Locale, logo: MonoImage | null = null): Block[] {
   const w = WORDS[locale];
-  const out: Block[] = [{ kind: 'text', text: shop.name || w.card, align: 'center', bold: true }, { kind: 'text', text: w.card, align: 'center' }, { kind: 'rule' }];
+  const out: Block[] = [...(logo ? [{ kind: 'image' as const, image: logo }] : []), { kind: 'text', text: shop.name || w.card, align: 'center', bold: true }, { kind: 'text', text: w.card, align: 'center' }, { kind: 'rule' }];
   const [first, ...rest] = clientBlock(c, { phone: false });
   if (first) out.push({ kind: 'text', text: first, bold: true, size: 'tall' });
   for (const line of rest) out.push({ kind: 'text', text: line });

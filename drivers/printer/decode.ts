@@ -14,6 +14,8 @@ export type Printed =
   | { kind: 'barcode'; data: string; symbol: Symbol }
   /** a QR code the printer draws: its data and dots a module */
   | { kind: 'qr'; data: string; cell: number }
+  /** a raster image: `height` rows of `width / 8` bytes, the high bit the leftmost dot */
+  | { kind: 'image'; width: number; height: number; bits: Uint8Array }
   | { kind: 'cut'; partial: boolean }
   | { kind: 'drawer'; pin: 2 | 5; onMs: number; offMs: number }
   | { kind: 'codepage'; name: string | null }
@@ -66,6 +68,18 @@ export function decode(bytes: Uint8Array, model: PrinterModel = 'epson', lineEnd
   const unknown = (n: number) => {
     out.push({ kind: 'unknown', bytes: [...bytes.subarray(i, i + n)] });
     i += n;
+  };
+  /** Bands of one picture, one after the other, read as one image. */
+  const image = (rowBytes: number, rows: number, data: Uint8Array) => {
+    const last = out.at(-1);
+    if (last?.kind === 'image' && last.width === rowBytes * 8) {
+      const bits = new Uint8Array(last.bits.length + data.length);
+      bits.set(last.bits);
+      bits.set(data, last.bits.length);
+      out[out.length - 1] = { kind: 'image', width: last.width, height: last.height + rows, bits };
+    } else {
+      out.push({ kind: 'image', width: rowBytes * 8, height: rows, bits: Uint8Array.from(data) });
+    }
   };
   const align = (n: number): Align => (n === 1 || n === 49 ? 'center' : n === 2 || n === 50 ? 'right' : 'left');
 
@@ -126,6 +140,15 @@ export function decode(bytes: Uint8Array, model: PrinterModel = 'epson', lineEnd
         } else {
           unknown(4);
         }
+      } else if (model === 'star' && c === 0x6b) {
+        // ESC k n1 n2: a band of 24 rows of n1 bytes, and the line feed that prints it
+        flush(false);
+        const rowBytes = at(2) + at(3) * 256;
+        image(rowBytes, 24, bytes.subarray(i + 4, i + 4 + rowBytes * 24));
+        i += 4 + rowBytes * 24;
+        if (bytes[i] === 0x0a) i++;
+      } else if (model === 'star' && (c === 0x30 || (c === 0x7a && (at(2) === 0x30 || at(2) === 0x31)))) {
+        i += c === 0x30 ? 2 : 3; // line spacing: 3 mm for image bands, back to 4 mm
       } else if (model === 'star' && c === 0x07) {
         out.push({ kind: 'drawer', pin: 2, onMs: at(2) * 10, offMs: at(3) * 10 });
         i += at(4) === 0x07 ? 5 : 4;
@@ -192,6 +215,12 @@ export function decode(bytes: Uint8Array, model: PrinterModel = 'epson', lineEnd
         const symbol = epsonSymbol(m, data);
         if (symbol) out.push({ kind: 'barcode', data: symbol.symbology === 'ean13' ? symbol.digits : code128Text(symbol.parts), symbol });
         else out.push({ kind: 'unknown', bytes: [0x1d, 0x6b, m, ...data] });
+      } else if (c === 0x76 && at(2) === 0x30) {
+        flush(false);
+        const rowBytes = at(4) + at(5) * 256;
+        const rows = at(6) + at(7) * 256;
+        image(rowBytes, rows, bytes.subarray(i + 8, i + 8 + rowBytes * rows));
+        i += 8 + rowBytes * rows;
       } else if (c === 0x28 && at(2) === 0x6b && at(5) === 0x31) {
         // QR code (cn 49): model, cell size, level, store the data, print it
         const n = at(3) + at(4) * 256;

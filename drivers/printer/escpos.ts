@@ -2,6 +2,7 @@ import ntp from 'node-thermal-printer';
 import { code128Text, epsonCode128Data, moduleWidth, starSymbolFor, type Symbol, symbolFor } from './code128.js';
 import { codePageEncoding, codePageSelect, type PrinterModel, printable } from './codepage.js';
 import { epsonQr, qrCell, starQr } from './qr.js';
+import { epsonRaster, type MonoImage, starRaster } from './raster.js';
 
 /**
  * A ticket as the paper shows it, before it becomes printer bytes: what the ticket layouts produce,
@@ -20,6 +21,8 @@ export type Block =
   | { kind: 'barcode'; data: string }
   /** a QR code of the data (a link, a reference), drawn by the printer */
   | { kind: 'qr'; data: string }
+  /** a 1-bit picture as wide as the paper (the shop's logo) */
+  | { kind: 'image'; image: MonoImage }
   | { kind: 'cut' }
   | { kind: 'drawer' };
 
@@ -32,6 +35,17 @@ export interface EncodeOptions {
   dots?: number;
   /** the printer draws QR codes (else their data is printed as text) */
   qr?: boolean;
+  /** the printer prints raster images (else images are left out) */
+  raster?: boolean;
+}
+
+/** An image's bytes, made once per image and model: a logo is not encoded again for every ticket. */
+const rasterCache = new WeakMap<MonoImage, Partial<Record<PrinterModel, Buffer>>>();
+
+function rasterBytes(image: MonoImage, model: PrinterModel): Buffer {
+  let cached = rasterCache.get(image);
+  if (!cached) rasterCache.set(image, (cached = {}));
+  return (cached[model] ??= model === 'star' ? starRaster(image) : epsonRaster(image));
 }
 
 const BARCODE_HEIGHT = 80; // dots: 10 mm at 203 dpi
@@ -197,6 +211,9 @@ export function encode(blocks: readonly Block[], options: EncodeOptions): Buffer
         printer.alignLeft();
         break;
       }
+      case 'image':
+        if (options.raster !== false) printer.append(rasterBytes(b.image, model));
+        break;
       case 'cut':
         printer.cut({ verticalTabAmount: 1 }); // 4 lines of feed bring the last line past the cutter
         setPage();

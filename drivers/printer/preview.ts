@@ -1,4 +1,5 @@
 import { type Symbol, symbolBars } from './code128.js';
+import { PNG } from 'pngjs';
 import { qrMatrix } from './qr.js';
 import type { PrinterModel } from './codepage.js';
 import { decode, type Printed } from './decode.js';
@@ -20,6 +21,21 @@ function barsSvg(symbol: Symbol, data: string): string {
     i = j;
   }
   return `<svg viewBox="0 0 ${modules.length} 40" width="${modules.length * 2}" preserveAspectRatio="none" fill="#111" role="img" aria-label="${symbol.symbology === 'ean13' ? 'EAN-13' : 'CODE128'} ${escape(data)}">${rects.join('')}</svg>`;
+}
+
+/** A raster image from the bytes, as a PNG: black dots on the paper's white. */
+function imagePng(img: { width: number; height: number; bits: Uint8Array }): string {
+  const png = new PNG({ width: img.width, height: img.height });
+  const rowBytes = img.width / 8;
+  for (let y = 0; y < img.height; y++) {
+    for (let x = 0; x < img.width; x++) {
+      const v = img.bits[y * rowBytes + (x >> 3)]! & (0x80 >> (x & 7)) ? 17 : 255;
+      const k = (y * img.width + x) * 4;
+      png.data[k] = png.data[k + 1] = png.data[k + 2] = v;
+      png.data[k + 3] = 255;
+    }
+  }
+  return PNG.sync.write(png).toString('base64');
 }
 
 /** The QR code of the data the bytes carry, as the printer draws it. */
@@ -47,6 +63,8 @@ export function previewHtml(items: readonly Printed[], width: number, title: str
       rows.push(`<div class="l ${x.align} ${x.size}${x.bold ? ' b' : ''}">${escape(text) || '&nbsp;'}</div>`);
     } else if (x.kind === 'barcode') {
       rows.push(`<div class="bc" title="${x.symbol.symbology === 'ean13' ? 'EAN-13' : 'CODE128'}">${barsSvg(x.symbol, x.data)}<div class="hri">${escape(x.data)}</div></div>`);
+    } else if (x.kind === 'image') {
+      rows.push(`<div class="img"><img alt="logo" width="${x.width}" height="${x.height}" src="data:image/png;base64,${imagePng(x)}"></div>`);
     } else if (x.kind === 'qr') {
       rows.push(`<div class="bc qr" title="QR">${qrSvg(x.data)}</div>`);
     } else if (x.kind === 'cut') {
@@ -64,7 +82,7 @@ body{margin:0;padding:16px;background:#e5e7eb;font-family:ui-monospace,"DejaVu S
 .tall{transform:scaleY(2);transform-origin:top;margin-bottom:1.25em}
 .large{font-size:28px;line-height:1.25}
 .bc{margin:6px 0;text-align:center}.bc svg{display:block;margin:0 auto;height:48px}.qr svg{height:auto}
-.hri{font-size:12px}
+.hri{font-size:12px}.img{text-align:center;margin:4px -1ch}.img img{max-width:100%;height:auto;image-rendering:pixelated}
 .cut{border-top:2px dashed #9ca3af;margin:10px -1ch;color:#6b7280;font-size:11px;text-align:center}
 .drawer,.unknown{color:#b45309;font-size:11px;text-align:center}.unknown{color:#b42318}
 </style></head><body><div class="paper">${rows.join('')}</div></body></html>`;

@@ -30,7 +30,7 @@ export function jobPages(deps: Pick<Services, 'print'> & PageDeps) {
   app.get('/:id/preview', (c) => {
     const html = print.previewOfJob(c.req.param('id'));
     // the preview has its own small inline style: allow it on this page only
-    c.header('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'");
+    c.header('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'");
     return c.html(html);
   });
   app.post('/:id/reprint', async (c) => {
