@@ -40,6 +40,8 @@ const jobSchema = z.object({
   drawer: z.boolean().default(false),
   /** how a done job was confirmed: printed, received by the printer, or sent over a one-way link */
   confirmed: z.enum(CONFIRMATIONS).nullable().default(null),
+  /** what could not print as asked (a barcode too long for the paper printed as a QR code…) */
+  warnings: z.array(z.string()).default([]),
 });
 export type JobRecord = z.infer<typeof jobSchema>;
 
@@ -57,6 +59,7 @@ export function jobOut(j: JobRecord): JobOut {
     reprint: j.reprint,
     reprintOf: j.reprintOf,
     drawer: j.drawer,
+    warnings: j.warnings,
     confirmed: j.confirmed,
   };
 }
@@ -71,6 +74,7 @@ export interface NewJob {
   bodyHash?: string | null;
   reprintOf?: string;
   drawer?: boolean;
+  warnings?: string[];
 }
 
 export function bodyHash(body: unknown): string {
@@ -200,6 +204,7 @@ export class JobStore {
       reprintOf: input.reprintOf ?? null,
       drawer: input.drawer ?? false,
       confirmed: null,
+      warnings: input.warnings ?? [],
     };
     // Known at once (an Idempotency-Key sent twice at the same moment makes one job), but printed
     // and snapshotted only once it is on disk: a job whose 202 never came is never printed.

@@ -29,6 +29,8 @@ export interface JobOut {
   reprint: boolean;
   reprintOf: string | null;
   drawer: boolean;
+  /** what could not print as asked, said for staff and the till */
+  warnings: string[];
   confirmed: Confirmation | null;
 }
 

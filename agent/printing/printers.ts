@@ -129,7 +129,7 @@ export class Printers {
   async reprint(id: string): Promise<JobRecord | null> {
     const job = this.jobs.get(id);
     if (!job) return null;
-    return this.enqueue({ type: job.type, printer: job.printer, bytes: withoutDrawer(Buffer.from(job.bytes, 'base64')), reprintOf: job.id });
+    return this.enqueue({ type: job.type, printer: job.printer, bytes: withoutDrawer(Buffer.from(job.bytes, 'base64')), reprintOf: job.id, warnings: job.warnings });
   }
 
   list(): PrinterOut[] {

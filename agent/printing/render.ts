@@ -12,6 +12,8 @@ export interface Rendered {
   blocks: Block[];
   /** what goes to the printer, once per copy */
   bytes: Buffer;
+  /** what could not print as asked */
+  warnings: string[];
 }
 
 /** The printer a request goes to: the one it names, or the first whose roles include its type. */
@@ -78,5 +80,7 @@ export function renderRequest(req: PrintRequest, config: AgentConfig, directory:
     if (!client) throw invalid([{ path: 'client', message: 'a client card needs { "id" } or { "reference" } of the client' }]);
     blocks = clientCardBlocks(client, config.shop, locale, logoFor(config, printer));
   }
-  return { printer, blocks, bytes: encode(blocks, { model: printer.model, width: printer.width, codePage: printer.codePage, dots: printer.dots, qr: printer.qr, raster: printer.raster }) };
+  const warnings: string[] = [];
+  const bytes = encode(blocks, { model: printer.model, width: printer.width, codePage: printer.codePage, dots: printer.dots, qr: printer.qr, raster: printer.raster, warn: (w) => warnings.push(w) });
+  return { printer, blocks, bytes, warnings };
 }

@@ -37,6 +37,8 @@ export interface EncodeOptions {
   qr?: boolean;
   /** the printer prints raster images (else images are left out) */
   raster?: boolean;
+  /** hears what could not print as asked (the job keeps it) */
+  warn?: (message: string) => void;
 }
 
 /** An image's bytes, made once per image and model: a logo is not encoded again for every ticket. */
@@ -185,9 +187,22 @@ export function encode(blocks: readonly Block[], options: EncodeOptions): Buffer
         const symbol = model === 'star' ? starSymbolFor(b.data) : symbolFor(b.data);
         const module = symbol ? moduleWidth(symbol, dots) : null;
         if (!symbol || module === null) {
-          style('center', false, 'normal');
-          printer.println(clean(b.data));
-          reset();
+          // too long for the paper (or no barcode can hold it): a QR code, which holds more in less
+          // room, else the text, which can still be typed in
+          const cell = options.qr === false ? null : qrCell(b.data, dots, model === 'star' ? 8 : 16);
+          const why = symbol ? `the barcode "${b.data}" is too long for this paper` : `no barcode can hold "${b.data}"`;
+          if (cell !== null) {
+            options.warn?.(`${why}: printed as a QR code`);
+            printer.alignCenter();
+            printer.append(model === 'star' ? starQr(b.data, cell) : epsonQr(b.data, cell));
+            printer.newLine();
+            printer.alignLeft();
+          } else {
+            options.warn?.(`${why}: printed as text`);
+            style('center', false, 'normal');
+            printer.println(clean(b.data));
+            reset();
+          }
           break;
         }
         printer.alignCenter();

@@ -56,6 +56,11 @@ export function PrintersPanel(props: { ctx: PageContext; printers: PrinterOut[];
                 <td data-job-status={j.status} data-confirmed={j.confirmed ?? undefined}>
                   {j.status === 'done' && j.confirmed ? t(`printers.confirmed.${j.confirmed}`) : t(`printers.status.${j.status}`)}
                   {j.error && <div class="sub">{j.error}</div>}
+                  {j.warnings.map((w) => (
+                    <div class="sub" data-job-warning>
+                      {w}
+                    </div>
+                  ))}
                 </td>
                 <td class="actions-cell">
                   <div class="row-actions">

@@ -23,6 +23,7 @@ const jobSchema = z
     reprint: z.boolean().openapi({ description: 'printed again: the agent stopped while it was printing' }),
     reprintOf: z.string().nullable().openapi({ description: 'staff printed this job again from the printers page: the job it copies' }),
     drawer: z.boolean().openapi({ description: 'the ticket opens the cash drawer' }),
+    warnings: z.array(z.string()).openapi({ description: 'what could not print as asked: a barcode too long for the paper printed as a QR code or as text' }),
     confirmed: z.enum(CONFIRMATIONS).nullable().openapi({
       description: 'how a done job was confirmed: "printed" (the printer said it printed it), "received" (the printer acknowledged every byte), "sent" (one-way link: every byte written and the connection closed cleanly); null until done',
     }),

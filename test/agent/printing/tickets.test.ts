@@ -83,6 +83,17 @@ describe('tickets', () => {
     expect(JSON.stringify(await bad.json())).toContain('ticket.qr');
   });
 
+  it('a barcode too long for 58 mm paper prints as a QR code, and the job says so to the till and on the printers page', async () => {
+    const { t } = await setup(32);
+    const long = 'REF-ABCDEFGHIJ-KLMNOP';
+    const res = await t.api('/api/v1/print', { method: 'POST', json: { type: 'receipt', ticket: { ...receipt, barcode: long } } });
+    expect(res.status).toBe(202);
+    const job = (await res.json()) as { id: string; warnings: string[] };
+    expect(job.warnings).toEqual([`the barcode "${long}" is too long for this paper: printed as a QR code`]);
+    const page = await (await t.api('/printers', { headers: { accept: 'text/html' } })).text();
+    expect(page).toContain(`the barcode &quot;${long}&quot; is too long for this paper`);
+  });
+
   it('openDrawer gives exactly one pulse, before the ticket', async () => {
     const { t } = await setup();
     const { renderRequest } = await import('../../../agent/printing/render.js');

@@ -47,7 +47,7 @@ describe('CODE128 on Epson', () => {
     expect(barcodes(decode(bytes))[0]).toMatchObject({ data: 'AB1234567CD' });
   });
 
-  it('the module is as wide as the paper allows; a code too long for the paper is printed as text', () => {
+  it('the module is as wide as the paper allows; a code too long for the paper is printed as a QR code, else as text, with a warning', () => {
     const width = (bytes: Buffer) => bytes[hex(bytes).indexOf('1d77') / 2 + 2];
     const short = encode([{ kind: 'barcode', data: 'SHOP-0001' }], epson);
     expect(width(short)).toBe(3);
@@ -56,10 +56,17 @@ describe('CODE128 on Epson', () => {
     expect(modules * 2).toBeLessThanOrEqual(576);
     expect(modules * 3).toBeGreaterThan(576);
     expect(width(encode([{ kind: 'barcode', data: long }], epson))).toBe(2);
-    // the same on 58 mm paper (384 dots) does not fit even at 2 dots: text, still readable
-    const narrow = encode([{ kind: 'barcode', data: long }], { ...epson, width: 32 });
+    // the same on 58 mm paper (384 dots) does not fit even at 2 dots: a QR code, and the job says so
+    const warnings: string[] = [];
+    const narrow = encode([{ kind: 'barcode', data: long }], { ...epson, width: 32, warn: (w) => warnings.push(w) });
     expect(hex(narrow)).not.toContain('1d6b');
-    expect(printedText(decode(narrow))).toEqual([long]);
+    expect(decode(narrow).filter((x) => x.kind === 'qr')).toMatchObject([{ kind: 'qr', data: long }]);
+    expect(warnings).toEqual([`the barcode "${long}" is too long for this paper: printed as a QR code`]);
+    // a printer without QR codes: the text, still readable
+    const plain: string[] = [];
+    const text = encode([{ kind: 'barcode', data: long }], { ...epson, width: 32, qr: false, warn: (w) => plain.push(w) });
+    expect(printedText(decode(text))).toEqual([long]);
+    expect(plain).toEqual([`the barcode "${long}" is too long for this paper: printed as text`]);
   });
 });
 
