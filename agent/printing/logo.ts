@@ -2,7 +2,6 @@ import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { PNG } from 'pngjs';
 import { type MonoImage, toMono } from '../../drivers/printer/raster.js';
-import type { AgentConfig, PrinterConfig } from '../config.js';
 
 /**
  * The shop's logo: a PNG read and checked once at start (a bad one stops the agent with what to
@@ -12,6 +11,13 @@ import type { AgentConfig, PrinterConfig } from '../config.js';
 export const LOGO_MAX_BYTES = 1024 * 1024;
 /** dots down the paper at the most once scaled to 80 mm: about 7.5 cm at 203 dpi */
 export const LOGO_MAX_DOTS = 600;
+
+/** What of the config the logo needs (structural: the config module calls this one). */
+interface LogoConfig {
+  shop: { logo: string | null };
+  printers: Array<{ logo?: string | false; dots: number; raster: boolean }>;
+}
+type LogoPrinter = LogoConfig['printers'][number];
 
 interface Picture {
   rgba: Uint8Array;
@@ -42,13 +48,13 @@ export function readLogo(file: string): Picture {
 }
 
 /** A printer's logo: its own, none (`false`), or the shop's. */
-export function logoFile(config: AgentConfig, printer: PrinterConfig): string | null {
+export function logoFile(config: LogoConfig, printer: LogoPrinter): string | null {
   if (printer.logo === false) return null;
   return printer.logo ?? config.shop.logo;
 }
 
 /** Makes the logo paths absolute (relative to the config file's folder) and checks each file: one line per problem. */
-export function checkLogos(config: AgentConfig, configDir: string): string[] {
+export function checkLogos(config: LogoConfig, configDir: string): string[] {
   const problems: string[] = [];
   const check = (where: string, file: string) => {
     const abs = path.resolve(configDir, file);
@@ -70,7 +76,7 @@ const pictures = new Map<string, Picture>();
 const images = new Map<string, MonoImage>();
 
 /** The printer's logo at its dot width, made once; null for none. */
-export function logoFor(config: AgentConfig, printer: PrinterConfig): MonoImage | null {
+export function logoFor(config: LogoConfig, printer: LogoPrinter): MonoImage | null {
   const file = logoFile(config, printer);
   if (!file || !printer.raster) return null;
   const key = `${file}\u0000${printer.dots}`;

@@ -187,9 +187,9 @@ export function encode(blocks: readonly Block[], options: EncodeOptions): Buffer
         const symbol = model === 'star' ? starSymbolFor(b.data) : symbolFor(b.data);
         const module = symbol ? moduleWidth(symbol, dots) : null;
         if (!symbol || module === null) {
-          // too long for the paper (or no barcode can hold it): a QR code, which holds more in less
-          // room, else the text, which can still be typed in
-          const cell = options.qr === false ? null : qrCell(b.data, dots, model === 'star' ? 8 : 16);
+          // too long for the paper: a QR code, which holds more in less room; no barcode can hold
+          // it (or no QR on this printer): the text, which can still be typed in
+          const cell = options.qr === false || !symbol ? null : qrCell(b.data, dots, model === 'star' ? 8 : 16);
           const why = symbol ? `the barcode "${b.data}" is too long for this paper` : `no barcode can hold "${b.data}"`;
           if (cell !== null) {
             options.warn?.(`${why}: printed as a QR code`);
