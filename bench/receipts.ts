@@ -6,6 +6,7 @@ import { logoFor, readLogo } from '../agent/printing/logo.js';
 import { receiptBlocks } from '../agent/printing/tickets.js';
 import { encode } from '../drivers/printer/escpos.js';
 import { epsonRaster, toMono } from '../drivers/printer/raster.js';
+import { rasterLine } from '../drivers/printer/text-raster.js';
 import { type Summary, summarize } from './lib/stats.js';
 
 /**
@@ -21,6 +22,10 @@ export interface ReceiptBenchResult {
   logoCostMs: number;
   firstLogo: Summary;
   withQr: Summary;
+  /** a line in a script the code page lacks, drawn as an image (the renderer and fonts already loaded) */
+  rasterLine: Summary;
+  /** the first one: loading the renderer and registering the fonts */
+  firstRasterLineMs: number;
 }
 
 const ticket = {
@@ -76,9 +81,19 @@ export function runReceiptBench(tmp: string, rounds = 600): ReceiptBenchResult {
     epsonRaster(toMono(picture.rgba, picture.width, picture.height, 576));
     first.push(performance.now() - t);
   }
+  let t = performance.now();
+  rasterLine('Владимир Петров', 576);
+  const firstRasterLineMs = performance.now() - t;
+  const lines: number[] = [];
+  const names = ['Владимир Петров', '王伟', 'محمد علي', 'Ελένη Παπαδοπούλου'];
+  for (let i = 0; i < 200; i++) {
+    t = performance.now();
+    epsonRaster(rasterLine(names[i % names.length]!, 576));
+    lines.push(performance.now() - t);
+  }
   const p = summarize(plain);
   const l = summarize(withLogo);
-  return { plain: p, withLogo: l, logoCostMs: l.p50 - p.p50, firstLogo: summarize(first), withQr: summarize(withQr) };
+  return { plain: p, withLogo: l, logoCostMs: l.p50 - p.p50, firstLogo: summarize(first), withQr: summarize(withQr), rasterLine: summarize(lines), firstRasterLineMs };
 }
 
 if (process.argv[1]?.endsWith('receipts.ts')) {

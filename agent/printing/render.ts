@@ -81,6 +81,6 @@ export function renderRequest(req: PrintRequest, config: AgentConfig, directory:
     blocks = clientCardBlocks(client, config.shop, locale, logoFor(config, printer));
   }
   const warnings: string[] = [];
-  const bytes = encode(blocks, { model: printer.model, width: printer.width, codePage: printer.codePage, dots: printer.dots, qr: printer.qr, raster: printer.raster, warn: (w) => warnings.push(w) });
+  const bytes = encode(blocks, { model: printer.model, width: printer.width, codePage: printer.codePage, dots: printer.dots, qr: printer.qr, raster: printer.raster, rasterFallback: printer.rasterFallback, warn: (w) => warnings.push(w) });
   return { printer, blocks, bytes, warnings };
 }

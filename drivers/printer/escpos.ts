@@ -3,6 +3,7 @@ import { code128Text, epsonCode128Data, moduleWidth, starSymbolFor, type Symbol,
 import { codePageEncoding, codePageSelect, type PrinterModel, printable } from './codepage.js';
 import { epsonQr, qrCell, starQr } from './qr.js';
 import { epsonRaster, type MonoImage, starRaster } from './raster.js';
+import { rasterLine } from './text-raster.js';
 
 /**
  * A ticket as the paper shows it, before it becomes printer bytes: what the ticket layouts produce,
@@ -39,7 +40,13 @@ export interface EncodeOptions {
   raster?: boolean;
   /** hears what could not print as asked (the job keeps it) */
   warn?: (message: string) => void;
+  /** a line the code page cannot print is printed as an image of it (on a printer that prints images) */
+  rasterFallback?: boolean;
 }
+
+// Control characters never reach the printer, as text or as an image.
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+const questionMarks = (s: string) => s.split('?').length - 1;
 
 /** An image's bytes, made once per image and model: a logo is not encoded again for every ticket. */
 const rasterCache = new WeakMap<MonoImage, Partial<Record<PrinterModel, Buffer>>>();
@@ -142,6 +149,10 @@ export function encode(blocks: readonly Block[], options: EncodeOptions): Buffer
     breakLine: ntp.BreakLine.NONE,
   });
   const clean = (s: string) => printable(s, encoding);
+  const asImage = options.rasterFallback === true && options.raster !== false;
+  /** the code page would print some of it as "?": an image of it, in the printer's own line height */
+  const unprintable = (s: string) => asImage && questionMarks(clean(s)) > questionMarks(s);
+  const lineImage = (line: string | { left: string; right: string }, size: Size, align: Align, bold: boolean) => printer.append(rasterBytes(rasterLine(line, dots, { size, align, bold }), model));
   // ESC @ first (a known state, whatever the last job left), then the code page
   printer.setBuffer(Buffer.from([0x1b, 0x40]));
   const setPage = () => printer.setCharacterSet(characterSet);
@@ -164,14 +175,25 @@ export function encode(blocks: readonly Block[], options: EncodeOptions): Buffer
         const size = b.size ?? 'normal';
         style(b.align ?? 'left', b.bold ?? false, size);
         // a line break the text carries is a line on paper (a two-line footer); each is cleaned on its own
-        for (const paragraph of b.text.split(/\r\n|\r|\n/)) for (const line of wrap(clean(paragraph), columns(width, size))) printer.println(line);
+        const align = b.align ?? 'left';
+        for (const paragraph of b.text.split(/\r\n|\r|\n/)) {
+          if (unprintable(paragraph)) for (const line of wrap(paragraph.replace(CONTROL, ' '), columns(width, size))) lineImage(line, size, align, b.bold ?? false);
+          else for (const line of wrap(clean(paragraph), columns(width, size))) printer.println(line);
+        }
         reset();
         break;
       }
       case 'pair': {
         const size = b.size ?? 'normal';
         style('left', b.bold ?? false, size);
-        for (const line of pairLines(clean(b.left), clean(b.right), columns(width, size))) printer.println(line);
+        if (unprintable(b.left + b.right)) {
+          const cols = columns(width, size);
+          const right = b.right.replace(CONTROL, ' ');
+          const lefts = wrap(b.left.replace(CONTROL, ' '), Math.max(1, cols - right.length - 1));
+          lefts.forEach((left, k) => lineImage(k === lefts.length - 1 ? { left, right } : left, size, 'left', b.bold ?? false));
+        } else {
+          for (const line of pairLines(clean(b.left), clean(b.right), columns(width, size))) printer.println(line);
+        }
         reset();
         break;
       }

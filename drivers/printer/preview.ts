@@ -82,7 +82,7 @@ body{margin:0;padding:16px;background:#e5e7eb;font-family:ui-monospace,"DejaVu S
 .tall{transform:scaleY(2);transform-origin:top;margin-bottom:1.25em}
 .large{font-size:28px;line-height:1.25}
 .bc{margin:6px 0;text-align:center}.bc svg{display:block;margin:0 auto;height:48px}.qr svg{height:auto}
-.hri{font-size:12px}.img{text-align:center;margin:4px -1ch}.img img{max-width:100%;height:auto;image-rendering:pixelated}
+.hri{font-size:12px}.img{text-align:center;margin:0}.img img{max-width:100%;height:auto;image-rendering:pixelated}
 .cut{border-top:2px dashed #9ca3af;margin:10px -1ch;color:#6b7280;font-size:11px;text-align:center}
 .drawer,.unknown{color:#b45309;font-size:11px;text-align:center}.unknown{color:#b42318}
 </style></head><body><div class="paper">${rows.join('')}</div></body></html>`;

@@ -17,7 +17,7 @@ export type Dithering = 'threshold' | 'floyd-steinberg';
  * RGBA pixels → a 1-bit image `dots` wide, the picture centred on it: scaled down (by area, so
  * thin lines survive) when wider than the paper, never up; transparent counts as white (paper).
  */
-export function toMono(rgba: Uint8Array, width: number, height: number, dots: number, dithering: Dithering = 'threshold'): MonoImage {
+export function toMono(rgba: Uint8Array, width: number, height: number, dots: number, dithering: Dithering = 'threshold', threshold = 128): MonoImage {
   const scale = Math.min(1, dots / width);
   const w = Math.max(1, Math.round(width * scale));
   const h = Math.max(1, Math.round(height * scale));
@@ -50,7 +50,7 @@ export function toMono(rgba: Uint8Array, width: number, height: number, dots: nu
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
       const g = grey[y * w + x]!;
-      const black = g < 128;
+      const black = g < threshold;
       if (dithering === 'floyd-steinberg') {
         const err = g - (black ? 0 : 255);
         if (x + 1 < w) grey[y * w + x + 1]! += (err * 7) / 16;

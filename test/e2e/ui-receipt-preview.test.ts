@@ -6,7 +6,7 @@ import { browserSuite, screenshotPath } from '../helpers/browser.js';
 import { TEST_TOKEN } from '../helpers/config.js';
 import { until } from '../helpers/until.js';
 
-/** A receipt with the logo, a QR code and a barcode, previewed in Chromium from its bytes, on 80 and 58 mm paper. */
+/** A receipt with the logo, a QR code, a barcode and lines in Cyrillic and Arabic, previewed in Chromium from its bytes, on 80 and 58 mm paper. */
 
 let logo = '';
 const s = browserSuite({
@@ -33,8 +33,13 @@ const ticket = {
   number: '2026-000123',
   issuedAt: '2026-12-02T10:15:00+01:00',
   currency: 'CHF',
-  lines: [{ label: 'Café crème', quantity: 2, unitPrice: 420, amount: 840 }, { label: 'Tresse au beurre', quantity: 1, amount: 690 }],
-  total: 1530,
+  lines: [
+    { label: 'Café crème', quantity: 2, unitPrice: 420, amount: 840 },
+    { label: 'Tresse au beurre', quantity: 1, amount: 690 },
+    { label: 'Борщ', quantity: 1, amount: 1250 },
+    { label: 'شاي بالنعناع', quantity: 1, amount: 450 },
+  ],
+  total: 3230,
   payments: [{ method: 'Espèces', amount: 2000 }],
   change: 470,
   footer: 'Merci de votre visite !\nÀ bientôt',
@@ -57,11 +62,14 @@ describe('receipt preview', () => {
       page.setDefaultTimeout(10_000);
       await page.goto(`${s.url}/jobs/${id}/preview`);
       // the logo is decoded and shown (the page's own CSP lets its data: image through)
-      const shown = await page.locator('.img img').evaluate((img: HTMLImageElement) => ({ natural: img.naturalWidth, complete: img.complete }));
+      const shown = await page.locator('.img img').first().evaluate((img: HTMLImageElement) => ({ natural: img.naturalWidth, complete: img.complete }));
       expect(shown).toEqual({ natural: dots, complete: true });
       await page.locator('svg[aria-label="QR https://kleek.example/r/2026-000123"]').waitFor();
       await page.locator('svg[aria-label="CODE128 2026000123"]').waitFor();
       expect(await page.locator('.unknown').count()).toBe(0);
+      // the logo, then the two lines in scripts the code page lacks, as images of the lines
+      expect(await page.locator('.img img').count()).toBe(2);
+      expect(await page.locator('.paper').innerText()).not.toContain('?');
       const text = await page.locator('.paper').innerText();
       expect(text).toContain('Merci de votre visite !\nÀ bientôt');
       await page.screenshot({ path: screenshotPath(`receipt-preview-${printer}`), fullPage: true });
