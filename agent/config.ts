@@ -210,6 +210,10 @@ export const configSchema = z
           .default('CH')
           .describe('the default country of phone numbers and addresses'),
         logo: z.string().min(1).nullable().default(null).describe('a PNG printed at the top of receipts and client cards (a path, relative to this file\'s folder)'),
+        logoDithering: z
+          .enum(['threshold', 'floyd-steinberg'])
+          .default('threshold')
+          .describe('how the logo becomes black and white: threshold (sharp lines and letters) or floyd-steinberg (photos, shades of grey)'),
       })
       .prefault({}),
     cloud: z

@@ -1,7 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { PNG } from 'pngjs';
-import { type MonoImage, toMono } from '../../drivers/printer/raster.js';
+import { type Dithering, type MonoImage, toMono } from '../../drivers/printer/raster.js';
 
 /**
  * The shop's logo: a PNG read and checked once at start (a bad one stops the agent with what to
@@ -14,7 +14,7 @@ export const LOGO_MAX_DOTS = 600;
 
 /** What of the config the logo needs (structural: the config module calls this one). */
 interface LogoConfig {
-  shop: { logo: string | null };
+  shop: { logo: string | null; logoDithering: Dithering };
   printers: Array<{ logo?: string | false; dots: number; raster: boolean }>;
 }
 type LogoPrinter = LogoConfig['printers'][number];
@@ -79,12 +79,12 @@ const images = new Map<string, MonoImage>();
 export function logoFor(config: LogoConfig, printer: LogoPrinter): MonoImage | null {
   const file = logoFile(config, printer);
   if (!file || !printer.raster) return null;
-  const key = `${file}\u0000${printer.dots}`;
+  const key = `${file}\u0000${printer.dots}\u0000${config.shop.logoDithering}`;
   let image = images.get(key);
   if (!image) {
     let picture = pictures.get(file);
     if (!picture) pictures.set(file, (picture = readLogo(file)));
-    image = toMono(picture.rgba, picture.width, picture.height, printer.dots);
+    image = toMono(picture.rgba, picture.width, picture.height, printer.dots, config.shop.logoDithering);
     images.set(key, image);
   }
   return image;

@@ -71,6 +71,24 @@ describe('the shop\'s logo', () => {
     expect(a.equals(b)).toBe(true);
   });
 
+  it('a grey logo: black above the threshold, or dithered (shop.logoDithering) to about its share of black dots', () => {
+    const dir = tempDir();
+    const png = new PNG({ width: 576, height: 48 });
+    for (let k = 0; k < png.data.length; k += 4) png.data.set([160, 160, 160, 255], k); // 37 % black
+    const file = path.join(dir, 'grey.png');
+    writeFileSync(file, PNG.sync.write(png));
+    const share = (dithering: string) => {
+      const config = loadConfigFile(writeConfig(dir, { shop: { logo: file, logoDithering: dithering }, printers: [{ id: 'p', name: 'P', transport: { type: 'virtual' } }] })).config;
+      const img = logoFor(config, config.printers[0]!)!;
+      let black = 0;
+      for (let y = 0; y < img.height; y++) for (let x = 0; x < img.width; x++) if (dark(img, x, y)) black++;
+      return black / (img.width * img.height);
+    };
+    expect(share('threshold')).toBe(0); // lighter than mid-grey: paper
+    expect(share('floyd-steinberg')).toBeGreaterThan(0.3);
+    expect(share('floyd-steinberg')).toBeLessThan(0.45);
+  });
+
   it('a Star gets ESC k bands of 24 rows at 3 mm line spacing; read back, the same picture as the Epson\'s', () => {
     const dir = tempDir();
     const config = loadConfigFile(writeConfig(dir, { shop: { logo: logoPng(dir) }, printers: [{ id: 'p', name: 'P', transport: { type: 'virtual' } }] })).config;

@@ -102,7 +102,7 @@ describe('Star Line mode', () => {
 
   it('every ticket layout on a Star reads back with no command a Star does not know', async () => {
     const { receiptBlocks, clientCardBlocks, testPageBlocks } = await import('../../../agent/printing/tickets.js');
-    const shop = { name: 'Boulangerie du Lac', address: ['Rue du Lac 1'], vatNumber: 'CHE-123.456.789 TVA', logo: null, country: 'CH' };
+    const shop = { name: 'Boulangerie du Lac', address: ['Rue du Lac 1'], vatNumber: 'CHE-123.456.789 TVA', logo: null, logoDithering: 'threshold' as const, country: 'CH' };
     const client = {
       id: 'c1', kind: 'person' as const, civility: 'Mme', firstName: 'Anne', lastName: 'Rochat', companyName: null, reference: 'CARD-000123', accountNumber: null,
       group: null, email: null, phone: null, address: { street: null, street2: null, postalCode: '1003', city: 'Lausanne', country: 'CH' }, notes: null,
