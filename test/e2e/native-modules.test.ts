@@ -20,9 +20,20 @@ const nativeBinaries = (pid: number) =>
 describe('native modules', () => {
   it('none is loaded by the default kind of config (no scanner); serialport is, with a serial scanner', async () => {
     const dir = tempDir();
-    const plain = await startAgentProcess(writeConfig(dir, { http: { host: '127.0.0.1', port: 0 }, api: { tokens: [TEST_TOKEN] }, store: { dir: './a' } }));
+    const plain = await startAgentProcess(writeConfig(dir, { http: { host: '127.0.0.1', port: 0 }, api: { tokens: [TEST_TOKEN] }, store: { dir: './a' }, printers: [{ id: 'v', name: 'V', roles: ['receipt'], transport: { type: 'virtual' } }] }));
     try {
       expect(new Set(nativeBinaries(plain.proc.pid!))).toEqual(new Set());
+      // the text renderer is native too: loaded at the first line no code page has, not before
+      const print = (label: string) =>
+        fetch(`${plain.url}/api/v1/print`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${TEST_TOKEN}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ type: 'receipt', ticket: { number: label, issuedAt: '2026-12-02T10:00:00+01:00', currency: 'CHF', lines: [{ label, quantity: 1, amount: 100 }], total: 100 } }),
+        });
+      expect((await print('Pain')).status).toBe(202);
+      expect(new Set(nativeBinaries(plain.proc.pid!))).toEqual(new Set());
+      expect((await print('Борщ')).status).toBe(202);
+      await until('the renderer to load', () => nativeBinaries(plain.proc.pid!).some((f) => f.includes('canvas')), 10_000, 20);
     } finally {
       plain.proc.kill('SIGTERM');
       await plain.exited;
