@@ -7,8 +7,13 @@ import { type AgentConfig, parseConfig } from '../../agent/config.js';
 
 export const TEST_TOKEN = 'test-token-0123456789abcdef';
 
+/** Every folder tempDir() made in this process, for the test run to remove after each test file (test/setup.ts). */
+export const madeTempDirs: string[] = [];
+
 export function tempDir(prefix = 'agent-test-'): string {
-  return mkdtempSync(path.join(tmpdir(), prefix));
+  const dir = mkdtempSync(path.join(tmpdir(), prefix));
+  madeTempDirs.push(dir);
+  return dir;
 }
 
 /** A config as an installer would write it, with a fresh store folder and a known token. */
