@@ -40,7 +40,7 @@ function sizeOf(widthMul: number, heightMul: number): Size {
 }
 
 /**
- * `lineEnds`, when given, receives the offset just after each line feed and cut at the top level (never inside a command's parameters or data): the places where a job's bytes may
+ * `lineEnds`, when given, receives the offset just after each line feed, cut, image band and QR code at the top level (never inside a command's parameters or data): the places where a job's bytes may
  * be split and a status request slipped in.
  */
 export function decode(bytes: Uint8Array, model: PrinterModel = 'epson', lineEnds?: number[]): Printed[] {
@@ -137,6 +137,7 @@ export function decode(bytes: Uint8Array, model: PrinterModel = 'epson', lineEnd
           flush(false);
           out.push({ kind: 'qr', data: qr.data, cell: qr.cell });
           i += 4;
+          lineEnds?.push(i);
         } else {
           unknown(4);
         }
@@ -147,6 +148,7 @@ export function decode(bytes: Uint8Array, model: PrinterModel = 'epson', lineEnd
         image(rowBytes, 24, bytes.subarray(i + 4, i + 4 + rowBytes * 24));
         i += 4 + rowBytes * 24;
         if (bytes[i] === 0x0a) i++;
+        lineEnds?.push(i);
       } else if (model === 'star' && (c === 0x30 || (c === 0x7a && (at(2) === 0x30 || at(2) === 0x31)))) {
         i += c === 0x30 ? 2 : 3; // line spacing: 3 mm for image bands, back to 4 mm
       } else if (model === 'star' && c === 0x07) {
@@ -221,6 +223,7 @@ export function decode(bytes: Uint8Array, model: PrinterModel = 'epson', lineEnd
         const rows = at(6) + at(7) * 256;
         image(rowBytes, rows, bytes.subarray(i + 8, i + 8 + rowBytes * rows));
         i += 8 + rowBytes * rows;
+        lineEnds?.push(i); // a band is printed whole: a window may end after it
       } else if (c === 0x28 && at(2) === 0x6b && at(5) === 0x31) {
         // QR code (cn 49): model, cell size, level, store the data, print it
         const n = at(3) + at(4) * 256;
@@ -230,6 +233,7 @@ export function decode(bytes: Uint8Array, model: PrinterModel = 'epson', lineEnd
         else if (fn === 0x51) {
           flush(false);
           out.push({ kind: 'qr', data: qr.data, cell: qr.cell });
+          lineEnds?.push(i + 5 + n);
         } else if (fn !== 0x41 && fn !== 0x45) {
           unknown(5 + n);
           continue;

@@ -22,7 +22,7 @@ export interface Dialect {
   reader(): AnswerReader;
 }
 
-/** Where a job's bytes may be split for a request to slip in: after a line feed or a cut, never inside a command. */
+/** Where a job's bytes may be split for a request to slip in: after a line feed, a cut, an image band or a QR code, never inside a command. */
 export function lineEnds(bytes: Uint8Array, dialect: Dialect): number[] {
   const ends: number[] = [];
   decode(bytes, dialect.model, ends);

@@ -69,6 +69,21 @@ describe('TCP printer (raw port 9100) against the stand-in', () => {
     expect(s.engine.maxBacklog).toBeLessThanOrEqual(2 * (1024 + 20) + 64);
   });
 
+  it('a logo (20 KiB of raster bands) through the same small slow buffer: cut between bands, never more than two windows unread', async () => {
+    const { s, t } = await networkPrinter({ bytesPerSecond: 20_000, bufferBytes: 8192 });
+    const rows = 300;
+    const image = { width: 576, height: rows, bits: new Uint8Array(72 * rows).fill(0xaa) };
+    const job = encode([{ kind: 'image', image }, { kind: 'text', text: 'Boulangerie du Lac' }, { kind: 'cut' }], { model: 'epson', width: 48, codePage: 'PC858_EURO' });
+    expect(job.length).toBeGreaterThan(20_000);
+    expect(await printOne(t, job)).toBe('printed');
+    // counted from the paper: the whole picture, then the text
+    const paper = s.printed();
+    expect(paper.filter((x) => x.kind === 'image').map((x) => (x.kind === 'image' ? x.height : 0))).toEqual([rows]);
+    expect(printedText(s.printed())).toEqual(['Boulangerie du Lac']);
+    // a band (2 KiB at most) is never split, but a window ends after one: two windows and their requests
+    expect(s.engine.maxBacklog).toBeLessThanOrEqual(2 * (2048 + 8 + 20) + 64);
+  });
+
   it('check(): online, paper near end, paper out, cover open, from DLE EOT; nothing printed by asking', async () => {
     const { s, t } = await networkPrinter();
     expect(await t.check()).toBe('online');
