@@ -3,7 +3,7 @@ import path from 'node:path';
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { codePageNames } from '../drivers/printer/codepage.js';
-import { checkLogos } from './printing/logo.js';
+import { resolveLogos } from './printing/logo.js';
 import { PRINTER_PROFILES, PROFILE_NAMES } from './printing/profiles.js';
 import { KEYBOARD_LAYOUTS } from '../drivers/scanner/hid.js';
 
@@ -349,7 +349,7 @@ export function loadConfigFile(file: string): LoadedConfig {
   }
   const config = parseConfig(raw, abs);
   // the logos are read now: a missing or unreadable one stops the start, not a ticket
-  const logoProblems = checkLogos(config, path.dirname(abs));
+  const logoProblems = resolveLogos(config, path.dirname(abs));
   if (logoProblems.length) throw new ConfigError(abs, logoProblems);
   return { config, file: abs, storeDir: path.resolve(path.dirname(abs), config.store.dir) };
 }

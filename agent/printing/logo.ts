@@ -53,13 +53,20 @@ export function logoFile(config: LogoConfig, printer: LogoPrinter): string | nul
   return printer.logo ?? config.shop.logo;
 }
 
-/** Makes the logo paths absolute (relative to the config file's folder) and checks each file: one line per problem. */
-export function checkLogos(config: LogoConfig, configDir: string): string[] {
+/** Logos read, by path; and made 1-bit, by path, dots and dithering. */
+const pictures = new Map<string, Picture>();
+const images = new Map<string, MonoImage>();
+
+/**
+ * Makes the logo paths absolute (relative to the config file's folder) and reads each file once,
+ * kept for the first ticket: one line per problem.
+ */
+export function resolveLogos(config: LogoConfig, configDir: string): string[] {
   const problems: string[] = [];
   const check = (where: string, file: string) => {
     const abs = path.resolve(configDir, file);
     try {
-      readLogo(abs);
+      if (!pictures.has(abs)) pictures.set(abs, readLogo(abs));
     } catch (err) {
       problems.push(`${where}: ${err instanceof Error ? err.message : String(err)}`);
     }
@@ -71,9 +78,6 @@ export function checkLogos(config: LogoConfig, configDir: string): string[] {
   });
   return problems;
 }
-
-const pictures = new Map<string, Picture>();
-const images = new Map<string, MonoImage>();
 
 /** The printer's logo at its dot width, made once; null for none. */
 export function logoFor(config: LogoConfig, printer: LogoPrinter): MonoImage | null {

@@ -83,6 +83,11 @@ export function code128Text(parts: readonly Code128Part[]): string {
   return parts.map((p) => (p.set === 'B' ? p.text : p.digits)).join('');
 }
 
+/** What a scanner reads from the symbol. */
+export function symbolText(s: Symbol): string {
+  return s.symbology === 'ean13' ? s.digits : code128Text(s.parts);
+}
+
 /** Modules of the symbol, its quiet zones included: start, one symbol per character or digit pair and per code set change, check, stop. */
 export function symbolModules(s: Symbol): number {
   if (s.symbology === 'ean13') return 95 + 2 * 9;

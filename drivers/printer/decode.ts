@@ -1,4 +1,4 @@
-import { code128Text, ean13CheckDigit, readEpsonCode128, type Symbol } from './code128.js';
+import { code128Text, ean13CheckDigit, readEpsonCode128, type Symbol, symbolText } from './code128.js';
 import { type Align, type Size } from './escpos.js';
 import { codePageBySelect, codePageEncoding, decodeText, type PrinterModel } from './codepage.js';
 
@@ -120,7 +120,7 @@ export function decode(bytes: Uint8Array, model: PrinterModel = 'epson', lineEnd
         const end = bytes.indexOf(0x1e, i + 6);
         const data = bytes.subarray(i + 6, end < 0 ? bytes.length : end);
         const symbol = starSymbol(at(2), data);
-        if (symbol) out.push({ kind: 'barcode', data: symbol.symbology === 'ean13' ? symbol.digits : code128Text(symbol.parts), symbol });
+        if (symbol) out.push({ kind: 'barcode', data: symbolText(symbol), symbol });
         else out.push({ kind: 'unknown', bytes: [...bytes.subarray(i, end < 0 ? bytes.length : end + 1)] });
         i = end < 0 ? bytes.length : end + 1;
       } else if (model === 'star' && c === 0x1d && at(2) === 0x79) {
@@ -215,7 +215,7 @@ export function decode(bytes: Uint8Array, model: PrinterModel = 'epson', lineEnd
           i += 4 + at(3);
         }
         const symbol = epsonSymbol(m, data);
-        if (symbol) out.push({ kind: 'barcode', data: symbol.symbology === 'ean13' ? symbol.digits : code128Text(symbol.parts), symbol });
+        if (symbol) out.push({ kind: 'barcode', data: symbolText(symbol), symbol });
         else out.push({ kind: 'unknown', bytes: [0x1d, 0x6b, m, ...data] });
       } else if (c === 0x76 && at(2) === 0x30) {
         flush(false);

@@ -151,7 +151,13 @@ export function encode(blocks: readonly Block[], options: EncodeOptions): Buffer
   const clean = (s: string) => printable(s, encoding);
   const asImage = options.rasterFallback === true && options.raster !== false;
   /** the code page would print some of it as "?": an image of it, in the printer's own line height */
-  const unprintable = (s: string) => asImage && questionMarks(clean(s)) > questionMarks(s);
+  const unprintable = (s: string, cleaned: string) => asImage && questionMarks(cleaned) > questionMarks(s);
+  const printQr = (data: string, cell: number) => {
+    printer.alignCenter();
+    printer.append(model === 'star' ? starQr(data, cell) : epsonQr(data, cell));
+    printer.newLine();
+    printer.alignLeft();
+  };
   const lineImage = (line: string | { left: string; right: string }, size: Size, align: Align, bold: boolean) => printer.append(rasterBytes(rasterLine(line, dots, { size, align, bold }), model));
   // ESC @ first (a known state, whatever the last job left), then the code page
   printer.setBuffer(Buffer.from([0x1b, 0x40]));
@@ -177,8 +183,9 @@ export function encode(blocks: readonly Block[], options: EncodeOptions): Buffer
         // a line break the text carries is a line on paper (a two-line footer); each is cleaned on its own
         const align = b.align ?? 'left';
         for (const paragraph of b.text.split(/\r\n|\r|\n/)) {
-          if (unprintable(paragraph)) for (const line of wrap(paragraph.replace(CONTROL, ' '), columns(width, size))) lineImage(line, size, align, b.bold ?? false);
-          else for (const line of wrap(clean(paragraph), columns(width, size))) printer.println(line);
+          const cleaned = clean(paragraph);
+          if (unprintable(paragraph, cleaned)) for (const line of wrap(paragraph.replace(CONTROL, ' '), columns(width, size))) lineImage(line, size, align, b.bold ?? false);
+          else for (const line of wrap(cleaned, columns(width, size))) printer.println(line);
         }
         reset();
         break;
@@ -186,13 +193,15 @@ export function encode(blocks: readonly Block[], options: EncodeOptions): Buffer
       case 'pair': {
         const size = b.size ?? 'normal';
         style('left', b.bold ?? false, size);
-        if (unprintable(b.left + b.right)) {
-          const cols = columns(width, size);
-          const right = b.right.replace(CONTROL, ' ');
-          const lefts = wrap(b.left.replace(CONTROL, ' '), Math.max(1, cols - right.length - 1));
-          lefts.forEach((left, k) => lineImage(k === lefts.length - 1 ? { left, right } : left, size, 'left', b.bold ?? false));
+        const left = clean(b.left);
+        const right = clean(b.right);
+        if (unprintable(b.left + b.right, left + right)) {
+          // as the image of the line, in the text's own script (the cleaned text would be "?")
+          const amount = b.right.replace(CONTROL, ' ');
+          const labels = wrap(b.left.replace(CONTROL, ' '), Math.max(1, columns(width, size) - amount.length - 1));
+          labels.forEach((label, k) => lineImage(k === labels.length - 1 ? { left: label, right: amount } : label, size, 'left', b.bold ?? false));
         } else {
-          for (const line of pairLines(clean(b.left), clean(b.right), columns(width, size))) printer.println(line);
+          for (const line of pairLines(left, right, columns(width, size))) printer.println(line);
         }
         reset();
         break;
@@ -215,10 +224,7 @@ export function encode(blocks: readonly Block[], options: EncodeOptions): Buffer
           const why = symbol ? `the barcode "${b.data}" is too long for this paper` : `no barcode can hold "${b.data}"`;
           if (cell !== null) {
             options.warn?.(`${why}: printed as a QR code`);
-            printer.alignCenter();
-            printer.append(model === 'star' ? starQr(b.data, cell) : epsonQr(b.data, cell));
-            printer.newLine();
-            printer.alignLeft();
+            printQr(b.data, cell);
           } else {
             options.warn?.(`${why}: printed as text`);
             style('center', false, 'normal');
@@ -242,10 +248,7 @@ export function encode(blocks: readonly Block[], options: EncodeOptions): Buffer
           reset();
           break;
         }
-        printer.alignCenter();
-        printer.append(model === 'star' ? starQr(b.data, cell) : epsonQr(b.data, cell));
-        printer.newLine();
-        printer.alignLeft();
+        printQr(b.data, cell);
         break;
       }
       case 'image':
