@@ -24,7 +24,7 @@ import { hasStaffSession, requireStaff, StaffSessions } from './session.js';
 export function webRoutes(services: Services) {
   const { config } = services;
   const app = new Hono();
-  const { urls, routes } = assets();
+  const { urls, routes, favicon } = assets();
   const sessions = new StaffSessions(config.ui.pin);
   const ctx: PageContext = {
     lang: config.ui.locale,
@@ -40,6 +40,8 @@ export function webRoutes(services: Services) {
   app.onError(staffErrorHandler(errorPages));
   app.use('*', staffPageHeaders, rememberStaffErrorPages(errorPages));
   app.route('/static', routes);
+  // Browsers and bookmarks ask for /favicon.ico whatever the page links: the same icon, no 404.
+  app.get('/favicon.ico', (c) => c.body(new Uint8Array(favicon.body), 200, { 'Content-Type': favicon.type, 'Cache-Control': 'public, max-age=86400' }));
   app.route('/', loginPages({ sessions, ...pages }));
   const { directory, printers, print, jobs, scanners, sync, syncIssues } = services;
   app.route('/', directoryPages({ directory, ...pages }));

@@ -16,7 +16,7 @@ const require = createRequire(import.meta.url);
 // web/ (sources) and dist/ (the bundle) are both one level below the project root.
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
-interface Asset {
+export interface Asset {
   body: Buffer;
   type: string;
 }
@@ -38,9 +38,10 @@ export interface AssetUrls {
   css: string;
   /** htmx, its SSE extension and app.js, in that order, as one file: one request on a first visit. */
   js: string;
+  icon: string;
 }
 
-export function assets(): { urls: AssetUrls; routes: Hono } {
+export function assets(): { urls: AssetUrls; routes: Hono; favicon: Asset } {
   const ours = (file: string) => readFileSync(path.join(ROOT, 'web', 'static', file));
   const css = ours('app.css');
   const banner = (pkg: string) => Buffer.from(`\n;/* ${pkg} ${packageVersion(pkg)} */\n`);
@@ -52,13 +53,15 @@ export function assets(): { urls: AssetUrls; routes: Hono } {
     Buffer.from('\n;/* shop agent */\n'),
     ours('app.js'),
   ]);
+  const favicon: Asset = { body: ours('favicon.svg'), type: 'image/svg+xml' };
   // Named by content: a page script changed in a patch release is never served stale from cache.
   const files: Record<string, Asset> = {
     [`app-${contentTag(css)}.css`]: { body: css, type: 'text/css; charset=utf-8' },
     [`page-${contentTag(js)}.js`]: { body: js, type: 'text/javascript; charset=utf-8' },
+    [`icon-${contentTag(favicon.body)}.svg`]: favicon,
   };
-  const [cssName, jsName] = Object.keys(files);
-  const urls: AssetUrls = { css: `/static/${cssName}`, js: `/static/${jsName}` };
+  const [cssName, jsName, iconName] = Object.keys(files);
+  const urls: AssetUrls = { css: `/static/${cssName}`, js: `/static/${jsName}`, icon: `/static/${iconName}` };
   const routes = new Hono().get('/:name', (c) => {
     const name = c.req.param('name');
     const asset = Object.hasOwn(files, name) ? files[name] : undefined;
@@ -68,5 +71,5 @@ export function assets(): { urls: AssetUrls; routes: Hono } {
       'Cache-Control': 'public, max-age=31536000, immutable',
     });
   });
-  return { urls, routes };
+  return { urls, routes, favicon };
 }

@@ -30,14 +30,24 @@ export function Layout(props: {
             No history cache: pages of client data must not stay in sessionStorage after sign-out. */}
         <meta name="htmx-config" content='{"includeIndicatorStyles":false,"historyCacheSize":0}' />
         <title>{props.title}</title>
+        <link rel="icon" href={ctx.assets.icon} type="image/svg+xml" />
         <link rel="stylesheet" href={ctx.assets.css} />
         <script src={ctx.assets.js} defer></script>
       </head>
       <body {...(staff ? { 'hx-ext': 'sse', 'sse-connect': '/events' } : {})}>
+        {/* On a phone the navigation folds behind "Menu" (app.js opens it); from 760 px it is one row. */}
         <header class="top">
           <span class="shop">{ctx.shopName || 'Kleek'}</span>
           {staff && (
-            <nav>
+            <button type="button" class="menu-toggle" aria-expanded="false" aria-controls="site-nav">
+              <svg viewBox="0 0 24 24" width="22" height="22" aria-hidden="true">
+                <path fill="currentColor" d="M3 6h18v2H3zm0 5h18v2H3zm0 5h18v2H3z" />
+              </svg>
+              {ctx.t('nav.menu')}
+            </button>
+          )}
+          {staff && (
+            <nav id="site-nav" aria-label={ctx.t('nav.label')}>
               {nav('/', 'nav.directory', 'directory')}
               {nav('/groups', 'nav.groups', 'groups')}
               {nav('/printers', 'nav.printers', 'printers')}
@@ -75,6 +85,8 @@ export function Layout(props: {
           </>
         )}
         <main>{props.children}</main>
+        {/* "Client supprimé — Annuler" and other short messages (web/partials/toast.tsx) */}
+        {staff && <div id="toast" class="toast-region" aria-live="polite"></div>}
       </body>
     </html>
   );

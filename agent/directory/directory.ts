@@ -201,11 +201,32 @@ export class Directory<Op extends SectionOp = SectionOp> {
     return this.toOut(next);
   }
 
-  async deleteClient(id: string, ifMatch: string | null = null): Promise<void> {
+  /** Deletes a client; returns the record as it was, so staff can undo (`restoreClient`). */
+  async deleteClient(id: string, ifMatch: string | null = null): Promise<Client> {
     const current = this.store.clients.get(id);
     if (!current) throw notFound('Client', id);
     this.checkIfMatch('client', current, ifMatch);
     await this.store.commit([{ op: 'client.del', id }, ...this.recordedClient(current, undefined)]);
+    return current;
+  }
+
+  /**
+   * Undoing a delete: the client comes back with its id, fields and balances, as a create (one
+   * durable write, pushed to the cloud like any new client). Refused when the id is in use again
+   * or the client's rules no longer hold (its card was given to someone else meanwhile).
+   */
+  async restoreClient(deleted: Client): Promise<ClientOut> {
+    if (this.store.clients.has(deleted.id)) {
+      throw new AgentError('exists', 'Already exists', `A client with id "${deleted.id}" exists again; nothing to restore.`);
+    }
+    const record: Client = {
+      ...this.newClient({ ...deleted, address: { ...deleted.address } }),
+      accountBalance: deleted.accountBalance,
+      walletBalance: deleted.walletBalance,
+    };
+    this.checkClient(record);
+    await this.store.commit([{ op: 'client.put', record }, ...this.recordedClient(undefined, record)]);
+    return this.toOut(record);
   }
 
   // ---- group writes ------------------------------------------------------------------------

@@ -105,7 +105,9 @@ const client: EntityRow<'client'> = {
   },
   deletionFirst: false,
   update: (directory, id, flat) => directory.updateClient(id, clientFieldsFromFlat(flat)),
-  delete: (directory, id) => directory.deleteClient(id),
+  delete: async (directory, id) => {
+    await directory.deleteClient(id);
+  },
   create: (directory, r) => directory.createClient({ ...r, address: { ...r.address } }),
 };
 

@@ -10,7 +10,7 @@ describe('client form', () => {
     const page = await s.browser.newPage({ viewport: { width: 1366, height: 900 } });
     await page.goto(`${s.url}/`);
     await page.click('a:has-text("Nouveau")');
-    await page.waitForURL(`${s.url}/clients/new`);
+    await page.waitForURL(/\/clients\/new\?draft=[0-9a-f-]{36}$/);
     await page.selectOption('#f-civility', 'Mme');
     await page.fill('#f-lastName', 'Jäggi');
     await page.fill('#f-postalCode', '120');
@@ -97,7 +97,7 @@ describe('client form', () => {
     });
     await page.click('button.icon-danger');
     await page.waitForTimeout(200);
-    expect(asked).toBe('Supprimer Mme Françoise Jäggi du répertoire ? Cette action est définitive.');
+    expect(asked).toBe('Supprimer Mme Françoise Jäggi du répertoire ?');
     expect(await rows.count()).toBe(1);
     expect(s.agent.services.directory.search('jaggi').items).toHaveLength(1);
 
@@ -108,14 +108,18 @@ describe('client form', () => {
     await page.close();
   });
 
-  it('deletes from the client card and goes back to the directory', async () => {
+  it('deletes from the client card: the card says so, with the way back to the directory', async () => {
     const page = await s.browser.newPage();
     await page.goto(`${s.url}/?q=garage`);
     await page.click('#results .name a');
     page.once('dialog', (d) => void d.accept());
     await page.click('article.client button.icon-danger');
-    await page.waitForURL(`${s.url}/`);
+    await page.locator('article.client.gone').waitFor();
+    expect(await page.locator('article.client.gone').innerText()).toContain('Ce client vient d’être supprimé.');
+    expect(await page.locator('#toast .toast').innerText()).toContain('« Garage du Lac Sàrl » a été supprimé du répertoire.');
     expect(s.agent.services.directory.search('garage').items).toHaveLength(0);
+    await page.click('article.client.gone a.back');
+    await page.waitForURL(`${s.url}/`);
     await page.close();
   });
 });

@@ -11,7 +11,9 @@ export function ClientPage(props: { ctx: PageContext; client: ClientOut }) {
   return (
     <Layout ctx={ctx} title={`${displayName(c)} — ${ctx.t('client.title')}`} current="directory">
       <p>
-        <a href="/">{ctx.t('client.back')}</a>
+        <a class="back" href="/">
+          {ctx.t('client.back')}
+        </a>
       </p>
       {/* A stable element holds the live refresh: swapping its content never loses the event listener. */}
       <div id="card" {...liveCard(c.id)}>
@@ -36,16 +38,19 @@ export function ClientCard(props: { ctx: PageContext; client: ClientOut }) {
   return (
       <article class="client" data-client-id={c.id}>
         <h1>{displayName(c)}</h1>
-        <p>
+        {/* The everyday actions together; delete on its own, at the far end. */}
+        <div class="card-actions">
           <a href={`/clients/${encodeURIComponent(c.id)}/edit`} class="button">
             {ctx.t('action.edit')}
-          </a>{' '}
-          <DeleteClientButton ctx={ctx} id={c.id} name={displayName(c)} target="article.client" />{' '}
+          </a>
           <button type="button" class="button secondary" hx-post={`/clients/${encodeURIComponent(c.id)}/print`} hx-target="next .print-status" hx-swap="innerHTML">
             {ctx.t('client.print')}
-          </button>{' '}
+          </button>
           <span class="print-status" role="status"></span>
-        </p>
+          <span class="card-delete">
+            <DeleteClientButton ctx={ctx} id={c.id} name={displayName(c)} target="article.client" labelled />
+          </span>
+        </div>
         <p class="sub">{ctx.t(c.kind === 'company' ? 'client.kind.company' : 'client.kind.person')}</p>
         <dl>
           {contact && (
@@ -93,8 +98,23 @@ export function ClientGone(props: { ctx: PageContext }) {
     <article class="client gone">
       <p class="empty">{props.ctx.t('client.deleted')}</p>
       <p>
-        <a href="/">{props.ctx.t('client.back')}</a>
+        <a class="back" href="/">
+          {props.ctx.t('client.back')}
+        </a>
       </p>
     </article>
+  );
+}
+
+/** The message after a delete: what went, and "Annuler" (10 s) to bring it back as it was. */
+export function UndoDelete(props: { ctx: PageContext; name: string; token: string }) {
+  const t = props.ctx.t;
+  return (
+    <>
+      <p>{t('undo.deleted', { name: props.name })}</p>
+      <button type="button" class="button small" data-undo="" hx-post={`/clients/undo/${encodeURIComponent(props.token)}`} hx-target="closest .toast" hx-swap="outerHTML">
+        {t('undo.action')}
+      </button>
+    </>
   );
 }

@@ -45,7 +45,9 @@ export function DirectoryPage(props: { ctx: PageContext; view: DirectoryView }) 
         </a>
       </div>
       {/* Changes made elsewhere (the till, another page, sync) refresh the results, once per burst. */}
-      <div id="results" hx-get="/" hx-trigger="sse:directory delay:300ms" hx-include="[name='q']" hx-disinherit="*">
+      {/* How many rows are shown (app.js keeps it): a refresh draws as many again, not the first 25. */}
+      <input type="hidden" name="shown" value={view.items.length > 25 ? String(view.items.length) : ''} />
+      <div id="results" hx-get="/" hx-trigger="sse:directory delay:300ms" hx-include="[name='q'],[name='shown']" hx-disinherit="*">
         <DirectoryResults ctx={ctx} view={view} />
       </div>
     </Layout>
@@ -62,9 +64,9 @@ export function DirectoryResults(props: { ctx: PageContext; view: DirectoryView 
     <>
       {!view.q && <p class="count">{view.total === 1 ? ctx.t('directory.count.one') : ctx.t('directory.count', { n: formatCount(view.total) })}</p>}
       <Table
-        class="results"
+        class="results directory"
         columns={[
-          { label: ctx.t('directory.col.name') },
+          { label: ctx.t('directory.col.name'), primary: true },
           { label: ctx.t('directory.col.city') },
           { label: ctx.t('directory.col.phone'), class: 'col-phone' },
           { label: ctx.t('directory.col.reference'), class: 'col-ref' },
@@ -86,7 +88,7 @@ export function DirectoryRows(props: { ctx: PageContext; view: DirectoryView }) 
     <>
           {view.items.map((c) => (
             <tr data-client-id={c.id}>
-              <td>
+              <td class="primary">
                 <span class="name">
                   <a href={`/clients/${encodeURIComponent(c.id)}`}>{displayName(c)}</a>
                 </span>

@@ -72,7 +72,9 @@ export function GroupEditPage(props: { ctx: PageContext; form: GroupFormState })
   return (
     <Layout ctx={props.ctx} title={t('groups.edit')} current="groups">
       <p>
-        <a href="/groups">{t('groups.back')}</a>
+        <a class="back" href="/groups">
+          {t('groups.back')}
+        </a>
       </p>
       <h1>{t('groups.edit')}</h1>
       <GroupForm ctx={props.ctx} form={props.form} />

@@ -1,11 +1,11 @@
 import type { PageContext } from '../page-context.js';
 
 /** The red trash icon: deletes after the browser's confirmation (htmx hx-confirm). */
-export function DeleteButton(props: { ctx: PageContext; url: string; name: string; confirm: string; target: string }) {
+export function DeleteButton(props: { ctx: PageContext; url: string; name: string; confirm: string; target: string; labelled?: boolean }) {
   return (
     <button
       type="button"
-      class="icon-danger"
+      class={props.labelled ? 'icon-danger labelled' : 'icon-danger'}
       title={props.ctx.t('action.delete')}
       aria-label={`${props.ctx.t('action.delete')} ${props.name}`}
       hx-delete={props.url}
@@ -14,12 +14,13 @@ export function DeleteButton(props: { ctx: PageContext; url: string; name: strin
       hx-swap="outerHTML"
     >
       <TrashIcon />
+      {props.labelled && <span aria-hidden="true">{props.ctx.t('action.delete')}</span>}
     </button>
   );
 }
 
 /** Deleting a client, from the results or the card. */
-export function DeleteClientButton(props: { ctx: PageContext; id: string; name: string; target: string }) {
+export function DeleteClientButton(props: { ctx: PageContext; id: string; name: string; target: string; labelled?: boolean }) {
   return (
     <DeleteButton
       ctx={props.ctx}
@@ -27,6 +28,7 @@ export function DeleteClientButton(props: { ctx: PageContext; id: string; name: 
       name={props.name}
       confirm={props.ctx.t('confirm.delete', { name: props.name })}
       target={props.target}
+      labelled={props.labelled}
     />
   );
 }

@@ -5,6 +5,8 @@ export interface Column {
   label: string;
   class?: string;
   hidden?: boolean;
+  /** The row's name: on a phone's stacked rows it needs no label. */
+  primary?: boolean;
 }
 
 /** The results table every list shares (its class sets the look); the rows are the page's. `false` skips a column. */
@@ -14,7 +16,9 @@ export function Table(props: { class: string; columns: ReadonlyArray<Column | fa
       <thead>
         <tr>
           {props.columns.filter((col): col is Column => col !== false).map((col) => (
-            <th class={col.class}>{col.hidden ? <span class="visually-hidden">{col.label}</span> : col.label}</th>
+            <th class={[col.class, col.primary && 'primary'].filter(Boolean).join(' ') || undefined}>
+              {col.hidden ? <span class="visually-hidden">{col.label}</span> : col.label}
+            </th>
           ))}
         </tr>
       </thead>

@@ -6,7 +6,7 @@ import { FORM_FIELDS, type FormValues } from '../pages/client-form.js';
 export async function formValues(c: Context): Promise<FormValues> {
   const body = await c.req.parseBody();
   const out: FormValues = {};
-  for (const name of [...FORM_FIELDS, 'etag']) {
+  for (const name of [...FORM_FIELDS, 'etag', 'id', 'force']) {
     const value = body[name];
     if (typeof value === 'string') out[name] = value;
   }

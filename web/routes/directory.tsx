@@ -5,6 +5,8 @@ import { isHtmx, type PageDeps } from '../page-context.js';
 import { DirectoryPage, DirectoryResults, DirectoryRows, type DirectoryView } from '../pages/directory.js';
 
 const PAGE_SIZE = 25;
+/** Coming back to a list that showed more (app.js keeps `shown` in the URL): up to this many again. */
+const SHOWN_MAX = 500;
 
 /**
  * / : the directory's search. As in the htmx contact app, one URL serves the whole page, the
@@ -22,7 +24,9 @@ export function directoryPages(deps: Pick<Services, 'directory'> & PageDeps) {
       const more = nextRows(q, cursor);
       return c.html(more ? <DirectoryRows ctx={ctx} view={viewOf(q, more)} /> : '');
     }
-    const view = viewOf(q, directory.search(q, PAGE_SIZE));
+    // Back from a client to a list where "Plus de résultats" was pressed: as many rows as before.
+    const shown = Math.min(SHOWN_MAX, Math.max(PAGE_SIZE, Math.ceil(Number(c.req.query('shown')) / PAGE_SIZE) * PAGE_SIZE || PAGE_SIZE));
+    const view = viewOf(q, directory.search(q, shown));
     if (isHtmx(c)) return c.html(<DirectoryResults ctx={ctx} view={view} />);
     return c.html(page(<DirectoryPage ctx={ctx} view={view} />));
   });

@@ -242,3 +242,110 @@ async function fetchToken(index) {
   }
   return res.ok ? res.text() : null;
 }
+
+// ---- a phone's header: "Menu" opens and closes the navigation (from 760 px it is always shown).
+document.addEventListener('click', (e) => {
+  const toggle = e.target instanceof Element ? e.target.closest('.menu-toggle') : null;
+  if (!toggle) return;
+  const open = toggle.getAttribute('aria-expanded') !== 'true';
+  toggle.setAttribute('aria-expanded', String(open));
+  toggle.closest('header')?.classList.toggle('menu-open', open);
+  if (open) document.querySelector('#site-nav a')?.focus();
+});
+
+// ---- tables on a phone are stacked cards: each cell says which column it is (CSS shows the
+// label). Copied from the headings so the pages' markup stays one table for every screen.
+function labelCells(root) {
+  for (const table of root.querySelectorAll ? root.querySelectorAll('table.results') : []) {
+    const heads = [...table.querySelectorAll('thead th')].map((th) =>
+      th.classList.contains('primary') || th.querySelector('.visually-hidden') ? '' : th.textContent.trim(),
+    );
+    for (const row of table.querySelectorAll('tbody tr')) {
+      [...row.children].forEach((td, i) => {
+        if (heads[i] && !td.hasAttribute('colspan')) td.dataset.label = heads[i];
+      });
+    }
+  }
+}
+labelCells(document);
+document.addEventListener('htmx:afterSettle', (e) => labelCells(e.target instanceof Element ? (e.target.closest('table') ?? e.target).parentElement ?? document : document));
+
+// ---- the client form: its fields follow the kind (a person's names first and required, or the
+// company's name first with an optional contact person). The page is drawn that way for the kind
+// it opens with; this re-orders it when staff switch.
+function applyKind(form) {
+  const kind = form.querySelector('input[name="kind"]:checked')?.value === 'company' ? 'company' : 'person';
+  form.dataset.kind = kind;
+  const grid = form.querySelector('.grid.identity');
+  const company = grid?.querySelector('.f-companyName');
+  if (grid && company) {
+    if (kind === 'company') grid.prepend(company);
+    else grid.append(company);
+  }
+  for (const input of form.querySelectorAll('[data-required-for]')) {
+    if (input.dataset.requiredFor === kind) input.setAttribute('aria-required', 'true');
+    else input.removeAttribute('aria-required');
+  }
+}
+document.addEventListener('change', (e) => {
+  const form = e.target instanceof HTMLInputElement && e.target.name === 'kind' ? e.target.closest('form.client-form') : null;
+  if (form) applyKind(form);
+});
+
+// ---- nothing lost by leaving: a form with changes asks before the page goes (reload, a link,
+// closing the tab). A form the agent sent back unsaved (refused, look-alikes) has changes already.
+const guarded = new Map();
+const formState = (form) => new URLSearchParams(new FormData(form)).toString();
+for (const form of document.querySelectorAll('form[data-guard]')) guarded.set(form, form.dataset.guard === 'unsaved' ? null : formState(form));
+document.addEventListener('submit', (e) => {
+  if (e.target instanceof HTMLFormElement) guarded.delete(e.target); // saving is not leaving
+});
+window.addEventListener('beforeunload', (e) => {
+  for (const [form, initial] of guarded) {
+    if (form.isConnected && formState(form) !== initial) {
+      e.preventDefault();
+      e.returnValue = ''; // older Chromium asks only when this is set
+      return;
+    }
+  }
+});
+
+// ---- short messages (#toast): each goes after its time; "Annuler" after a delete stays 10 s.
+function timeToasts() {
+  for (const toast of document.querySelectorAll('#toast .toast[data-timeout]:not([data-timed])')) {
+    toast.dataset.timed = '';
+    setTimeout(() => toast.remove(), Number(toast.dataset.timeout) || 6000);
+  }
+}
+const toastRegion = document.getElementById('toast');
+if (toastRegion) new MutationObserver(timeToasts).observe(toastRegion, { childList: true, subtree: true });
+document.addEventListener('htmx:oobAfterSwap', (e) => {
+  // After a delete the row is gone: the keyboard goes to "Annuler" rather than to the page's top.
+  if (e.target instanceof Element && e.target.id === 'toast') e.target.querySelector('.toast:last-child [data-undo]')?.focus();
+});
+
+// ---- the list keeps its place: how many results were shown (in the URL, so the agent draws as
+// many again) and where it was scrolled (in this history entry), when staff open a client and
+// come back.
+history.scrollRestoration = 'manual';
+function rememberShown() {
+  const rows = document.querySelectorAll('#results table.results tbody tr[data-client-id]').length;
+  const url = new URL(location.href);
+  if (url.pathname !== '/') return;
+  if (rows > 25) url.searchParams.set('shown', String(rows));
+  else url.searchParams.delete('shown');
+  const field = document.querySelector('input[name="shown"]');
+  if (field) field.value = rows > 25 ? String(rows) : '';
+  history.replaceState(history.state, '', url);
+}
+document.addEventListener('htmx:afterSettle', (e) => {
+  if (e.target instanceof Element && (e.target.closest('#results') || e.target.id === 'results')) rememberShown();
+});
+const rememberScroll = () => history.replaceState({ ...(history.state ?? {}), agentScrollY: window.scrollY }, '');
+window.addEventListener('pagehide', rememberScroll);
+document.addEventListener('click', (e) => {
+  if (e.target instanceof Element && e.target.closest('a[href]')) rememberScroll();
+}, true);
+if (performance.getEntriesByType('navigation')[0]?.type === 'back_forward' && typeof history.state?.agentScrollY === 'number') {
+  window.scrollTo(0, history.state.agentScrollY);
+}
