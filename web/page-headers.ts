@@ -14,6 +14,9 @@ export const staffPageHeaders: MiddlewareHandler = async (c, next) => {
     );
   }
   c.header('X-Content-Type-Options', 'nosniff');
+  // Pages of client data are never kept in the browser's cache: Back asks the agent again, so a
+  // saved form comes back saying so (and no client's card outlives a sign-out on a shared till).
+  if (!c.res.headers.has('cache-control') && c.res.headers.get('content-type')?.startsWith('text/html')) c.header('Cache-Control', 'no-store');
   // Not no-referrer: Chrome then sends "Origin: null" on the page's own form posts, which the Origin check refuses.
   c.header('Referrer-Policy', 'same-origin');
 };

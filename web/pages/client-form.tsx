@@ -180,6 +180,7 @@ export function ClientFormPage(props: {
   return (
     <Layout ctx={ctx} title={title} current="directory">
       <h1>{title}</h1>
+      {/* Back to a form that was saved: say so, and no form to send twice. */}
       {props.made && (
         <div class="banner info" role="status">
           <p>{t('form.made', { name: props.made.name })}</p>
@@ -187,12 +188,17 @@ export function ClientFormPage(props: {
             <a class="button" href={`/clients/${encodeURIComponent(props.made.id)}`}>
               {t('form.openMade')}
             </a>
+            <a class="button secondary" href={`/clients/${encodeURIComponent(props.made.id)}/edit`}>
+              {t('action.edit')}
+            </a>
             <a class="button secondary" href="/clients/new">
               {t('form.new')}
             </a>
           </p>
         </div>
       )}
+      {!props.made && (
+        <>
       {props.banner === 'invalid' && (
         <p class="banner error" role="alert">
           {t('form.invalid')}
@@ -319,6 +325,8 @@ export function ClientFormPage(props: {
         {/* After the actions: Enter in a field keeps meaning "Valider", never "Créer quand même". */}
         {props.duplicates && props.duplicates.length > 0 && <Duplicates ctx={ctx} duplicates={props.duplicates} />}
       </form>
+        </>
+      )}
     </Layout>
   );
 }

@@ -11,7 +11,9 @@ export function ErrorPage(props: { ctx: PageContext; title: string; message: str
         {props.message}
       </p>
       <p>
-        <a href={props.back}>{props.back === '/' ? ctx.t('client.back') : ctx.t('error.back')}</a>
+        <a class="back" href={props.back}>
+          {props.back === '/' ? ctx.t('client.back') : ctx.t('error.back')}
+        </a>
       </p>
     </Layout>
   );

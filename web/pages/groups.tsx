@@ -105,9 +105,12 @@ function GroupForm(props: { ctx: PageContext; form: GroupFormState }) {
         </p>
       )}
       {form.banner === 'stale' && (
-        <p class="banner error" role="alert">
-          {t('groups.stale')} <a href={`${action}/edit`}>{t('form.reload')}</a>
-        </p>
+        <div class="banner error" role="alert">
+          <p>{t('groups.stale')}</p>
+          <a class="button secondary small" href={`${action}/edit`}>
+            {t('form.reload')}
+          </a>
+        </div>
       )}
       {form.group && <input type="hidden" name="etag" value={form.group.etag} />}
       <div class="grid">

@@ -292,6 +292,12 @@ document.addEventListener('change', (e) => {
   if (form) applyKind(form);
 });
 
+// Back to a new client's form the browser kept in memory (bfcache) after it was saved: ask the
+// agent again, which then says the client was made (the form's id is its one-time token).
+window.addEventListener('pageshow', (e) => {
+  if (e.persisted && document.querySelector('form.client-form input[name="id"]')) location.reload();
+});
+
 // ---- nothing lost by leaving: a form with changes asks before the page goes (reload, a link,
 // closing the tab). A form the agent sent back unsaved (refused, look-alikes) has changes already.
 const guarded = new Map();
@@ -315,14 +321,13 @@ function timeToasts() {
   for (const toast of document.querySelectorAll('#toast .toast[data-timeout]:not([data-timed])')) {
     toast.dataset.timed = '';
     setTimeout(() => toast.remove(), Number(toast.dataset.timeout) || 6000);
+    // The deleted row took the focus with it: the keyboard goes to "Annuler", not to the page's top.
+    const undo = toast.querySelector('[data-undo]');
+    if (undo && (document.activeElement === document.body || !document.activeElement)) undo.focus();
   }
 }
 const toastRegion = document.getElementById('toast');
 if (toastRegion) new MutationObserver(timeToasts).observe(toastRegion, { childList: true, subtree: true });
-document.addEventListener('htmx:oobAfterSwap', (e) => {
-  // After a delete the row is gone: the keyboard goes to "Annuler" rather than to the page's top.
-  if (e.target instanceof Element && e.target.id === 'toast') e.target.querySelector('.toast:last-child [data-undo]')?.focus();
-});
 
 // ---- the list keeps its place: how many results were shown (in the URL, so the agent draws as
 // many again) and where it was scrolled (in this history entry), when staff open a client and

@@ -1,0 +1,91 @@
+import { createRequire } from 'node:module';
+import type { Page } from 'playwright-core';
+
+/** The screens staff use: a till, a 10" tablet, a phone; and the narrowest and widest the page promises. */
+export const SCREENS = {
+  phone: { width: 390, height: 844 },
+  tablet: { width: 1280, height: 800 },
+  till: { width: 1366, height: 768 },
+} as const;
+export const EXTREMES = {
+  narrow: { width: 360, height: 740 },
+  wide: { width: 1920, height: 1080 },
+} as const;
+export type ScreenName = keyof typeof SCREENS;
+
+const require = createRequire(import.meta.url);
+const AXE = require.resolve('axe-core/axe.min.js');
+
+export interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  targets: string[];
+}
+
+/**
+ * axe-core's violations on the page as it is (WCAG 2.1 A and AA, and best practices). The page's
+ * context must be made with `bypassCSP: true`: the agent's CSP refuses injected scripts, rightly.
+ */
+export async function axeViolations(page: Page): Promise<AxeViolation[]> {
+  await page.addScriptTag({ path: AXE });
+  return page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<{ violations: Array<{ id: string; impact: string | null; help: string; nodes: Array<{ target: unknown[] }> }> }> } }).axe;
+    const result = await axe.run(document, { resultTypes: ['violations'], runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } });
+    return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n) => n.target.map(String).join(' ')) }));
+  });
+}
+
+/** How far the page scrolls sideways (0: it fits). */
+export function sidewaysScroll(page: Page): Promise<number> {
+  return page.evaluate(() => Math.max(document.documentElement.scrollWidth, document.body.scrollWidth) - window.innerWidth);
+}
+
+export interface SmallTarget {
+  what: string;
+  width: number;
+  height: number;
+}
+
+/**
+ * Every visible thing to click or tap that is smaller than 48×48 px. A radio or checkbox counts by
+ * its label (the label is what a finger presses). Links inside a sentence are exempt, as WCAG 2.5.8
+ * exempts them: a line of text cannot be 48 px high.
+ */
+export function smallTargets(page: Page, min = 48): Promise<SmallTarget[]> {
+  return page.evaluate((min) => {
+    const out: Array<{ what: string; width: number; height: number }> = [];
+    const selector = 'a[href], button, input:not([type="hidden"]), select, textarea, summary, [tabindex]:not([tabindex="-1"])';
+    const inSentence = (el: Element) => {
+      const parent = el.parentElement;
+      if (!parent || el.tagName !== 'A') return false;
+      const own = [...parent.childNodes].filter((n) => n !== el).map((n) => n.textContent ?? '').join('').trim();
+      return own.length > 0;
+    };
+    for (const el of document.querySelectorAll(selector)) {
+      let target: Element = el;
+      if (el instanceof HTMLInputElement && (el.type === 'radio' || el.type === 'checkbox')) target = el.closest('label') ?? el;
+      const style = getComputedStyle(target);
+      const box = target.getBoundingClientRect();
+      if (box.width === 0 || box.height === 0 || style.visibility === 'hidden' || target.closest('[hidden], .visually-hidden')) continue;
+      if (inSentence(el)) continue;
+      if (box.width < min - 0.5 || box.height < min - 0.5) {
+        const name = (el.getAttribute('aria-label') ?? (el as HTMLElement).innerText ?? el.getAttribute('name') ?? '').trim().slice(0, 40);
+        out.push({ what: `${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''} "${name}"`, width: Math.round(box.width), height: Math.round(box.height) });
+      }
+    }
+    return out;
+  }, min);
+}
+
+/** Elements that stick out of the viewport on the right (what makes a page scroll sideways). */
+export function overflowing(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const out: string[] = [];
+    for (const el of document.querySelectorAll('body *')) {
+      const box = el.getBoundingClientRect();
+      if (box.right > window.innerWidth + 0.5 && box.width > 0 && !el.closest('.visually-hidden')) out.push(`${el.tagName.toLowerCase()}.${[...el.classList].join('.')} right=${Math.round(box.right)}`);
+    }
+    return out.slice(0, 10);
+  });
+}
