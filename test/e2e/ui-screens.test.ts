@@ -70,6 +70,21 @@ const PAGES: Record<string, (page: Page) => Promise<unknown>> = {
     await p.click('button:has-text("Valider")');
     await p.locator('.banner.error:visible').waitFor();
   },
+  duplicates: async (p) => {
+    await p.goto(`${s.url}/clients/new`);
+    await p.selectOption('#f-civility', 'M.');
+    await p.fill('#f-lastName', 'Favre00');
+    await p.fill('#f-firstName', 'Jean');
+    await p.fill('#f-postalCode', '1003');
+    await p.click('button:has-text("Valider")');
+    await p.locator('.duplicates').waitFor();
+  },
+  'undo-message': async (p) => {
+    await p.goto(`${s.url}/?q=favre`);
+    p.once('dialog', (d) => void d.accept());
+    await p.locator('#results button.icon-danger').last().click();
+    await p.locator('#toast .toast').waitFor();
+  },
   groups: (p) => p.goto(`${s.url}/groups`),
   'group-edit': (p) => p.goto(`${s.url}/groups/${ids.group}/edit`),
   printers: (p) => p.goto(`${s.url}/printers`),

@@ -95,7 +95,8 @@ export function ClientFormPage(props: {
   const order: FieldName[] = company
     ? ['companyName', 'civility', 'lastName', 'firstName', 'street', 'street2', 'postalCode', 'city', 'country', 'phone', 'email', 'reference', 'accountNumber', 'groupId', 'notes']
     : ['civility', 'lastName', 'firstName', 'companyName', 'street', 'street2', 'postalCode', 'city', 'country', 'phone', 'email', 'reference', 'accountNumber', 'groupId', 'notes'];
-  const firstError = order.find((name) => errorOf(name) !== null);
+  // A new form starts at its first field, ready to type; a refused one at the first field in error.
+  const firstError = order.find((name) => errorOf(name) !== null) ?? (props.etag === null && !props.duplicates?.length ? order[0] : undefined);
   const described = (name: FieldName, error: string | null) => ({
     'aria-invalid': error ? 'true' : undefined,
     'aria-describedby': error ? `e-${name}` : undefined,

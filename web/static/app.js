@@ -278,9 +278,11 @@ function applyKind(form) {
   form.dataset.kind = kind;
   const grid = form.querySelector('.grid.identity');
   const company = grid?.querySelector('.f-companyName');
-  if (grid && company) {
-    if (kind === 'company') grid.prepend(company);
-    else grid.append(company);
+  const heading = grid?.querySelector('.contact-heading');
+  if (grid && company && heading) {
+    // company: its name, then "contact person" over the names; person: the names, then the company
+    if (kind === 'company') grid.prepend(company, heading);
+    else grid.append(heading, company);
   }
   for (const input of form.querySelectorAll('[data-required-for]')) {
     if (input.dataset.requiredFor === kind) input.setAttribute('aria-required', 'true');
