@@ -56,7 +56,9 @@ export class PrintService {
     const tickets = renderRequestAll(req, this.config, this.directory);
     // the tickets' journal writes share one fsync (group commit) rather than wait in turn
     const created = await Promise.all(
-      tickets.map((r) => this.printers.enqueue({ type: req.type, printer: r.printer.id, copies: req.copies, idempotencyKey, bodyHash: hash, bytes: r.bytes, drawer, warnings: r.warnings })),
+      tickets.map((r) =>
+        this.printers.enqueue({ type: req.type, printer: r.printer.id, copies: req.copies, idempotencyKey, bodyHash: hash, bytes: r.bytes, drawer, warnings: r.warnings, number: r.number, clientId: r.clientId }),
+      ),
     );
     const [first] = created;
     if (!first) throw new Error('a print request made no ticket');
@@ -66,7 +68,7 @@ export class PrintService {
   /** "Imprimer la carte": the client's card on the printer with the "client" role; says which printer. */
   async printClientCard(clientId: string): Promise<PrinterConfig> {
     const r = renderRequest({ type: 'client', client: { id: clientId } }, this.config, this.directory);
-    await this.printers.enqueue({ type: 'client', printer: r.printer.id, bytes: r.bytes, warnings: r.warnings });
+    await this.printers.enqueue({ type: 'client', printer: r.printer.id, bytes: r.bytes, warnings: r.warnings, clientId: r.clientId });
     return r.printer;
   }
 
