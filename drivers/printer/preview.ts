@@ -49,12 +49,42 @@ function qrSvg(data: string): string {
 
 const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
+/** The words the preview writes beside the paper's marks: the staff page passes its language's. */
+export interface PaperWords {
+  cut: string;
+  partialCut: string;
+  drawer: (pin: number) => string;
+  unknown: (bytes: string) => string;
+  /** the alternative text of a printed image (a logo, a line in a script no code page has) */
+  image: string;
+}
+
+export const ENGLISH_PAPER_WORDS: PaperWords = {
+  cut: 'cut',
+  partialCut: 'partial cut',
+  drawer: (pin) => `cash drawer pulse (pin ${pin})`,
+  unknown: (bytes) => `unknown bytes ${bytes}`,
+  image: 'printed image',
+};
+
+/** The paper's own small style (a page that shows the paper puts it in its head). */
+export function paperStyle(width: number): string {
+  return `.paper{width:${width}ch;margin:0 auto;padding:12px 1ch;background:#fff;color:#111;box-shadow:0 2px 8px rgba(0,0,0,.2);font-family:ui-monospace,"DejaVu Sans Mono",Consolas,monospace;font-size:14px;line-height:1.25}
+.l{white-space:pre;overflow:hidden}.center{text-align:center}.right{text-align:right}.b{font-weight:700}
+.tall{transform:scaleY(2);transform-origin:top;margin-bottom:1.25em}
+.large{font-size:28px;line-height:1.25}
+.bc{margin:6px 0;text-align:center}.bc svg{display:block;margin:0 auto;height:48px}.qr svg{height:auto}
+.hri{font-size:12px}.img{text-align:center;margin:0}.img img{max-width:100%;height:auto;image-rendering:pixelated}
+.cut{border-top:2px dashed #9ca3af;margin:10px -1ch;color:#6b7280;font-size:11px;text-align:center}
+.drawer,.unknown{color:#b45309;font-size:11px;text-align:center}.unknown{color:#b42318}`;
+}
+
 /**
  * A picture of the paper, drawn from the decoded bytes (so it shows what prints, not what was
  * meant): the width in characters, bold, double height and size, alignment, barcodes with their
- * human-readable text, cuts and drawer pulses. A standalone HTML page with its own small style.
+ * human-readable text, cuts and drawer pulses. The `.paper` element; paperStyle() draws it.
  */
-export function previewHtml(items: readonly Printed[], width: number, title: string): string {
+export function paperHtml(items: readonly Printed[], width: number, words: PaperWords = ENGLISH_PAPER_WORDS): string {
   const rows: string[] = [];
   for (const x of items) {
     if (x.kind === 'line') {
@@ -64,28 +94,26 @@ export function previewHtml(items: readonly Printed[], width: number, title: str
     } else if (x.kind === 'barcode') {
       rows.push(`<div class="bc" title="${x.symbol.symbology === 'ean13' ? 'EAN-13' : 'CODE128'}">${barsSvg(x.symbol, x.data)}<div class="hri">${escape(x.data)}</div></div>`);
     } else if (x.kind === 'image') {
-      rows.push(`<div class="img"><img alt="logo" width="${x.width}" height="${x.height}" src="data:image/png;base64,${imagePng(x)}"></div>`);
+      rows.push(`<div class="img"><img alt="${escape(words.image)}" width="${x.width}" height="${x.height}" src="data:image/png;base64,${imagePng(x)}"></div>`);
     } else if (x.kind === 'qr') {
       rows.push(`<div class="bc qr" title="QR">${qrSvg(x.data)}</div>`);
     } else if (x.kind === 'cut') {
-      rows.push(`<div class="cut">${x.partial ? 'partial cut' : 'cut'}</div>`);
+      rows.push(`<div class="cut">${escape(x.partial ? words.partialCut : words.cut)}</div>`);
     } else if (x.kind === 'drawer') {
-      rows.push(`<div class="drawer">cash drawer pulse (pin ${x.pin})</div>`);
+      rows.push(`<div class="drawer">${escape(words.drawer(x.pin))}</div>`);
     } else if (x.kind === 'unknown') {
-      rows.push(`<div class="unknown">unknown bytes ${x.bytes.map((b) => b.toString(16).padStart(2, '0')).join(' ')}</div>`);
+      rows.push(`<div class="unknown">${escape(words.unknown(x.bytes.map((b) => b.toString(16).padStart(2, '0')).join(' ')))}</div>`);
     }
   }
-  return `<!doctype html><html><head><meta charset="utf-8"><title>${escape(title)}</title><style>
-body{margin:0;padding:16px;background:#e5e7eb;font-family:ui-monospace,"DejaVu Sans Mono",Consolas,monospace}
-.paper{width:${width}ch;margin:0 auto;padding:12px 1ch;background:#fff;color:#111;box-shadow:0 2px 8px rgba(0,0,0,.2);font-size:14px;line-height:1.25}
-.l{white-space:pre;overflow:hidden}.center{text-align:center}.right{text-align:right}.b{font-weight:700}
-.tall{transform:scaleY(2);transform-origin:top;margin-bottom:1.25em}
-.large{font-size:28px;line-height:1.25}
-.bc{margin:6px 0;text-align:center}.bc svg{display:block;margin:0 auto;height:48px}.qr svg{height:auto}
-.hri{font-size:12px}.img{text-align:center;margin:0}.img img{max-width:100%;height:auto;image-rendering:pixelated}
-.cut{border-top:2px dashed #9ca3af;margin:10px -1ch;color:#6b7280;font-size:11px;text-align:center}
-.drawer,.unknown{color:#b45309;font-size:11px;text-align:center}.unknown{color:#b42318}
-</style></head><body><div class="paper">${rows.join('')}</div></body></html>`;
+  return `<div class="paper">${rows.join('')}</div>`;
+}
+
+/** The paper as a standalone HTML page with its own small style (the API's preview, the virtual printer's files). */
+export function previewHtml(items: readonly Printed[], width: number, title: string): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escape(title)}</title><style>
+body{margin:0;padding:16px;background:#e5e7eb}
+${paperStyle(width)}
+</style></head><body><main>${paperHtml(items, width)}</main></body></html>`;
 }
 
 /** The preview of printer bytes: decoded for the printer's model, drawn at its width. */

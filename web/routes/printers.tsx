@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { displayName } from '../../agent/directory/directory.js';
 import type { Services } from '../../agent/services.js';
 import type { PageDeps } from '../page-context.js';
+import { JobPreviewPage } from '../pages/job-preview.js';
 import { PrintersPage, PrintersPanel } from '../pages/printers.js';
 
 type PrinterDeps = Pick<Services, 'printers' | 'print' | 'jobs' | 'config' | 'directory'> & PageDeps;
@@ -28,15 +29,15 @@ export function printerPages(deps: PrinterDeps) {
 
 /** /jobs: a printed job as it came out (read back from its bytes), and printing it again. */
 export function jobPages(deps: Pick<Services, 'print'> & PageDeps) {
-  const { print, staff } = deps;
+  const { print, ctx, staff, page } = deps;
   const app = new Hono();
   app.use('*', staff);
 
   app.get('/:id/preview', (c) => {
-    const html = print.previewOfJob(c.req.param('id'));
+    const paper = print.paperOfJob(c.req.param('id'));
     // the preview has its own small inline style: allow it on this page only
     c.header('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'");
-    return c.html(html);
+    return c.html(page(<JobPreviewPage ctx={ctx} {...paper} />));
   });
   app.post('/:id/reprint', async (c) => {
     await print.reprint(c.req.param('id'));
