@@ -151,6 +151,8 @@ export const de: Catalogue = {
   'scanner.state.waiting': 'wartet',
   'scanner.state.error': 'Fehler',
   'scanner.state.stopped': 'gestoppt',
+  'scanner.hint.waiting': 'Scanner nicht gefunden: Ist er eingesteckt? Neuer Versuch automatisch.',
+  'scanner.hint.error': 'Der Scanner lässt sich nicht öffnen: Die technische Angabe sagt warum. Neuer Versuch automatisch.',
   'settings.title': 'Einstellungen und Status',
   'settings.till': 'Verbindung der Kasse',
   'settings.tillHelp': 'In der Kasse die Adresse unten eintragen und das Zugriffstoken einfügen (Knopf Kopieren).',

@@ -151,6 +151,8 @@ export const en: Catalogue = {
   'scanner.state.waiting': 'waiting',
   'scanner.state.error': 'error',
   'scanner.state.stopped': 'stopped',
+  'scanner.hint.waiting': 'Scanner not found: is it plugged in? It is tried again automatically.',
+  'scanner.hint.error': 'The scanner cannot be opened: the technical detail says why. It is tried again automatically.',
   'settings.title': 'Settings and status',
   'settings.till': 'Connecting the till',
   'settings.tillHelp': 'In the till, enter the address below and paste the access token (Copy button).',

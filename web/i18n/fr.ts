@@ -149,6 +149,8 @@ export const fr = {
   'scanner.state.waiting': 'en attente',
   'scanner.state.error': 'erreur',
   'scanner.state.stopped': 'arrêté',
+  'scanner.hint.waiting': 'Lecteur introuvable : est-il branché ? Nouvel essai automatique.',
+  'scanner.hint.error': 'Le lecteur ne peut pas être ouvert : le détail technique dit pourquoi. Nouvel essai automatique.',
   'settings.title': 'Réglages et état',
   'settings.till': 'Connexion de la caisse',
   'settings.tillHelp': 'Dans la caisse, indiquez l’adresse ci-dessous et collez le jeton d’accès (bouton Copier).',

@@ -138,6 +138,7 @@ export function ScannersPanel(props: { ctx: PageContext; statuses: readonly Scan
                   <span class={`state state-${st.state}`} data-state={st.state}>
                     {t(`scanner.state.${st.state}`)}
                   </span>
+                  {st.detail && (st.state === 'waiting' || st.state === 'error') && <div class="sub">{t(`scanner.hint.${st.state}`)}</div>}
                   {st.detail && (
                     <details class="sub">
                       <summary>{t('sync.details')}</summary>

@@ -60,8 +60,8 @@ export function IssueList(props: { ctx: PageContext; issues: readonly SyncIssue[
               {i.fields.map((f) => (
                 <tr data-field={f.path}>
                   <td>{fieldLabel(ctx, f.path)}</td>
-                  <td data-shop>{shown(ctx, f.shop)}</td>
-                  <td data-cloud>{shown(ctx, f.cloud)}</td>
+                  <td data-shop>{shown(ctx, f.path, f.shop)}</td>
+                  <td data-cloud>{shown(ctx, f.path, f.cloud)}</td>
                 </tr>
               ))}
             </Table>
@@ -138,6 +138,9 @@ function fieldLabel(ctx: PageContext, path: string): string {
   return key ? ctx.t(key) : path;
 }
 
-function shown(ctx: PageContext, v: string | number | null): string {
-  return v === null || v === '' ? ctx.t('sync.empty') : String(v);
+/** A field's value as staff read it: the kind of client in their words, the rest as entered. */
+function shown(ctx: PageContext, path: string, v: string | number | null): string {
+  if (v === null || v === '') return ctx.t('sync.empty');
+  if (path === 'kind' && (v === 'person' || v === 'company')) return ctx.t(`client.kind.${v}`);
+  return String(v);
 }
