@@ -6,7 +6,7 @@ import { decode, type Printed } from './decode.js';
 import { columns } from './escpos.js';
 
 /** The barcode's real bars (the printer draws the same modules from the same data). */
-function barsSvg(symbol: Symbol, data: string): string {
+function barsSvg(symbol: Symbol, label: string): string {
   const modules = symbolBars(symbol);
   if (!modules) return '';
   const rects: string[] = [];
@@ -20,7 +20,7 @@ function barsSvg(symbol: Symbol, data: string): string {
     rects.push(`<rect x="${i}" y="0" width="${j - i}" height="40"/>`);
     i = j;
   }
-  return `<svg viewBox="0 0 ${modules.length} 40" width="${modules.length * 2}" preserveAspectRatio="none" fill="#111" role="img" aria-label="${symbol.symbology === 'ean13' ? 'EAN-13' : 'CODE128'} ${escape(data)}">${rects.join('')}</svg>`;
+  return `<svg viewBox="0 0 ${modules.length} 40" width="${modules.length * 2}" preserveAspectRatio="none" fill="#111" role="img" aria-label="${escape(label)}">${rects.join('')}</svg>`;
 }
 
 /** A raster image from the bytes, as a PNG: black dots on the paper's white. */
@@ -39,12 +39,12 @@ function imagePng(img: { width: number; height: number; bits: Uint8Array }): str
 }
 
 /** The QR code of the data the bytes carry, as the printer draws it. */
-function qrSvg(data: string): string {
+function qrSvg(data: string, label: string): string {
   const rows = qrMatrix(data);
   const rects: string[] = [];
   rows.forEach((row, y) => row.forEach((dark, x) => dark && rects.push(`<rect x="${x}" y="${y}" width="1" height="1"/>`)));
   const n = rows.length;
-  return `<svg viewBox="-4 -4 ${n + 8} ${n + 8}" width="${(n + 8) * 3}" height="${(n + 8) * 3}" shape-rendering="crispEdges" fill="#111" role="img" aria-label="QR ${escape(data)}">${rects.join('')}</svg>`;
+  return `<svg viewBox="-4 -4 ${n + 8} ${n + 8}" width="${(n + 8) * 3}" height="${(n + 8) * 3}" shape-rendering="crispEdges" fill="#111" role="img" aria-label="${escape(label)}">${rects.join('')}</svg>`;
 }
 
 const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -57,6 +57,9 @@ export interface PaperWords {
   unknown: (bytes: string) => string;
   /** the alternative text of a printed image (a logo, a line in a script no code page has) */
   image: string;
+  /** what a barcode (its symbology: CODE128, EAN-13) and a QR code are called, with the data they hold */
+  barcode: (symbology: string, data: string) => string;
+  qr: (data: string) => string;
 }
 
 export const ENGLISH_PAPER_WORDS: PaperWords = {
@@ -65,6 +68,8 @@ export const ENGLISH_PAPER_WORDS: PaperWords = {
   drawer: (pin) => `cash drawer pulse (pin ${pin})`,
   unknown: (bytes) => `unknown bytes ${bytes}`,
   image: 'printed image',
+  barcode: (symbology, data) => `${symbology} ${data}`,
+  qr: (data) => `QR ${data}`,
 };
 
 /** The paper's own small style (a page that shows the paper puts it in its head). */
@@ -92,11 +97,12 @@ export function paperHtml(items: readonly Printed[], width: number, words: Paper
       const text = x.text.length > cols ? x.text.slice(0, cols) : x.text;
       rows.push(`<div class="l ${x.align} ${x.size}${x.bold ? ' b' : ''}">${escape(text) || '&nbsp;'}</div>`);
     } else if (x.kind === 'barcode') {
-      rows.push(`<div class="bc" title="${x.symbol.symbology === 'ean13' ? 'EAN-13' : 'CODE128'}">${barsSvg(x.symbol, x.data)}<div class="hri">${escape(x.data)}</div></div>`);
+      const label = words.barcode(x.symbol.symbology === 'ean13' ? 'EAN-13' : 'CODE128', x.data);
+      rows.push(`<div class="bc">${barsSvg(x.symbol, label)}<div class="hri">${escape(x.data)}</div></div>`);
     } else if (x.kind === 'image') {
       rows.push(`<div class="img"><img alt="${escape(words.image)}" width="${x.width}" height="${x.height}" src="data:image/png;base64,${imagePng(x)}"></div>`);
     } else if (x.kind === 'qr') {
-      rows.push(`<div class="bc qr" title="QR">${qrSvg(x.data)}</div>`);
+      rows.push(`<div class="bc qr">${qrSvg(x.data, words.qr(x.data))}</div>`);
     } else if (x.kind === 'cut') {
       rows.push(`<div class="cut">${escape(x.partial ? words.partialCut : words.cut)}</div>`);
     } else if (x.kind === 'drawer') {

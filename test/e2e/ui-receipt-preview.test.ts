@@ -77,8 +77,8 @@ describe('receipt preview', () => {
       // the logo is decoded and shown (the page's own CSP lets its data: image through)
       const shown = await page.locator('.img img').first().evaluate((img: HTMLImageElement) => ({ natural: img.naturalWidth, complete: img.complete }));
       expect(shown).toEqual({ natural: dots, complete: true });
-      await page.locator('svg[aria-label="QR https://kleek.example/r/2026-000123"]').waitFor();
-      await page.locator('svg[aria-label="CODE128 2026000123"]').waitFor();
+      await page.locator('svg[aria-label="Code QR : https://kleek.example/r/2026-000123"]').waitFor();
+      await page.locator('svg[aria-label="Code-barres CODE128 : 2026000123"]').waitFor();
       expect(await page.locator('.unknown').count()).toBe(0);
       // the logo, then the two lines in scripts the code page lacks, as images of the lines
       expect(await page.locator('.img img').count()).toBe(2);

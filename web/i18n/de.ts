@@ -127,6 +127,8 @@ export const de: Catalogue = {
   'preview.drawer': 'Öffnungsimpuls Kassenschublade (Pin {pin})',
   'preview.unknown': 'unbekannte Bytes: {bytes}',
   'preview.image': 'gedrucktes Bild',
+  'preview.barcode': 'Strichcode {symbology}: {data}',
+  'preview.qr': 'QR-Code: {data}',
   'scope.print': 'drucken',
   'scope.drawer': 'Kassenschublade öffnen',
   'scope.directory:read': 'Verzeichnis lesen',

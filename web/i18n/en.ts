@@ -127,6 +127,8 @@ export const en: Catalogue = {
   'preview.drawer': 'cash drawer pulse (pin {pin})',
   'preview.unknown': 'unknown bytes: {bytes}',
   'preview.image': 'printed image',
+  'preview.barcode': 'Barcode {symbology}: {data}',
+  'preview.qr': 'QR code: {data}',
   'scope.print': 'print',
   'scope.drawer': 'open the cash drawer',
   'scope.directory:read': 'read the directory',

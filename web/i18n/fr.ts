@@ -125,6 +125,8 @@ export const fr = {
   'preview.drawer': 'impulsion d’ouverture du tiroir-caisse (broche {pin})',
   'preview.unknown': 'octets inconnus : {bytes}',
   'preview.image': 'image imprimée',
+  'preview.barcode': 'Code-barres {symbology} : {data}',
+  'preview.qr': 'Code QR : {data}',
   'scope.print': 'imprimer',
   'scope.drawer': 'ouvrir le tiroir-caisse',
   'scope.directory:read': 'consulter le répertoire',

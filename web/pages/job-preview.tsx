@@ -21,6 +21,8 @@ export function JobPreviewPage(props: { ctx: PageContext; job: JobRecord; printe
     drawer: (pin) => t('preview.drawer', { pin }),
     unknown: (bytes) => t('preview.unknown', { bytes }),
     image: t('preview.image'),
+    barcode: (symbology, data) => t('preview.barcode', { symbology, data }),
+    qr: (data) => t('preview.qr', { data }),
   };
   return (
     <html lang={ctx.lang}>
