@@ -345,11 +345,10 @@ class Worker {
   }
 
   private blockedReason(s: PrinterState): Notice {
-    const printer = { printer: this.config.name };
     const name = this.config.name;
-    if (s === 'paper-out') return jobError('paper-out', `${name}: paper out`, printer);
-    if (s === 'cover-open') return jobError('cover-open', `${name}: cover open`, printer);
-    return jobError('offline', `${name}: offline (check the printer's light and paper)`, printer);
+    if (s === 'paper-out') return jobError('paper-out', `${name}: paper out`, { printer: name });
+    if (s === 'cover-open') return jobError('cover-open', `${name}: cover open`, { printer: name });
+    return jobError('offline', `${name}: offline (check the printer's light and paper)`, { printer: name });
   }
 
   private get stoppingReason(): Notice {
