@@ -11,6 +11,8 @@ export interface ApiToken {
   name: string;
   token: string;
   scopes: readonly Scope[];
+  /** The name is the agent's, not the installer's: the generated token, or the n-th bare string of api.tokens (pages say so in the staff's words). */
+  unnamed?: 'generated' | number;
 }
 
 /**
@@ -35,8 +37,8 @@ export async function loadOrCreateSecrets(storeDir: string, log: Logger, fs: Sto
 
 /** The tokens the API accepts: the config's, or else the generated one (all scopes). */
 export function effectiveTokens(config: AgentConfig, secrets: Secrets): ApiToken[] {
-  if (config.api.tokens.length === 0) return [{ name: 'generated', token: secrets.apiToken, scopes: ALL_SCOPES }];
+  if (config.api.tokens.length === 0) return [{ name: 'generated', token: secrets.apiToken, scopes: ALL_SCOPES, unnamed: 'generated' }];
   return config.api.tokens.map((t, i) =>
-    typeof t === 'string' ? { name: `token-${i + 1}`, token: t, scopes: ALL_SCOPES } : { name: t.name, token: t.token, scopes: t.scopes },
+    typeof t === 'string' ? { name: `token-${i + 1}`, token: t, scopes: ALL_SCOPES, unnamed: i + 1 } : { name: t.name, token: t.token, scopes: t.scopes },
   );
 }

@@ -48,7 +48,7 @@ export function webRoutes(services: Services) {
   app.route('/', livePages({ events: services.events, closing: services.closing, log: services.log, scans: services.scans, ...pages }));
   app.route('/clients', clientPages({ directory, print, config, ...pages }));
   app.route('/groups', groupPages({ directory, ...pages }));
-  app.route('/printers', printerPages({ printers, print, jobs, config, ...pages }));
+  app.route('/printers', printerPages({ printers, print, jobs, config, directory, ...pages }));
   app.route('/jobs', jobPages({ print, ...pages }));
   app.route('/settings', settingsPages({ version: services.version, agentId: services.agentId, tokens: services.tokens, config, scanners, printers, ...pages }));
   app.route('/sync', syncPages({ sync, syncIssues, ...pages }));

@@ -8,6 +8,7 @@ import { nodeFs, type StoreFs } from '../store/fs.js';
 import { Journal, JournalUnavailableError } from '../store/journal.js';
 import { CONFIRMATIONS } from '../../drivers/printer/transport.js';
 import { FINISHED_STATUSES, JOB_STATUSES, JOB_TYPES, type JobOut, type JobStatus } from './model.js';
+import { type Coded, codedSchema, type Notice } from './notices.js';
 
 
 /**
@@ -42,6 +43,15 @@ const jobSchema = z.object({
   confirmed: z.enum(CONFIRMATIONS).nullable().default(null),
   /** what could not print as asked (a barcode too long for the paper printed as a QR code…) */
   warnings: z.array(z.string()).default([]),
+  // Added since: a record without them loads, and shows its English text as written.
+  /** the code of `error`, for the staff page's language (see notices.ts) */
+  errorCode: codedSchema.nullable().default(null),
+  /** the code of each warning, in the same order (null: none kept) */
+  warningCodes: z.array(codedSchema.nullable()).default([]),
+  /** the ticket's number as the till sent it (a receipt's, a preparation ticket's) */
+  number: z.string().nullable().default(null),
+  /** the client the ticket is for: the printers page shows the client's name as it is now */
+  clientId: z.string().nullable().default(null),
 });
 export type JobRecord = z.infer<typeof jobSchema>;
 
@@ -74,7 +84,22 @@ export interface NewJob {
   bodyHash?: string | null;
   reprintOf?: string;
   drawer?: boolean;
-  warnings?: string[];
+  warnings?: readonly Notice[];
+  number?: string | null;
+  clientId?: string | null;
+}
+
+/** What changes in a job as it prints; an error is stored as its English text and its code. */
+export type JobChange = Partial<Pick<JobRecord, 'status' | 'attempts' | 'reprint' | 'printer' | 'confirmed'>> & { error?: Notice | null };
+
+/** A job's error as said: its text and code (null when it has none). */
+export function errorOf(j: Pick<JobRecord, 'error' | 'errorCode'>): Notice | null {
+  return j.error === null ? null : { text: j.error, coded: j.errorCode };
+}
+
+/** A job's warnings as said, each with its code (null for a record that kept none). */
+export function warningsOf(j: Pick<JobRecord, 'warnings' | 'warningCodes'>): Notice[] {
+  return j.warnings.map((text, i) => ({ text, coded: j.warningCodes[i] ?? null }));
 }
 
 export function bodyHash(body: unknown): string {
@@ -204,7 +229,11 @@ export class JobStore {
       reprintOf: input.reprintOf ?? null,
       drawer: input.drawer ?? false,
       confirmed: null,
-      warnings: input.warnings ?? [],
+      warnings: (input.warnings ?? []).map((w) => w.text),
+      errorCode: null,
+      warningCodes: (input.warnings ?? []).map((w): Coded | null => w.coded),
+      number: input.number ?? null,
+      clientId: input.clientId ?? null,
     };
     // Known at once (an Idempotency-Key sent twice at the same moment makes one job), but printed
     // and snapshotted only once it is on disk: a job whose 202 never came is never printed.
@@ -228,10 +257,12 @@ export class JobStore {
    * snapshot that succeeds (retried every few seconds). Only a new job is refused (507): a 202 is
    * given once the job is on disk.
    */
-  async update(id: string, change: Partial<Pick<JobRecord, 'status' | 'attempts' | 'error' | 'reprint' | 'printer' | 'confirmed'>>): Promise<JobRecord> {
+  async update(id: string, change: JobChange): Promise<JobRecord> {
     const current = this.jobs.get(id);
     if (!current) throw new Error(`no job ${id}`);
-    const next: JobRecord = { ...current, ...change, updatedAt: new Date(this.now()).toISOString() };
+    const { error, ...rest } = change;
+    const said = error === undefined ? {} : { error: error?.text ?? null, errorCode: error?.coded ?? null };
+    const next: JobRecord = { ...current, ...rest, ...said, updatedAt: new Date(this.now()).toISOString() };
     this.jobs.set(id, next);
     try {
       await this.persist(next);

@@ -1,8 +1,9 @@
 import type { AgentConfig, PrinterConfig } from '../config.js';
 import type { Directory } from '../directory/directory.js';
 import { AgentError, notFound } from '../errors.js';
+import { decode, type Printed as PrintedPaper } from '../../drivers/printer/decode.js';
 import { previewOfBytes } from '../../drivers/printer/preview.js';
-import { bodyHash, jobOut, type JobStore } from './jobs.js';
+import { bodyHash, type JobRecord, jobOut, type JobStore } from './jobs.js';
 import type { JobOut, JobStatus } from './model.js';
 import type { Printers } from './printers.js';
 import { renderRequest, renderRequestAll } from './render.js';
@@ -56,7 +57,9 @@ export class PrintService {
     const tickets = renderRequestAll(req, this.config, this.directory);
     // the tickets' journal writes share one fsync (group commit) rather than wait in turn
     const created = await Promise.all(
-      tickets.map((r) => this.printers.enqueue({ type: req.type, printer: r.printer.id, copies: req.copies, idempotencyKey, bodyHash: hash, bytes: r.bytes, drawer, warnings: r.warnings })),
+      tickets.map((r) =>
+        this.printers.enqueue({ type: req.type, printer: r.printer.id, copies: req.copies, idempotencyKey, bodyHash: hash, bytes: r.bytes, drawer, warnings: r.warnings, number: r.number, clientId: r.clientId }),
+      ),
     );
     const [first] = created;
     if (!first) throw new Error('a print request made no ticket');
@@ -66,7 +69,7 @@ export class PrintService {
   /** "Imprimer la carte": the client's card on the printer with the "client" role; says which printer. */
   async printClientCard(clientId: string): Promise<PrinterConfig> {
     const r = renderRequest({ type: 'client', client: { id: clientId } }, this.config, this.directory);
-    await this.printers.enqueue({ type: 'client', printer: r.printer.id, bytes: r.bytes, warnings: r.warnings });
+    await this.printers.enqueue({ type: 'client', printer: r.printer.id, bytes: r.bytes, warnings: r.warnings, clientId: r.clientId });
     return r.printer;
   }
 
@@ -106,11 +109,12 @@ export class PrintService {
     return previewOfBytes(r.bytes, r.printer, `${req.type} — ${r.printer.name}`);
   }
 
-  /** A queued or printed job's paper, drawn from the bytes it holds. */
-  previewOfJob(jobId: string): string {
+  /** A queued or printed job's paper, read back from the bytes it holds (the staff page draws it), with its printer if it is still configured. */
+  paperOfJob(jobId: string): { job: JobRecord; printer: PrinterConfig | null; paper: PrintedPaper[]; width: number } {
     const job = this.jobs.get(jobId);
     if (!job) throw notFound('Job', jobId);
-    const p = this.config.printers.find((x) => x.id === job.printer);
-    return previewOfBytes(Buffer.from(job.bytes, 'base64'), p ?? { model: 'epson', width: 48 }, `${job.type} — ${job.printer}`);
+    const printer = this.config.printers.find((x) => x.id === job.printer) ?? null;
+    const { model, width } = printer ?? { model: 'epson', width: 48 };
+    return { job, printer, paper: decode(Buffer.from(job.bytes, 'base64'), model), width };
   }
 }

@@ -16,8 +16,9 @@ import {
   type PrintFailure,
 } from '../../drivers/printer/transport.js';
 import { VirtualTransport } from '../../drivers/printer/virtual.js';
-import type { JobRecord, JobStore, NewJob } from './jobs.js';
+import { type JobRecord, type JobStore, type NewJob, warningsOf } from './jobs.js';
 import { contractStatus, type PrinterOut, type PrinterStatus } from './model.js';
+import { type JobErrorCode, jobError, movedError, type Notice } from './notices.js';
 
 import { encode, withoutDrawer } from '../../drivers/printer/escpos.js';
 import { testPageBlocks } from './tickets.js';
@@ -92,7 +93,10 @@ export class Printers {
     timings: Partial<PrintTimings> = {},
   ) {
     const t = { ...PRINT_TIMINGS, ...timings };
-    for (const p of config.printers) this.workers.set(p.id, new Worker(p, makeTransport(p), jobs, bus, log, (id) => this.wake(id), t));
+    for (const p of config.printers) {
+      const fallback = config.printers.find((x) => x.id === p.fallback);
+      this.workers.set(p.id, new Worker(p, fallback ? { id: fallback.id, name: fallback.name } : null, makeTransport(p), jobs, bus, log, (id) => this.wake(id), t));
+    }
   }
 
   start(): void {
@@ -129,7 +133,15 @@ export class Printers {
   async reprint(id: string): Promise<JobRecord | null> {
     const job = this.jobs.get(id);
     if (!job) return null;
-    return this.enqueue({ type: job.type, printer: job.printer, bytes: withoutDrawer(Buffer.from(job.bytes, 'base64')), reprintOf: job.id, warnings: job.warnings });
+    return this.enqueue({
+      type: job.type,
+      printer: job.printer,
+      bytes: withoutDrawer(Buffer.from(job.bytes, 'base64')),
+      reprintOf: job.id,
+      warnings: warningsOf(job),
+      number: job.number,
+      clientId: job.clientId,
+    });
   }
 
   list(): PrinterOut[] {
@@ -139,8 +151,25 @@ export class Printers {
 
 /** Why a job waits: said to staff in the job's `error`, and how soon to try again. */
 interface Wait {
-  reason: string;
+  reason: Notice;
   soon: boolean;
+}
+
+/** What a failure of the link is called for staff (the text keeps the driver's detail). */
+const FAILURE_CODES: Record<PrintFailure['kind'], JobErrorCode> = {
+  offline: 'unreachable',
+  busy: 'busy',
+  stalled: 'stalled',
+  lost: 'lost',
+  aborted: 'interrupted',
+  permanent: 'cannot-print',
+};
+
+/** The queue cuts a job off for a reason of its own (the agent stops, the job goes to the fallback): the abort carries it. */
+class CutOff extends Error {
+  constructor(readonly reason: Notice) {
+    super(reason.text);
+  }
 }
 
 class Worker {
@@ -165,6 +194,8 @@ class Worker {
 
   constructor(
     private readonly config: PrinterConfig,
+    /** the printer that takes this one's jobs while it stays offline (the config checked it exists) */
+    private readonly fallback: { id: string; name: string } | null,
     private readonly transport: PrinterTransport,
     private readonly jobs: JobStore,
     private readonly bus: EventBus,
@@ -183,7 +214,7 @@ class Worker {
     this.stopped = true;
     this.wake();
     // a ticket being printed gets a moment to be confirmed; then the link is cut and it prints again after the restart
-    const cut = setTimeout(() => this.printing?.abort(new Error('the agent is stopping')), this.timings.stopGraceMs);
+    const cut = setTimeout(() => this.printing?.abort(new CutOff(this.stoppingReason)), this.timings.stopGraceMs);
     // the loop may be waiting on a connection that takes its time (3 s connect timeout): do not wait for it
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([this.running, new Promise((r) => (timer = setTimeout(r, this.timings.stopGraceMs + 500)))]);
@@ -284,7 +315,7 @@ class Worker {
       } catch (err) {
         // the job could not be saved (disk full?): try again shortly
         this.log.error(`printer ${this.config.id}: job ${job.id}: ${err instanceof Error ? err.message : String(err)}`);
-        wait = { reason: 'not saved', soon: false };
+        wait = { reason: jobError('not-saved', 'not saved', { printer: this.config.name }), soon: false };
       }
       if (wait === null) {
         failures = 0;
@@ -299,28 +330,39 @@ class Worker {
   }
 
   /** Jobs that waited too long on this printer go to the fallback printer, if one is set. */
-  private async toFallback(reason: string): Promise<void> {
-    const fallback = this.config.fallback;
+  private async toFallback(reason: Notice): Promise<void> {
+    const fallback = this.fallback;
     if (!fallback) return;
     let moved = 0;
     for (const job of this.jobs.queuedFor(this.config.id)) {
       if (Date.now() - Date.parse(job.createdAt) < this.config.fallbackAfterSeconds * 1000) break; // oldest first
-      await this.jobs.update(job.id, { printer: fallback, error: `${reason} — sent to ${fallback} instead` });
+      await this.jobs.update(job.id, { printer: fallback.id, error: movedError(reason, fallback) });
       moved++;
     }
     if (moved === 0) return;
-    this.log.warn(`printer ${this.config.id}: ${moved} job(s) moved to ${fallback} (${reason})`);
-    this.wakePrinter(fallback);
+    this.log.warn(`printer ${this.config.id}: ${moved} job(s) moved to ${fallback.id} (${reason.text})`);
+    this.wakePrinter(fallback.id);
   }
 
-  private blockedReason(s: PrinterState): string {
+  private blockedReason(s: PrinterState): Notice {
     const name = this.config.name;
-    return s === 'paper-out' ? `${name}: paper out` : s === 'cover-open' ? `${name}: cover open` : `${name}: offline (check the printer's light and paper)`;
+    if (s === 'paper-out') return jobError('paper-out', `${name}: paper out`, { printer: name });
+    if (s === 'cover-open') return jobError('cover-open', `${name}: cover open`, { printer: name });
+    return jobError('offline', `${name}: offline (check the printer's light and paper)`, { printer: name });
+  }
+
+  private get stoppingReason(): Notice {
+    return jobError('stopping', 'the agent is stopping', { printer: this.config.name });
+  }
+
+  /** A failure of the link, as the job says it: the driver's English, and what kind of failure it was. */
+  private failureReason(f: PrintFailure): Notice {
+    return jobError(FAILURE_CODES[f.kind], f.message, { printer: this.config.name });
   }
 
   /** Waits with a reason: the job keeps it in `error` for staff and the till. */
-  private async waitWith(job: JobRecord, reason: string, soon = false): Promise<Wait> {
-    if (job.error !== reason) await this.jobs.update(job.id, { error: reason });
+  private async waitWith(job: JobRecord, reason: Notice, soon = false): Promise<Wait> {
+    if (job.error !== reason.text || job.errorCode?.code !== reason.coded?.code) await this.jobs.update(job.id, { error: reason });
     return { reason, soon };
   }
 
@@ -333,16 +375,16 @@ class Worker {
         session = await this.transport.open(this.busyStreak > 0 && this.busyStreak % this.timings.patientEvery === 0 ? { patienceMs: this.timings.patientMs } : {});
       } catch (err) {
         const f = failureOf(err, 'offline');
-        if (this.stopped) return { reason: 'the agent is stopping', soon: false };
-        if (f.kind === 'permanent') return this.fail(job, f.message);
+        if (this.stopped) return { reason: this.stoppingReason, soon: false };
+        if (f.kind === 'permanent') return this.fail(job, this.failureReason(f));
         this.observe(f.state);
-        const reason = this.state === 'stalled' ? this.stalledReason(f) : f.message;
+        const reason = this.state === 'stalled' ? this.stalledReason(f) : this.failureReason(f);
         return this.waitWith(job, reason, this.state === 'busy');
       }
       this.observe(session.state);
       if (isBlocked(session.state) || this.stopped) {
         await session.close();
-        if (this.stopped) return { reason: 'the agent is stopping', soon: false };
+        if (this.stopped) return { reason: this.stoppingReason, soon: false };
         return this.waitWith(job, this.blockedReason(session.state));
       }
       if (session.reusable) this.session = session;
@@ -385,25 +427,33 @@ class Worker {
     this.writes = Promise.all([this.writes, settled]).then(() => undefined);
   }
 
-  private async fail(job: JobRecord, reason: string): Promise<null> {
+  private async fail(job: JobRecord, reason: Notice): Promise<null> {
     await this.jobs.update(job.id, { status: 'failed', error: reason });
-    this.log.warn(`printer ${this.config.id}: job ${job.id} failed: ${reason}`);
+    this.log.warn(`printer ${this.config.id}: job ${job.id} failed: ${reason.text}`);
     return null;
   }
 
   /** A job whose confirmation never came: back in the queue with the reason (a reprint if part of it went). */
   private async unconfirmed(job: JobRecord, f: PrintFailure, signal: AbortSignal): Promise<Wait | null> {
-    if (f.kind === 'permanent' || Date.now() - Date.parse(job.createdAt) > this.timings.giveUpMs) return this.fail(job, f.message);
-    const reason = f.kind === 'aborted' && signal.reason instanceof Error ? signal.reason.message : f.kind === 'stalled' ? this.stalledReason(f) : f.message;
+    if (f.kind === 'permanent' || Date.now() - Date.parse(job.createdAt) > this.timings.giveUpMs) return this.fail(job, this.failureReason(f));
+    const reason =
+      f.kind === 'aborted' && signal.reason instanceof CutOff
+        ? signal.reason.reason
+        : f.kind === 'aborted' && signal.reason instanceof Error
+          ? jobError('interrupted', signal.reason.message, { printer: this.config.name })
+          : f.kind === 'stalled'
+            ? this.stalledReason(f)
+            : this.failureReason(f);
     await this.jobs.update(job.id, { status: 'queued', error: reason, reprint: job.reprint || f.partial });
     if (f.kind !== 'aborted') this.observe(f.state);
-    this.log.warn(`printer ${this.config.id}: job ${job.id} not confirmed (${reason}); it waits and is sent again${f.partial ? ', marked reprint' : ''}`);
+    this.log.warn(`printer ${this.config.id}: job ${job.id} not confirmed (${reason.text}); it waits and is sent again${f.partial ? ', marked reprint' : ''}`);
     return { reason, soon: false };
   }
 
-  private stalledReason(f: PrintFailure): string {
+  private stalledReason(f: PrintFailure): Notice {
     const advice = this.config.status ? '; if this model cannot answer status requests, set "status": false for it' : '';
-    return f.kind === 'stalled' ? `${f.message}${advice}` : `${this.config.name} takes connections but has answered nothing for ${this.config.stallSeconds} s (stalled: switch it off and on${advice})`;
+    const text = f.kind === 'stalled' ? `${f.message}${advice}` : `${this.config.name} takes connections but has answered nothing for ${this.config.stallSeconds} s (stalled: switch it off and on${advice})`;
+    return jobError('stalled', text, { printer: this.config.name });
   }
 
   /**
@@ -426,7 +476,7 @@ class Worker {
         const fallback = this.config.fallback;
         if (!fallback || timer) return;
         const left = Date.parse(job.createdAt) + this.config.fallbackAfterSeconds * 1000 - Date.now();
-        timer = setTimeout(() => abort.abort(new Error(reason)), Math.max(0, left));
+        timer = setTimeout(() => abort.abort(new CutOff(reason)), Math.max(0, left));
       },
       end: clear,
     };

@@ -5,6 +5,7 @@ import { type FieldError, invalid } from '../errors.js';
 import { type Block, encode } from '../../drivers/printer/escpos.js';
 import type { PrintRequest } from './schema.js';
 import { logoFor } from './logo.js';
+import { jobWarning, type Notice } from './notices.js';
 import { clientCardBlocks, preparationBlocks, receiptBlocks } from './tickets.js';
 
 export interface Rendered {
@@ -13,7 +14,11 @@ export interface Rendered {
   /** what goes to the printer, once per copy */
   bytes: Buffer;
   /** what could not print as asked */
-  warnings: string[];
+  warnings: Notice[];
+  /** the ticket's number, when it has one */
+  number: string | null;
+  /** the client it names, when it names one */
+  clientId: string | null;
 }
 
 /** The printer a request goes to: the one it names, or the first whose roles include its type. */
@@ -80,7 +85,16 @@ export function renderRequest(req: PrintRequest, config: AgentConfig, directory:
     if (!client) throw invalid([{ path: 'client', message: 'a client card needs { "id" } or { "reference" } of the client' }]);
     blocks = clientCardBlocks(client, config.shop, locale, logoFor(config, printer));
   }
-  const warnings: string[] = [];
-  const bytes = encode(blocks, { model: printer.model, width: printer.width, codePage: printer.codePage, dots: printer.dots, qr: printer.qr, raster: printer.raster, rasterFallback: printer.rasterFallback, warn: (w) => warnings.push(w) });
-  return { printer, blocks, bytes, warnings };
+  const warnings: Notice[] = [];
+  const bytes = encode(blocks, {
+    model: printer.model,
+    width: printer.width,
+    codePage: printer.codePage,
+    dots: printer.dots,
+    qr: printer.qr,
+    raster: printer.raster,
+    rasterFallback: printer.rasterFallback,
+    warn: (text, said) => warnings.push(jobWarning(said.code, text, { data: said.data })),
+  });
+  return { printer, blocks, bytes, warnings, number: req.type === 'client' ? null : req.ticket.number, clientId: client?.id ?? null };
 }

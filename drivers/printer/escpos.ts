@@ -27,6 +27,10 @@ export type Block =
   | { kind: 'cut' }
   | { kind: 'drawer' };
 
+/** What could not print as asked: a barcode too long for the paper (as a QR code, or as text), or data no barcode can hold. */
+export const ENCODE_WARNINGS = ['barcode-as-qr', 'barcode-as-text', 'no-barcode'] as const;
+export type EncodeWarning = (typeof ENCODE_WARNINGS)[number];
+
 export interface EncodeOptions {
   model: PrinterModel;
   /** characters per line at normal size */
@@ -38,8 +42,8 @@ export interface EncodeOptions {
   qr?: boolean;
   /** the printer prints raster images (else images are left out) */
   raster?: boolean;
-  /** hears what could not print as asked (the job keeps it) */
-  warn?: (message: string) => void;
+  /** hears what could not print as asked (the job keeps it): in English, and as a code with the data it is about */
+  warn?: (message: string, said: { code: EncodeWarning; data: string }) => void;
   /** a line the code page cannot print is printed as an image of it (on a printer that prints images) */
   rasterFallback?: boolean;
 }
@@ -223,10 +227,10 @@ export function encode(blocks: readonly Block[], options: EncodeOptions): Buffer
           const cell = options.qr === false || !symbol ? null : qrCell(b.data, dots, model === 'star' ? 8 : 16);
           const why = symbol ? `the barcode "${b.data}" is too long for this paper` : `no barcode can hold "${b.data}"`;
           if (cell !== null) {
-            options.warn?.(`${why}: printed as a QR code`);
+            options.warn?.(`${why}: printed as a QR code`, { code: 'barcode-as-qr', data: b.data });
             printQr(b.data, cell);
           } else {
-            options.warn?.(`${why}: printed as text`);
+            options.warn?.(`${why}: printed as text`, { code: symbol ? 'barcode-as-text' : 'no-barcode', data: b.data });
             style('center', false, 'normal');
             printer.println(clean(b.data));
             reset();

@@ -45,7 +45,9 @@ describe('printers page: states and confirmations', () => {
     expect(await page.locator(`tr[data-job-id="${done.id}"] [data-job-status]`).innerText()).toBe('imprimé (confirmé par l’imprimante)');
     const row = page.locator(`tr[data-job-id="${waiting.id}"] [data-job-status="queued"]`);
     await row.locator('.sub').waitFor();
-    expect(await row.innerText()).toMatch(/^en attente\n.*stalled/);
+    // why, in French; the driver's English one click away for support
+    expect(await row.innerText()).toMatch(/^en attente\nCuisine ne prend plus le ticket et ne répond plus/);
+    expect(await row.locator('[data-job-error="stalled"] details [lang="en"]').textContent()).toContain('stalled');
     await page.screenshot({ path: screenshotPath('printers-states'), fullPage: true });
     await page.close();
   }, 30_000);

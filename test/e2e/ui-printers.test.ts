@@ -4,7 +4,7 @@ import { browserSuite, screenshotPath } from '../helpers/browser.js';
 import { TEST_TOKEN } from '../helpers/config.js';
 import { until } from '../helpers/until.js';
 
-/** The printers page in Chromium, with the default kind of config's virtual printer. */
+/** The printers page in Chromium, with the default kind of config's virtual printer ("front", named Caisse). */
 
 const s = browserSuite();
 
@@ -23,11 +23,18 @@ describe('printers page', () => {
     await page.click('tr[data-printer-id="front"] button:has-text("Page de test")');
     const row = page.locator('table.jobs tbody tr').first();
     await row.locator('text=imprimé').waitFor(); // the panel follows the job over the event stream
-    expect(await row.innerText()).toContain('Page de test');
+    expect(await page.locator('table.jobs thead th').allInnerTexts()).toEqual(['Numéro', 'Type', 'Client', 'Imprimante', 'Quand', 'État', 'Aperçu']);
+    // a test page has no number: the end of its job id tells it apart; the printer by its name, not its id
+    const testJob = s.agent.services.jobs.list(null, 1)[0]!;
+    const cells = await row.locator('td').allInnerTexts();
+    expect(cells.slice(0, 4)).toEqual([testJob.id.slice(-6), 'Page de test', '', 'Caisse']);
+    expect(cells[4]).toMatch(/^\d{1,2} \S+ \d{4}, \d{2}:\d{2}$/);
     await page.screenshot({ path: screenshotPath('printers') });
 
     const [preview] = await Promise.all([page.waitForEvent('popup'), row.locator('a:has-text("Aperçu")').click()]);
     await preview.waitForLoadState();
+    expect(await preview.title()).toBe('Aperçu — Page de test, imprimante Caisse');
+    expect(await preview.locator('main h1').innerText()).toBe('Aperçu — Page de test, imprimante Caisse');
     expect(await preview.locator('.paper').innerText()).toContain('ÄÖÜäöüß €  12.50 CHF');
     await preview.screenshot({ path: screenshotPath('ticket-preview') });
     await preview.close();
@@ -42,18 +49,28 @@ describe('printers page', () => {
     await page.close();
   });
 
-  it('the audit list shows drawer openings and reprints; a reprint does not open the drawer again', async () => {
+  it('a receipt for a client shows its number, type, the client\'s name and the printer\'s; the audit list shows drawer openings and reprints; a reprint does not open the drawer again', async () => {
+    const client = await s.agent.services.directory.createClient({ civility: 'Mme', firstName: 'Hélène', lastName: 'Müller', reference: 'CARD-1' });
     const res = await fetch(`${s.url}/api/v1/print`, {
       method: 'POST',
       headers: { authorization: `Bearer ${TEST_TOKEN}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ type: 'receipt', openDrawer: true, ticket: { number: 'A-1', issuedAt: '2026-11-27T10:15:00+01:00', currency: 'CHF', lines: [{ label: 'Pain', quantity: 1, amount: 350 }], total: 350 } }),
+      body: JSON.stringify({
+        type: 'receipt',
+        openDrawer: true,
+        client: { reference: 'CARD-1' },
+        ticket: { number: 'A-1', issuedAt: '2026-11-27T10:15:00+01:00', currency: 'CHF', lines: [{ label: 'Pain', quantity: 1, amount: 350 }], total: 350 },
+      }),
     });
     const { id } = (await res.json()) as { id: string };
     const page = await s.browser.newPage({ viewport: { width: 1366, height: 900 } });
     page.setDefaultTimeout(10_000);
     await page.goto(`${s.url}/printers`);
+    const cells = await page.locator(`table.jobs tr[data-job-id="${id}"] td`).allInnerTexts();
+    expect(cells.slice(0, 4)).toEqual(['A-1', 'Ticket de caisse tiroir ouvert', 'Mme Hélène Müller', 'Caisse']);
+    expect(await page.locator(`table.jobs tr[data-job-id="${id}"] [data-job-client] a`).getAttribute('href')).toBe(`/clients/${client.id}`);
     const audit = page.locator(`table.audit tr[data-job-id="${id}"]`);
     expect(await audit.innerText()).toContain('tiroir ouvert');
+    expect(await audit.locator('td').allInnerTexts()).toEqual([expect.any(String), 'tiroir ouvert', 'Caisse', 'Ticket de caisse A-1']);
     page.once('dialog', (d) => void d.accept());
     await page.locator(`table.jobs tr[data-job-id="${id}"] button:has-text("Réimprimer")`).click();
     const copyOf = () => s.agent.services.jobs.list(null, 20).find((j) => j.reprintOf === id);

@@ -20,7 +20,9 @@ describe('serial scanner on the staff page', () => {
     await connected;
     const state = page.locator('#scanners tr[data-scanner-id="entree"] [data-state]');
     await page.locator('#scanners [data-state="waiting"]').waitFor();
-    expect(await page.locator('#scanners').innerText()).toContain('not found: is the scanner plugged in?');
+    // in French; the driver's English (the port, what to run) one click away for support
+    expect(await page.locator('#scanners').innerText()).toContain('Lecteur introuvable : est-il branché ?');
+    expect(await page.locator('#scanners details [lang="en"]').textContent()).toContain('not found: is the scanner plugged in?');
 
     const pty = await ptyPair(ptyDir); // the scanner is plugged in: the panel follows without a reload
     try {

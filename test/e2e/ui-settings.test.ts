@@ -16,6 +16,8 @@ describe('settings page', () => {
     await page.waitForURL(`${s.url}/settings`);
 
     expect(await page.locator('#till code').first().innerText()).toBe(`${s.url}/api/v1`);
+    // a bare token of the config is named by the agent, and may do everything: said in French
+    expect((await page.locator('table.tokens tbody tr td').allInnerTexts()).slice(0, 3)).toEqual(['Jeton 1', `••••••••${TEST_TOKEN.slice(-4)}`, 'tous les droits']);
     const token = page.locator('code.token');
     expect(await token.innerText()).toBe(`••••••••${TEST_TOKEN.slice(-4)}`);
     // the token is nowhere in the page (attributes included): Copy and Show fetch it with the session
@@ -38,6 +40,8 @@ describe('settings page', () => {
     expect(await page.locator('#printers').innerText()).toContain('Imprimantes');
     expect(await page.locator('#scanners').innerText()).toContain('douchette');
     expect(await page.locator('#sync').innerText()).toContain('Désactivée');
+    expect(await page.locator('#agent').innerText()).toContain('Langue\nFrançais (fr)');
+    expect(await page.locator('#printers tr[data-printer-id="front"]').innerText()).toContain('Imprime : tickets de caisse, cartes clients');
     await context.close();
   });
 

@@ -1,4 +1,4 @@
-import type { AgentConfig } from '../../agent/config.js';
+import { ALL_SCOPES, type AgentConfig } from '../../agent/config.js';
 import type { ApiToken } from '../../agent/secrets.js';
 import type { ScannerStatus } from '../../drivers/scanner/types.js';
 import type { PrinterOut } from '../../agent/printing/model.js';
@@ -7,6 +7,7 @@ import { Layout } from '../layout.js';
 import type { PageContext } from '../page-context.js';
 import { Table } from '../partials/table.js';
 import { PrinterTable } from '../partials/printer-table.js';
+import { transportText } from '../partials/device-words.js';
 
 export interface SettingsInfo {
   version: string;
@@ -25,6 +26,19 @@ export interface SettingsInfo {
  */
 export function maskToken(token: string): string {
   return `••••••••${token.slice(-4)}`;
+}
+
+/** A token's name as the installer wrote it; one the agent named, in the staff's words. */
+function tokenName(ctx: PageContext, tok: ApiToken): string {
+  if (tok.unnamed === 'generated') return ctx.t('settings.tokenGenerated');
+  if (tok.unnamed !== undefined) return ctx.t('settings.tokenUnnamed', { n: tok.unnamed });
+  return tok.name;
+}
+
+/** What a token may do, in the staff's words: "tous les droits", or each right. */
+function scopesText(ctx: PageContext, scopes: ApiToken['scopes']): string {
+  if (ALL_SCOPES.every((s) => scopes.includes(s))) return ctx.t('settings.scopesAll');
+  return scopes.map((s) => ctx.t(`scope.${s}`)).join(', ');
 }
 
 /** Settings and status: what an installer needs to connect the till, and the state of each part. */
@@ -51,13 +65,13 @@ export function SettingsPage(props: { ctx: PageContext; info: SettingsInfo }) {
         >
           {info.tokens.map((tok, i) => (
             <tr>
-              <td>{tok.name}</td>
+              <td>{tokenName(ctx, tok)}</td>
               <td>
                 <code class="token" data-masked={maskToken(tok.token)}>
                   {maskToken(tok.token)}
                 </code>
               </td>
-              <td>{tok.scopes.join(', ')}</td>
+              <td>{scopesText(ctx, tok.scopes)}</td>
               <td class="actions-cell">
                 <div class="row-actions">
                 <button type="button" class="button secondary small" data-copy={String(i)} data-done={t('settings.copied')}>
@@ -92,7 +106,9 @@ export function SettingsPage(props: { ctx: PageContext; info: SettingsInfo }) {
             <code>{info.agentId}</code>
           </dd>
           <dt>{t('settings.locale')}</dt>
-          <dd>{config.ui.locale}</dd>
+          <dd>
+            {t('settings.localeName')} <span class="sub">({config.ui.locale})</span>
+          </dd>
           <dt>{t('settings.pin')}</dt>
           <dd>{t(config.ui.pin === null ? 'settings.pinOff' : 'settings.pinOn')}</dd>
         </dl>
@@ -117,12 +133,18 @@ export function ScannersPanel(props: { ctx: PageContext; statuses: readonly Scan
                 <td>
                   <strong>{c?.name ?? st.id}</strong> <span class="sub">{st.id}</span>
                 </td>
-                <td>{c ? (c.transport.type === 'serial' ? `serial · ${c.transport.path}` : `USB · ${c.transport.vendorId}:${c.transport.productId}`) : ''}</td>
+                <td>{c ? transportText(t, c.transport) : ''}</td>
                 <td>
                   <span class={`state state-${st.state}`} data-state={st.state}>
                     {t(`scanner.state.${st.state}`)}
                   </span>
-                  {st.detail && <div class="sub">{st.detail}</div>}
+                  {st.detail && (st.state === 'waiting' || st.state === 'error') && <div class="sub">{t(`scanner.hint.${st.state}`)}</div>}
+                  {st.detail && (
+                    <details class="sub">
+                      <summary>{t('sync.details')}</summary>
+                      <span lang="en">{st.detail}</span>
+                    </details>
+                  )}
                 </td>
               </tr>
             );

@@ -54,14 +54,14 @@ export function IssueList(props: { ctx: PageContext; issues: readonly SyncIssue[
             <span class="sub">{formatDateTime(i.at, ctx.lang)}</span>
           </p>
           <p>{t(`sync.issue.${i.kind}`)}</p>
-          {i.message && <p class="sub">{t('sync.issue.why', { message: i.code ? `${i.message} (${i.code})` : i.message })}</p>}
+          <IssueReason ctx={ctx} issue={i} />
           {i.fields.length > 0 && (
             <Table class="results compact" columns={[{ label: t('sync.field') }, { label: t('sync.shopValue') }, { label: t('sync.cloudValue') }]}>
               {i.fields.map((f) => (
                 <tr data-field={f.path}>
                   <td>{fieldLabel(ctx, f.path)}</td>
-                  <td data-shop>{shown(ctx, f.shop)}</td>
-                  <td data-cloud>{shown(ctx, f.cloud)}</td>
+                  <td data-shop>{shown(ctx, f.path, f.shop)}</td>
+                  <td data-cloud>{shown(ctx, f.path, f.cloud)}</td>
                 </tr>
               ))}
             </Table>
@@ -82,6 +82,34 @@ export function IssueList(props: { ctx: PageContext; issues: readonly SyncIssue[
       ))}
     </ul>
   );
+}
+
+/** The contract's refusals, and the agent's own (the cloud's answer could not be read). */
+const REJECT_CODES = ['duplicate-reference', 'duplicate-name', 'group-in-use', 'validation', 'invalid-answer'] as const;
+const isRejectCode = (code: string | null): code is (typeof REJECT_CODES)[number] => (REJECT_CODES as readonly (string | null)[]).includes(code);
+
+/**
+ * Why the back-office refused an edit: its code in the staff's words, its own message (in the
+ * back-office's language, for support) one click away; a code unknown here shows the message.
+ */
+function IssueReason(props: { ctx: PageContext; issue: SyncIssue }) {
+  const { ctx, issue } = props;
+  const t = ctx.t;
+  if (isRejectCode(issue.code)) {
+    return (
+      <div class="sub">
+        <p>{t('sync.issue.why', { message: t(`sync.reject.${issue.code}`) })}</p>
+        {issue.message && (
+          <details>
+            <summary>{t('sync.details')}</summary>
+            <span>{issue.message}</span>
+          </details>
+        )}
+      </div>
+    );
+  }
+  if (!issue.message) return null;
+  return <p class="sub">{t('sync.issue.why', { message: issue.code ? `${issue.message} (${issue.code})` : issue.message })}</p>;
 }
 
 const FIELD_LABELS: Record<string, MessageKey> = {
@@ -110,6 +138,9 @@ function fieldLabel(ctx: PageContext, path: string): string {
   return key ? ctx.t(key) : path;
 }
 
-function shown(ctx: PageContext, v: string | number | null): string {
-  return v === null || v === '' ? ctx.t('sync.empty') : String(v);
+/** A field's value as staff read it: the kind of client in their words, the rest as entered. */
+function shown(ctx: PageContext, path: string, v: string | number | null): string {
+  if (v === null || v === '') return ctx.t('sync.empty');
+  if (path === 'kind' && (v === 'person' || v === 'company')) return ctx.t(`client.kind.${v}`);
+  return String(v);
 }

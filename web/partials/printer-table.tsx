@@ -1,6 +1,7 @@
 import type { PrinterConfig } from '../../agent/config.js';
 import type { PrinterOut } from '../../agent/printing/model.js';
 import type { PageContext } from '../page-context.js';
+import { printerModelText, rolesText, transportText } from './device-words.js';
 import { Table } from './table.js';
 
 /** Each printer with its live state: on the printers page (with its queue and a test page) and in the settings. */
@@ -25,9 +26,12 @@ export function PrinterTable(props: { ctx: PageContext; printers: readonly Print
           <tr data-printer-id={p.id}>
             <td>
               <strong>{p.name}</strong> <span class="sub">{p.id}</span>
-              <div class="sub">{p.roles.join(', ')}</div>
+              <div class="sub">{rolesText(t, p.roles)}</div>
             </td>
-            <td>{c ? `${p.transport} · ${c.model} · ${c.width} col.` : p.transport}</td>
+            <td>
+              {c ? transportText(t, c.transport) : t(`transport.${p.transport}`)}
+              {c && <div class="sub">{`${printerModelText(t, c)} · ${t('printer.width', { n: c.width })}`}</div>}
+            </td>
             <td data-status>
               <span class={`state state-${p.status === 'online' ? 'connected' : p.status === 'unknown' || p.status === 'busy' ? 'waiting' : 'error'}`} data-state={p.detail}>
                 {t(`printer.state.${p.detail}`)}

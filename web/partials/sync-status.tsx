@@ -83,10 +83,12 @@ export function SyncFacts(props: { ctx: PageContext; status: SyncStatus }) {
       {reasonKey && (
         <div class={`sync-reason ${status.state === 'error' ? 'is-error' : ''}`} role="status" data-problem={status.problem}>
           <p>{t(reasonKey)}</p>
+          {/* the agent's English, for support: one click away */}
           {status.reason && (
-            <p class="sub">
-              {t('sync.details')} : {status.reason}
-            </p>
+            <details class="sub">
+              <summary>{t('sync.details')}</summary>
+              <span lang="en">{status.reason}</span>
+            </details>
           )}
         </div>
       )}

@@ -45,7 +45,7 @@ describe('the shop\'s logo', () => {
     const card = renderRequest({ type: 'client', client: { id: (await t.agent.services.directory.createClient({ lastName: 'Rey', firstName: 'Marc' })).id } }, t.agent.config, t.agent.services.directory);
     expect(images(decode(card.bytes))).toHaveLength(1);
     // the preview shows the picture from the bytes
-    expect(previewHtml(items, 48, 't')).toMatch(/<img alt="logo" width="576" height="144" src="data:image\/png;base64,/);
+    expect(previewHtml(items, 48, 't')).toMatch(/<img alt="printed image" width="576" height="144" src="data:image\/png;base64,/);
   });
 
   it('made 1-bit once per printer and encoded once, not for every ticket; a printer may turn it off', async () => {

@@ -90,8 +90,9 @@ describe('tickets', () => {
     expect(res.status).toBe(202);
     const job = (await res.json()) as { id: string; warnings: string[] };
     expect(job.warnings).toEqual([`the barcode "${long}" is too long for this paper: printed as a QR code`]);
+    // the page says it in the staff's language (French here)
     const page = await (await t.api('/printers', { headers: { accept: 'text/html' } })).text();
-    expect(page).toContain(`the barcode &quot;${long}&quot; is too long for this paper`);
+    expect(page).toContain(`Le code-barres « ${long} » est trop long pour ce papier : imprimé en code QR`);
   });
 
   it('openDrawer gives exactly one pulse, before the ticket', async () => {
