@@ -2,7 +2,8 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserSuite, screenshotPath } from '../helpers/browser.js';
 import { TEST_TOKEN } from '../helpers/config.js';
-import { axeViolations, EXTREMES, overflowing, SCREENS, sidewaysScroll, smallTargets } from '../helpers/screens.js';
+import { axeViolations } from '../helpers/axe.js';
+import { EXTREMES, overflowing, SCREENS, sidewaysScroll, smallTargets } from '../helpers/screens.js';
 import { until } from '../helpers/until.js';
 
 /**

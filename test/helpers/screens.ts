@@ -1,4 +1,3 @@
-import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
 
 /** The screens staff use: a till, a 10" tablet, a phone; and the narrowest and widest the page promises. */
@@ -12,29 +11,6 @@ export const EXTREMES = {
   wide: { width: 1920, height: 1080 },
 } as const;
 export type ScreenName = keyof typeof SCREENS;
-
-const require = createRequire(import.meta.url);
-const AXE = require.resolve('axe-core/axe.min.js');
-
-export interface AxeViolation {
-  id: string;
-  impact: string | null;
-  help: string;
-  targets: string[];
-}
-
-/**
- * axe-core's violations on the page as it is (WCAG 2.1 A and AA, and best practices). The page's
- * context must be made with `bypassCSP: true`: the agent's CSP refuses injected scripts, rightly.
- */
-export async function axeViolations(page: Page): Promise<AxeViolation[]> {
-  await page.addScriptTag({ path: AXE });
-  return page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<{ violations: Array<{ id: string; impact: string | null; help: string; nodes: Array<{ target: unknown[] }> }> }> } }).axe;
-    const result = await axe.run(document, { resultTypes: ['violations'], runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } });
-    return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n) => n.target.map(String).join(' ')) }));
-  });
-}
 
 /** How far the page scrolls sideways (0: it fits). */
 export function sidewaysScroll(page: Page): Promise<number> {
