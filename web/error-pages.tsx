@@ -62,6 +62,7 @@ function failureOf(err: Error, path: string): Failure | null {
 /** A missing thing is named by the URL: a client's card says the client is gone. */
 function notFoundOf(path: string): Failure {
   if (path.startsWith('/clients/')) return { status: 404, title: 'client.title', message: 'client.notFound' };
+  if (path.startsWith('/jobs/')) return { status: 404, title: 'printers.title', message: 'job.notFound' };
   return { status: 404, title: 'error.notFound.title', message: 'error.notFound' };
 }
 

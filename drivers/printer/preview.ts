@@ -76,7 +76,7 @@ export const ENGLISH_PAPER_WORDS: PaperWords = {
 export function paperStyle(width: number): string {
   // On a phone the paper shrinks to the screen (a monospace character is ~0.6 em) rather than
   // making the page scroll sideways; from ~450 px wide it is drawn at 14 px.
-  return `.paper{width:${width + 2}ch;margin:0 auto;padding:12px 1ch;background:#fff;color:#111;box-shadow:0 2px 8px rgba(0,0,0,.2);font-family:ui-monospace,"DejaVu Sans Mono",Consolas,monospace;font-size:min(14px,calc((100vw - 40px) / ${((width + 2) * 0.62).toFixed(2)}));line-height:1.25;box-sizing:border-box}
+  return `.paper{width:${width}ch;margin:0 auto;padding:12px 1ch;background:#fff;color:#111;box-shadow:0 2px 8px rgba(0,0,0,.2);font-family:ui-monospace,"DejaVu Sans Mono",Consolas,monospace;font-size:min(14px,calc((100vw - 40px) / ${((width + 2) * 0.62).toFixed(2)}));line-height:1.25;box-sizing:content-box}
 .l{white-space:pre;overflow:hidden}.center{text-align:center}.right{text-align:right}.b{font-weight:700}
 .tall{transform:scaleY(2);transform-origin:top;margin-bottom:1.25em}
 .large{font-size:28px;line-height:1.25}

@@ -66,6 +66,7 @@ describe('the client form fits who the client is', () => {
     await page.waitForURL(/\/clients\/[0-9a-f-]{36}$/);
     const id = new URL(page.url()).pathname.split('/').pop()!;
     expect(s.agent.services.directory.findById(id)?.address).toMatchObject({ country: 'FR', postalCode: '74100' });
+    expect(await page.locator('article.client dd.multiline').first().innerText()).toBe('74100\nFrance'); // the card names it too
     await page.goto(`${s.url}/clients/${id}/edit`);
     expect(await page.locator('#f-country option:checked').innerText()).toBe('France');
   });

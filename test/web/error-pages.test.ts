@@ -59,7 +59,7 @@ describe('not found', () => {
     }
     const job = await browser(t, '/jobs/none/preview');
     expect(job.status).toBe(404);
-    expect(await job.text()).toContain('This page does not exist (any more).');
+    expect(await job.text()).toContain('This ticket is not (or no longer) in the print history.');
   });
 
   it('a visitor without a session gets the page without the navigation or the live stream', async () => {

@@ -256,6 +256,29 @@ describe('the French staff pages', () => {
     await page.locator('.error').first().waitFor();
     await check('client form (refused)');
 
+    // a new client like Hélène: the look-alikes, then created anyway; Back to the form already saved
+    await page.fill('#f-lastName', 'Müller');
+    await page.fill('#f-firstName', 'Hélène');
+    await page.fill('#f-postalCode', '1003');
+    await page.locator('main form button[type="submit"]').first().click();
+    await page.locator('.duplicates').waitFor();
+    await check('client form (look-alikes)');
+    await page.locator('.duplicates button[type="submit"]').click();
+    await page.locator('article.client').waitFor();
+    await page.goBack();
+    await page.locator('.banner.info').waitFor();
+    await check('client form (already saved)');
+
+    // deleted, with the message that offers to undo it, then undone
+    await page.locator('.banner.info a').first().click();
+    page.once('dialog', (d) => void d.accept());
+    await page.locator('article.client button.icon-danger').click();
+    await page.locator('#toast [data-undo]').waitFor();
+    await check('client deleted (undo offered)');
+    await page.locator('#toast [data-undo]').click();
+    await page.locator('article.client:not(.gone)').waitFor();
+    await check('client restored');
+
     // a part of a page htmx asked for, refused: the notice above the page
     const notice = await fetch(`${s.url}/jobs/job_nope/reprint`, { method: 'POST', headers: { 'hx-request': 'true', cookie: (await context.cookies()).map((c) => `${c.name}=${c.value}`).join('; '), origin: s.url } });
     await page.goto(`${s.url}/printers`);

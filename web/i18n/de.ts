@@ -311,6 +311,7 @@ export const de: Catalogue = {
   'error.title': 'Nichts wurde gemacht',
   'error.notFound.title': 'Seite nicht gefunden',
   'error.notFound': 'Diese Seite gibt es nicht (mehr).',
+  'job.notFound': 'Dieser Beleg ist nicht (mehr) im Druckverlauf.',
   'error.stale': 'Jemand anderes hat diese Karte inzwischen geändert: Nichts wurde gespeichert. Laden Sie sie neu und machen Sie die Änderung noch einmal.',
   'error.invalid': 'Die gesendeten Daten verletzen die Regeln: Nichts wurde gespeichert.',
   'error.inUse': 'Das wird noch anderswo verwendet: Nichts wurde gelöscht.',

@@ -311,6 +311,7 @@ export const en: Catalogue = {
   'error.title': 'Nothing was done',
   'error.notFound.title': 'Page not found',
   'error.notFound': 'This page does not exist (any more).',
+  'job.notFound': 'This ticket is not (or no longer) in the print history.',
   'error.stale': 'Someone else changed this record meanwhile: nothing was saved. Reload it and make your change again.',
   'error.invalid': 'The data sent breaks the rules: nothing was saved.',
   'error.inUse': 'It is still used elsewhere: nothing was deleted.',

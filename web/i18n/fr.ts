@@ -309,6 +309,7 @@ export const fr = {
   'error.title': 'Rien n’a été fait',
   'error.notFound.title': 'Page introuvable',
   'error.notFound': 'Cette page n’existe pas (ou plus).',
+  'job.notFound': 'Ce ticket n’existe pas (ou plus) dans l’historique des impressions.',
   'error.stale': 'Quelqu’un d’autre a modifié cette fiche entre-temps : rien n’a été enregistré. Rechargez-la et refaites la modification.',
   'error.invalid': 'Les données envoyées ne respectent pas les règles : rien n’a été enregistré.',
   'error.inUse': 'C’est encore utilisé ailleurs : rien n’a été supprimé.',

@@ -4,6 +4,7 @@ import { COUNTRY_CODES, POSTAL_CODE_RULES } from '../../agent/directory/countrie
 import type { LikelyDuplicate } from '../../agent/directory/duplicates.js';
 import { addressSchema, clientRecordSchema, type GroupOut } from '../../agent/directory/schema.js';
 import { displayName } from '../../agent/directory/directory.js';
+import { countryOptions } from '../countries.js';
 import { ruleMessage, type MessageKey } from '../i18n/translator.js';
 import { Layout } from '../layout.js';
 import type { PageContext } from '../page-context.js';
@@ -37,23 +38,6 @@ const MAX_LENGTH: Record<Exclude<FieldName, 'kind' | 'country' | 'groupId'>, num
   accountNumber: r.accountNumber.unwrap().maxLength,
   notes: r.notes.unwrap().maxLength,
 };
-
-/** The countries in the staff's language, sorted as they read; Switzerland and Liechtenstein first. */
-const countryLists = new Map<string, Array<{ code: string; name: string }>>();
-export function countryOptions(lang: string): Array<{ code: string; name: string }> {
-  let list = countryLists.get(lang);
-  if (!list) {
-    const names = new Intl.DisplayNames([lang], { type: 'region' });
-    const first = ['CH', 'LI'];
-    const rest = [...COUNTRY_CODES]
-      .filter((code) => !first.includes(code))
-      .map((code) => ({ code, name: names.of(code) ?? code }))
-      .sort((x, y) => x.name.localeCompare(y.name, lang));
-    list = [...first.map((code) => ({ code, name: names.of(code) ?? code })), ...rest];
-    countryLists.set(lang, list);
-  }
-  return list;
-}
 
 /** Which reason a look-alike was found for, in the staff's words. */
 const REASON_KEYS: Record<LikelyDuplicate['reasons'][number], MessageKey> = {
@@ -229,6 +213,7 @@ export function ClientFormPage(props: {
         data-kind={company ? 'company' : 'person'}
         data-guard={props.banner || props.duplicates?.length ? 'unsaved' : ''}
         data-client-id={props.clientId ?? undefined}
+        data-url={props.clientId ? `/clients/${encodeURIComponent(props.clientId)}/edit` : v.id ? `/clients/new?draft=${encodeURIComponent(v.id)}` : undefined}
       >
         {props.etag && <input type="hidden" name="etag" value={props.etag} />}
         {v.id && <input type="hidden" name="id" value={v.id} />}

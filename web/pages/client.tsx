@@ -1,6 +1,7 @@
 import { displayName } from '../../agent/directory/directory.js';
 import type { ClientOut } from '../../agent/directory/schema.js';
 import { formatDateTime, formatMoney } from '../../agent/format.js';
+import { countryName } from '../countries.js';
 import { DeleteClientButton } from '../partials/delete-button.js';
 import { Layout } from '../layout.js';
 import type { PageContext } from '../page-context.js';
@@ -29,7 +30,7 @@ export function ClientCard(props: { ctx: PageContext; client: ClientOut }) {
   const a = c.address;
   const contact = c.kind === 'company' ? [c.civility, c.firstName, c.lastName].filter(Boolean).join(' ') : '';
   const rows: Array<[string, string]> = [
-    [ctx.t('client.address'), [a.street, a.street2, [a.postalCode, a.city].filter(Boolean).join(' '), a.country === 'CH' ? '' : a.country].filter(Boolean).join('\n')],
+    [ctx.t('client.address'), [a.street, a.street2, [a.postalCode, a.city].filter(Boolean).join(' '), a.country === 'CH' ? '' : countryName(a.country, ctx.lang)].filter(Boolean).join('\n')],
     [ctx.t('client.phone'), c.phone ?? ''],
     [ctx.t('client.email'), c.email ?? ''],
     [ctx.t('client.reference'), c.reference ?? ''],

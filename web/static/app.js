@@ -300,6 +300,14 @@ window.addEventListener('pageshow', (e) => {
   if (e.persisted && document.querySelector('form.client-form input[name="id"]')) location.reload();
 });
 
+// A form the agent sent back (refused, look-alikes) answers a POST: name its history entry by the
+// form's own address, so Back to it asks the agent again (and learns the client was made) instead
+// of offering to send the form once more.
+for (const form of document.querySelectorAll('form[data-url]')) {
+  const url = new URL(form.dataset.url, location.href);
+  if (url.pathname + url.search !== location.pathname + location.search) history.replaceState(history.state, '', url);
+}
+
 // ---- nothing lost by leaving: a form with changes asks before the page goes (reload, a link,
 // closing the tab). A form the agent sent back unsaved (refused, look-alikes) has changes already.
 const guarded = new Map();
@@ -354,5 +362,7 @@ document.addEventListener('click', (e) => {
   if (e.target instanceof Element && e.target.closest('a[href]')) rememberScroll();
 }, true);
 if (performance.getEntriesByType('navigation')[0]?.type === 'back_forward' && typeof history.state?.agentScrollY === 'number') {
-  window.scrollTo(0, history.state.agentScrollY);
+  // After the search box's autofocus (which scrolls it into view), once the page is laid out.
+  const y = history.state.agentScrollY;
+  window.addEventListener('load', () => requestAnimationFrame(() => window.scrollTo(0, y)), { once: true });
 }
