@@ -33,6 +33,7 @@ export function webRoutes(services: Services) {
     assets: urls,
     t: translator(config.ui.locale),
     sync: () => syncStatusOf(services.sync),
+    groupName: (id) => services.directory.listGroups().find((g) => g.id === id)?.name ?? null,
   };
   const pages: PageDeps = { ctx, staff: requireStaff(sessions), page: htmlPage };
   const errorPages: StaffErrorPages = { ctx, log: services.log, signedIn: (c) => hasStaffSession(sessions, c) };

@@ -13,6 +13,8 @@ export interface PageContext {
   t: (key: MessageKey, vars?: Record<string, string | number>) => string;
   /** The cloud sync's state now, for the header's badge. */
   sync: () => SyncStatus;
+  /** A group's name by its id (a conflict on a client's group names it), null when there is none. */
+  groupName: (id: string) => string | null;
 }
 
 /** What each page's routes get besides their services: the context, the staff check, the page wrapper. */

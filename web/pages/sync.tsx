@@ -142,5 +142,6 @@ function fieldLabel(ctx: PageContext, path: string): string {
 function shown(ctx: PageContext, path: string, v: string | number | null): string {
   if (v === null || v === '') return ctx.t('sync.empty');
   if (path === 'kind' && (v === 'person' || v === 'company')) return ctx.t(`client.kind.${v}`);
+  if (path === 'groupId' && typeof v === 'string') return ctx.groupName(v) ?? String(v);
   return String(v);
 }
