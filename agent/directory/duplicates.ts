@@ -2,8 +2,8 @@ import type { Directory } from './directory.js';
 import { fold, phoneForms } from './normalize.js';
 import type { ClientCreate, ClientOut } from './schema.js';
 
-/** Why a client may be the one about to be created again. */
-export type DuplicateReason = 'reference' | 'phone' | 'email' | 'name-postcode';
+/** Why a client may be the one about to be created again (the reasons of agent-api.md, "Directory care"). */
+export type DuplicateReason = 'reference' | 'phone' | 'email' | 'name+postalCode';
 
 export interface LikelyDuplicate {
   client: ClientOut;
@@ -44,7 +44,7 @@ export function likelyDuplicates(directory: Directory, input: ClientCreate, limi
   const name = nameKey(input);
   if (postcode && name) {
     const q = input.kind === 'company' ? `${input.companyName ?? ''} ${postcode}` : `${input.lastName ?? ''} ${input.firstName ?? ''} ${postcode}`;
-    for (const c of candidates(q)) if (c.address.postalCode?.trim() === postcode && nameKey(c) === name) add(c, 'name-postcode');
+    for (const c of candidates(q)) if (c.address.postalCode?.trim() === postcode && nameKey(c) === name) add(c, 'name+postalCode');
   }
   return [...found.values()].sort((a, b) => b.reasons.length - a.reasons.length).slice(0, limit);
 }

@@ -44,7 +44,7 @@ const REASON_KEYS: Record<LikelyDuplicate['reasons'][number], MessageKey> = {
   reference: 'duplicates.reason.reference',
   phone: 'duplicates.reason.phone',
   email: 'duplicates.reason.email',
-  'name-postcode': 'duplicates.reason.name-postcode',
+  'name+postalCode': 'duplicates.reason.name-postcode',
 };
 
 /**

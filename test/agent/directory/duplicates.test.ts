@@ -14,13 +14,13 @@ describe('likely duplicates of a client about to be created', () => {
     const gruyere = await d.createClient({ kind: 'company', companyName: 'Fromagerie Gruyère SA', address: { postalCode: '1663', country: 'CH' } });
 
     const found = (input: Parameters<typeof likelyDuplicates>[1]) => likelyDuplicates(d, input).map((x) => [x.client.id, x.reasons]);
-    expect(found({ kind: 'person', lastName: 'DUPONT', firstName: 'helene', address: { postalCode: '1204' } })).toEqual([[helene.id, ['name-postcode']]]);
+    expect(found({ kind: 'person', lastName: 'DUPONT', firstName: 'helene', address: { postalCode: '1204' } })).toEqual([[helene.id, ['name+postalCode']]]);
     expect(found({ kind: 'person', lastName: 'Autre', firstName: 'Nom', phone: '+41 79 555 00 13' })).toEqual([[helene.id, ['phone']]]);
     expect(found({ kind: 'person', lastName: 'Autre', firstName: 'Nom', phone: '0041795550013' })).toEqual([[helene.id, ['phone']]]);
     expect(found({ kind: 'person', lastName: 'Autre', firstName: 'Nom', email: ' Helene@Example.CH ' })).toEqual([[helene.id, ['email']]]);
     expect(found({ kind: 'person', lastName: 'Autre', firstName: 'Nom', reference: 'CARD-1' })).toEqual([[helene.id, ['reference']]]);
-    expect(found({ kind: 'person', lastName: 'Dupont', firstName: 'Hélène', phone: '079 555 00 13', address: { postalCode: '1204' } })).toEqual([[helene.id, ['phone', 'name-postcode']]]);
-    expect(found({ kind: 'company', companyName: 'fromagerie gruyere sa', address: { postalCode: '1663' } })).toEqual([[gruyere.id, ['name-postcode']]]);
+    expect(found({ kind: 'person', lastName: 'Dupont', firstName: 'Hélène', phone: '079 555 00 13', address: { postalCode: '1204' } })).toEqual([[helene.id, ['phone', 'name+postalCode']]]);
+    expect(found({ kind: 'company', companyName: 'fromagerie gruyere sa', address: { postalCode: '1663' } })).toEqual([[gruyere.id, ['name+postalCode']]]);
     // not alike: another NPA, a longer name, a part of a phone number
     expect(found({ kind: 'person', lastName: 'Dupont', firstName: 'Hélène', address: { postalCode: '1003' } })).toEqual([]);
     expect(found({ kind: 'person', lastName: 'Autre', firstName: 'Nom', phone: '555' })).toEqual([]);
