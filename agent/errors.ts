@@ -28,7 +28,9 @@ export type RuleCode =
   | 'too-long'
   | 'discount-invalid'
   | 'text-invalid'
-  | 'unknown-field';
+  | 'unknown-field'
+  | 'id-taken'
+  | 'client-unknown';
 
 /**
  * What went wrong, in the domain's words. The API turns a kind into an HTTP status in one place

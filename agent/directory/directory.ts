@@ -42,6 +42,20 @@ export interface DirectoryEvents {
 export const SEARCH_LIMIT_DEFAULT = 20;
 export const SEARCH_LIMIT_MAX = 100;
 
+/** One edit of a batch (`planClientChanges`, `commitClientChanges`). */
+export type ClientChange =
+  | { op: 'create'; input: ClientCreate }
+  | { op: 'update'; id: string; patch: ClientPatch }
+  | { op: 'delete'; id: string };
+
+/** A batch edit as it would apply: the record before and after (null: none), or why it is refused. */
+export interface PlannedClientChange {
+  change: ClientChange;
+  before: Client | null;
+  after: Client | null;
+  errors: FieldError[];
+}
+
 export interface ClientPage {
   items: ClientOut[];
   next: string | null;
@@ -186,6 +200,65 @@ export class Directory<Op extends SectionOp = SectionOp> {
       version: this.recorder ? 0 : 1,
       updatedAt: this.now().toISOString(),
     };
+  }
+
+  /**
+   * What a batch of client edits would do, each checked against the directory as it will be once
+   * the ones before it apply (two rows giving the same card: the second is refused). Writes nothing.
+   */
+  planClientChanges(changes: readonly ClientChange[]): PlannedClientChange[] {
+    const records = new Map<string, Client | null>(); // the batch's own view: id → record (null: deleted)
+    const refs = new Map<string, string | null>(); // reference → owner in the batch's view (null: freed)
+    const current = (id: string) => (records.has(id) ? records.get(id)! : this.store.clients.get(id) ?? null);
+    const refOwnerOf = (reference: string) => (refs.has(reference) ? refs.get(reference) ?? undefined : this.refOwner.get(reference));
+    return changes.map((change) => {
+      let before: Client | null;
+      let after: Client | null;
+      if (change.op === 'create') {
+        after = this.newClient(change.input);
+        before = current(after.id);
+        if (before) return { change, before, after: null, errors: [{ path: 'id', message: `a client with id "${after.id}" already exists`, code: 'id-taken' }] };
+      } else {
+        before = current(change.id);
+        if (!before) return { change, before: null, after: null, errors: [{ path: 'id', message: `no client has the id "${change.id}"`, code: 'client-unknown' }] };
+        after = change.op === 'update' ? mergeClient(before, change.patch) : null;
+      }
+      const errors = after ? this.ruleErrors(after, refOwnerOf) : [];
+      if (errors.length === 0) {
+        const id = after?.id ?? before!.id;
+        records.set(id, after);
+        if (before?.reference) refs.set(before.reference, null);
+        if (after?.reference) refs.set(after.reference, id);
+      }
+      return { change, before, after, errors };
+    });
+  }
+
+  /**
+   * A batch of client edits (an import, a merge) as one durable write: all of them or none. Any
+   * change refused refuses the batch (`invalid`, each error's path prefixed with its index:
+   * `3.address.postalCode`). Updates that change nothing are left out. Returns what was written.
+   */
+  async commitClientChanges(changes: readonly ClientChange[]): Promise<PlannedClientChange[]> {
+    const plan = this.planClientChanges(changes);
+    const errors = plan.flatMap((p, i) => p.errors.map((e) => ({ ...e, path: `${i}.${e.path}` })));
+    if (errors.length) throw invalid(errors);
+    const at = this.now().toISOString();
+    const ops: Array<DirectoryOp | Op> = [];
+    for (const p of plan) {
+      if (p.after && p.before && sameClient(p.before, p.after)) continue;
+      if (p.after) {
+        if (p.before) {
+          p.after.version = this.nextVersion(p.before);
+          p.after.updatedAt = at;
+        }
+        ops.push({ op: 'client.put', record: p.after }, ...this.recordedClient(p.before ?? undefined, p.after));
+      } else if (p.before) {
+        ops.push({ op: 'client.del', id: p.before.id }, ...this.recordedClient(p.before, undefined));
+      }
+    }
+    if (ops.length) await this.store.commit(ops);
+    return plan;
   }
 
   async updateClient(id: string, patch: ClientPatch, ifMatch: string | null = null): Promise<ClientOut> {
@@ -344,7 +417,7 @@ export class Directory<Op extends SectionOp = SectionOp> {
     if (errors.length) throw invalid(errors);
   }
 
-  private ruleErrors(c: Client): FieldError[] {
+  private ruleErrors(c: Client, refOwnerOf: (reference: string) => string | undefined = (r) => this.refOwner.get(r)): FieldError[] {
     const errors: FieldError[] = [];
     const required = 'required';
     if (c.kind === 'person') {
@@ -354,7 +427,7 @@ export class Directory<Op extends SectionOp = SectionOp> {
       errors.push({ path: 'companyName', message: `${required} for a company`, code: 'required-company' });
     }
     if (c.reference !== null) {
-      const owner = this.refOwner.get(c.reference);
+      const owner = refOwnerOf(c.reference);
       if (owner !== undefined && owner !== c.id) {
         const other = this.store.clients.get(owner);
         errors.push({

@@ -221,6 +221,8 @@ export const de: Catalogue = {
   'rule.too-long': 'Zu lang (höchstens {max} Zeichen).',
   'rule.text-invalid': 'Dieser Text enthält ein ungültiges Zeichen: bitte neu eingeben.',
   'rule.unknown-field': 'Unbekanntes Feld.',
+  'rule.id-taken': 'Ein Kunde hat diese Kennung bereits.',
+  'rule.client-unknown': 'Kein Kunde hat diese Kennung.',
   'rule.discount-invalid': 'Ein Prozentsatz von 0 bis 100, höchstens 2 Dezimalstellen.',
   'action.delete': 'Löschen',
   'confirm.delete': '{name} aus dem Verzeichnis löschen?',

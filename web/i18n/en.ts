@@ -221,6 +221,8 @@ export const en: Catalogue = {
   'rule.too-long': 'Too long ({max} characters at most).',
   'rule.text-invalid': 'This text holds an invalid character: type it again.',
   'rule.unknown-field': 'Unknown field.',
+  'rule.id-taken': 'A client already has this id.',
+  'rule.client-unknown': 'No client has this id.',
   'rule.discount-invalid': 'A percentage from 0 to 100, at most 2 decimals.',
   'action.delete': 'Delete',
   'confirm.delete': 'Delete {name} from the directory?',

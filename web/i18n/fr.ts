@@ -219,6 +219,8 @@ export const fr = {
   'rule.too-long': 'Trop long ({max} caractères au plus).',
   'rule.text-invalid': 'Ce texte contient un caractère invalide : retapez-le.',
   'rule.unknown-field': 'Champ inconnu.',
+  'rule.id-taken': 'Un client a déjà cet identifiant.',
+  'rule.client-unknown': 'Aucun client n’a cet identifiant.',
   'rule.discount-invalid': 'Un pourcentage de 0 à 100, 2 décimales au plus.',
   'action.delete': 'Supprimer',
   'confirm.delete': 'Supprimer {name} du répertoire ?',
