@@ -305,7 +305,8 @@ window.addEventListener('pageshow', (e) => {
 // of offering to send the form once more.
 for (const form of document.querySelectorAll('form[data-url]')) {
   const url = new URL(form.dataset.url, location.href);
-  if (url.pathname + url.search !== location.pathname + location.search) history.replaceState(history.state, '', url);
+  // only an answer to a POST sits at another path (/clients, /clients/<id>): the form's own page keeps its URL
+  if (url.pathname !== location.pathname) history.replaceState(history.state, '', url);
 }
 
 // ---- nothing lost by leaving: a form with changes asks before the page goes (reload, a link,
