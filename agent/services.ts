@@ -93,7 +93,10 @@ export class Services {
     this.version = ctx.version;
     this.directoryStore = new DirectoryStore(path.join(storeDir, 'directory'), this.log, { ...options.store, storeDir, usedBefore, sections: [this.syncStore.section] });
     // with a cloud, every edit also records what to send it, in the edit's own write
-    this.directory = new Directory(this.directoryStore, this.bus, { recorder: config.cloud ? new OutboxRecorder(this.syncStore.outbox) : undefined });
+    this.directory = new Directory(this.directoryStore, this.bus, {
+      recorder: config.cloud ? new OutboxRecorder(this.syncStore.outbox) : undefined,
+      country: config.shop.country,
+    });
     this.syncIssues = new SyncIssues(this.directoryStore, this.syncStore, this.directory);
     this.sync = config.cloud
       ? new Sync(this.directoryStore, this.syncStore, this.bus, this.log, {

@@ -25,6 +25,8 @@ export interface DirectoryOptions<Op extends SectionOp> {
   /** An authority elsewhere owns the directory (a cloud): versions are its own, edits are recorded for it. */
   recorder?: EditRecorder<Op>;
   now?: () => Date;
+  /** The shop's country (shop.country): phone numbers without a country prefix are read as its. */
+  country?: string;
 }
 
 /** What the directory publishes on every change of a record (the agent's event bus takes it as `directory`). */
@@ -63,7 +65,7 @@ export interface ClientPage {
 
 /** `Op`: the ops its recorder adds to an edit's commit (code that only reads and edits needs not know them). */
 export class Directory<Op extends SectionOp = SectionOp> {
-  readonly index = new SearchIndex();
+  readonly index: SearchIndex;
   private readonly refOwner = new Map<string, string>();
   private readonly groupCounts = new Map<string, number>();
   private unsubscribe: (() => void) | null = null;
@@ -81,6 +83,7 @@ export class Directory<Op extends SectionOp = SectionOp> {
   ) {
     this.recorder = options.recorder ?? null;
     this.now = options.now ?? (() => new Date());
+    this.index = new SearchIndex(options.country ?? 'CH');
   }
 
   /** Builds the indexes from the loaded store and follows its changes. */
@@ -130,7 +133,7 @@ export class Directory<Op extends SectionOp = SectionOp> {
     const after = cursor ? decodeCursor(cursor, q) : null;
     const page = this.index.search(q, limit, after, this.refOwner.get(q.trim()));
     return {
-      items: page.ids.map((id) => this.toOut(this.store.clients.get(id)!)),
+      items: page.ids.map((id, i) => this.toOut(this.store.clients.get(id)!, i < page.closeFrom ? 'exact' : 'close')),
       next: page.after ? encodeCursor(page.after, q) : null,
     };
   }
@@ -583,7 +586,7 @@ export class Directory<Op extends SectionOp = SectionOp> {
    * store come in varied hidden classes, and spreading them costs ~5 µs each, which a page of 20
    * search results pays on every keystroke.
    */
-  toOut(c: Client): ClientOut {
+  toOut(c: Client, match?: 'exact' | 'close'): ClientOut {
     const g = c.groupId === null ? undefined : this.store.groups.get(c.groupId);
     const a = c.address;
     return {
@@ -606,6 +609,7 @@ export class Directory<Op extends SectionOp = SectionOp> {
       updatedAt: c.updatedAt,
       group: g ? { id: g.id, name: g.name, discountPercent: g.discountPercent } : null,
       etag: this.etagOf('client', c),
+      ...(match && { match }),
     };
   }
 
@@ -660,7 +664,7 @@ function sameClient(a: Client, b: Client): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
-const cursorSchema = z.tuple([z.number().int().min(0).max(2), z.string(), z.string(), z.string()]);
+const cursorSchema = z.tuple([z.number().int().min(0).max(3), z.string(), z.string(), z.string()]);
 
 function queryTag(q: string): string {
   return fold(q.trim()).slice(0, 32);

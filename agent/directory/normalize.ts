@@ -1,3 +1,5 @@
+import { type CountryCode, isSupportedCountry, parsePhoneNumberFromString, type PhoneNumber } from 'libphonenumber-js/min';
+
 /**
  * Text folding for search: case- and accent-insensitive, with German transliteration, so that
  * `helene` finds `Hélène`, `mueller` and `muller` both find `Müller`, `zurich` finds `Zürich`.
@@ -69,11 +71,39 @@ export function digits(s: string): string {
   return s.replace(/\D+/g, '');
 }
 
-/** Country calling codes whose national form starts with 0 (so `022…` finds `+41 22…`). */
+/** Country calling codes whose national form starts with 0 (for numbers the library cannot read). */
 const TRUNK_ZERO = ['41', '423', '33', '49', '43', '39', '32', '31', '44'];
 
-/** The searchable forms of a phone number: international digits and the national 0… form. */
-export function phoneForms(phone: string): string[] {
+const isCountry = (c: string): c is CountryCode => isSupportedCountry(c);
+
+/** A phone number as the library reads it, in the shop's country unless it says otherwise; null when impossible. */
+export function parsePhone(phone: string, country = 'CH'): PhoneNumber | null {
+  const parsed = parsePhoneNumberFromString(phone, isCountry(country) ? country : 'CH');
+  return parsed?.isPossible() ? parsed : null;
+}
+
+/** How a number shows on the page and the tickets: `+41 79 555 00 12`; as typed when impossible. */
+export function formatPhone(phone: string, country = 'CH'): string {
+  return parsePhone(phone, country)?.formatInternational() ?? phone;
+}
+
+/**
+ * The searchable forms of a phone number, so it is found however it is typed: international
+ * digits (`41795550012`, what `+41…` and `0041…` give), the national form (`0795550012`), and the
+ * subscriber number without its prefix (`5550012`, how a customer often says it: every ending of
+ * 6 digits or more of the national number). Read by libphonenumber-js with the shop's country as
+ * the default, so `079 555 00 13` and `+41 79 555 00 13` are the same number.
+ */
+export function phoneForms(phone: string, country = 'CH'): string[] {
+  const parsed = parsePhone(phone, country);
+  if (!parsed) return rawPhoneForms(phone);
+  const nsn = parsed.nationalNumber;
+  const forms = new Set([parsed.number.slice(1), digits(parsed.formatNational())]);
+  for (let i = 0; nsn.length - i >= 6; i++) forms.add(nsn.slice(i));
+  return [...forms];
+}
+
+function rawPhoneForms(phone: string): string[] {
   let d = digits(phone);
   if (!d) return [];
   if (d.startsWith('00')) d = d.slice(2);
@@ -83,6 +113,12 @@ export function phoneForms(phone: string): string[] {
     if (cc) forms.push(`0${d.slice(cc.length)}`);
   }
   return forms;
+}
+
+/** A phone query as one run of digits: `0041 79…` as `41 79…` (what the international form holds). */
+export function phoneQuery(q: string): string {
+  const d = digits(q);
+  return d.startsWith('00') ? d.slice(2) : d;
 }
 
 /** A query typed like a phone number (digits with spaces, dots, +): searched as one run of digits. */

@@ -78,6 +78,10 @@ export const clientOutSchema = clientRecordSchema
   .extend({
     group: groupSummarySchema.describe("the client's group, so the till can apply its discount from one call (read-only)"),
     etag: z.string().describe('send back as If-Match to make an edit safe against concurrent changes'),
+    match: z
+      .enum(['exact', 'close'])
+      .optional()
+      .describe('in search results only: "close" for a typo or a name that sounds the same (after the exact ones)'),
   })
   .openapi('Client');
 export type ClientOut = z.infer<typeof clientOutSchema>;

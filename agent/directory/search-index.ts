@@ -1,5 +1,6 @@
 import type { Client } from './schema.js';
-import { digits, fold, foldGerman, hasUmlaut, isPhoneLike, phoneForms, splitWords } from './normalize.js';
+import { digits, fold, foldGerman, hasUmlaut, isPhoneLike, phoneForms, phoneQuery, splitWords } from './normalize.js';
+import { oneTypo, SOUND_TOKEN_LENGTH, soundTokens } from './phonetic.js';
 
 /**
  * In-memory search over the client directory: fast enough for a till that searches on every
@@ -32,6 +33,8 @@ export interface SearchCursor {
 
 export interface SearchPage {
   ids: string[];
+  /** Where the close matches start in `ids` (ids.length: none); they always come after the exact ones. */
+  closeFrom: number;
   /** Where the next page starts, or null when there is nothing more. */
   after: SearchCursor | null;
 }
@@ -40,9 +43,17 @@ const SEP = '\u0001';
 const LETTER_DEPTHS = [3, 6] as const;
 const DIGIT_DEPTHS = [3, 5, 7, 9] as const;
 
+const SOUND_DEPTHS = [SOUND_TOKEN_LENGTH] as const;
+
 function depthsFor(firstChar: number): readonly number[] {
+  // a sound key is filed whole (one bucket per key): a prefix of a key means nothing
+  if (firstChar === 2) return SOUND_DEPTHS;
   return firstChar >= 48 && firstChar <= 57 ? DIGIT_DEPTHS : LETTER_DEPTHS;
 }
+
+/** Close matches: one typo in a word of this many letters or more; a sound key from this many. */
+const TYPO_MIN = 5;
+const SOUND_MIN = 4;
 
 /**
  * Bucket hashes of every token in a search text (tokens after SEP): FNV-1a over a token's
@@ -211,8 +222,19 @@ export class SearchIndex {
   private overlay = new Map<number, number[]>();
   private overlayOrds = new Set<number>();
 
+  /** Distinct name words (4 letters or more), for the typo alternatives of a query word. Never shrinks between rebuilds: a word gone only costs a lookup. */
+  private nameWords = new Set<string>();
+
+  constructor(private readonly country = 'CH') {}
+
   get size(): number {
     return this.ordById.size;
+  }
+
+  private textOf(c: Client): string {
+    for (const w of nameWordsOf(c)) if (w.length >= SOUND_MIN) this.nameWords.add(w);
+    // a closing separator, so a whole word (a typo's alternative) is `SEP word SEP`
+    return SEP + clientTokens(c, this.country).join(SEP) + SEP;
   }
 
   /** Builds the whole index at once (start-up, after a full sync). */
@@ -226,7 +248,8 @@ export class SearchIndex {
     for (let ord = 0; ord < n; ord++) this.ordById.set(list[ord]!.id, ord);
     this.sorted = nameOrder(this.sortKeys, list.map((c) => c.id));
     // Texts in storage order (records visited in name order would miss the CPU cache at each one)…
-    for (let ord = 0; ord < n; ord++) this.texts[ord] = SEP + clientTokens(list[ord]!).join(SEP); // one flat string
+    this.nameWords = new Set();
+    for (let ord = 0; ord < n; ord++) this.texts[ord] = this.textOf(list[ord]!); // one flat string
     // …entries in name order, so a stable sort by hash keeps each bucket in name order.
     const entries = new EntryBuilder(n * 26);
     for (let rank = 0; rank < n; rank++) entries.addText(this.texts[this.sorted[rank]!]!, rank);
@@ -252,7 +275,7 @@ export class SearchIndex {
     this.sortKeys[ord] = sortKeyOf(c);
     this.sorted.splice(this.sortedLowerBound(this.sortKeys[ord]!, c.id), 0, ord);
     const hashes = new Set<number>();
-    this.texts[ord] = SEP + clientTokens(c).join(SEP);
+    this.texts[ord] = this.textOf(c);
     scanHashes(this.texts[ord]!, (h) => hashes.add(h));
     for (const h of hashes) this.overlayInsert(this.overlayBucket(h), ord);
     this.overlayOrds.add(ord);
@@ -274,8 +297,9 @@ export class SearchIndex {
     const q = query.trim();
     if (!q) return this.list(limit, after);
     const folded = fold(q);
-    const words = isPhoneLike(q) ? [digits(q)] : folded.includes('@') ? [folded] : splitWords(folded);
-    if (words.length === 0) return { ids: [], after: null };
+    const phone = isPhoneLike(q);
+    const words = phone ? [phoneQuery(q)] : folded.includes('@') ? [folded] : splitWords(folded);
+    if (words.length === 0) return { ids: [], closeFrom: 0, after: null };
     const needles = words.map((w) => SEP + w);
     const lead = words[0]!;
     const exact = exactId === undefined ? -1 : (this.ordById.get(exactId) ?? -1);
@@ -327,13 +351,79 @@ export class SearchIndex {
       });
     }
 
+    // Rank 3: close matches (a typo, a name that sounds the same), when the exact ones leave room.
+    if (found.length < want && !phone && !folded.includes('@') && (!after || after.rank <= 3)) {
+      const cursor = after && after.rank === 3 ? after : null;
+      for (const ord of this.closeMatches(words, needles, cursor, want - found.length)) found.push({ rank: 3, ord });
+    }
+
     const more = found.length > limit;
     const page = more ? found.slice(0, limit) : found;
     const last = page.at(-1);
+    const closeAt = page.findIndex((e) => e.rank === 3);
     return {
       ids: page.map((e) => this.ids[e.ord]!),
+      closeFrom: closeAt < 0 ? page.length : closeAt,
       after: more && last ? { rank: last.rank, sortKey: this.sortKeys[last.ord]!, id: this.ids[last.ord]! } : null,
     };
+  }
+
+  /**
+   * Clients every query word matches exactly or closely (a name word one typo away, or a name word
+   * with the same sound key), but not all exactly (those are ranks 1–2), in name order after
+   * `after`, at most `want`. Candidates come from the buckets of one word's alternatives (the word
+   * with the fewest): a few hundred checks at most, never the whole directory.
+   */
+  private closeMatches(words: readonly string[], exact: readonly string[], after: SearchCursor | null, want: number): number[] {
+    const alternatives = words.map((w, i) => {
+      const needles = [exact[i]!];
+      const tokens: string[] = [];
+      if (/^[a-z]+$/.test(w)) {
+        if (w.length >= TYPO_MIN) for (const v of oneTypo(w)) if (this.nameWords.has(v)) tokens.push(v);
+        if (w.length >= SOUND_MIN) tokens.push(...soundTokens(w));
+      }
+      // a typo's word whole (`dupond` is not `dupontet`); a sound key is whole by its fixed length
+      for (const t of tokens) needles.push(SEP + t + (t.length === SOUND_TOKEN_LENGTH && t.startsWith('\u0002') ? '' : SEP));
+      return { needles, tokens: [w, ...tokens] };
+    });
+    if (alternatives.every((a) => a.needles.length === 1)) return [];
+    // the word whose alternatives' buckets hold the fewest clients
+    const bucketsOf = (tokens: readonly string[]) =>
+      tokens.flatMap((t) => {
+        const hash = wordHash(t);
+        if (hash < 0) return [];
+        const lo = lowerBoundU32(this.baseHashes, hash);
+        return [{ lo, hi: lowerBoundU32(this.baseHashes, hash + 1, lo), overlay: this.overlay.get(hash) ?? [] }];
+      });
+    let best: ReturnType<typeof bucketsOf> | null = null;
+    let bestSize = Infinity;
+    for (const a of alternatives) {
+      if (a.needles.length === 1) continue;
+      const buckets = bucketsOf(a.tokens);
+      const size = buckets.reduce((n, b) => n + b.hi - b.lo + b.overlay.length, 0);
+      if (buckets.length === a.tokens.length && size < bestSize) {
+        best = buckets;
+        bestSize = size;
+      }
+    }
+    if (!best) return [];
+    const texts = this.texts;
+    const candidates = new Set<number>();
+    for (const b of best) {
+      this.walk({ base: { lo: b.lo, hi: b.hi }, overlay: b.overlay }, after ? [after.sortKey, `${after.id}\u0000`] : null, null, (ord) => {
+        candidates.add(ord);
+        return true;
+      });
+    }
+    const out: number[] = [];
+    for (const ord of candidates) {
+      const text = texts[ord]!;
+      if (!text) continue;
+      if (exact.every((n) => text.includes(n))) continue; // an exact match: already given
+      if (alternatives.every((a) => a.needles.some((n) => text.includes(n)))) out.push(ord);
+    }
+    out.sort((a, b) => compareKeys(this.sortKeys[a]!, this.ids[a]!, this.sortKeys[b]!, this.ids[b]!));
+    return out.slice(0, want);
   }
 
   /**
@@ -412,6 +502,7 @@ export class SearchIndex {
     const last = page.at(-1);
     return {
       ids: page.map((ord) => this.ids[ord]!),
+      closeFrom: page.length,
       after: more && last !== undefined ? { rank: 0, sortKey: this.sortKeys[last]!, id: this.ids[last]! } : null,
     };
   }
@@ -533,7 +624,18 @@ export function sortKeyOf(c: Client): string {
  * one word), street, NPA, city, e-mail (whole and its local part's words), phone (international
  * and national digits), reference and account number (whole, words, digits).
  */
-export function clientTokens(c: Client): string[] {
+/** The folded words of a client's names (with German spellings), for typos and sound keys. */
+function nameWordsOf(c: Client): string[] {
+  const words: string[] = [];
+  for (const field of [c.lastName, c.firstName, c.companyName]) {
+    if (!field) continue;
+    for (const w of splitWords(fold(field))) words.push(w);
+    if (hasUmlaut(field)) for (const w of splitWords(foldGerman(field))) words.push(w);
+  }
+  return words;
+}
+
+export function clientTokens(c: Client, country = 'CH'): string[] {
   const tokens: string[] = [];
   for (const field of [c.lastName, c.firstName, c.companyName, c.address.street, c.address.street2, c.address.city]) {
     if (!field) continue;
@@ -548,8 +650,17 @@ export function clientTokens(c: Client): string[] {
     const at = e.indexOf('@');
     tokens.push(e);
     for (const w of splitWords(at < 0 ? e : e.slice(0, at))) tokens.push(w);
+    if (at >= 0) {
+      // the domain: `example.ch`, `@fromagerie` (typed with its @), and its words
+      const domain = e.slice(at + 1);
+      tokens.push(`@${domain}`);
+      for (const w of splitWords(domain)) tokens.push(w);
+    }
   }
-  if (c.phone) for (const f of phoneForms(c.phone)) tokens.push(f);
+  if (c.phone) for (const f of phoneForms(c.phone, country)) tokens.push(f);
+  const sounds = new Set<string>();
+  for (const w of nameWordsOf(c)) if (w.length >= SOUND_MIN) for (const t of soundTokens(w)) sounds.add(t);
+  for (const t of sounds) tokens.push(t);
   for (const field of [c.reference, c.accountNumber]) {
     if (!field) continue;
     const f = fold(field);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fold, foldGerman, isPhoneLike, phoneForms, splitWords } from '../../../agent/directory/normalize.js';
+import { fold, foldGerman, formatPhone, isPhoneLike, phoneForms, splitWords } from '../../../agent/directory/normalize.js';
 
 describe('fold', () => {
   it.each([
@@ -31,11 +31,23 @@ describe('splitWords', () => {
 });
 
 describe('phone numbers', () => {
-  it('indexes the international digits and the national 0… form', () => {
-    expect(phoneForms('+41 22 000 00 00')).toEqual(['41220000000', '0220000000']);
-    expect(phoneForms('0041 79 123 45 67')).toEqual(['41791234567', '0791234567']);
-    expect(phoneForms('079 123 45 67')).toEqual(['0791234567']);
+  it('indexes the international digits, the national 0… form and the subscriber number (endings of 6+ digits), read as one number however typed', () => {
+    const forms = ['41791234567', '0791234567', '791234567', '91234567', '1234567', '234567'];
+    expect(phoneForms('+41 79 123 45 67')).toEqual(forms);
+    expect(phoneForms('0041 79 123 45 67')).toEqual(forms);
+    expect(phoneForms('079 123 45 67')).toEqual(forms); // the shop's country (CH) by default
+    expect(phoneForms('06 12 34 56 78', 'FR')).toEqual(['33612345678', '0612345678', '612345678', '12345678', '2345678', '345678']);
+    expect(phoneForms('+33 6 12 34 56 78')).toEqual(phoneForms('06 12 34 56 78', 'FR'));
+    // a number the library says is impossible: its digits as typed
+    expect(phoneForms('12')).toEqual(['12']);
     expect(phoneForms('')).toEqual([]);
+  });
+
+  it('shows a number in its international form; an impossible one as typed', () => {
+    expect(formatPhone('0795550012')).toBe('+41 79 555 00 12');
+    expect(formatPhone('0041 21 801 00 00')).toBe('+41 21 801 00 00');
+    expect(formatPhone('06 12 34 56 78', 'FR')).toBe('+33 6 12 34 56 78');
+    expect(formatPhone('555')).toBe('555');
   });
 
   it('recognises a query typed like a phone number', () => {

@@ -81,8 +81,9 @@ function allPages(index: SearchIndex, q: string, limit: number, exactId?: string
   let after: SearchCursor | null = null;
   for (let guard = 0; guard < 10_000; guard++) {
     const page = index.search(q, limit, after, exactId);
-    out.push(...page.ids);
-    if (!page.after) return out;
+    // the model knows exact matches; close ones (typos, sounds) come after them and have their own tests
+    out.push(...page.ids.slice(0, page.closeFrom));
+    if (!page.after || page.closeFrom < page.ids.length) return out;
     after = page.after;
   }
   throw new Error('pagination did not end');

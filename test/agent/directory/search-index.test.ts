@@ -28,7 +28,8 @@ function client(over: Partial<Omit<Client, 'address'>> & { address?: Partial<Cli
 
 function names(index: SearchIndex, q: string, all: Client[], exactId?: string): string[] {
   const byId = new Map(all.map((c) => [c.id, c]));
-  return index.search(q, 50, null, exactId).ids.map((id) => {
+  const page = index.search(q, 50, null, exactId);
+  return page.ids.slice(0, page.closeFrom).map((id) => {
     const c = byId.get(id)!;
     return c.companyName ?? `${c.firstName} ${c.lastName}`;
   });

@@ -62,7 +62,7 @@ describe('search: accents, case, German transliteration', () => {
   it('"mueller" and "muller" both find Müller; "mueller" also finds Mueller', async () => {
     const a = await open();
     const { helene, hans } = await seed(a);
-    expect((await search(a, { q: 'muller' })).items.map((c) => c.id)).toEqual([helene.id]);
+    expect((await search(a, { q: 'muller' })).items.map((c) => [c.id, c.match])).toEqual([[helene.id, 'exact'], [hans.id, 'close']]); // Mueller: one letter more
     expect(new Set((await search(a, { q: 'mueller' })).items.map((c) => c.id))).toEqual(new Set([helene.id, hans.id]));
     expect(new Set((await search(a, { q: 'MÜLLER' })).items.map((c) => c.id))).toContain(helene.id);
   });
@@ -280,5 +280,60 @@ describe('pagination', () => {
     await createClient(a, { lastName: 'Favre', firstName: 'Anne' });
     const res = await a.api(`/api/v1/clients?${new URLSearchParams({ cursor })}`);
     expect(errorPaths(await expectProblem(res, 422))).toEqual(['cursor']);
+  });
+});
+
+describe('search as people type at a till (agent-api.md "Directory care")', () => {
+  async function seed(a: TestAgent) {
+    return {
+      dupont: await createClient(a, { lastName: 'Dupont', firstName: 'Hélène', phone: '+41 79 555 00 12', email: 'helene@fromagerie.example.ch', address: { postalCode: '1204' } }),
+      muller: await createClient(a, { lastName: 'Müller', firstName: 'Hans', phone: '079 555 00 13' }),
+      meyer: await createClient(a, { lastName: 'Meyer', firstName: 'Eva' }),
+      fabre: await createClient(a, { lastName: 'Fabre', firstName: 'Luc' }),
+      other: await createClient(a, { lastName: 'Durand', firstName: 'Paul', phone: '022 700 00 00' }),
+    };
+  }
+  const found = async (a: TestAgent, q: string) => (await search(a, { q })).items.map((c) => [c.lastName, c.match]);
+
+  it('a phone number however it is typed: national, international (+41, 0041), spaced or not, the subscriber number alone', async () => {
+    const a = await open();
+    await seed(a);
+    for (const q of ['0795550012', '079 555 00 12', '+41 79 555 00 12', '+41795550012', '0041 79 555 00 12', '555 00 12', '5550012']) {
+      expect([q, await found(a, q)]).toEqual([q, [['Dupont', 'exact']]]);
+    }
+    // saved nationally, found internationally (and the reverse above)
+    expect(await found(a, '+41 79 555 00 13')).toEqual([['Müller', 'exact']]);
+  });
+
+  it('an e-mail by its domain, with or without the @', async () => {
+    const a = await open();
+    await seed(a);
+    expect(await found(a, 'example.ch')).toEqual([['Dupont', 'exact']]);
+    expect(await found(a, '@fromagerie')).toEqual([['Dupont', 'exact']]);
+    expect(await found(a, 'fromagerie')).toEqual([['Dupont', 'exact']]);
+  });
+
+  it('close matches after the exact ones, marked "close": one typo in a word of 5+ letters, names that sound the same', async () => {
+    const a = await open();
+    await seed(a);
+    expect(await found(a, 'dupond')).toEqual([['Dupont', 'close']]); // a typo, and the same sound in French
+    expect(await found(a, 'mueler')).toEqual([['Müller', 'close']]); // one letter short of "mueller"
+    expect(await found(a, 'meier')).toEqual([['Meyer', 'close']]); // Kölner Phonetik
+    expect(await found(a, 'maier')).toEqual([['Meyer', 'close']]);
+    expect(await found(a, 'favre')).toEqual([['Fabre', 'close']]); // Phonex
+    expect(await found(a, 'hans mueler')).toEqual([['Müller', 'close']]); // every word must match, closely or exactly
+    expect(await found(a, 'eva mueler')).toEqual([]);
+    expect(await found(a, 'dupont')).toEqual([['Dupont', 'exact']]); // nothing else sounds like it
+    expect(await found(a, 'dup')).toEqual([['Dupont', 'exact']]); // short words: exact prefixes only
+  });
+
+  it('close matches page on from the exact ones, each client once', async () => {
+    const a = await open();
+    for (let i = 0; i < 3; i++) await createClient(a, { lastName: 'Meier', firstName: `Exact${i}` });
+    for (let i = 0; i < 3; i++) await createClient(a, { lastName: 'Meyer', firstName: `Close${i}` });
+    const all = (await pages(a, { q: 'meier', limit: '2' })).flat();
+    expect(all.map((c) => [c.firstName, c.match])).toEqual([
+      ['Exact0', 'exact'], ['Exact1', 'exact'], ['Exact2', 'exact'], ['Close0', 'close'], ['Close1', 'close'], ['Close2', 'close'],
+    ]);
   });
 });
