@@ -398,6 +398,20 @@ describe('POST /api/v1/clients/{id}/anonymize', () => {
   });
 });
 
+describe('the OpenAPI document', () => {
+  it('describes both routes, their body and their errors', async () => {
+    const a = await open();
+    const doc = await expectJson<{ paths: Record<string, Record<string, { responses: Record<string, unknown>; requestBody?: unknown }>>; components: { schemas: Record<string, { properties?: Record<string, unknown> }> } }>(
+      await a.api('/api/v1/openapi.json'),
+      200,
+    );
+    const mergeOp = doc.paths['/clients/{id}/merge']!.post!;
+    expect(Object.keys(mergeOp.responses)).toEqual(expect.arrayContaining(['200', '404', '409', '412', '422']));
+    expect(Object.keys(doc.components.schemas.ClientMerge!.properties!)).toEqual(['from', 'take', 'fromEtag']);
+    expect(Object.keys(doc.paths['/clients/{id}/anonymize']!.post!.responses)).toEqual(expect.arrayContaining(['200', '404', '412']));
+  });
+});
+
 describe('with a cloud', () => {
   const CLOUD_TOKEN = 'cloud-token-for-care-tests-0123';
   let cloud: ReferenceCloud | null = null;
