@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { PrinterTransport } from '../drivers/printer/transport.js';
 import type { AgentConfig, LoadedConfig, PrinterConfig } from './config.js';
+import { DirectoryCare } from './directory/care.js';
 import { Directory } from './directory/directory.js';
 import { DirectoryStore, type DirectoryStoreOptions } from './directory/directory-store.js';
 import type { EventBus, EventLog } from './events.js';
@@ -12,6 +13,7 @@ import { Printers, type PrintTimings } from './printing/printers.js';
 import { ScanService } from './scans/scan-service.js';
 import { type ScannerHardware, Scanners } from './scans/scanners.js';
 import { type ApiToken, effectiveTokens, loadOrCreateSecrets } from './secrets.js';
+import { AuditLog } from './store/audit-log.js';
 import { openStoreFolder } from './store/folder.js';
 import { nodeFs } from './store/fs.js';
 import { SyncIssues } from './sync/issues.js';
@@ -63,6 +65,10 @@ export class Services {
   readonly version: string;
   readonly directoryStore: DirectoryStore<SyncOp>;
   readonly directory: Directory<SyncOp>;
+  /** merging two clients, anonymising one; each act recorded in the store folder's audit log */
+  readonly care: DirectoryCare;
+  /** store.dir/audit.log: when the directory's care acts happened, and on which ids (never a name) */
+  readonly audit: AuditLog;
   /** the sync's part of the directory store: outbox, pull cursor, issues (kept with a cloud or without) */
   readonly syncStore = new SyncStore();
   readonly syncIssues: SyncIssues;
@@ -97,6 +103,8 @@ export class Services {
       recorder: config.cloud ? new OutboxRecorder(this.syncStore.outbox) : undefined,
       country: config.shop.country,
     });
+    this.audit = new AuditLog(path.join(storeDir, 'audit.log'), options.store?.fs);
+    this.care = new DirectoryCare(this.directory, this.audit, this.log, { locale: config.ui.locale });
     this.syncIssues = new SyncIssues(this.directoryStore, this.syncStore, this.directory);
     this.sync = config.cloud
       ? new Sync(this.directoryStore, this.syncStore, this.bus, this.log, {

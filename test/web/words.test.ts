@@ -185,7 +185,7 @@ async function seed() {
   await sync!.syncNow();
   await until('offline', () => sync!.status().state === 'offline', 10_000);
   const data = recordWords([...directory.search('', 500).items, ...directory.listGroups(), ...cloudClients]);
-  return { helene, jobIds: ids, data };
+  return { helene, garage, jobIds: ids, data };
 }
 
 // ---- the pages --------------------------------------------------------------------------------
@@ -204,7 +204,7 @@ describe('the French staff pages', () => {
   });
 
   it('say every word in French, on every page', async () => {
-    const { helene, jobIds, data } = await seed();
+    const { helene, garage, jobIds, data } = await seed();
     const context = await s.browser.newContext({ viewport: { width: 1366, height: 900 } });
     const page = await context.newPage();
     page.setDefaultTimeout(10_000);
@@ -233,6 +233,9 @@ describe('the French staff pages', () => {
       ['client card', `/clients/${helene.id}`, 200],
       ['client form (new)', '/clients/new', 200],
       ['client form (edit)', `/clients/${helene.id}/edit`, 200],
+      ['merge (find the other client)', `/clients/${helene.id}/merge`, 200],
+      ['merge (side by side)', `/clients/${helene.id}/merge?from=${garage.id}`, 200],
+      ['anonymise (confirmation)', `/clients/${helene.id}/anonymize`, 200],
       ['groups', '/groups', 200],
       ['group form', '/groups/vip/edit', 200],
       ['printers', '/printers', 200],

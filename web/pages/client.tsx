@@ -48,6 +48,12 @@ export function ClientCard(props: { ctx: PageContext; client: ClientOut }) {
             {ctx.t('client.print')}
           </button>
           <span class="print-status" role="status"></span>
+          <a href={`/clients/${encodeURIComponent(c.id)}/merge`} class="button secondary">
+            {ctx.t('care.mergeWith')}
+          </a>
+          <a href={`/clients/${encodeURIComponent(c.id)}/anonymize`} class="button secondary">
+            {ctx.t('care.anonymize')}
+          </a>
           <span class="card-delete">
             <DeleteClientButton ctx={ctx} id={c.id} name={displayName(c)} target="article.client" labelled />
           </span>
