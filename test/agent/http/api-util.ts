@@ -14,6 +14,7 @@ export interface ProblemBody {
 
 export interface ClientBody {
   id: string;
+  match?: 'exact' | 'close';
   kind: 'person' | 'company';
   civility: string | null;
   lastName: string | null;
