@@ -31,6 +31,7 @@ export function webRoutes(services: Services) {
     lang: config.ui.locale,
     pinRequired: sessions.required,
     shopName: config.shop.name,
+    country: config.shop.country,
     assets: urls,
     t: translator(config.ui.locale),
     sync: () => syncStatusOf(services.sync),

@@ -9,6 +9,8 @@ export interface PageContext {
   /** Whether staff signed in with a PIN (then the header offers to sign out). */
   pinRequired: boolean;
   shopName: string;
+  /** The shop's country (shop.country): how phone numbers are read and shown. */
+  country: string;
   assets: AssetUrls;
   t: (key: MessageKey, vars?: Record<string, string | number>) => string;
   /** The cloud sync's state now, for the header's badge. */

@@ -90,4 +90,20 @@ describe('long result lists', () => {
     expect(all).toEqual(Array.from({ length: 120 }, (_, i) => `Noé Pittet${String(i).padStart(3, '0')}`));
     await page.close();
   });
+
+  it('a close match is shown after the exact ones and says so; phones show in their international form', async () => {
+    await s.agent.services.directory.createClient({ kind: 'person', lastName: 'Meyer', firstName: 'Eva', phone: '079 555 00 13', address: { country: 'CH' } });
+    await s.agent.services.directory.createClient({ kind: 'person', lastName: 'Meier', firstName: 'Ida', address: { country: 'CH' } });
+    const page = await s.browser.newPage({ viewport: { width: 1366, height: 768 } });
+    await page.goto(`${s.url}/?q=meier`);
+    const rows = page.locator('#results tbody tr[data-client-id]');
+    expect(await rows.locator('.name').allInnerTexts()).toEqual(['Ida Meier', 'Eva Meyer']);
+    expect(await rows.nth(0).locator('.badge.close').count()).toBe(0);
+    expect(await rows.nth(1).locator('.badge.close').innerText()).toBe('orthographe proche');
+    expect(await rows.nth(1).locator('.col-phone').innerText()).toBe('+41 79 555 00 13');
+    await page.screenshot({ path: screenshotPath('directory-close-match') });
+    await page.goto(`${s.url}/?q=${encodeURIComponent('+41 79 555 00 13')}`);
+    expect(await rows.locator('.name').allInnerTexts()).toEqual(['Eva Meyer']); // saved as 079…, found as +41…
+    await page.close();
+  });
 });

@@ -8,6 +8,7 @@ const ctx: PageContext = {
   lang: 'fr',
   pinRequired: false,
   shopName: 'Boulangerie du Lac',
+  country: 'CH',
   assets: { css: '/a.css', js: '/a.js', icon: '/a.svg' },
   t: translator('fr'),
   sync: () => {

@@ -284,6 +284,7 @@ export const de: Catalogue = {
   'directory.none': 'Kein Kunde passt zu «{q}».',
   'directory.empty': 'Das Verzeichnis ist leer.',
   'directory.more': 'Weitere Ergebnisse',
+  'directory.close': 'ähnliche Schreibweise',
   'directory.count': '{n} Kunden im Verzeichnis',
   'directory.count.one': '1 Kunde im Verzeichnis',
   'form.companyName.company': 'Firma',

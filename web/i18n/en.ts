@@ -284,6 +284,7 @@ export const en: Catalogue = {
   'directory.none': 'No client matches “{q}”.',
   'directory.empty': 'The directory is empty.',
   'directory.more': 'More results',
+  'directory.close': 'close spelling',
   'directory.count': '{n} clients in the directory',
   'directory.count.one': '1 client in the directory',
   'form.companyName.company': 'Company name',

@@ -282,6 +282,7 @@ export const fr = {
   'directory.none': 'Aucun client ne correspond à « {q} ».',
   'directory.empty': 'Le répertoire est vide.',
   'directory.more': 'Plus de résultats',
+  'directory.close': 'orthographe proche',
   'directory.count': '{n} clients au répertoire',
   'directory.count.one': '1 client au répertoire',
   'form.companyName.company': 'Raison sociale',

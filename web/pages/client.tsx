@@ -1,4 +1,5 @@
 import { displayName } from '../../agent/directory/directory.js';
+import { formatPhone } from '../../agent/directory/normalize.js';
 import type { ClientOut } from '../../agent/directory/schema.js';
 import { formatDateTime, formatMoney } from '../../agent/format.js';
 import { countryName } from '../countries.js';
@@ -31,7 +32,7 @@ export function ClientCard(props: { ctx: PageContext; client: ClientOut }) {
   const contact = c.kind === 'company' ? [c.civility, c.firstName, c.lastName].filter(Boolean).join(' ') : '';
   const rows: Array<[string, string]> = [
     [ctx.t('client.address'), [a.street, a.street2, [a.postalCode, a.city].filter(Boolean).join(' '), a.country === 'CH' ? '' : countryName(a.country, ctx.lang)].filter(Boolean).join('\n')],
-    [ctx.t('client.phone'), c.phone ?? ''],
+    [ctx.t('client.phone'), c.phone ? formatPhone(c.phone, ctx.country) : ''],
     [ctx.t('client.email'), c.email ?? ''],
     [ctx.t('client.reference'), c.reference ?? ''],
     [ctx.t('client.account'), c.accountNumber ?? ''],

@@ -1,5 +1,6 @@
 import type { ClientOut } from '../../agent/directory/schema.js';
 import { displayName } from '../../agent/directory/directory.js';
+import { formatPhone } from '../../agent/directory/normalize.js';
 import { formatCount, formatPercent } from '../../agent/format.js';
 import { Layout } from '../layout.js';
 import type { PageContext } from '../page-context.js';
@@ -92,12 +93,13 @@ export function DirectoryRows(props: { ctx: PageContext; view: DirectoryView }) 
                 <span class="name">
                   <a href={`/clients/${encodeURIComponent(c.id)}`}>{displayName(c)}</a>
                 </span>
+                {c.match === 'close' && <span class="badge close">{ctx.t('directory.close')}</span>}
                 {c.kind === 'company' && (c.firstName || c.lastName) && (
                   <div class="sub">{[c.firstName, c.lastName].filter(Boolean).join(' ')}</div>
                 )}
               </td>
               <td>{[c.address.postalCode, c.address.city].filter(Boolean).join(' ')}</td>
-              <td class="col-phone">{c.phone ?? ''}</td>
+              <td class="col-phone">{c.phone ? formatPhone(c.phone, ctx.country) : ''}</td>
               <td class="col-ref">{c.reference ?? ''}</td>
               <td>{c.group ? <span class="badge">{`${c.group.name} −${formatPercent(c.group.discountPercent)}`}</span> : ''}</td>
               <td class="actions-cell">
