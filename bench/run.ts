@@ -57,6 +57,7 @@ import { type BenchQuery, buildQueries, QUERY_CLASS_HELP, QUERY_CLASSES } from '
 import { copyStore, seedStore } from './lib/seed.js';
 import { mb, median, ms, ratio, rounded, type Summary, shuffle, table } from './lib/stats.js';
 import { runSearchBench, type SearchResult, searchTable } from './search.js';
+import { runCloseBench } from './close.js';
 import { runUiBench, type UiResult, uiTable } from './ui.js';
 import { runScannerBench, type ScannerBenchResult, scannerTable } from './scanner.js';
 import { type PrintBenchResult, printTable, runPrintBench } from './print.js';
@@ -470,6 +471,12 @@ async function main(): Promise<void> {
     }
     const na = search.naiveAgreement;
     say(`index finds every record the naive scan finds: ${na.ok}/${na.checked} queries`);
+    const close = runCloseBench(clients, { rng: createRng(15) });
+    say(
+      `close matches (a misspelt last name, ${close.queries} queries): p50 ${ms(close.closeP50Ms)}, p95 ${ms(close.closeP95Ms)} (target p50 ≤ 1 ms); ` +
+        `exact last names p50 ${ms(close.exactP50Ms)}; naive scan for the same close matches p50 ${ms(close.naiveP50Ms)} ` +
+        `(${(close.naiveP50Ms / close.closeP50Ms).toFixed(0)}×); ${(close.foundShare * 100).toFixed(0)}% of the misspellings found a close match`,
+    );
     for (const x of na.misses.slice(0, 5)) say(`  ${JSON.stringify(x.q)}: naive ${x.naive}, index misses ${x.missing}`);
     const pg = search.pagination;
     say(`paging with the cursor (limit 20) = the one-page result: ${pg.ok}/${pg.checked} queries`);

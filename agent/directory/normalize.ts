@@ -95,12 +95,33 @@ export function formatPhone(phone: string, country = 'CH'): string {
  * the default, so `079 555 00 13` and `+41 79 555 00 13` are the same number.
  */
 export function phoneForms(phone: string, country = 'CH'): string[] {
+  const swiss = swissNumber(phone, country);
+  if (swiss) return nsnForms('41', '0', swiss);
   const parsed = parsePhone(phone, country);
   if (!parsed) return rawPhoneForms(phone);
-  const nsn = parsed.nationalNumber;
-  const forms = new Set([parsed.number.slice(1), digits(parsed.formatNational())]);
+  return nsnForms(parsed.number.slice(1, -parsed.nationalNumber.length), digits(parsed.formatNational()).slice(0, -parsed.nationalNumber.length), parsed.nationalNumber);
+}
+
+function nsnForms(callingCode: string, trunk: string, nsn: string): string[] {
+  const forms = new Set([callingCode + nsn, trunk + nsn]);
   for (let i = 0; nsn.length - i >= 6; i++) forms.add(nsn.slice(i));
   return [...forms];
+}
+
+/**
+ * A Swiss number's 9-digit national number, without the library: most numbers in a Swiss shop's
+ * directory are Swiss, and reading 100,000 of them through libphonenumber-js costs ~0.7 s at every
+ * start. What the library calls possible for CH is exactly this: 9 digits after +41, 0041 or 0.
+ * Anything else goes through the library.
+ */
+function swissNumber(phone: string, country: string): string | null {
+  const t = phone.trim();
+  const d = digits(t);
+  let nsn: string | null = null;
+  if (t.startsWith('+')) nsn = d.startsWith('41') ? d.slice(2) : null;
+  else if (d.startsWith('0041')) nsn = d.slice(4);
+  else if (country === 'CH' && d.startsWith('0') && !d.startsWith('00')) nsn = d.slice(1);
+  return nsn !== null && nsn.length === 9 && nsn[0] !== '0' && /^[+\d\s().\/-]+$/.test(t) ? nsn : null;
 }
 
 function rawPhoneForms(phone: string): string[] {

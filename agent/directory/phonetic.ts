@@ -24,6 +24,19 @@ const phonex = load('talisman/phonetics/french/phonex');
 
 /** The phonetic keys of a folded word of letters (3 or more), as search tokens of one fixed length. */
 export function soundTokens(word: string): string[] {
+  // Names repeat (a directory of 100,000 holds a few thousand last names): each word is keyed once.
+  let tokens = soundCache.get(word);
+  if (!tokens) {
+    tokens = computeSoundTokens(word);
+    if (soundCache.size >= SOUND_CACHE_MAX) soundCache.clear();
+    soundCache.set(word, tokens);
+  }
+  return tokens;
+}
+const SOUND_CACHE_MAX = 200_000;
+const soundCache = new Map<string, string[]>();
+
+function computeSoundTokens(word: string): string[] {
   if (word.length < 3 || !/^[a-z]+$/.test(word)) return [];
   const tokens: string[] = [];
   const k = cologne(word);
