@@ -139,8 +139,8 @@ describe('live updates', () => {
   it('a client card follows an edit elsewhere, and says so when the client is deleted', async () => {
     const c = await s.agent.services.directory.createClient({ lastName: 'Vuille', firstName: 'Léa', phone: '021 111 11 11' });
     const page = await openPage(`/clients/${c.id}`);
-    await api(`/api/v1/clients/${c.id}`, 'PATCH', { phone: '021 222 22 22' });
-    await page.locator('article.client:has-text("021 222 22 22")').waitFor();
+    await api(`/api/v1/clients/${c.id}`, 'PATCH', { phone: '021 222 22 22' }); // typed nationally, shown internationally
+    await page.locator('article.client:has-text("+41 21 222 22 22")').waitFor();
     await api(`/api/v1/clients/${c.id}`, 'DELETE');
     await page.locator('article.client.gone').waitFor();
     expect(await page.locator('article.client').innerText()).toContain('Ce client vient d’être supprimé.');
