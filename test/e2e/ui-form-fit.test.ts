@@ -106,10 +106,12 @@ describe('the keyboard alone', () => {
     await page.goto(`${s.url}/`);
     expect(await page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('q');
     await page.keyboard.type('Rochat');
+    await page.waitForURL(/\?q=Rochat/); // the search has answered: nothing swaps under the keyboard after
     await page.keyboard.press('Tab'); // "Nouveau"
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Nouveau');
     await page.keyboard.press('Enter');
     await page.waitForURL(/\/clients\/new\?draft=/);
+    await page.waitForFunction(() => document.activeElement?.id === 'f-civility'); // the form starts at its first field
     await page.keyboard.press('Tab'); // civilité → nom
     await page.keyboard.type('Rochat');
     await page.keyboard.press('Tab');
@@ -127,5 +129,5 @@ describe('the keyboard alone', () => {
     await page.keyboard.press('Enter');
     await page.locator('article.client:not(.gone) h1').waitFor();
     expect(s.agent.services.directory.findById(id)?.firstName).toBe('Paul');
-  });
+  }, 40_000);
 });
