@@ -13,6 +13,10 @@ import { KEYBOARD_LAYOUTS } from '../drivers/scanner/hid.js';
  */
 
 const SCOPES = ['print', 'drawer', 'directory:read', 'directory:write', 'admin'] as const;
+/** The staff pages' languages (ui.locale); French is the reference. */
+export const UI_LOCALES = ['fr', 'de', 'en'] as const;
+export type Locale = (typeof UI_LOCALES)[number];
+
 export type Scope = (typeof SCOPES)[number];
 export const ALL_SCOPES: readonly Scope[] = SCOPES;
 
@@ -194,7 +198,7 @@ export const configSchema = z
       .prefault({}),
     ui: z
       .strictObject({
-        locale: z.enum(['fr', 'de', 'en']).default('fr'),
+        locale: z.enum(UI_LOCALES).default('fr'),
         pin: z.string().min(4, { error: 'a PIN must have at least 4 characters' }).nullable().default(null),
       })
       .prefault({}),

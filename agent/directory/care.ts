@@ -1,6 +1,9 @@
-import { AgentError, type FieldError, invalid, stale } from '../errors.js';
+import { AgentError, type FieldError, invalid } from '../errors.js';
 import { formatAmount } from '../format.js';
+import { type Locale, UI_LOCALES } from '../config.js';
 import type { Logger } from '../log.js';
+
+export type { Locale };
 import type { AuditEntry } from '../store/audit-log.js';
 import { type Directory, displayName } from './directory.js';
 import type { Client, ClientOut, ClientPatch } from './schema.js';
@@ -18,7 +21,6 @@ export interface CareAudit {
   append(entry: AuditEntry): Promise<void>;
 }
 
-export type Locale = 'fr' | 'de' | 'en';
 
 export interface CareOptions {
   /** The language of the neutral label an anonymised client gets (the staff pages' locale). */
@@ -171,7 +173,11 @@ export const ANONYMOUS_NAMES: Record<Locale, { firstName: string; lastName: stri
  * stays is what the books need and says nobody: id, kind, account number, group, balances, and the
  * country (on its own it points at no one; the accountant may need it, e.g. for an export).
  */
-export function anonymousPatch(c: Client, locale: Locale = 'fr'): ClientPatch {
+type AnonymousPatch = Pick<Client, 'civility' | 'lastName' | 'firstName' | 'companyName' | 'reference' | 'email' | 'phone' | 'notes'> & {
+  address: Omit<Client['address'], 'country'>;
+};
+
+export function anonymousPatch(c: Client, locale: Locale = 'fr'): AnonymousPatch {
   const names = ANONYMOUS_NAMES[locale];
   const person = c.kind === 'person';
   return {
@@ -187,15 +193,11 @@ export function anonymousPatch(c: Client, locale: Locale = 'fr'): ClientPatch {
   };
 }
 
-/** Whether a client holds nothing an anonymisation would remove (its names are a neutral label). */
+/** Whether a client holds nothing an anonymisation would remove (its names are a neutral label): anonymising it, in any language, changes nothing. */
 export function isAnonymous(c: Client): boolean {
-  return Object.values(ANONYMOUS_NAMES).some((names) => {
-    const person = c.kind === 'person';
-    return (
-      c.civility === null && c.reference === null && c.email === null && c.phone === null && c.notes === null &&
-      c.address.street === null && c.address.street2 === null && c.address.postalCode === null && c.address.city === null &&
-      (person ? c.lastName === names.lastName && c.firstName === names.firstName && c.companyName === null : c.companyName === names.companyName && c.lastName === null && c.firstName === null)
-    );
+  return UI_LOCALES.some((locale) => {
+    const p = anonymousPatch(c, locale);
+    return JSON.stringify({ ...c, ...p, address: { ...c.address, ...p.address } }) === JSON.stringify(c);
   });
 }
 
@@ -241,8 +243,8 @@ export class DirectoryCare {
     const take = parseTake(request.take ?? {});
     const staying = this.directory.getClient(id);
     const other = this.directory.getClient(request.from);
-    checkIfMatch(staying, guards.ifMatch);
-    checkIfMatch(other, guards.fromIfMatch);
+    this.directory.checkIfMatch('client', staying, guards.ifMatch ?? null);
+    this.directory.checkIfMatch('client', other, guards.fromIfMatch ?? null);
     const block = balanceBlock(staying, other);
     if (block === 'both') {
       throw new AgentError(
@@ -312,16 +314,4 @@ export class DirectoryCare {
 
 function balanceOf(c: Client) {
   return { id: c.id, accountBalance: c.accountBalance, walletBalance: c.walletBalance };
-}
-
-/** If-Match as the directory reads it (RFC 9110: strong comparison, a list, `*`). */
-function checkIfMatch(c: ClientOut, ifMatch: string | null | undefined): void {
-  if (ifMatch === null || ifMatch === undefined) return;
-  const wanted = ifMatch
-    .split(',')
-    .map((t) => t.trim())
-    .filter((t) => t.length > 0 && !t.startsWith('W/'))
-    .map((t) => t.replace(/^"(.*)"$/, '$1'));
-  if (wanted.includes('*') || wanted.includes(c.etag)) return;
-  throw stale('Client', c.id, c.etag);
 }

@@ -66,6 +66,8 @@ export interface ClientPage {
 /** `Op`: the ops its recorder adds to an edit's commit (code that only reads and edits needs not know them). */
 export class Directory<Op extends SectionOp = SectionOp> {
   readonly index: SearchIndex;
+  /** The shop's country: phone numbers without a prefix are read as its. */
+  readonly country: string;
   private readonly refOwner = new Map<string, string>();
   private readonly groupCounts = new Map<string, number>();
   private unsubscribe: (() => void) | null = null;
@@ -83,7 +85,8 @@ export class Directory<Op extends SectionOp = SectionOp> {
   ) {
     this.recorder = options.recorder ?? null;
     this.now = options.now ?? (() => new Date());
-    this.index = new SearchIndex(options.country ?? 'CH');
+    this.country = options.country ?? 'CH';
+    this.index = new SearchIndex(this.country);
   }
 
   /** Builds the indexes from the loaded store and follows its changes. */
@@ -501,7 +504,8 @@ export class Directory<Op extends SectionOp = SectionOp> {
     return errors;
   }
 
-  private checkIfMatch(entity: 'client' | 'group', current: Client | Group, ifMatch: string | null): void {
+  /** Throws `stale` unless `ifMatch` (an If-Match header's value; null: none sent) names the record's etag now. */
+  checkIfMatch(entity: 'client' | 'group', current: Client | Group, ifMatch: string | null): void {
     if (ifMatch === null) return;
     const what = entity === 'client' ? 'Client' : 'Group';
     const etag = this.etagOf(entity, current);
@@ -589,7 +593,7 @@ export class Directory<Op extends SectionOp = SectionOp> {
   toOut(c: Client, match?: 'exact' | 'close'): ClientOut {
     const g = c.groupId === null ? undefined : this.store.groups.get(c.groupId);
     const a = c.address;
-    return {
+    const out: ClientOut = {
       id: c.id,
       kind: c.kind,
       civility: c.civility,
@@ -609,8 +613,9 @@ export class Directory<Op extends SectionOp = SectionOp> {
       updatedAt: c.updatedAt,
       group: g ? { id: g.id, name: g.name, discountPercent: g.discountPercent } : null,
       etag: this.etagOf('client', c),
-      ...(match && { match }),
     };
+    if (match) out.match = match; // a search result's (not a spread: see above)
+    return out;
   }
 
   private groupOut(g: Group): GroupOut {

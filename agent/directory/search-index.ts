@@ -1,6 +1,6 @@
 import type { Client } from './schema.js';
 import { digits, fold, foldGerman, hasUmlaut, isPhoneLike, phoneForms, phoneQuery, splitWords } from './normalize.js';
-import { oneTypo, SOUND_TOKEN_LENGTH, soundTokens } from './phonetic.js';
+import { oneTypo, SOUND_MARK, SOUND_TOKEN_LENGTH, soundTokens } from './phonetic.js';
 
 /**
  * In-memory search over the client directory: fast enough for a till that searches on every
@@ -44,10 +44,11 @@ const LETTER_DEPTHS = [3, 6] as const;
 const DIGIT_DEPTHS = [3, 5, 7, 9] as const;
 
 const SOUND_DEPTHS = [SOUND_TOKEN_LENGTH] as const;
+const SOUND_MARK_CODE = SOUND_MARK.charCodeAt(0);
 
 function depthsFor(firstChar: number): readonly number[] {
   // a sound key is filed whole (one bucket per key): a prefix of a key means nothing
-  if (firstChar === 2) return SOUND_DEPTHS;
+  if (firstChar === SOUND_MARK_CODE) return SOUND_DEPTHS;
   return firstChar >= 48 && firstChar <= 57 ? DIGIT_DEPTHS : LETTER_DEPTHS;
 }
 
@@ -383,7 +384,7 @@ export class SearchIndex {
         if (w.length >= SOUND_MIN) tokens.push(...soundTokens(w));
       }
       // a typo's word whole (`dupond` is not `dupontet`); a sound key is whole by its fixed length
-      for (const t of tokens) needles.push(SEP + t + (t.length === SOUND_TOKEN_LENGTH && t.startsWith('\u0002') ? '' : SEP));
+      for (const t of tokens) needles.push(SEP + t + (t.startsWith(SOUND_MARK) ? '' : SEP));
       return { needles, tokens: [w, ...tokens] };
     });
     if (alternatives.every((a) => a.needles.length === 1)) return [];

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserSuite, screenshotPath } from '../helpers/browser.js';
 import { TEST_TOKEN } from '../helpers/config.js';
 import { axeViolations } from '../helpers/axe.js';
-import { EXTREMES, overflowing, SCREENS, sidewaysScroll, smallTargets } from '../helpers/screens.js';
+import { EXTREMES, SCREENS, screenProblems } from '../helpers/screens.js';
 import { until } from '../helpers/until.js';
 
 /**
@@ -122,12 +122,7 @@ describe('every page on every screen', () => {
       const problems: Record<string, unknown> = {};
       for (const [name, open] of Object.entries(PAGES)) {
         await open(page);
-        const sideways = await sidewaysScroll(page);
-        if (sideways > 0) problems[`${name}: scrolls sideways by ${sideways} px`] = await overflowing(page);
-        const small = await smallTargets(page);
-        if (small.length) problems[`${name}: targets under 48 px`] = small;
-        const violations = await axeViolations(page);
-        if (violations.length) problems[`${name}: axe`] = violations;
+        for (const [kind, what] of Object.entries(await screenProblems(page))) problems[`${name}: ${kind}`] = what;
         await page.screenshot({ path: screenshotPath(`screen-${screen}-${name}`), fullPage: true });
       }
       expect(problems).toEqual({});
@@ -141,8 +136,7 @@ describe('every page on every screen', () => {
       const problems: Record<string, unknown> = {};
       for (const [name, open] of Object.entries(PAGES)) {
         await open(page);
-        const sideways = await sidewaysScroll(page);
-        if (sideways > 0) problems[`${name}: ${sideways} px`] = await overflowing(page);
+        for (const [kind, what] of Object.entries(await screenProblems(page, { targets: false, axe: false }))) problems[`${name}: ${kind}`] = what;
       }
       expect(problems).toEqual({});
     }, 60_000);
@@ -155,12 +149,7 @@ describe('every page on every screen', () => {
       contexts.push(context);
       const page = await context.newPage();
       await page.goto(`${s.url}/login`);
-      const sideways = await sidewaysScroll(page);
-      if (sideways > 0) problems[`${screen}: sideways`] = sideways;
-      const small = await smallTargets(page);
-      if (small.length) problems[`${screen}: small`] = small;
-      const violations = await axeViolations(page);
-      if (violations.length) problems[`${screen}: axe`] = violations;
+      for (const [kind, what] of Object.entries(await screenProblems(page))) problems[`${screen}: ${kind}`] = what;
     }
     expect(problems).toEqual({});
   });

@@ -1,4 +1,5 @@
 import type { Page } from 'playwright-core';
+import { axeViolations } from './axe.js';
 
 /** The screens staff use: a till, a 10" tablet, a phone; and the narrowest and widest the page promises. */
 export const SCREENS = {
@@ -64,4 +65,23 @@ export function overflowing(page: Page): Promise<string[]> {
     }
     return out.slice(0, 10);
   });
+}
+
+/**
+ * What is wrong with the page as it is, by kind (empty when nothing): sideways scroll (and what sticks
+ * out), targets under 48 px, axe-core violations. `checks` picks the kinds (all by default).
+ */
+export async function screenProblems(page: Page, checks: { targets?: boolean; axe?: boolean } = {}): Promise<Record<string, unknown>> {
+  const problems: Record<string, unknown> = {};
+  const sideways = await sidewaysScroll(page);
+  if (sideways > 0) problems[`scrolls sideways by ${sideways} px`] = await overflowing(page);
+  if (checks.targets !== false) {
+    const small = await smallTargets(page);
+    if (small.length) problems['targets under 48 px'] = small;
+  }
+  if (checks.axe !== false) {
+    const violations = await axeViolations(page);
+    if (violations.length) problems.axe = violations;
+  }
+  return problems;
 }

@@ -1,11 +1,12 @@
+import type { Locale } from '../../agent/config.js';
 import type { FieldError } from '../../agent/errors.js';
 import { type Coded, isJobErrorCode, isJobWarningCode, type Notice } from '../../agent/printing/notices.js';
 import { de } from './de.js';
 import { type Catalogue, fr } from './fr.js';
 import { en } from './en.js';
 
-/** The staff page's languages, one catalogue file each. */
-export type Locale = 'fr' | 'de' | 'en';
+/** The staff page's languages (ui.locale), one catalogue file each. */
+export type { Locale };
 
 const CATALOGUES: Record<Locale, Catalogue> = { fr, de, en };
 export type MessageKey = keyof Catalogue;

@@ -4,6 +4,7 @@ import type { ClientOut } from '../../agent/directory/schema.js';
 import { formatMoney } from '../../agent/format.js';
 import { countryName } from '../countries.js';
 import { Layout } from '../layout.js';
+import { clientUrl } from '../urls.js';
 import type { PageContext } from '../page-context.js';
 
 /**
@@ -13,7 +14,7 @@ import type { PageContext } from '../page-context.js';
 export function AnonymizePage(props: { ctx: PageContext; client: ClientOut; stale?: boolean }) {
   const { ctx, client: c } = props;
   const name = displayName(c);
-  const card = `/clients/${encodeURIComponent(c.id)}`;
+  const card = clientUrl(c.id);
   const labels = ANONYMOUS_NAMES[(ctx.lang in ANONYMOUS_NAMES ? ctx.lang : 'fr') as Locale];
   const label = c.kind === 'company' ? labels.companyName : `${labels.firstName} ${labels.lastName}`;
   const a = c.address;

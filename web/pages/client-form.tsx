@@ -21,23 +21,16 @@ type FieldName = (typeof FORM_FIELDS)[number];
 const CIVILITIES: Record<string, string[]> = { fr: ['M.', 'Mme', 'Me', 'Dr'], de: ['Herr', 'Frau', 'Dr.'], en: ['Mr', 'Ms', 'Dr'] };
 
 /** The API's own length limits, so the form stops typing where the agent would refuse. */
-const r = clientRecordSchema.shape;
-const a = addressSchema.shape;
-const MAX_LENGTH: Record<Exclude<FieldName, 'kind' | 'country' | 'groupId'>, number | null> = {
-  civility: r.civility.unwrap().maxLength,
-  lastName: r.lastName.unwrap().maxLength,
-  firstName: r.firstName.unwrap().maxLength,
-  companyName: r.companyName.unwrap().maxLength,
-  street: a.street.unwrap().maxLength,
-  street2: a.street2.unwrap().maxLength,
-  postalCode: a.postalCode.unwrap().maxLength,
-  city: a.city.unwrap().maxLength,
-  phone: r.phone.unwrap().maxLength,
-  email: r.email.unwrap().maxLength,
-  reference: r.reference.unwrap().maxLength,
-  accountNumber: r.accountNumber.unwrap().maxLength,
-  notes: r.notes.unwrap().maxLength,
-};
+const RECORD_TEXT = ['civility', 'lastName', 'firstName', 'companyName', 'phone', 'email', 'reference', 'accountNumber', 'notes'] as const;
+const ADDRESS_TEXT = ['street', 'street2', 'postalCode', 'city'] as const;
+const MAX_LENGTH = new Map<string, number | null>([
+  ...RECORD_TEXT.map((name) => [name, clientRecordSchema.shape[name].unwrap().maxLength] as const),
+  ...ADDRESS_TEXT.map((name) => [name, addressSchema.shape[name].unwrap().maxLength] as const),
+]);
+
+/** The fields in the order the form shows them, after the identity's company name and a person's names. */
+const PERSON = ['civility', 'lastName', 'firstName'] as const;
+const AFTER_IDENTITY = ['street', 'street2', 'postalCode', 'city', 'country', 'phone', 'email', 'notes', 'reference', 'accountNumber', 'groupId'] as const;
 
 /** Which reason a look-alike was found for, in the staff's words. */
 const REASON_KEYS: Record<LikelyDuplicate['reasons'][number], MessageKey> = {
@@ -76,9 +69,8 @@ export function ClientFormPage(props: {
     return error ? ruleMessage(t, error) : null;
   };
   // After a refused save the cursor goes to the first field in error (in the order shown).
-  const order: FieldName[] = company
-    ? ['companyName', 'civility', 'lastName', 'firstName', 'street', 'street2', 'postalCode', 'city', 'country', 'phone', 'email', 'reference', 'accountNumber', 'groupId', 'notes']
-    : ['civility', 'lastName', 'firstName', 'companyName', 'street', 'street2', 'postalCode', 'city', 'country', 'phone', 'email', 'reference', 'accountNumber', 'groupId', 'notes'];
+  const identity: FieldName[] = company ? ['companyName', ...PERSON] : [...PERSON, 'companyName'];
+  const order: FieldName[] = [...identity, ...AFTER_IDENTITY];
   // A new form starts at its first field, ready to type; a refused one at the first field in error.
   const firstError = order.find((name) => errorOf(name) !== null) ?? (props.etag === null && !props.duplicates?.length ? order[0] : undefined);
   const described = (name: FieldName, error: string | null) => ({
@@ -118,7 +110,7 @@ export function ClientFormPage(props: {
           name={name}
           type="text"
           value={v[name] ?? ''}
-          maxlength={MAX_LENGTH[name] ?? undefined}
+          maxlength={MAX_LENGTH.get(name) ?? undefined}
           aria-required={isRequired ? 'true' : undefined}
           data-required-for={required}
           {...described(name, error)}
@@ -274,7 +266,7 @@ export function ClientFormPage(props: {
           </div>
           <div class={errorOf('notes') ? 'field invalid f-notes' : 'field f-notes'}>
             {label('notes', t('client.notes'))}
-            <textarea id="f-notes" name="notes" rows={3} maxlength={MAX_LENGTH.notes ?? undefined} {...described('notes', errorOf('notes'))}>
+            <textarea id="f-notes" name="notes" rows={3} maxlength={MAX_LENGTH.get('notes') ?? undefined} {...described('notes', errorOf('notes'))}>
               {v.notes ?? ''}
             </textarea>
             {errorText('notes', errorOf('notes'))}

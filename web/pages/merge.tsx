@@ -7,6 +7,7 @@ import { countryName } from '../countries.js';
 import { type MessageKey, ruleMessage } from '../i18n/translator.js';
 import { Layout } from '../layout.js';
 import type { PageContext } from '../page-context.js';
+import { clientUrl } from '../urls.js';
 import { Table } from '../partials/table.js';
 
 /**
@@ -16,8 +17,7 @@ import { Table } from '../partials/table.js';
  * "Doublons" list gives).
  */
 
-const cardUrl = (id: string) => `/clients/${encodeURIComponent(id)}`;
-const mergeUrl = (id: string, from?: string) => `${cardUrl(id)}/merge${from === undefined ? '' : `?${new URLSearchParams({ from }).toString()}`}`;
+const mergeUrl = (id: string, from?: string) => `${clientUrl(id)}/merge${from === undefined ? '' : `?${new URLSearchParams({ from }).toString()}`}`;
 
 // ---- step 1: the other client --------------------------------------------------------------
 
@@ -27,7 +27,7 @@ export function MergePickPage(props: { ctx: PageContext; client: ClientOut; q: s
   return (
     <Layout ctx={ctx} title={`${ctx.t('care.pick.title', { name })} — ${ctx.t('client.title')}`} current="directory">
       <p>
-        <a class="back" href={cardUrl(c.id)}>
+        <a class="back" href={clientUrl(c.id)}>
           {ctx.t('care.backToCard')}
         </a>
       </p>
@@ -152,8 +152,9 @@ export interface MergeView {
   errors: FieldError[];
 }
 
-export function MergePage(props: { ctx: PageContext; view: MergeView; groupName: (id: string) => string | null }) {
-  const { ctx, view, groupName } = props;
+export function MergePage(props: { ctx: PageContext; view: MergeView }) {
+  const { ctx, view } = props;
+  const groupName = ctx.groupName;
   const { staying: a, other: b } = view;
   const stay = displayName(a);
   const block = balanceBlock(a, b);
@@ -161,7 +162,7 @@ export function MergePage(props: { ctx: PageContext; view: MergeView; groupName:
   return (
     <Layout ctx={ctx} title={`${ctx.t('care.merge.title')} — ${stay}`} current="directory">
       <p>
-        <a class="back" href={cardUrl(a.id)}>
+        <a class="back" href={clientUrl(a.id)}>
           {ctx.t('care.backToCard')}
         </a>
       </p>
@@ -234,20 +235,20 @@ export function MergePage(props: { ctx: PageContext; view: MergeView; groupName:
                 <span class="merge-label" id={id}>
                   {label}
                 </span>
-                <label class="choice">
-                  <input type="radio" name={`take.${field}`} value="id" checked={chosen === 'id'} />
-                  <span class="choice-text">
-                    <span class="which">{ctx.t('care.merge.stays')}</span>
-                    {value(mine)}
-                  </span>
-                </label>
-                <label class="choice">
-                  <input type="radio" name={`take.${field}`} value="from" checked={chosen === 'from'} />
-                  <span class="choice-text">
-                    <span class="which">{ctx.t('care.merge.goes')}</span>
-                    {value(theirs)}
-                  </span>
-                </label>
+                {(
+                  [
+                    ['id', 'care.merge.stays', mine],
+                    ['from', 'care.merge.goes', theirs],
+                  ] as const
+                ).map(([source, which, shown]) => (
+                  <label class="choice">
+                    <input type="radio" name={`take.${field}`} value={source} checked={chosen === source} />
+                    <span class="choice-text">
+                      <span class="which">{ctx.t(which)}</span>
+                      {value(shown)}
+                    </span>
+                  </label>
+                ))}
                 {field === 'notes' && notesFitTogether(a, b) && (
                   <label class="choice both">
                     <input type="radio" name="take.notes" value="both" checked={chosen === 'both'} />
@@ -276,7 +277,7 @@ export function MergePage(props: { ctx: PageContext; view: MergeView; groupName:
               {ctx.t('care.merge.submit')}
             </button>
           )}
-          <a class="button secondary" href={cardUrl(a.id)}>
+          <a class="button secondary" href={clientUrl(a.id)}>
             {ctx.t('care.merge.cancel')}
           </a>
         </div>

@@ -5,9 +5,9 @@ import { AgentError, isKind, notFound } from '../../agent/errors.js';
 import type { Services } from '../../agent/services.js';
 import { isHtmx, type PageDeps } from '../page-context.js';
 import { AnonymizePage } from '../pages/anonymize.js';
+import { clientUrl } from '../urls.js';
 import { type MergeBanner, MergeCandidates, MergePage, MergePickPage } from '../pages/merge.js';
 
-const cardUrl = (id: string) => `/clients/${encodeURIComponent(id)}`;
 const text = (v: unknown): string => (typeof v === 'string' ? v : '');
 /** How many clients the "find the other one" step lists. */
 const CANDIDATES = 10;
@@ -20,7 +20,6 @@ export function carePages(deps: Pick<Services, 'directory' | 'care'> & PageDeps)
   const { directory, care, ctx, staff, page } = deps;
   const app = new Hono();
   app.use('*', staff);
-  const groupName = (id: string) => directory.listGroups().find((g) => g.id === id)?.name ?? null;
   const client = (id: string): ClientOut => {
     const c = directory.findById(id);
     if (!c) throw notFound('Client', id);
@@ -35,7 +34,7 @@ export function carePages(deps: Pick<Services, 'directory' | 'care'> & PageDeps)
       if ((v === 'id' || v === 'from' || v === 'both') && !sameFieldValue(staying, other, field)) take[field] = v;
     }
     const view = { staying, other, take, banner: opts.banner ?? null, errors: opts.errors ?? [] };
-    return c.html(page(<MergePage ctx={ctx} view={view} groupName={groupName} />), status);
+    return c.html(page(<MergePage ctx={ctx} view={view} />), status);
   };
 
   app.get('/:id/merge', (c) => {
@@ -62,7 +61,7 @@ export function carePages(deps: Pick<Services, 'directory' | 'care'> & PageDeps)
     const take = Object.fromEntries(Object.entries(chosen).filter(([, v]) => v !== 'id'));
     try {
       await care.merge(id, { from, take }, { ifMatch: text(form.etag) || null, fromIfMatch: text(form.fromEtag) || null });
-      return c.redirect(cardUrl(id), 303);
+      return c.redirect(clientUrl(id), 303);
     } catch (err) {
       if (isKind(err, 'stale')) return mergePage(c, 412, client(id), client(from), { banner: 'stale', chosen });
       if (isKind(err, 'refused')) return mergePage(c, 409, client(id), client(from), { chosen }); // the page says which balance stops it
@@ -78,7 +77,7 @@ export function carePages(deps: Pick<Services, 'directory' | 'care'> & PageDeps)
     const form = await c.req.parseBody();
     try {
       await care.anonymize(id, text(form.etag) || null);
-      return c.redirect(cardUrl(id), 303);
+      return c.redirect(clientUrl(id), 303);
     } catch (err) {
       // changed since the page was drawn: show what it holds now and ask again
       if (isKind(err, 'stale')) return c.html(page(<AnonymizePage ctx={ctx} client={client(id)} stale />), 412);

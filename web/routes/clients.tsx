@@ -11,13 +11,13 @@ import { ClientCard, ClientGone, ClientPage, UndoDelete } from '../pages/client.
 import { ClientFormPage, type FormValues } from '../pages/client-form.js';
 import { OobToast, Toast } from '../partials/toast.js';
 import { UNDO_SHOWN_MS, UndoShelf } from '../undo-shelf.js';
+import { clientUrl } from '../urls.js';
 import { clientToForm, formToInput, formValues } from './client-form.js';
 
 type FormProps = Omit<Parameters<typeof ClientFormPage>[0], 'ctx' | 'groups'>;
 
 /** The ids the new-client form hands out: UUIDs, as the agent assigns. */
 const DRAFT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const clientUrl = (id: string) => `/clients/${encodeURIComponent(id)}`;
 /** The page an htmx request came from (its path), '' when not said. */
 const currentPath = (c: Context) => {
   const url = c.req.header('hx-current-url') ?? '';

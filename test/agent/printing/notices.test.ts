@@ -1,12 +1,12 @@
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { errorOf, JobStore, warningsOf } from '../../../agent/printing/jobs.js';
 import { EventBus } from '../../../agent/events.js';
 import { memoryLogger } from '../../../agent/log.js';
 import { Journal } from '../../../agent/store/journal.js';
 import { jobErrorText, jobWarningText, translator } from '../../../web/i18n/translator.js';
-import { PrinterStandIn } from '../../fakes/printer-standin.js';
 import { agentPerTest, openTestAgent, tempDir } from '../../helpers/agent.js';
+import { receiptRequest, standInsPerTest } from '../../helpers/standins.js';
 import { until } from '../../helpers/until.js';
 
 /**
@@ -16,23 +16,9 @@ import { until } from '../../helpers/until.js';
  */
 
 const open = agentPerTest();
-let standIns: PrinterStandIn[] = [];
-afterEach(async () => {
-  for (const s of standIns) await s.stop();
-  standIns = [];
-});
+const standIn = standInsPerTest();
 
-async function standIn(): Promise<PrinterStandIn> {
-  const s = new PrinterStandIn();
-  await s.start();
-  standIns.push(s);
-  return s;
-}
-
-const receipt = (number: string, extra: Record<string, unknown> = {}) => ({
-  type: 'receipt',
-  ticket: { number, issuedAt: '2026-11-27T10:15:00+01:00', currency: 'CHF', lines: [{ label: 'Café crème', quantity: 1, amount: 420 }], total: 420, ...extra },
-});
+const receipt = receiptRequest;
 
 const fr = translator('fr');
 const printersPage = async (t: Awaited<ReturnType<typeof open>>) => (await t.api('/printers', { headers: { accept: 'text/html' } })).text();

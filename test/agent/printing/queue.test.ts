@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { printedText } from '../../../drivers/printer/decode.js';
 import { JobStore } from '../../../agent/printing/jobs.js';
 import { PRINT_TIMINGS, transportFor } from '../../../agent/printing/printers.js';
@@ -7,29 +7,16 @@ import type { PrinterTransport } from '../../../drivers/printer/transport.js';
 import { EventBus } from '../../../agent/events.js';
 import { memoryLogger } from '../../../agent/log.js';
 import { agentPerTest, tempDir } from '../../helpers/agent.js';
-import { PrinterStandIn } from '../../fakes/printer-standin.js';
+import type { PrinterStandIn } from '../../fakes/printer-standin.js';
+import { receiptRequest, standInsPerTest } from '../../helpers/standins.js';
 import { until } from '../../helpers/until.js';
 
 /** The print queue through the till's API, against TCP printer stand-ins. */
 
 const open = agentPerTest();
-let standIns: PrinterStandIn[] = [];
-afterEach(async () => {
-  for (const s of standIns) await s.stop();
-  standIns = [];
-});
+const printer = standInsPerTest();
 
-async function printer(): Promise<PrinterStandIn> {
-  const s = new PrinterStandIn();
-  await s.start();
-  standIns.push(s);
-  return s;
-}
-
-const receipt = (number: string, extra: Record<string, unknown> = {}) => ({
-  type: 'receipt',
-  ticket: { number, issuedAt: '2026-11-27T10:15:00+01:00', currency: 'CHF', lines: [{ label: 'Café crème', quantity: 1, amount: 420 }], total: 420, ...extra },
-});
+const receipt = receiptRequest;
 
 const ticketsOn = (s: PrinterStandIn) => printedText(s.printed()).filter((l) => l.startsWith('Ticket '));
 
