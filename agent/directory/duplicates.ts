@@ -32,11 +32,11 @@ export function likelyDuplicates(directory: Directory, input: ClientCreate, limi
     const owner = directory.findByReference(reference);
     if (owner) add(owner, 'reference');
   }
-  const phones = input.phone ? phoneForms(input.phone) : [];
-  if (phones.some((p) => p.length >= 6)) {
-    const same = (other: string | null) => other !== null && phoneForms(other).some((f) => phones.includes(f));
-    for (const form of phones) for (const c of candidates(form)) if (same(c.phone)) add(c, 'phone');
-  }
+  // A number is the same number when its first form (the international digits) is: the other
+  // forms include the subscriber number's endings, which different numbers share.
+  const number = (phone: string) => phoneForms(phone, directory.country)[0] ?? '';
+  const phone = input.phone ? number(input.phone) : '';
+  if (phone.length >= 6) for (const c of candidates(phone)) if (c.phone !== null && number(c.phone) === phone) add(c, 'phone');
   const email = input.email?.trim().toLowerCase();
   if (email) for (const c of candidates(email)) if (c.email?.trim().toLowerCase() === email) add(c, 'email');
 

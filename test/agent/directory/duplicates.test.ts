@@ -24,6 +24,7 @@ describe('likely duplicates of a client about to be created', () => {
     // not alike: another NPA, a longer name, a part of a phone number
     expect(found({ kind: 'person', lastName: 'Dupont', firstName: 'Hélène', address: { postalCode: '1003' } })).toEqual([]);
     expect(found({ kind: 'person', lastName: 'Autre', firstName: 'Nom', phone: '555' })).toEqual([]);
+    expect(found({ kind: 'person', lastName: 'Autre', firstName: 'Nom', phone: '078 555 00 13' })).toEqual([]); // another number with the same ending
   });
 
   it('a deleted client comes back as it was, balances included; not twice, and not over a reference given away meanwhile', async () => {
