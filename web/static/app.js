@@ -255,8 +255,8 @@ document.addEventListener('click', (e) => {
 
 // ---- tables on a phone are stacked cards: each cell says which column it is (CSS shows the
 // label). Copied from the headings so the pages' markup stays one table for every screen.
-function labelCells(root) {
-  for (const table of root.querySelectorAll ? root.querySelectorAll('table.results') : []) {
+function labelCells() {
+  for (const table of document.querySelectorAll('table.results')) {
     const heads = [...table.querySelectorAll('thead th')].map((th) =>
       th.classList.contains('primary') || th.querySelector('.visually-hidden') ? '' : th.textContent.trim(),
     );
@@ -267,8 +267,9 @@ function labelCells(root) {
     }
   }
 }
-labelCells(document);
-document.addEventListener('htmx:afterSettle', (e) => labelCells(e.target instanceof Element ? (e.target.closest('table') ?? e.target).parentElement ?? document : document));
+labelCells();
+// a page has a few short tables: labelling them all again after a swap costs less than finding which
+document.addEventListener('htmx:afterSettle', labelCells);
 
 // ---- the client form: its fields follow the kind (a person's names first and required, or the
 // company's name first with an optional contact person). The page is drawn that way for the kind
