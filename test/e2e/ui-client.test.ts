@@ -32,6 +32,7 @@ describe('client card', () => {
   it('opens from the results with ↓ and Enter, shows every field and the balances in Swiss format', async () => {
     const page = await s.browser.newPage({ viewport: { width: 1366, height: 768 } });
     await page.goto(`${s.url}/`);
+    await page.waitForFunction(() => document.activeElement?.getAttribute('name') === 'q'); // the cursor is in the box
     await page.keyboard.type('favre');
     await page.waitForURL(`${s.url}/?q=favre`); // pushed once the results for "favre" are on screen
     await page.waitForFunction(() => document.querySelector('#results .name a')?.textContent === 'Boulangerie Favre SA');

@@ -334,8 +334,13 @@ function timeToasts() {
     toast.dataset.timed = '';
     setTimeout(() => toast.remove(), Number(toast.dataset.timeout) || 6000);
     // The deleted row took the focus with it: the keyboard goes to "Annuler", not to the page's top.
+    // htmx wires an out-of-band swap's buttons only as it settles, after this observer runs: wire
+    // it now, or an Enter pressed at once on the focused "Annuler" would do nothing.
     const undo = toast.querySelector('[data-undo]');
-    if (undo && (document.activeElement === document.body || !document.activeElement)) undo.focus();
+    if (undo && (document.activeElement === document.body || !document.activeElement)) {
+      htmx.process(toast);
+      undo.focus();
+    }
   }
 }
 const toastRegion = document.getElementById('toast');
