@@ -388,41 +388,54 @@ export class SearchIndex {
       return { needles, tokens: [w, ...tokens] };
     });
     if (alternatives.every((a) => a.needles.length === 1)) return [];
-    // the word whose alternatives' buckets hold the fewest clients
-    const bucketsOf = (tokens: readonly string[]) =>
-      tokens.flatMap((t) => {
+    // the word whose alternatives' buckets hold the fewest clients; several alternatives often
+    // share a bucket (a typo past the 6th letter keeps the prefix): each bucket is walked once
+    const bucketsOf = (tokens: readonly string[]) => {
+      const hashes = new Set<number>();
+      for (const t of tokens) {
         const hash = wordHash(t);
-        if (hash < 0) return [];
+        if (hash < 0) return null;
+        hashes.add(hash);
+      }
+      return [...hashes].map((hash) => {
         const lo = lowerBoundU32(this.baseHashes, hash);
-        return [{ lo, hi: lowerBoundU32(this.baseHashes, hash + 1, lo), overlay: this.overlay.get(hash) ?? [] }];
+        return { lo, hi: lowerBoundU32(this.baseHashes, hash + 1, lo), overlay: this.overlay.get(hash) ?? [] };
       });
-    let best: ReturnType<typeof bucketsOf> | null = null;
+    };
+    let best: NonNullable<ReturnType<typeof bucketsOf>> | null = null;
     let bestSize = Infinity;
     for (const a of alternatives) {
       if (a.needles.length === 1) continue;
       const buckets = bucketsOf(a.tokens);
-      const size = buckets.reduce((n, b) => n + b.hi - b.lo + b.overlay.length, 0);
-      if (buckets.length === a.tokens.length && size < bestSize) {
+      const size = buckets ? buckets.reduce((n, b) => n + b.hi - b.lo + b.overlay.length, 0) : Infinity;
+      if (buckets && size < bestSize) {
         best = buckets;
         bestSize = size;
       }
     }
     if (!best) return [];
     const texts = this.texts;
-    const candidates = new Set<number>();
+    const isClose = (ord: number): boolean => {
+      const text = texts[ord]!;
+      if (!text) return false;
+      if (exact.every((n) => text.includes(n))) return false; // an exact match: already given
+      return alternatives.every((a) => a.needles.some((n) => text.includes(n)));
+    };
+    // Each bucket is in name order: its first `want` close matches hold all it can give to the
+    // page, so a bucket is left as soon as it has given them (a common name's sound bucket holds
+    // thousands, most of them matches).
+    const found = new Set<number>();
     for (const b of best) {
+      let taken = 0;
       this.walk({ base: { lo: b.lo, hi: b.hi }, overlay: b.overlay }, after ? [after.sortKey, `${after.id}\u0000`] : null, null, (ord) => {
-        candidates.add(ord);
-        return true;
+        if (!found.has(ord) && isClose(ord)) {
+          found.add(ord);
+          taken++;
+        }
+        return taken < want;
       });
     }
-    const out: number[] = [];
-    for (const ord of candidates) {
-      const text = texts[ord]!;
-      if (!text) continue;
-      if (exact.every((n) => text.includes(n))) continue; // an exact match: already given
-      if (alternatives.every((a) => a.needles.some((n) => text.includes(n)))) out.push(ord);
-    }
+    const out = [...found];
     out.sort((a, b) => compareKeys(this.sortKeys[a]!, this.ids[a]!, this.sortKeys[b]!, this.ids[b]!));
     return out.slice(0, want);
   }

@@ -143,3 +143,38 @@ describe('SearchIndex', () => {
     expect(new Set(seen).size).toBe(57);
   });
 });
+
+describe('SearchIndex close matches, many of them', () => {
+  it('pages through every close match once, in name order, from buckets that overlap, some of them changed since the build', () => {
+    // "meier": Meyer and Maier are one typo and the same sound (two buckets holding the same
+    // clients); Mayer only sounds the same. More of each than a page, so each bucket is left early.
+    const built = [
+      ...Array.from({ length: 12 }, (_, i) => client({ lastName: 'Meier', firstName: `E${String(i).padStart(2, '0')}` })),
+      ...Array.from({ length: 15 }, (_, i) => client({ lastName: 'Meyer', firstName: `Y${String(i).padStart(2, '0')}` })),
+      ...Array.from({ length: 15 }, (_, i) => client({ lastName: 'Maier', firstName: `A${String(i).padStart(2, '0')}` })),
+      ...Array.from({ length: 10 }, (_, i) => client({ lastName: 'Mayer', firstName: `M${String(i).padStart(2, '0')}` })),
+      client({ lastName: 'Dupont', firstName: 'Paul' }),
+    ];
+    const index = new SearchIndex();
+    index.rebuild(built);
+    const later = Array.from({ length: 6 }, (_, i) => client({ lastName: i % 2 ? 'Meyer' : 'Mayer', firstName: `L${i}` }));
+    for (const c of later) index.upsert(c);
+    index.remove(built[13]!.id); // a Meyer gone
+    const all = [...built.filter((c) => c.id !== built[13]!.id), ...later];
+
+    const seen: Array<{ id: string; close: boolean }> = [];
+    let after = null;
+    do {
+      const page = index.search('meier', 7, after);
+      page.ids.forEach((id, i) => seen.push({ id, close: i >= page.closeFrom }));
+      after = page.after;
+    } while (after);
+
+    const key = (c: Client) => `${c.lastName} ${c.firstName}`.toLowerCase();
+    const byName = (cs: Client[]) => [...cs].sort((a, b) => (key(a) < key(b) ? -1 : 1)).map((c) => c.id);
+    const exact = all.filter((c) => c.lastName === 'Meier');
+    const close = all.filter((c) => c.lastName !== 'Meier' && c.lastName !== 'Dupont');
+    expect(seen.filter((s) => !s.close).map((s) => s.id)).toEqual(byName(exact));
+    expect(seen.filter((s) => s.close).map((s) => s.id)).toEqual(byName(close));
+  });
+});
