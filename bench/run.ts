@@ -21,7 +21,7 @@
  *
  * Environment: BENCH_CLIENTS (default 100000) for a quicker run on fewer clients;
  * BENCH_KEEP=1 keeps the temporary store folders; BENCH_ONLY=ui, =scanner, =print or =sync runs that
- * section alone (figures in bench/results-<section>.json); BENCH_SYNC_CPU_PROF=<folder> profiles the
+ * section alone (figures in bench/results-<section>.json), =duplicates the likely-pairs scan of (a) alone; BENCH_SYNC_CPU_PROF=<folder> profiles the
  * first-pull agent of (h), BENCH_SYNC_DOWN_S=<s> keeps its cloud offline at least that long;
  * BENCH_CODE_LABEL names the code measured when the tree is not a git checkout (e.g. `git archive`
  * of a commit).
@@ -58,6 +58,7 @@ import { copyStore, seedStore } from './lib/seed.js';
 import { mb, median, ms, ratio, rounded, type Summary, shuffle, table } from './lib/stats.js';
 import { runSearchBench, type SearchResult, searchTable } from './search.js';
 import { runCloseBench } from './close.js';
+import { type DuplicatesResult, runDuplicatesBench } from './duplicates.js';
 import { runUiBench, type UiResult, uiTable } from './ui.js';
 import { runScannerBench, type ScannerBenchResult, scannerTable } from './scanner.js';
 import { type PrintBenchResult, printTable, runPrintBench } from './print.js';
@@ -67,7 +68,7 @@ import type { Client, Group } from '../agent/directory/schema.js';
 
 const N = Number(process.env.BENCH_CLIENTS ?? 100_000);
 const KEEP = process.env.BENCH_KEEP === '1';
-/** BENCH_ONLY=ui, =scanner or =print runs only (e), (f) or (g) (the store is still seeded); =sync runs (h). */
+/** BENCH_ONLY=ui, =scanner or =print runs only (e), (f) or (g) (the store is still seeded); =sync runs (h); =duplicates the pairs scan. */
 const ONLY = process.env.BENCH_ONLY ?? null;
 
 const TARGETS = {
@@ -414,6 +415,11 @@ async function main(): Promise<void> {
     say(`generated ${clients.length} clients in ${ms(performance.now() - t)} (test/fixtures/swiss-clients.ts, seed fixed)`);
     const queries = buildQueries(clients, 100);
 
+    if (ONLY === 'duplicates') {
+      duplicatesSection(await runDuplicatesBench(clients, groups, tmp, log));
+      return;
+    }
+
     if (ONLY === 'sync') {
       // the agent starts on an empty store: nothing to seed
       const sync = await syncSection(clients, groups, tmp);
@@ -457,7 +463,7 @@ async function main(): Promise<void> {
         return;
       }
 
-      throw new Error(`BENCH_ONLY=${ONLY}: expected "ui", "scanner", "print" or "sync"`);
+      throw new Error(`BENCH_ONLY=${ONLY}: expected "ui", "scanner", "print", "sync" or "duplicates"`);
     }
 
     // ---- (a) ---------------------------------------------------------------------------------
@@ -478,6 +484,7 @@ async function main(): Promise<void> {
         `(${(close.naiveP50Ms / close.closeP50Ms).toFixed(0)}×); ${(close.foundShare * 100).toFixed(0)}% of the misspellings found a close match`,
     );
     for (const x of na.misses.slice(0, 5)) say(`  ${JSON.stringify(x.q)}: naive ${x.naive}, index misses ${x.missing}`);
+    duplicatesSection(await runDuplicatesBench(clients, groups, tmp, log));
     const pg = search.pagination;
     say(`paging with the cursor (limit 20) = the one-page result: ${pg.ok}/${pg.checked} queries`);
     for (const f of pg.failures.slice(0, 5)) {
@@ -661,3 +668,12 @@ main().catch((err: unknown) => {
   console.error(err);
   process.exit(1);
 });
+
+function duplicatesSection(d: DuplicatesResult): void {
+  heading(`(a'') likely duplicate pairs of the whole directory, ${d.clients} clients (${d.planted} planted second records)`);
+  say(
+    `duplicatePairs: p50 ${ms(d.p50Ms)} over ${d.runsMs.length} runs (${d.runsMs.map(ms).join(', ')}; target ≤ 2 s), ${d.pairs} pairs, ` +
+      `${d.plantedFound}/${d.planted} planted found; every pair compared on ${d.naiveSample} clients took ${ms(d.naiveSampleMs)}, ` +
+      `so ~${(d.naiveExtrapolatedMs / 60_000).toFixed(0)} min for the whole directory (${(d.naiveExtrapolatedMs / d.p50Ms).toFixed(0)}×)`,
+  );
+}

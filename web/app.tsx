@@ -7,6 +7,7 @@ import { translator } from './i18n/translator.js';
 import { htmlPage, type PageContext, type PageDeps } from './page-context.js';
 import { staffPageHeaders } from './page-headers.js';
 import { carePages } from './routes/care.js';
+import { duplicatePages } from './routes/duplicates.js';
 import { clientPages } from './routes/clients.js';
 import { directoryPages } from './routes/directory.js';
 import { groupPages } from './routes/groups.js';
@@ -51,6 +52,7 @@ export function webRoutes(services: Services) {
   app.route('/', livePages({ events: services.events, closing: services.closing, log: services.log, scans: services.scans, ...pages }));
   app.route('/clients', clientPages({ directory, print, config, ...pages }));
   app.route('/clients', carePages({ directory, care: services.care, ...pages }));
+  app.route('/duplicates', duplicatePages({ directory, ...pages }));
   app.route('/groups', groupPages({ directory, ...pages }));
   app.route('/printers', printerPages({ printers, print, jobs, config, directory, ...pages }));
   app.route('/jobs', jobPages({ print, ...pages }));

@@ -107,6 +107,16 @@ export class Directory<Op extends SectionOp = SectionOp> {
 
   // ---- reads -------------------------------------------------------------------------------
 
+  /** Every client as stored, in no particular order (a whole-directory pass: duplicates, export). Read only. */
+  eachClient(): IterableIterator<Readonly<Client>> {
+    return this.store.clients.values();
+  }
+
+  /** A client as stored (for whole-directory passes that answer with `toOut` only at the end). Read only. */
+  recordOf(id: string): Readonly<Client> | undefined {
+    return this.store.clients.get(id);
+  }
+
   getClient(id: string): ClientOut {
     const c = this.findById(id);
     if (!c) throw notFound('Client', id);
@@ -590,7 +600,7 @@ export class Directory<Op extends SectionOp = SectionOp> {
    * store come in varied hidden classes, and spreading them costs ~5 µs each, which a page of 20
    * search results pays on every keystroke.
    */
-  toOut(c: Client, match?: 'exact' | 'close'): ClientOut {
+  toOut(c: Readonly<Client>, match?: 'exact' | 'close'): ClientOut {
     const g = c.groupId === null ? undefined : this.store.groups.get(c.groupId);
     const a = c.address;
     const out: ClientOut = {

@@ -9,6 +9,10 @@ import { createRequire } from 'node:module';
  * are French and German (and Italian, which Phonex handles well enough), so both keys are kept.
  */
 
+/** Close matches: one typo in a word of this many letters or more; a sound key from this many. */
+export const TYPO_MIN = 5;
+export const SOUND_MIN = 4;
+
 const require = createRequire(import.meta.url);
 type Key = (word: string) => string;
 
@@ -67,4 +71,16 @@ export function oneTypo(word: string): string[] {
   }
   out.delete(word);
   return [...out];
+}
+
+/** Whether two different words are one typo apart (a letter deleted, added, changed, or two swapped). */
+export function oneTypoApart(a: string, b: string): boolean {
+  if (a === b) return false;
+  if (a.length < b.length) [a, b] = [b, a];
+  if (a.length - b.length > 1) return false;
+  let i = 0;
+  while (i < b.length && a[i] === b[i]) i++;
+  if (a.length > b.length) return a.slice(i + 1) === b.slice(i); // one letter more in a
+  if (a.slice(i + 1) === b.slice(i + 1)) return true; // one letter changed
+  return a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2); // two swapped
 }

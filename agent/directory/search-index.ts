@@ -1,6 +1,6 @@
 import type { Client } from './schema.js';
 import { digits, fold, foldGerman, hasUmlaut, isPhoneLike, phoneForms, phoneQuery, splitWords } from './normalize.js';
-import { oneTypo, SOUND_MARK, SOUND_TOKEN_LENGTH, soundTokens } from './phonetic.js';
+import { oneTypo, SOUND_MARK, SOUND_MIN, SOUND_TOKEN_LENGTH, soundTokens, TYPO_MIN } from './phonetic.js';
 
 /**
  * In-memory search over the client directory: fast enough for a till that searches on every
@@ -52,9 +52,6 @@ function depthsFor(firstChar: number): readonly number[] {
   return firstChar >= 48 && firstChar <= 57 ? DIGIT_DEPTHS : LETTER_DEPTHS;
 }
 
-/** Close matches: one typo in a word of this many letters or more; a sound key from this many. */
-const TYPO_MIN = 5;
-const SOUND_MIN = 4;
 
 /**
  * Bucket hashes of every token in a search text (tokens after SEP): FNV-1a over a token's

@@ -3,7 +3,7 @@ import type { Services } from '../services.js';
 import { errorHandler } from '../problem.js';
 import { strictJson } from './text.js';
 import { clientRoutes } from './routes/clients.js';
-import { clientCareRoutes } from './routes/clients-care.js';
+import { clientCareRoutes, duplicateRoutes } from './routes/clients-care.js';
 import { eventRoutes } from './routes/events.js';
 import { groupRoutes } from './routes/groups.js';
 import { healthRoutes } from './routes/health.js';
@@ -24,8 +24,9 @@ export function apiRoutes(services: Services) {
 
   const api = new OpenAPIHono<SecurityEnv>();
   api.use('*', bearerAuth(services.tokens, ['/api/v1/events']));
+  api.route('/clients', clientCareRoutes(services.care, services.directory)); // before /clients/{id}
   api.route('/clients', clientRoutes(services.directory));
-  api.route('/clients', clientCareRoutes(services.care));
+  api.route('/duplicates', duplicateRoutes(services.directory));
   api.route('/groups', groupRoutes(services.directory));
   api.route('/scans', scanRoutes(services.scans));
   api.route('/preview', previewRoutes(services.print));

@@ -8,6 +8,7 @@ import { countryOptions } from '../countries.js';
 import { ruleMessage, type MessageKey } from '../i18n/translator.js';
 import { Layout } from '../layout.js';
 import type { PageContext } from '../page-context.js';
+import { reasonsText } from '../partials/duplicate-words.js';
 
 /** The values of the form as typed (strings), so a refused form comes back as the person left it. */
 export type FormValues = Record<string, string>;
@@ -31,14 +32,6 @@ const MAX_LENGTH = new Map<string, number | null>([
 /** The fields in the order the form shows them, after the identity's company name and a person's names. */
 const PERSON = ['civility', 'lastName', 'firstName'] as const;
 const AFTER_IDENTITY = ['street', 'street2', 'postalCode', 'city', 'country', 'phone', 'email', 'notes', 'reference', 'accountNumber', 'groupId'] as const;
-
-/** Which reason a look-alike was found for, in the staff's words. */
-const REASON_KEYS: Record<LikelyDuplicate['reasons'][number], MessageKey> = {
-  reference: 'duplicates.reason.reference',
-  phone: 'duplicates.reason.phone',
-  email: 'duplicates.reason.email',
-  'name+postalCode': 'duplicates.reason.name-postcode',
-};
 
 /**
  * Create or edit a client: the API's rules, errors shown next to their field, nothing saved on
@@ -324,7 +317,7 @@ function Duplicates(props: { ctx: PageContext; duplicates: LikelyDuplicate[] }) 
             <div>
               <strong>{displayName(c)}</strong>
               <div class="sub">{[[c.address.postalCode, c.address.city].filter(Boolean).join(' '), c.phone, c.email, c.reference].filter(Boolean).join(' · ')}</div>
-              <div class="reasons">{reasons.map((reason) => t(REASON_KEYS[reason])).join(', ')}</div>
+              <div class="reasons">{reasonsText(t, reasons)}</div>
             </div>
             <a class="button secondary small" href={`/clients/${encodeURIComponent(c.id)}`}>
               {t('duplicates.open')}

@@ -1,11 +1,49 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { type DirectoryCare, MERGE_FIELDS } from '../../directory/care.js';
-import { clientOutSchema } from '../../directory/schema.js';
+import type { Directory } from '../../directory/directory.js';
+import { DUPLICATE_REASONS, duplicatePairs, likelyDuplicates, SHARED_BY_MANY } from '../../directory/duplicates.js';
+import { clientCreateSchema, clientOutSchema } from '../../directory/schema.js';
 import { requireScope, type SecurityEnv } from '../security.js';
 import { validationHook } from '../validation.js';
 import { errorResponses, idParam, ifMatchHeader, jsonBody, jsonContent } from './common.js';
 
-/** agent-api.md "Directory care": merging two clients, anonymising one. */
+/** agent-api.md "Directory care": likely duplicates, merging two clients, anonymising one. */
+
+const reasonsSchema = z.array(z.enum(DUPLICATE_REASONS)).min(1).openapi({
+  description:
+    'why: "reference" (the same card), "phone" (the same number, however written: compared in its international form), "email" (the same address, any case), ' +
+    '"name+postalCode" (the same name, case, accents and spaces aside, in the same postcode), "close-name+postalCode" (each word of the name the same, ' +
+    'one typo away (words of 5 letters or more) or sounding the same (Kölner Phonetik, Phonex), in the same postcode); the strongest first',
+  example: ['phone', 'close-name+postalCode'],
+});
+
+const checkAnswer = z
+  .object({
+    duplicates: z
+      .array(z.object({ client: clientOutSchema, reasons: reasonsSchema }))
+      .openapi({ description: 'the existing clients the body may be, most reasons first (at most 5); empty: none' }),
+  })
+  .openapi('DuplicateCheck');
+
+const DUPLICATES_LIMIT_MAX = 500;
+const duplicatesQuery = z.object({
+  limit: z.coerce
+    .number({ error: `expected a whole number from 1 to ${DUPLICATES_LIMIT_MAX}` })
+    .int({ error: `expected a whole number from 1 to ${DUPLICATES_LIMIT_MAX}` })
+    .min(1, { error: `expected a whole number from 1 to ${DUPLICATES_LIMIT_MAX}` })
+    .max(DUPLICATES_LIMIT_MAX, { error: `expected a whole number from 1 to ${DUPLICATES_LIMIT_MAX}` })
+    .optional()
+    .openapi({ description: 'how many pairs, the surest first; default 50' }),
+});
+
+const pairsAnswer = z
+  .object({
+    items: z
+      .array(z.object({ clients: z.tuple([clientOutSchema, clientOutSchema]), reasons: reasonsSchema }))
+      .openapi({ description: 'likely pairs, most reasons first, then by name; the two clients of a pair in name order' }),
+    total: z.number().int().openapi({ description: 'how many pairs there are in all (items holds the first `limit`)' }),
+  })
+  .openapi('DuplicatePairs');
 
 const mergeBody = z
   .strictObject({
@@ -26,8 +64,26 @@ const mergeBody = z
 
 const write = requireScope('directory:write');
 
-export function clientCareRoutes(care: DirectoryCare) {
+const read = requireScope('directory:read');
+
+export function clientCareRoutes(care: DirectoryCare, directory: Directory) {
   const app = new OpenAPIHono<SecurityEnv>({ defaultHook: validationHook });
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/check',
+      summary: 'Find the clients a client about to be saved may duplicate',
+      description:
+        'The body is a client as for POST /clients (or a client being edited, with its id: it is not its own duplicate); nothing is written, and the ' +
+        "directory's rules are not applied (a reference already taken is a reason here, not an error). Found through the search index: a few indexed " +
+        'lookups, whatever the size of the directory.',
+      middleware: [read] as const,
+      request: { body: jsonBody(clientCreateSchema) },
+      responses: { 200: jsonContent(checkAnswer, 'The likely duplicates (maybe none)'), ...errorResponses(400, 401, 403, 413, 415, 422) },
+    }),
+    (c) => c.json({ duplicates: likelyDuplicates(directory, c.req.valid('json')) }, 200),
+  );
 
   app.openapi(
     createRoute({
@@ -71,5 +127,27 @@ export function clientCareRoutes(care: DirectoryCare) {
     },
   );
 
+  return app;
+}
+
+/** GET /api/v1/duplicates: every likely pair of the directory. */
+export function duplicateRoutes(directory: Directory) {
+  const app = new OpenAPIHono<SecurityEnv>({ defaultHook: validationHook });
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/',
+      summary: 'List the likely duplicate pairs of the whole directory',
+      description:
+        'Pairs of clients sharing a phone or an e-mail, or the same or a close name in the same postcode (reasons as for /clients/check; references are ' +
+        `unique, so never a pair's reason). Found by grouping the clients on those keys, never by comparing every pair: 100,000 clients take well under ` +
+        `2 s. A phone, an e-mail or a name in one postcode shared by more than ${SHARED_BY_MANY} clients (a shop's own number typed as a placeholder, ` +
+        '"Client comptoir") is not taken as a sign of one client twice. Merge a pair with POST /clients/{id}/merge.',
+      middleware: [read] as const,
+      request: { query: duplicatesQuery },
+      responses: { 200: jsonContent(pairsAnswer, 'The likely pairs'), ...errorResponses(401, 403, 422) },
+    }),
+    (c) => c.json(duplicatePairs(directory, c.req.valid('query').limit ?? 50), 200),
+  );
   return app;
 }
