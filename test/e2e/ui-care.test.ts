@@ -5,9 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { DirectoryStore } from '../../agent/directory/directory-store.js';
 import type { Client } from '../../agent/directory/schema.js';
 import { memoryLogger } from '../../agent/log.js';
-import { axeViolations } from '../helpers/axe.js';
 import { browserSuite, screenshotPath } from '../helpers/browser.js';
-import { SCREENS, type ScreenName, sidewaysScroll, smallTargets } from '../helpers/screens.js';
+import { checkScreen, pageAtScreen, type ScreenName } from '../helpers/screens.js';
 
 /**
  * Directory care in Chromium: merging two clients from the card (find the other one, the two side
@@ -58,25 +57,7 @@ const s = browserSuite({
   },
 });
 
-/** A page at one of the screens, with axe allowed in (the pages' CSP lets no foreign script run) and the CSP's refusals collected. */
-async function pageAt(screen: ScreenName): Promise<{ page: Page; refused: string[] }> {
-  const context = await s.browser.newContext({ viewport: SCREENS[screen], bypassCSP: true });
-  const page = await context.newPage();
-  page.setDefaultTimeout(5_000);
-  const refused: string[] = [];
-  page.on('console', (m) => {
-    if (/Content Security Policy|Refused to/i.test(m.text())) refused.push(m.text());
-  });
-  return { page, refused };
-}
-
-/** The page rules, checked on what is on screen now. */
-async function checkScreen(page: Page, name: string): Promise<void> {
-  expect(await sidewaysScroll(page), `${name}: sideways scroll`).toBe(0);
-  expect(await smallTargets(page), `${name}: targets under 48 px`).toEqual([]);
-  expect(await axeViolations(page), `${name}: axe`).toEqual([]);
-  await page.screenshot({ path: screenshotPath(name), fullPage: true });
-}
+const pageAt = (screen: ScreenName) => pageAtScreen(s.browser, screen);
 
 const rowOf = (page: Page, field: string) => page.locator(`.merge-row[data-field="${field}"]`);
 

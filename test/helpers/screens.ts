@@ -1,5 +1,7 @@
-import type { Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { expect } from 'vitest';
 import { axeViolations } from './axe.js';
+import { screenshotPath } from './browser.js';
 
 /** The screens staff use: a till, a 10" tablet, a phone; and the narrowest and widest the page promises. */
 export const SCREENS = {
@@ -84,4 +86,22 @@ export async function screenProblems(page: Page, checks: { targets?: boolean; ax
     if (violations.length) problems.axe = violations;
   }
   return problems;
+}
+
+/** A page at one of the screens, with axe allowed in (the pages' CSP lets no foreign script run) and the CSP's refusals collected. */
+export async function pageAtScreen(browser: Browser, screen: ScreenName): Promise<{ page: Page; refused: string[] }> {
+  const context = await browser.newContext({ viewport: SCREENS[screen], bypassCSP: true });
+  const page = await context.newPage();
+  page.setDefaultTimeout(5_000);
+  const refused: string[] = [];
+  page.on('console', (m) => {
+    if (/Content Security Policy|Refused to/i.test(m.text())) refused.push(m.text());
+  });
+  return { page, refused };
+}
+
+/** The page rules (no sideways scroll, 48 px targets, axe-core clean), checked on what is on screen now; then a screenshot to look at. */
+export async function checkScreen(page: Page, name: string): Promise<void> {
+  expect(await screenProblems(page), name).toEqual({});
+  await page.screenshot({ path: screenshotPath(name), fullPage: true });
 }
