@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { DirectoryStore } from '../../agent/directory/directory-store.js';
 import type { Client } from '../../agent/directory/schema.js';
 import { memoryLogger } from '../../agent/log.js';
-import { browserSuite, screenshotPath } from '../helpers/browser.js';
+import { browserSuite } from '../helpers/browser.js';
 import { checkScreen, pageAtScreen, type ScreenName } from '../helpers/screens.js';
 
 /**
