@@ -80,6 +80,7 @@ const PAGES: Record<string, (page: Page) => Promise<unknown>> = {
     await p.click('button:has-text("Valider")');
     await p.locator('.duplicates').waitFor();
   },
+  'duplicate-pairs': (p) => p.goto(`${s.url}/duplicates`),
   'undo-message': async (p) => {
     await p.goto(`${s.url}/?q=favre`);
     p.once('dialog', (d) => void d.accept());
