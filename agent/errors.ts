@@ -24,6 +24,7 @@ export type RuleCode =
   | 'postal-code-invalid'
   | 'email-invalid'
   | 'phone-invalid'
+  | 'phone-impossible'
   | 'group-name-taken'
   | 'too-long'
   | 'discount-invalid'

@@ -5,7 +5,7 @@ import { collectGarbage } from '../gc.js';
 import { COUNTRY_CODES, POSTAL_CODE_RULES } from './countries.js';
 import type { DirectoryStore, RecordChange } from './directory-store.js';
 import type { EditRecorder } from './edit-recorder.js';
-import { fold } from './normalize.js';
+import { fold, phoneNeedsChecking } from './normalize.js';
 import type { Client, ClientCreate, ClientOut, ClientPatch, Group, GroupCreate, GroupOut, GroupPatch } from './schema.js';
 import type { DirectoryOp, SectionOp } from './store-format.js';
 import { type SearchCursor, SearchIndex } from './search-index.js';
@@ -188,6 +188,22 @@ export class Directory<Op extends SectionOp = SectionOp> {
     if (id === undefined) return this.ruleErrors(this.newClient(input));
     const current = this.store.clients.get(id);
     return current ? this.ruleErrors(mergeClient(current, input)) : [];
+  }
+
+  /**
+   * What a save keeps but staff (or the till) should check: a phone number the library says is
+   * impossible. Warnings never refuse a save.
+   */
+  clientWarnings(c: Pick<Client, 'phone'>): FieldError[] {
+    if (!c.phone || !phoneNeedsChecking(c.phone, this.country)) return [];
+    return [
+      {
+        path: 'phone',
+        code: 'phone-impossible',
+        params: { country: this.country },
+        message: `"${c.phone}" cannot be a phone number (a digit too few or too many, or no such number range; read as a number of ${this.country} unless it starts with + or 00): saved as typed, check it with the client`,
+      },
+    ];
   }
 
   private newClient(input: ClientCreate | ClientPatch): Client {

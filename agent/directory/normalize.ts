@@ -82,9 +82,25 @@ export function parsePhone(phone: string, country = 'CH'): PhoneNumber | null {
   return parsed?.isPossible() ? parsed : null;
 }
 
-/** How a number shows on the page and the tickets: `+41 79 555 00 12`; as typed when impossible. */
+/**
+ * A number libphonenumber-js says cannot be a phone number (read in the shop's country unless it
+ * starts with + or 00): impossible (too few or too many digits) or not valid (no such number range:
+ * `079 555 00 1`, a digit short, passes the length test alone because the library then keeps the
+ * 0). Saving keeps it as typed: ten years of a shop's cards hold numbers like that, and refusing them
+ * would lose the rest of the edit. Staff are warned instead.
+ */
+export function phoneNeedsChecking(phone: string, country = 'CH'): boolean {
+  const parsed = parsePhone(phone, country);
+  return parsed === null || !parsed.isValid();
+}
+
+/**
+ * How a number shows on the page and the tickets: `+41 79 555 00 12`; as typed when it needs
+ * checking (formatting a number the library cannot place gives `+41 079555001`, which hides the typo).
+ */
 export function formatPhone(phone: string, country = 'CH'): string {
-  return parsePhone(phone, country)?.formatInternational() ?? phone;
+  const parsed = parsePhone(phone, country);
+  return parsed?.isValid() ? parsed.formatInternational() : phone;
 }
 
 /**

@@ -82,6 +82,13 @@ export const clientOutSchema = clientRecordSchema
       .enum(['exact', 'close'])
       .optional()
       .describe('in search results only: "close" for a typo or a name that sounds the same (after the exact ones)'),
+    warnings: z
+      .array(z.object({ path: z.string(), message: z.string(), code: z.string().optional(), params: z.record(z.string(), z.union([z.string(), z.number()])).optional() }))
+      .optional()
+      .describe(
+        'in the answer to a create or an update only, when there is something to check: what was saved but looks wrong ("phone-impossible": ' +
+          'a number that cannot be a phone number, saved as typed). Never a refusal.',
+      ),
   })
   .openapi('Client');
 export type ClientOut = z.infer<typeof clientOutSchema>;
@@ -102,6 +109,8 @@ const readOnlyClientFields = {
   walletBalance: z.unknown().optional().describe('read-only (owned by the back-office), ignored'),
   group: z.unknown().optional().describe('read-only, ignored'),
   etag: z.unknown().optional().describe('read-only, ignored'),
+  match: z.unknown().optional().describe('read-only, ignored'),
+  warnings: z.unknown().optional().describe('read-only, ignored'),
 };
 
 const addressInput = z

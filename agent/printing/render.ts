@@ -80,7 +80,7 @@ export function renderRequest(req: PrintRequest, config: AgentConfig, directory:
   const locale = config.ui.locale;
   let blocks: Block[];
   if (req.type === 'receipt') blocks = receiptBlocks(req.ticket, config.shop, locale, client, req.openDrawer ?? false, logoFor(config, printer));
-  else if (req.type === 'preparation') blocks = preparationBlocks(req.ticket, locale, client);
+  else if (req.type === 'preparation') blocks = preparationBlocks(req.ticket, locale, client, config.shop.country);
   else {
     if (!client) throw invalid([{ path: 'client', message: 'a client card needs { "id" } or { "reference" } of the client' }]);
     blocks = clientCardBlocks(client, config.shop, locale, logoFor(config, printer));

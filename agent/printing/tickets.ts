@@ -1,5 +1,6 @@
 import type { AgentConfig } from '../config.js';
 import { formatAmount, formatPercent, formatQuantity, formatTicketDateTime } from '../format.js';
+import { formatPhone } from '../directory/normalize.js';
 import type { ClientOut } from '../directory/schema.js';
 import type { Block } from '../../drivers/printer/escpos.js';
 import type { MonoImage } from '../../drivers/printer/raster.js';
@@ -19,8 +20,12 @@ const WORDS = {
   en: { ticket: 'Receipt', total: 'TOTAL', vat: 'VAT', rate: 'Rate', base: 'Base', change: 'Change', order: 'Order', table: 'Table', 'dine-in': 'Eat in', takeaway: 'Takeaway', delivery: 'Delivery', client: 'Client', group: 'Group', account: 'Account no.', phone: 'Tel.', card: 'Client card', discount: 'discount' },
 } as const;
 
-/** The client in Swiss address order: company, civility first last, street, NPA locality, country if not CH. */
-export function clientBlock(c: ClientOut, opts: { phone: boolean }): string[] {
+/**
+ * The client in Swiss address order: company, civility first last, street, NPA locality, the country
+ * when it is not the shop's; the phone as the page shows it (`+41 79 555 00 12`, read in the shop's
+ * country), so the kitchen calls the number that is meant.
+ */
+export function clientBlock(c: ClientOut, opts: { phone: boolean; country: string }): string[] {
   const person = [c.civility, c.firstName, c.lastName].filter(Boolean).join(' ');
   const a = c.address;
   return [
@@ -29,8 +34,8 @@ export function clientBlock(c: ClientOut, opts: { phone: boolean }): string[] {
     a.street,
     a.street2,
     [a.postalCode, a.city].filter(Boolean).join(' ') || null,
-    a.country !== 'CH' ? a.country : null,
-    opts.phone ? c.phone : null,
+    a.country !== opts.country ? a.country : null,
+    opts.phone && c.phone ? formatPhone(c.phone, opts.country) : null,
   ].filter((x): x is string => Boolean(x));
 }
 
@@ -51,7 +56,7 @@ export function receiptBlocks(t: Receipt, shop: AgentConfig['shop'], locale: Loc
   out.push({ kind: 'pair', left: `${w.ticket} ${t.number}`, right: formatTicketDateTime(t.issuedAt) });
   if (client) {
     out.push({ kind: 'rule' });
-    for (const line of clientBlock(client, { phone: false })) out.push({ kind: 'text', text: line });
+    for (const line of clientBlock(client, { phone: false, country: shop.country })) out.push({ kind: 'text', text: line });
   }
   out.push({ kind: 'rule' });
   for (const l of t.lines) {
@@ -75,7 +80,7 @@ export function receiptBlocks(t: Receipt, shop: AgentConfig['shop'], locale: Loc
   return out;
 }
 
-export function preparationBlocks(t: Preparation, locale: Locale, client: ClientOut | null): Block[] {
+export function preparationBlocks(t: Preparation, locale: Locale, client: ClientOut | null, country: string): Block[] {
   const w = WORDS[locale];
   const out: Block[] = [{ kind: 'text', text: `${w.order} ${t.number}`, align: 'center', bold: true, size: 'large' }];
   const where = [t.table ? `${w.table} ${t.table}` : null, t.mode ? w[t.mode] : null].filter(Boolean).join(' - ');
@@ -88,7 +93,7 @@ export function preparationBlocks(t: Preparation, locale: Locale, client: Client
   if (t.note) out.push({ kind: 'rule' }, { kind: 'text', text: t.note, bold: true, size: 'tall' });
   if (client) {
     out.push({ kind: 'rule' });
-    for (const line of clientBlock(client, { phone: true })) out.push({ kind: 'text', text: line, size: 'tall' });
+    for (const line of clientBlock(client, { phone: true, country })) out.push({ kind: 'text', text: line, size: 'tall' });
   }
   out.push({ kind: 'cut' });
   return out;
@@ -97,10 +102,10 @@ export function preparationBlocks(t: Preparation, locale: Locale, client: Client
 export function clientCardBlocks(c: ClientOut, shop: AgentConfig['shop'], locale: Locale, logo: MonoImage | null = null): Block[] {
   const w = WORDS[locale];
   const out: Block[] = [...(logo ? [{ kind: 'image' as const, image: logo }] : []), { kind: 'text', text: shop.name || w.card, align: 'center', bold: true }, { kind: 'text', text: w.card, align: 'center' }, { kind: 'rule' }];
-  const [first, ...rest] = clientBlock(c, { phone: false });
+  const [first, ...rest] = clientBlock(c, { phone: false, country: shop.country });
   if (first) out.push({ kind: 'text', text: first, bold: true, size: 'tall' });
   for (const line of rest) out.push({ kind: 'text', text: line });
-  if (c.phone) out.push({ kind: 'pair', left: w.phone, right: c.phone });
+  if (c.phone) out.push({ kind: 'pair', left: w.phone, right: formatPhone(c.phone, shop.country) });
   if (c.group) out.push({ kind: 'pair', left: w.group, right: `${c.group.name} (${w.discount} ${formatPercent(c.group.discountPercent)})` });
   if (c.accountNumber) out.push({ kind: 'pair', left: w.account, right: c.accountNumber });
   if (c.reference) out.push({ kind: 'feed', lines: 1 }, { kind: 'barcode', data: c.reference });

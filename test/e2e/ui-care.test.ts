@@ -197,3 +197,35 @@ describe('anonymising a client', () => {
     });
   }
 });
+
+describe('a phone number that cannot be one', () => {
+  for (const screen of ['phone', 'till'] as const) {
+    it(`is saved as typed and the card says to check it (${screen})`, async () => {
+      const { page, refused } = await pageAt(screen);
+      await page.goto(`${s.url}/clients/new`);
+      await page.selectOption('#f-civility', 'Mme');
+      await page.fill('#f-lastName', `Zbinden${screen}`);
+      await page.fill('#f-firstName', 'Laura');
+      await page.fill('#f-phone', '079 555 00 1');
+      await page.click('button:has-text("Valider")');
+      await page.waitForURL(/\/clients\/[^/]+$/);
+      const card = page.locator('article.client');
+      expect(await card.locator('h1').innerText()).toBe(`Mme Laura Zbinden${screen}`);
+      const warning = card.locator('.field-warning');
+      expect(await warning.innerText()).toContain('Ce numéro ne peut pas être un numéro de téléphone');
+      expect(await warning.innerText()).toContain('en Suisse');
+      expect(await card.locator('dd', { hasText: '079 555 00 1' }).count()).toBe(1); // as typed: formatting it would hide the typo
+      await checkScreen(page, `care-phone-warning-${screen}`);
+
+      // corrected: the warning goes
+      await page.click('a:has-text("Modifier")');
+      await page.fill('#f-phone', '079 555 00 12');
+      await page.click('button:has-text("Valider")');
+      await page.waitForURL(/\/clients\/[^/]+$/);
+      expect(await card.locator('dd', { hasText: '+41 79 555 00 12' }).count()).toBe(1);
+      expect(await card.locator('.field-warning').count()).toBe(0);
+      expect(refused).toEqual([]);
+      await page.context().close();
+    });
+  }
+});

@@ -217,6 +217,7 @@ export const de: Catalogue = {
   'rule.postal-code-invalid': 'Ungültige PLZ für {country} (z. B. {example}).',
   'rule.email-invalid': 'Ungültige E-Mail-Adresse (z. B. name@beispiel.ch).',
   'rule.phone-invalid': 'Ungültige Nummer: nur Ziffern, Leerzeichen und + ( ) . / -.',
+  'rule.phone-impossible': 'Diese Nummer kann keine Telefonnummer sein: eine Ziffer zu viel oder zu wenig, oder eine Vorwahl, die es nicht gibt (ohne + oder 00 davor gilt sie als Nummer in: {country}). Wie eingegeben gespeichert: bitte mit dem Kunden prüfen.',
   'rule.group-name-taken': 'Eine Gruppe «{name}» gibt es bereits.',
   'rule.too-long': 'Zu lang (höchstens {max} Zeichen).',
   'rule.text-invalid': 'Dieser Text enthält ein ungültiges Zeichen: bitte neu eingeben.',

@@ -215,6 +215,7 @@ export const fr = {
   'rule.postal-code-invalid': 'NPA non valable pour {country} (p. ex. {example}).',
   'rule.email-invalid': 'Adresse e-mail non valable (p. ex. nom@exemple.ch).',
   'rule.phone-invalid': 'Numéro non valable : chiffres, espaces et + ( ) . / - seulement.',
+  'rule.phone-impossible': 'Ce numéro ne peut pas être un numéro de téléphone : un chiffre de trop ou de moins, ou un indicatif qui n’existe pas (sans + ni 00 devant, c’est un numéro en {country}). Enregistré tel quel : vérifiez-le avec le client.',
   'rule.group-name-taken': 'Un groupe « {name} » existe déjà.',
   'rule.too-long': 'Trop long ({max} caractères au plus).',
   'rule.text-invalid': 'Ce texte contient un caractère invalide : retapez-le.',

@@ -1,5 +1,5 @@
 import { displayName } from '../../agent/directory/directory.js';
-import { formatPhone } from '../../agent/directory/normalize.js';
+import { formatPhone, phoneNeedsChecking } from '../../agent/directory/normalize.js';
 import type { ClientOut } from '../../agent/directory/schema.js';
 import { formatDateTime, formatMoney } from '../../agent/format.js';
 import { countryName } from '../countries.js';
@@ -30,9 +30,11 @@ export function ClientCard(props: { ctx: PageContext; client: ClientOut }) {
   const { ctx, client: c } = props;
   const a = c.address;
   const contact = c.kind === 'company' ? [c.civility, c.firstName, c.lastName].filter(Boolean).join(' ') : '';
-  const rows: Array<[string, string]> = [
+  // a number that cannot be one was saved as typed (never refused): said where staff read it
+  const phoneWarning = c.phone && phoneNeedsChecking(c.phone, ctx.country) ? ctx.t('rule.phone-impossible', { country: countryName(ctx.country, ctx.lang) }) : null;
+  const rows: Array<[string, string, string?]> = [
     [ctx.t('client.address'), [a.street, a.street2, [a.postalCode, a.city].filter(Boolean).join(' '), a.country === 'CH' ? '' : countryName(a.country, ctx.lang)].filter(Boolean).join('\n')],
-    [ctx.t('client.phone'), c.phone ? formatPhone(c.phone, ctx.country) : ''],
+    [ctx.t('client.phone'), c.phone ? formatPhone(c.phone, ctx.country) : '', phoneWarning ?? undefined],
     [ctx.t('client.email'), c.email ?? ''],
     [ctx.t('client.reference'), c.reference ?? ''],
     [ctx.t('client.account'), c.accountNumber ?? ''],
@@ -67,10 +69,13 @@ export function ClientCard(props: { ctx: PageContext; client: ClientOut }) {
               <dd>{contact}</dd>
             </>
           )}
-          {rows.map(([label, value]) => (
+          {rows.map(([label, value, warning]) => (
             <>
               <dt>{label}</dt>
-              <dd class="multiline">{value || '—'}</dd>
+              <dd class="multiline">
+                {value || '—'}
+                {warning && <span class="field-warning">{warning}</span>}
+              </dd>
             </>
           ))}
           <dt>{ctx.t('client.group')}</dt>

@@ -22,6 +22,9 @@ const checkAnswer = z
     duplicates: z
       .array(z.object({ client: clientOutSchema, reasons: reasonsSchema }))
       .openapi({ description: 'the existing clients the body may be, most reasons first (at most 5); empty: none' }),
+    warnings: clientOutSchema.shape.warnings.unwrap().openapi({
+      description: 'what the save would keep but should be checked ("phone-impossible": a number that cannot be a phone number); empty: none',
+    }),
   })
   .openapi('DuplicateCheck');
 
@@ -82,7 +85,10 @@ export function clientCareRoutes(care: DirectoryCare, directory: Directory) {
       request: { body: jsonBody(clientCreateSchema) },
       responses: { 200: jsonContent(checkAnswer, 'The likely duplicates (maybe none)'), ...errorResponses(400, 401, 403, 413, 415, 422) },
     }),
-    (c) => c.json({ duplicates: likelyDuplicates(directory, c.req.valid('json')) }, 200),
+    (c) => {
+      const body = c.req.valid('json');
+      return c.json({ duplicates: likelyDuplicates(directory, body), warnings: directory.clientWarnings({ phone: body.phone ?? null }) }, 200);
+    },
   );
 
   app.openapi(

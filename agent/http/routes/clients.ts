@@ -1,7 +1,7 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { SEARCH_LIMIT_DEFAULT, SEARCH_LIMIT_MAX, type Directory } from '../../directory/directory.js';
-import { clientCreateSchema, clientOutSchema, clientPatchSchema } from '../../directory/schema.js';
+import { type ClientOut, clientCreateSchema, clientOutSchema, clientPatchSchema } from '../../directory/schema.js';
 import { invalid } from '../../errors.js';
 import { fieldErrors } from '../../errors.js';
 import { validationHook } from '../validation.js';
@@ -125,7 +125,7 @@ export function clientRoutes(directory: Directory) {
       const client = await directory.createClient(c.req.valid('json'));
       c.header('Location', `/api/v1/clients/${encodeURIComponent(client.id)}`);
       c.header('ETag', `"${client.etag}"`);
-      return c.json(client, 201);
+      return c.json(withWarnings(directory, client), 201);
     },
   );
 
@@ -142,7 +142,7 @@ export function clientRoutes(directory: Directory) {
     async (c) => {
       const client = await directory.updateClient(c.req.valid('param').id, c.req.valid('json'), c.req.valid('header')['if-match'] ?? null);
       c.header('ETag', `"${client.etag}"`);
-      return c.json(client, 200);
+      return c.json(withWarnings(directory, client), 200);
     },
   );
 
@@ -162,4 +162,10 @@ export function clientRoutes(directory: Directory) {
   );
 
   return app;
+}
+
+/** A saved client with what to check (a phone that cannot be one), when there is something. */
+function withWarnings(directory: Directory, client: ClientOut): ClientOut {
+  const warnings = directory.clientWarnings(client);
+  return warnings.length ? { ...client, warnings } : client;
 }

@@ -32,7 +32,7 @@ async function setup(width = 48) {
     address: { street: 'Grand-Rue 12', street2: 'Case postale 4', postalCode: '74100', city: 'Annemasse', country: 'FR' },
     reference: 'CARD-000123', accountNumber: '1100.00042', groupId: vip.id,
   });
-  const person = await d.createClient({ civility: 'Mme', firstName: 'Hélène', lastName: 'Müller', address: { street: 'Rue du Lac 1', postalCode: '1003', city: 'Lausanne' }, phone: '079 123 45 67' });
+  const person = await d.createClient({ civility: 'Mme', firstName: 'Hélène', lastName: 'Müller', address: { street: 'Rue du Lac 1', postalCode: '1003', city: 'Lausanne' }, phone: '0791234567' });
   return { t, company, person };
 }
 
@@ -133,6 +133,20 @@ describe('tickets', () => {
     expect(company.id).toBeTruthy();
   });
 
+  it('in a French shop the French address has no country line, a Swiss one says CH, and a phone without a prefix is read as French', async () => {
+    const t = await open({ config: { shop: { name: 'Boulangerie', country: 'FR' }, printers: [{ id: 'front', name: 'Caisse', roles: ['receipt', 'preparation'], width: 48, transport: { type: 'virtual' } }] } });
+    const d = t.agent.services.directory;
+    const fr = await d.createClient({ civility: 'M.', firstName: 'Paul', lastName: 'Martin', phone: '06 12 34 56 78', address: { postalCode: '74100', city: 'Annemasse', country: 'FR' } });
+    const ch = await d.createClient({ civility: 'Mme', firstName: 'Anne', lastName: 'Rochat', address: { postalCode: '1204', city: 'Genève', country: 'CH' } });
+    const { renderRequest } = await import('../../../agent/printing/render.js');
+    const prep = (id: string) => printedText(decode(renderRequest({ type: 'preparation', client: { id }, ticket: { number: '7', issuedAt: '2026-11-27T10:15:00+01:00', lines: [{ label: 'Baguette', quantity: 1 }] } }, t.agent.config, d).bytes));
+    const onFr = prep(fr.id);
+    expect(onFr.slice(onFr.indexOf('M. Paul Martin'))).toEqual(expect.arrayContaining(['74100 Annemasse', '+33 6 12 34 56 78']));
+    expect(onFr).not.toContain('FR');
+    const onCh = prep(ch.id);
+    expect(onCh.slice(onCh.indexOf('Mme Anne Rochat'), onCh.indexOf('Mme Anne Rochat') + 3)).toEqual(['Mme Anne Rochat', '1204 Genève', 'CH']);
+  });
+
   it('a preparation ticket: large, no prices, table and mode, notes, the client with phone and address for delivery', async () => {
     const { t, person } = await setup();
     const { renderRequest } = await import('../../../agent/printing/render.js');
@@ -148,7 +162,7 @@ describe('tickets', () => {
     const items = decode(r.bytes).filter((x) => x.kind === 'line' && x.text.trim());
     expect(items[0]).toMatchObject({ text: 'Commande 42', size: 'large', align: 'center' });
     expect(items.map((x) => (x.kind === 'line' ? x.text : ''))).toEqual(
-      expect.arrayContaining(['Table 12 - Livraison', '2 x Pizza Margherita', '   - sans olives', 'Allergie: noix', 'Mme Hélène Müller', 'Rue du Lac 1', '1003 Lausanne', '079 123 45 67']),
+      expect.arrayContaining(['Table 12 - Livraison', '2 x Pizza Margherita', '   - sans olives', 'Allergie: noix', 'Mme Hélène Müller', 'Rue du Lac 1', '1003 Lausanne', '+41 79 123 45 67']),
     );
     expect(items.find((x) => x.kind === 'line' && x.text === '2 x Pizza Margherita')).toMatchObject({ size: 'tall', bold: true });
     expect(printedText(decode(r.bytes)).some((l) => /\d\.\d\d\b/.test(l) && !/\d\d\.\d\d\.\d{4}/.test(l))).toBe(false); // no prices
