@@ -217,7 +217,7 @@ export const en: Catalogue = {
   'rule.postal-code-invalid': 'Not a valid postcode for {country} (e.g. {example}).',
   'rule.email-invalid': 'Not a valid e-mail address (e.g. name@example.ch).',
   'rule.phone-invalid': 'Not a valid number: digits, spaces and + ( ) . / - only.',
-  'rule.phone-impossible': 'This cannot be a phone number: a digit too many or too few, or a prefix that does not exist (without + or 00 in front, it is read as a number in {country}). Saved as typed: check it with the client.',
+  'rule.phone-impossible': 'This cannot be a phone number: a digit too many or too few, or a prefix that does not exist (read as a number in {country} unless it starts with + or 00). Saved as typed: check it with the client.',
   'rule.group-name-taken': 'A group “{name}” already exists.',
   'rule.too-long': 'Too long ({max} characters at most).',
   'rule.text-invalid': 'This text holds an invalid character: type it again.',
