@@ -24,6 +24,9 @@ import { type Client, type ClientCreate, type ClientPatch, clientCreateSchema, c
  *   the file (a cell over several lines counts them) and the column of each error.
  */
 
+/** The largest file an import takes: 20 MB (about 100,000 clients). */
+export const IMPORT_MAX_BYTES = 20 * 1024 * 1024;
+
 export type ImportAction = 'create' | 'update' | 'unchanged' | 'invalid';
 
 export interface ImportError {
