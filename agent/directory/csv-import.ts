@@ -323,7 +323,9 @@ function rowChange(values: ReadonlyMap<CsvColumn, string>, client: Readonly<Clie
     const value = cellValue(key, cell);
     if (value === undefined) continue;
     if (client) {
-      if (value === storedValue(client, key)) continue; // as it is: not part of the edit
+      // as it is (line ends aside: the file's are all \n): not part of the edit
+      const stored = storedValue(client, key);
+      if (value === (stored === null ? null : stored.replace(/\r\n?/g, '\n'))) continue;
     } else if (value === null) {
       continue; // a new client: nothing to clear
     }
