@@ -51,7 +51,7 @@ async function seed(a: TestAgent, clients: readonly Client[]): Promise<void> {
 /** Clients whose text is what breaks CSV and spreadsheets: separators, quotes, line breaks, formula starts. */
 const TRICKY = [
   { lastName: 'Dupont', firstName: 'Jean', phone: '+41 79 555 00 12', reference: '=HYPERLINK("http://evil.example")', notes: 'Livraison le mardi\nSonner deux fois; "code" 1234' },
-  { kind: 'company', companyName: "'Chez Nous' Sàrl", email: 'info@chez-nous.ch', accountNumber: '-1100.042', address: { street: 'Rue du Lac 1', postalCode: '1003', city: 'Lausanne', country: 'CH' } },
+  { kind: 'company', companyName: "'Chez Nous' Sàrl", email: 'info@chez-nous.ch', accountNumber: '-1100.042', notes: 'Ouvert le lundi\nFermé le mardi', address: { street: 'Rue du Lac 1', postalCode: '1003', city: 'Lausanne', country: 'CH' } },
   { lastName: 'Müller', firstName: 'Hélène', civility: 'Mme', phone: '022 000 00 00', address: { street: 'Bahnhofstrasse 1, 3. Stock', postalCode: '8001', city: 'Zürich', country: 'CH' }, notes: '@Marie : rappeler' },
   { lastName: 'Nguyễn', firstName: '李', reference: "''double", notes: "'=already quoted" },
 ];
@@ -87,6 +87,8 @@ describe('GET /api/v1/clients/export.csv', () => {
     expect(dupont.notes).toBe('Livraison le mardi\nSonner deux fois; "code" 1234');
     expect(text).toContain(`;"'=HYPERLINK(""http://evil.example"")";`);
     expect(text).toContain(';"Livraison le mardi\nSonner deux fois; ""code"" 1234";');
+    // a line break alone is quoted too (a spreadsheet would start a new row at a bare one)
+    expect(text).toContain(';"Ouvert le lundi\nFermé le mardi";');
     expect(dupont).toMatchObject({ kind: 'person', lastName: 'Dupont', civility: '', companyName: '', groupId: g.id, 'group.name': 'Clients VIP', 'address.country': 'CH', accountBalance: '0', walletBalance: '0', version: '1', updatedAt: made[0]!.updatedAt });
     expect(byId.get(made[1]!.id)).toMatchObject({ companyName: "''Chez Nous' Sàrl", accountNumber: "'-1100.042", 'address.street': 'Rue du Lac 1' });
     expect(byId.get(made[2]!.id)).toMatchObject({ phone: '022 000 00 00', notes: "'@Marie : rappeler", 'address.street': 'Bahnhofstrasse 1, 3. Stock', 'address.city': 'Zürich' });
