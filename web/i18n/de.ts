@@ -391,7 +391,7 @@ export const de: Catalogue = {
   'import.export.link': 'Exportieren (CSV)',
   'import.columns.title': 'Spalten',
   'import.columns.intro': 'Eine leere Zelle löscht das Feld; eine fehlende Spalte lässt es, wie es ist. Eine Zelle, die mit = + - oder @ beginnt, erhält beim Export einen Apostroph (damit eine Tabellenkalkulation darin keine Formel sieht); der Import entfernt ihn.',
-  'import.columns.readOnly': '(nur lesen: beim Import ignoriert)',
+  'import.columns.readOnly': 'Exportiert, aber nur zum Lesen (der Import ignoriert sie):',
   'import.file.none': 'Wählen Sie eine CSV-Datei.',
   'import.file.tooLarge': 'Diese Datei ist grösser als {mb} MB: Teilen Sie sie in mehrere Dateien und importieren Sie sie nacheinander.',
   'import.file.empty': 'Diese Datei ist leer: Sie braucht eine Kopfzeile mit den Spaltennamen (ein Export hat eine), dann eine Zeile pro Kunde.',

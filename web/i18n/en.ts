@@ -391,7 +391,7 @@ export const en: Catalogue = {
   'import.export.link': 'Export (CSV)',
   'import.columns.title': 'Columns',
   'import.columns.intro': 'An empty cell clears the field; a column left out leaves it as it is. A cell starting with = + - or @ gets an apostrophe in the export (so that a spreadsheet does not take it for a formula); the import takes it off.',
-  'import.columns.readOnly': '(read-only: ignored on import)',
+  'import.columns.readOnly': 'Exported, but read-only (the import ignores them):',
   'import.file.none': 'Choose a CSV file.',
   'import.file.tooLarge': 'This file is over {mb} MB: split it into several files and import them one after the other.',
   'import.file.empty': 'This file is empty: it needs a header line naming the columns (an export has one), then a line per client.',

@@ -389,7 +389,7 @@ export const fr = {
   'import.export.link': 'Exporter (CSV)',
   'import.columns.title': 'Colonnes',
   'import.columns.intro': 'Une cellule vide efface le champ ; une colonne absente le laisse tel quel. Une cellule qui commence par = + - ou @ reçoit une apostrophe à l’export (pour qu’un tableur n’y voie pas une formule) ; l’import la retire.',
-  'import.columns.readOnly': '(lecture seule : ignorée à l’import)',
+  'import.columns.readOnly': 'Exportées, mais en lecture seule (l’import les ignore) :',
   'import.file.none': 'Choisissez un fichier CSV.',
   'import.file.tooLarge': 'Ce fichier dépasse {mb} Mo : partagez-le en plusieurs fichiers et importez-les l’un après l’autre.',
   'import.file.empty': 'Ce fichier est vide : il lui faut une ligne d’en-tête qui nomme les colonnes (un export en donne une), puis une ligne par client.',

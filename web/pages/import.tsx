@@ -109,11 +109,18 @@ function Choose(props: { ctx: PageContext; problem: Extract<ImportView, { step: 
       <section class="panel" id="columns">
         <h2>{ctx.t('import.columns.title')}</h2>
         <p>{ctx.t('import.columns.intro')}</p>
-        <ul class="import-columns">
-          {CSV_COLUMNS.map((c) => (
+        <ul class="import-columns" aria-label={ctx.t('import.columns.title')}>
+          {CSV_COLUMNS.filter((c) => !(READ_ONLY as readonly string[]).includes(c)).map((c) => (
             <li>
               <code>{c}</code>
-              {(READ_ONLY as readonly string[]).includes(c) && <span class="sub"> {ctx.t('import.columns.readOnly')}</span>}
+            </li>
+          ))}
+        </ul>
+        <p class="sub import-read-only">{ctx.t('import.columns.readOnly')}</p>
+        <ul class="import-columns" aria-label={ctx.t('import.columns.readOnly')}>
+          {READ_ONLY.map((c) => (
+            <li>
+              <code>{c}</code>
             </li>
           ))}
         </ul>
