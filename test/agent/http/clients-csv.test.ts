@@ -335,6 +335,17 @@ describe('POST /api/v1/clients/import', () => {
   });
 });
 
+describe('the OpenAPI document', () => {
+  it('describes the export and the import, with the report and their errors', async () => {
+    const a = await open();
+    const doc = await expectJson<{ paths: Record<string, Record<string, { responses: Record<string, unknown>; requestBody?: { content: Record<string, unknown> } }>> }>(await a.api('/api/v1/openapi.json'), 200);
+    expect(Object.keys(doc.paths['/clients/export.csv']!.get!.responses)).toEqual(expect.arrayContaining(['200', '401', '403']));
+    const post = doc.paths['/clients/import']!.post!;
+    expect(Object.keys(post.requestBody!.content)).toEqual(['text/csv']);
+    expect(Object.keys(post.responses)).toEqual(expect.arrayContaining(['200', '413', '415', '422', '507']));
+  });
+});
+
 describe('with a cloud', () => {
   const CLOUD_TOKEN = 'cloud-token-for-csv-tests-0123';
   let cloud: ReferenceCloud | null = null;
