@@ -21,7 +21,8 @@
  *
  * Environment: BENCH_CLIENTS (default 100000) for a quicker run on fewer clients;
  * BENCH_KEEP=1 keeps the temporary store folders; BENCH_ONLY=ui, =scanner, =print or =sync runs that
- * section alone (figures in bench/results-<section>.json), =duplicates the likely-pairs scan of (a) alone; BENCH_SYNC_CPU_PROF=<folder> profiles the
+ * section alone (figures in bench/results-<section>.json), =duplicates the likely-pairs scan of (a) alone,
+ * =import the CSV import and export of (a) alone (bench/results-import.json); BENCH_SYNC_CPU_PROF=<folder> profiles the
  * first-pull agent of (h), BENCH_SYNC_DOWN_S=<s> keeps its cloud offline at least that long;
  * BENCH_CODE_LABEL names the code measured when the tree is not a git checkout (e.g. `git archive`
  * of a commit).
@@ -59,6 +60,7 @@ import { mb, median, ms, ratio, rounded, type Summary, shuffle, table } from './
 import { runSearchBench, type SearchResult, searchTable } from './search.js';
 import { runCloseBench } from './close.js';
 import { type DuplicatesResult, runDuplicatesBench } from './duplicates.js';
+import { type ImportBenchResult, runImportBench } from './import.js';
 import { runUiBench, type UiResult, uiTable } from './ui.js';
 import { runScannerBench, type ScannerBenchResult, scannerTable } from './scanner.js';
 import { type PrintBenchResult, printTable, runPrintBench } from './print.js';
@@ -68,7 +70,7 @@ import type { Client, Group } from '../agent/directory/schema.js';
 
 const N = Number(process.env.BENCH_CLIENTS ?? 100_000);
 const KEEP = process.env.BENCH_KEEP === '1';
-/** BENCH_ONLY=ui, =scanner or =print runs only (e), (f) or (g) (the store is still seeded); =sync runs (h); =duplicates the pairs scan. */
+/** BENCH_ONLY=ui, =scanner or =print runs only (e), (f) or (g) (the store is still seeded); =sync runs (h); =duplicates the pairs scan; =import the CSV import and export. */
 const ONLY = process.env.BENCH_ONLY ?? null;
 
 const TARGETS = {
@@ -92,6 +94,8 @@ const TARGETS = {
   syncRssMb: 200,
   syncIdleRequests: 1,
   syncPushMs: 10_000,
+  importDryRunMs: 3000,
+  importApplyMs: 5000,
 };
 
 const say = (s = '') => process.stdout.write(`${s}\n`);
@@ -420,6 +424,13 @@ async function main(): Promise<void> {
       return;
     }
 
+    if (ONLY === 'import') {
+      const imp = await importSection(clients, groups, tmp, log);
+      writeFileSync(path.join(REPO, 'bench', 'results-import.json'), `${JSON.stringify(rounded({ generatedAt: new Date().toISOString(), clients: N, machine: m, targets: TARGETS, import: imp }), null, 2)}\n`);
+      say('figures written to bench/results-import.json');
+      return;
+    }
+
     if (ONLY === 'sync') {
       // the agent starts on an empty store: nothing to seed
       const sync = await syncSection(clients, groups, tmp);
@@ -463,7 +474,7 @@ async function main(): Promise<void> {
         return;
       }
 
-      throw new Error(`BENCH_ONLY=${ONLY}: expected "ui", "scanner", "print", "sync" or "duplicates"`);
+      throw new Error(`BENCH_ONLY=${ONLY}: expected "ui", "scanner", "print", "sync", "duplicates" or "import"`);
     }
 
     // ---- (a) ---------------------------------------------------------------------------------
@@ -485,6 +496,7 @@ async function main(): Promise<void> {
     );
     for (const x of na.misses.slice(0, 5)) say(`  ${JSON.stringify(x.q)}: naive ${x.naive}, index misses ${x.missing}`);
     duplicatesSection(await runDuplicatesBench(clients, groups, tmp, log));
+    const csvImport: ImportBenchResult = await importSection(clients, groups, tmp, log);
     const pg = search.pagination;
     say(`paging with the cursor (limit 20) = the one-page result: ${pg.ok}/${pg.checked} queries`);
     for (const f of pg.failures.slice(0, 5)) {
@@ -627,6 +639,7 @@ async function main(): Promise<void> {
       ...scannerRows(scanner),
       ...printRows(print),
       ...syncRows(sync),
+      ...importRows(csvImport),
     ];
     heading('summary');
     say(table(['', 'measure', 'value', 'target', 'verdict'], rows.map((r) => [r.bench, r.metric, r.value, r.target, r.pass === null ? '' : r.pass ? 'met' : 'MISSED'])));
@@ -654,6 +667,7 @@ async function main(): Promise<void> {
       scanner,
       print,
       sync,
+      import: csvImport,
       edits: { http: { sequential: httpSeq, concurrent8: httpConc }, inProcess: { sequential: procSeq, concurrent8: procConc }, baseline, fsyncFloor: floor, duringSnapshot: probe },
     });
     writeFileSync(path.join(REPO, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
@@ -676,4 +690,38 @@ function duplicatesSection(d: DuplicatesResult): void {
       `${d.plantedFound}/${d.planted} planted found; every pair compared on ${d.naiveSample} clients took ${ms(d.naiveSampleMs)}, ` +
       `so ~${(d.naiveExtrapolatedMs / 60_000).toFixed(0)} min for the whole directory (${(d.naiveExtrapolatedMs / d.p50Ms).toFixed(0)}×)`,
   );
+}
+
+/** (a'''): the CSV import of 10,000 lines into the directory, and the export of all of it. */
+async function importSection(clients: readonly Client[], groups: readonly Group[], tmp: string, log: ReturnType<typeof memoryLogger>): Promise<ImportBenchResult> {
+  heading(`(a''') CSV import of 10,000 lines into ${clients.length} clients, and the export of all of them`);
+  const r = await runImportBench(clients, groups, tmp, log, say);
+  say(table(['', 'measure', 'value', 'target', 'verdict'], importRows(r).map((x) => [x.bench, x.metric, x.value, x.target, x.pass === null ? '' : x.pass ? 'met' : 'MISSED'])));
+  return r;
+}
+
+function importRows(r: ImportBenchResult): Row[] {
+  return [
+    {
+      bench: "a'''",
+      metric: `dry run of ${r.lines} lines (${mb(r.fileBytes)}): decode, parse, match, rules (p50 of ${r.dryRunMs.length})`,
+      value: `${ms(r.dryRunP50Ms)} (parse alone ${ms(r.parseAloneP50Ms)})`,
+      target: `≤ ${TARGETS.importDryRunMs / 1000} s`,
+      pass: r.dryRunP50Ms <= TARGETS.importDryRunMs,
+    },
+    {
+      bench: "a'''",
+      metric: `apply, one durable write with the outbox (p50 of ${r.applyMs.length} fresh copies)`,
+      value: `${ms(r.applyP50Ms)} (the store's write of the same records alone ${ms(r.commitAloneMs)}; ${r.applied.created} created, ${r.applied.updated} updated, ${r.outboxAfterApply} in the outbox)`,
+      target: `≤ ${TARGETS.importApplyMs / 1000} s`,
+      pass: r.applyP50Ms <= TARGETS.importApplyMs && r.applied.created + r.applied.updated === r.lines,
+    },
+    {
+      bench: "a'''",
+      metric: `export of ${r.clients} clients as CSV (p50 of ${r.exportMs.length})`,
+      value: `${ms(r.exportP50Ms)}, ${mb(r.exportBytes)}, at most ${ms(r.exportLongestChunkMs)} at a time (JSON.stringify of the same records ${ms(r.jsonStringifyP50Ms)})`,
+      target: '—',
+      pass: null,
+    },
+  ];
 }

@@ -11,6 +11,7 @@ import { duplicatePages } from './routes/duplicates.js';
 import { clientPages } from './routes/clients.js';
 import { directoryPages } from './routes/directory.js';
 import { groupPages } from './routes/groups.js';
+import { importPages } from './routes/import.js';
 import { livePages } from './routes/live.js';
 import { loginPages } from './routes/login.js';
 import { jobPages, printerPages } from './routes/printers.js';
@@ -50,6 +51,7 @@ export function webRoutes(services: Services) {
   const { directory, printers, print, jobs, scanners, sync, syncIssues } = services;
   app.route('/', directoryPages({ directory, ...pages }));
   app.route('/', livePages({ events: services.events, closing: services.closing, log: services.log, scans: services.scans, ...pages }));
+  app.route('/clients', importPages({ directory, ...pages })); // before /clients/{id}: import and export.csv are no ids
   app.route('/clients', clientPages({ directory, print, config, ...pages }));
   app.route('/clients', carePages({ directory, care: services.care, ...pages }));
   app.route('/duplicates', duplicatePages({ directory, ...pages }));

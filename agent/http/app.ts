@@ -4,6 +4,7 @@ import { errorHandler } from '../problem.js';
 import { strictJson } from './text.js';
 import { clientRoutes } from './routes/clients.js';
 import { clientCareRoutes, duplicateRoutes } from './routes/clients-care.js';
+import { clientCsvRoutes } from './routes/clients-csv.js';
 import { eventRoutes } from './routes/events.js';
 import { groupRoutes } from './routes/groups.js';
 import { healthRoutes } from './routes/health.js';
@@ -24,6 +25,7 @@ export function apiRoutes(services: Services) {
 
   const api = new OpenAPIHono<SecurityEnv>();
   api.use('*', bearerAuth(services.tokens, ['/api/v1/events']));
+  api.route('/clients', clientCsvRoutes(services.directory)); // before /clients/{id}: export.csv is no id
   api.route('/clients', clientCareRoutes(services.care, services.directory)); // before /clients/{id}
   api.route('/clients', clientRoutes(services.directory));
   api.route('/duplicates', duplicateRoutes(services.directory));

@@ -92,6 +92,14 @@ const PAGES: Record<string, (page: Page) => Promise<unknown>> = {
   printers: (p) => p.goto(`${s.url}/printers`),
   preview: (p) => p.goto(`${s.url}/jobs/${ids.job}/preview`),
   settings: (p) => p.goto(`${s.url}/settings`),
+  import: (p) => p.goto(`${s.url}/clients/import`),
+  'import-review': async (p) => {
+    await p.goto(`${s.url}/clients/import`);
+    const csv = `lastName;firstName;companyName;notes;address.postalCode\nFavre00;Jean;;Fidèle;1003\nNouveau;Client;${LONG_WORD};;ABC\n`;
+    await p.setInputFiles('#import-file', { name: `${LONG_WORD}.csv`, mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await p.click('button:has-text("Vérifier le fichier")');
+    await p.locator('table.import-lines').waitFor();
+  },
   sync: (p) => p.goto(`${s.url}/sync`),
   'not-found': (p) => p.goto(`${s.url}/no-such-page`),
 };

@@ -47,6 +47,9 @@ export function DirectoryPage(props: { ctx: PageContext; view: DirectoryView }) 
         <a href="/duplicates" class="button secondary">
           {ctx.t('dups.link')}
         </a>
+        <a href="/clients/import" class="button secondary">
+          {ctx.t('import.link')}
+        </a>
       </div>
       {/* Changes made elsewhere (the till, another page, sync) refresh the results, once per burst. */}
       {/* How many rows are shown (app.js keeps it): a refresh draws as many again, not the first 25. */}

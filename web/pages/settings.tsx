@@ -96,6 +96,16 @@ export function SettingsPage(props: { ctx: PageContext; info: SettingsInfo }) {
 
       <SyncPanel ctx={ctx} status={ctx.sync()} />
 
+      <section class="panel" id="directory-files">
+        <h2>{t('import.settings.title')}</h2>
+        <p class="sub">{t('import.settings.intro')}</p>
+        <p>
+          <a class="button secondary" href="/clients/import">
+            {t('import.link')}
+          </a>
+        </p>
+      </section>
+
       <section class="panel" id="agent">
         <h2>{t('settings.agent')}</h2>
         <dl class="facts">

@@ -1,0 +1,117 @@
+import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
+import { CSV_COLUMNS, READ_ONLY, exportClientsCsv, exportFileName } from '../../directory/csv.js';
+import { decodeCsv, IMPORT_MAX_BYTES, importClientsCsv } from '../../directory/csv-import.js';
+import type { Directory } from '../../directory/directory.js';
+import { AgentError } from '../../errors.js';
+import { requireScope, type SecurityEnv } from '../security.js';
+import { validationHook } from '../validation.js';
+import { errorResponses, jsonContent, problemSchema } from './common.js';
+
+/** agent-api.md "Directory care": the directory as CSV, out and in. */
+
+/** Where the import is: the server lets its body past the usual 256 KiB, up to IMPORT_MAX_BYTES. */
+export const IMPORT_PATH = '/api/v1/clients/import';
+export { IMPORT_MAX_BYTES };
+
+const flag = (what: string) =>
+  z
+    .enum(['true', 'false'], { error: 'expected true or false' })
+    .optional()
+    .transform((v) => v === 'true')
+    .openapi({ type: 'string', enum: ['true', 'false'], description: what });
+
+const importQuery = z.object({
+  dryRun: flag('true: answer what each line would do, write nothing (default false)'),
+  skipInvalid: flag('true: apply the valid lines and skip the invalid ones; false (default): a single invalid line refuses the whole file'),
+});
+
+const importError = z.object({
+  column: z.string().openapi({ description: 'the column, as the header names it (`address.postalCode`)', example: 'address.postalCode' }),
+  message: z.string(),
+  code: z.string().optional().openapi({ description: 'the rule broken (as in a 422\'s errors), for saying it in your language' }),
+  params: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
+});
+
+const importLine = z.object({
+  line: z.number().int().openapi({ description: "the row's line in the file (the header is line 1; a cell over several lines counts them)" }),
+  action: z.enum(['create', 'update', 'unchanged', 'invalid']),
+  id: z.string().optional().openapi({ description: "the client's id: the one matched; for a new client the file's, or once applied the one given" }),
+  name: z.string().optional().openapi({ description: "the client's name as it would be" }),
+  errors: z.array(importError).optional(),
+});
+
+const reportSchema = z
+  .object({
+    created: z.number().int(),
+    updated: z.number().int(),
+    unchanged: z.number().int(),
+    invalid: z.number().int(),
+    lines: z.array(importLine),
+  })
+  .openapi('ImportReport');
+
+const read = requireScope('directory:read');
+const write = requireScope('directory:write');
+
+const CSV_TYPES = /^(text|application)\/csv$/i;
+
+export function clientCsvRoutes(directory: Directory) {
+  const app = new OpenAPIHono<SecurityEnv>({ defaultHook: validationHook });
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/export.csv',
+      summary: 'The whole directory as a CSV file',
+      description:
+        `UTF-8 with a byte-order mark, ";" between cells, CRLF between rows (as Excel opens it in Switzerland, France and Germany), a header row, then every client by name. ` +
+        `Columns: ${CSV_COLUMNS.join(', ')}. A cell that a spreadsheet would take for a formula (starting with = + - @, a tab or a line break) and one starting with an ` +
+        `apostrophe get an apostrophe in front, which the import takes off again: an export imported back changes nothing. ${READ_ONLY.join(', ')} are read-only (the import ignores them).`,
+      middleware: [read] as const,
+      responses: { 200: { description: 'The CSV file', content: { 'text/csv': { schema: z.string() } } }, ...errorResponses(401, 403) },
+    }),
+    (c) =>
+      c.body(exportClientsCsv(directory), 200, {
+        'Content-Type': 'text/csv; charset=utf-8',
+        'Content-Disposition': `attachment; filename="${exportFileName()}"`,
+        'Cache-Control': 'no-store',
+      }),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/import',
+      summary: 'Create and update clients from a CSV file',
+      description:
+        'The body is the file (Content-Type: text/csv, up to 20 MB): UTF-8 (a byte-order mark is fine) or, when it is not UTF-8 and declares no charset, Windows-1252; ' +
+        '";" or "," between cells (whichever the header row uses), quoted cells and CRLF as spreadsheets write them. The header names the columns (those of the export, ' +
+        'case aside; an unknown one: 422 naming it). Each row matches a client by id, then by reference, else it is a new client. An empty cell clears the field ' +
+        '(an empty kind or address.country leaves it); a column left out leaves the field. Only cells that differ from the client change it. Every row is checked ' +
+        'with the same rules as POST/PATCH /clients, and against the rows before it. Without dryRun, the lines apply in one durable write (pushed to the cloud like ' +
+        'any edit), or none does when a line is invalid and skipInvalid is not set: 422 with the same report.',
+      middleware: [write] as const,
+      request: {
+        query: importQuery,
+        body: { required: true, content: { 'text/csv': { schema: z.string().openapi({ description: 'the CSV file' }) } } },
+      },
+      responses: {
+        200: jsonContent(reportSchema, 'What each line does (with dryRun, would do)'),
+        422: {
+          description: 'A line is invalid (nothing written; the body is the problem and the report), or the file cannot be read (an unknown column…)',
+          content: { 'application/problem+json': { schema: problemSchema.extend(reportSchema.partial().shape) } },
+        },
+        ...errorResponses(400, 401, 403, 413, 415, 503, 507),
+      },
+    }),
+    async (c) => {
+      const [media = '', ...params] = (c.req.header('content-type') ?? '').split(';').map((p) => p.trim());
+      if (!CSV_TYPES.test(media)) throw new AgentError('unsupported', 'Unsupported media type', 'Send the file as the body, with the header Content-Type: text/csv.');
+      const charset = params.map((p) => /^charset\s*=\s*"?([^";]+)"?$/i.exec(p)?.[1]).find((x) => x !== undefined);
+      const { text } = decodeCsv(new Uint8Array(await c.req.arrayBuffer()), charset);
+      return c.json(await importClientsCsv(directory, text, c.req.valid('query')), 200);
+    },
+  );
+
+  return app;
+}
