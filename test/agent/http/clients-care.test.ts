@@ -1,11 +1,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Client } from '../../../agent/directory/schema.js';
-import { ReferenceCloud } from '../../fakes/cloud.js';
+import type { ReferenceCloud } from '../../fakes/cloud.js';
 import { FaultyFs } from '../../fakes/faulty-fs.js';
-import { generateClients, generateGroups } from '../../fixtures/swiss-clients.js';
 import { agentPerTest, openTestAgent, tempDir, type TestAgent } from '../../helpers/agent.js';
+import { syncedAgentPerTest } from '../../helpers/synced-agent.js';
 import { type ClientBody, createClient, createGroup, errorPaths, expectJson, expectProblem, getClient } from './api-util.js';
 
 /** agent-api.md "Directory care": merge and anonymise, through the API. */
@@ -413,28 +413,12 @@ describe('the OpenAPI document', () => {
 });
 
 describe('with a cloud', () => {
-  const CLOUD_TOKEN = 'cloud-token-for-care-tests-0123';
-  let cloud: ReferenceCloud | null = null;
-  let agent: TestAgent | null = null;
-  afterEach(async () => {
-    await agent?.close();
-    await cloud?.close();
-    agent = null;
-    cloud = null;
-  });
+  const synced = syncedAgentPerTest();
 
   async function start(): Promise<{ a: TestAgent; c: ReferenceCloud; clients: Client[] }> {
-    const clients = generateClients(30);
-    cloud = new ReferenceCloud({ token: CLOUD_TOKEN, groups: generateGroups(), clients });
-    const url = await cloud.listen();
-    agent = await openTestAgent({
-      config: { cloud: { url, token: CLOUD_TOKEN, intervalSeconds: 3600 } },
-      // pushed when the test says so (syncNow), not ~0.3 s after each edit
-      options: { sync: { backoffMinMs: 50, backoffMaxMs: 400, pageLimit: 10, nudgeMs: 60_000, timeoutMs: 2_000, probeMs: 60_000 } },
-    });
-    await agent.agent.services.sync!.syncNow();
-    expect(agent.agent.services.directory.clientCount).toBe(30);
-    return { a: agent, c: cloud, clients };
+    const started = await synced(30);
+    expect(started.a.agent.services.directory.clientCount).toBe(30);
+    return started;
   }
 
   const noBalance = (c: Client) => c.accountBalance === 0 && c.walletBalance === 0;

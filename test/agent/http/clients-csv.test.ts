@@ -1,11 +1,11 @@
 import { parse } from 'csv-parse/sync';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { CSV_COLUMNS, neutralizeCell, restoreCell } from '../../../agent/directory/csv.js';
 import type { Client } from '../../../agent/directory/schema.js';
-import { ReferenceCloud } from '../../fakes/cloud.js';
 import { FaultyFs } from '../../fakes/faulty-fs.js';
 import { generateClients, generateGroups } from '../../fixtures/swiss-clients.js';
 import { agentPerTest, openTestAgent, tempDir, type TestAgent } from '../../helpers/agent.js';
+import { syncedAgentPerTest } from '../../helpers/synced-agent.js';
 import { type ClientBody, clientCount, createClient, createGroup, expectJson, expectProblem, getClient, type ProblemBody } from './api-util.js';
 
 /** agent-api.md "Directory care": GET /clients/export.csv and POST /clients/import, through the API. */
@@ -347,26 +347,10 @@ describe('the OpenAPI document', () => {
 });
 
 describe('with a cloud', () => {
-  const CLOUD_TOKEN = 'cloud-token-for-csv-tests-0123';
-  let cloud: ReferenceCloud | null = null;
-  let agent: TestAgent | null = null;
-  afterEach(async () => {
-    await agent?.close();
-    await cloud?.close();
-    agent = null;
-    cloud = null;
-  });
+  const start = syncedAgentPerTest();
 
   it('an import goes up like edits: creates and updates in the outbox, then the cloud has them', async () => {
-    const clients = generateClients(20);
-    cloud = new ReferenceCloud({ token: CLOUD_TOKEN, groups: generateGroups(), clients });
-    const url = await cloud.listen();
-    agent = await openTestAgent({
-      config: { cloud: { url, token: CLOUD_TOKEN, intervalSeconds: 3600 } },
-      options: { sync: { backoffMinMs: 50, backoffMaxMs: 400, pageLimit: 10, nudgeMs: 60_000, timeoutMs: 2_000, probeMs: 60_000 } },
-    });
-    const a = agent;
-    await a.agent.services.sync!.syncNow();
+    const { a, c: cloud, clients } = await start(20);
     // an export read back: nothing to send
     await apply(a, new Uint8Array(await (await exportCsv(a)).arrayBuffer()));
     expect([...a.agent.services.syncStore.outbox.values()]).toEqual([]);
