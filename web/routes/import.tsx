@@ -5,7 +5,7 @@ import { formatCount } from '../../agent/format.js';
 import type { Services } from '../../agent/services.js';
 import type { PageDeps } from '../page-context.js';
 import { FILE_PROBLEM_KEYS, ImportPage, type ImportView } from '../pages/import.js';
-import { UploadShelf } from '../upload-shelf.js';
+import { TokenShelf } from '../token-shelf.js';
 
 /** Where the page's upload goes: the server lets its body past the usual 256 KiB, up to STAFF_IMPORT_MAX_BYTES. */
 export const STAFF_IMPORT_PATH = '/clients/import';
@@ -34,7 +34,7 @@ export function importPages(deps: Pick<Services, 'directory'> & PageDeps) {
   const { directory, ctx, staff, page } = deps;
   const app = new Hono();
   app.use('*', staff);
-  const shelf = new UploadShelf<Upload>(KEPT_MS, KEPT_MAX);
+  const shelf = new TokenShelf<Upload>(KEPT_MS, KEPT_MAX);
   /** Imports under way, by token: a second click waits for the first instead of importing again. */
   const running = new Map<string, Promise<ImportReport>>();
   const show = (c: Context, view: ImportView, status: 200 | 404 | 413 | 422 = 200) => c.html(page(<ImportPage ctx={ctx} view={view} />), status);

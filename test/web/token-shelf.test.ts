@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { UploadShelf } from '../../web/upload-shelf.js';
+import { TokenShelf } from '../../web/token-shelf.js';
 
 describe('the upload shelf', () => {
   it('gives a kept value back by its token as often as asked, and takes a new value for it', () => {
-    const shelf = new UploadShelf<string>(60_000, 4, () => 0);
+    const shelf = new TokenShelf<string>(60_000, 4, () => 0);
     const a = shelf.keep('a');
     expect(a).toMatch(/^[A-Za-z0-9_-]{22}$/);
     expect(shelf.get(a)).toBe('a');
@@ -16,7 +16,7 @@ describe('the upload shelf', () => {
 
   it('lets a value go after its time (a new value keeps it longer), and the oldest past the maximum', () => {
     let now = 0;
-    const shelf = new UploadShelf<string>(1_000, 2, () => now);
+    const shelf = new TokenShelf<string>(1_000, 2, () => now);
     const old = shelf.keep('old');
     const renewed = shelf.keep('renewed');
     now = 900;

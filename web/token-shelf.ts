@@ -1,17 +1,18 @@
 import { randomBytes } from 'node:crypto';
 
 /**
- * Files staff uploaded, kept a while between the check and the "Importer" that applies them, so
- * the browser never sends the file twice. In memory only, like the undo shelf (web/undo-shelf.ts):
- * a restart forgets them, and staff choose the file again. Each is named by a random token; the
- * oldest go first past `max` (a few 20 MB files at most).
+ * Things the staff page keeps a short while between two requests, each named by a random token:
+ * a deleted record its "Annuler" can bring back (web/undo-shelf.ts), a CSV file between its check
+ * and the "Importer" that applies it (so the browser never sends it twice). In memory only, on
+ * purpose: a restart forgets them (the undo is no longer offered; staff choose the file again).
+ * The oldest go first past `max` (a few 20 MB files at most).
  */
-export class UploadShelf<T> {
+export class TokenShelf<T> {
   private readonly items = new Map<string, { value: T; until: number }>();
 
   constructor(
     private readonly keptMs: number,
-    private readonly max: number,
+    private readonly max = Infinity,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -27,6 +28,13 @@ export class UploadShelf<T> {
   get(token: string): T | null {
     this.sweep();
     return this.items.get(token)?.value ?? null;
+  }
+
+  /** The value, once; null when unknown or too old. */
+  take(token: string): T | null {
+    const value = this.get(token);
+    this.items.delete(token);
+    return value;
   }
 
   /** Replaces a value still kept (and keeps it longer); false when it is gone. */
