@@ -9,11 +9,17 @@ import { AgentError, invalid } from '../errors.js';
  * a `charset` other than UTF-8 is refused rather than ignored. The parsed body is handed on to
  * the route's validator, so the bytes are read once.
  */
+/** A Content-Type header's media type and its charset (undefined when it declares none). */
+export function contentType(header: string | undefined): { media: string; charset: string | undefined } {
+  const [media = '', ...params] = (header ?? '').split(';').map((p) => p.trim());
+  const charset = params.map((p) => /^charset\s*=\s*"?([^";]+)"?$/i.exec(p)?.[1]).find((x) => x !== undefined);
+  return { media, charset };
+}
+
 export function strictJson(): MiddlewareHandler {
   return async (c, next) => {
     if (c.req.method === 'GET' || c.req.method === 'HEAD' || c.req.method === 'OPTIONS') return next();
-    const type = c.req.header('content-type') ?? '';
-    const [media = '', ...params] = type.split(';').map((p) => p.trim());
+    const { media, charset } = contentType(c.req.header('content-type'));
     if (!/^application\/([\w.-]+\+)?json$/i.test(media)) return next();
     // Read when the route's validator asks for the body (after its token's scope was checked), not before.
     const raw = c.req.raw;
@@ -22,7 +28,7 @@ export function strictJson(): MiddlewareHandler {
       configurable: true,
       enumerable: true,
       // the bytes from the request itself: c.req.arrayBuffer() would ask this very getter for them
-      get: () => (parsed ??= strictParse(raw.arrayBuffer(), params).catch((err: unknown) => {
+      get: () => (parsed ??= strictParse(raw.arrayBuffer(), charset).catch((err: unknown) => {
         // the validator would turn any failure into "Malformed JSON": the route's hook throws this one instead
         problems.set(raw, err instanceof Error ? err : new Error(String(err)));
         return {};
@@ -40,8 +46,7 @@ export function throwBodyProblem(raw: Request): void {
   if (err) throw err;
 }
 
-async function strictParse(body: Promise<ArrayBuffer>, params: string[]): Promise<unknown> {
-  const charset = params.map((p) => /^charset\s*=\s*"?([^";]+)"?$/i.exec(p)?.[1]).find((x) => x !== undefined);
+async function strictParse(body: Promise<ArrayBuffer>, charset: string | undefined): Promise<unknown> {
   if (charset !== undefined && !/^utf-?8$/i.test(charset)) {
     throw new AgentError('unsupported', 'Unsupported media type', `The body is declared as ${charset}; the agent takes JSON in UTF-8 only: send it as UTF-8 (Content-Type: application/json; charset=utf-8).`);
   }

@@ -5,6 +5,7 @@ import type { Directory } from '../../directory/directory.js';
 import { AgentError } from '../../errors.js';
 import { requireScope, type SecurityEnv } from '../security.js';
 import { validationHook } from '../validation.js';
+import { contentType } from '../text.js';
 import { errorResponses, jsonContent, problemSchema } from './common.js';
 
 /** agent-api.md "Directory care": the directory as CSV, out and in. */
@@ -105,9 +106,8 @@ export function clientCsvRoutes(directory: Directory) {
       },
     }),
     async (c) => {
-      const [media = '', ...params] = (c.req.header('content-type') ?? '').split(';').map((p) => p.trim());
+      const { media, charset } = contentType(c.req.header('content-type'));
       if (!CSV_TYPES.test(media)) throw new AgentError('unsupported', 'Unsupported media type', 'Send the file as the body, with the header Content-Type: text/csv.');
-      const charset = params.map((p) => /^charset\s*=\s*"?([^";]+)"?$/i.exec(p)?.[1]).find((x) => x !== undefined);
       const { text } = decodeCsv(new Uint8Array(await c.req.arrayBuffer()), charset);
       return c.json(await importClientsCsv(directory, text, c.req.valid('query')), 200);
     },
