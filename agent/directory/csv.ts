@@ -115,6 +115,15 @@ export function exportFileName(now: Date = new Date()): string {
   return `clients-${now.getFullYear()}-${p(now.getMonth() + 1)}-${p(now.getDate())}.csv`;
 }
 
+/** The export's download headers, the API's and the staff page's alike (personal data: never cached). */
+export function exportHeaders(): Record<string, string> {
+  return {
+    'Content-Type': 'text/csv; charset=utf-8',
+    'Content-Disposition': `attachment; filename="${exportFileName()}"`,
+    'Cache-Control': 'no-store',
+  };
+}
+
 /**
  * The whole directory as CSV bytes: a UTF-8 byte-order mark (Excel then reads the accents right),
  * `;` between cells (Excel's list separator in Switzerland, France and Germany), CRLF between

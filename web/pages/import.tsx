@@ -239,14 +239,9 @@ function Review(props: { ctx: PageContext; view: Extract<ImportView, { step: 're
       {changes === 0 && <p class="empty">{r.invalid > 0 ? ctx.t('import.review.nothingValid') : ctx.t('import.review.nothing')}</p>}
       <Lines ctx={ctx} report={r} />
       <form method="post" action={`/clients/import/${encodeURIComponent(view.token)}`} class="actions import-actions">
-        {changes > 0 && r.invalid === 0 && (
-          <button type="submit" class="button">
-            {ctx.t('import.apply')}
-          </button>
-        )}
-        {changes > 0 && r.invalid > 0 && (
-          <button type="submit" class="button" name="skipInvalid" value="1">
-            {ctx.t('import.applyValid')}
+        {changes > 0 && (
+          <button type="submit" class="button" {...(r.invalid > 0 ? { name: 'skipInvalid', value: '1' } : {})}>
+            {ctx.t(r.invalid > 0 ? 'import.applyValid' : 'import.apply')}
           </button>
         )}
         <a class="button secondary" href="/clients/import">

@@ -1,5 +1,5 @@
 import { type Context, Hono } from 'hono';
-import { exportClientsCsv, exportFileName } from '../../agent/directory/csv.js';
+import { exportClientsCsv, exportHeaders } from '../../agent/directory/csv.js';
 import { CsvFileError, decodeCsv, IMPORT_MAX_BYTES, importClientsCsv, ImportRefused, type ImportReport, parseCsv, planImport } from '../../agent/directory/csv-import.js';
 import { formatCount } from '../../agent/format.js';
 import type { Services } from '../../agent/services.js';
@@ -40,10 +40,7 @@ export function importPages(deps: Pick<Services, 'directory'> & PageDeps) {
   const show = (c: Context, view: ImportView, status: 200 | 404 | 413 | 422 = 200) => c.html(page(<ImportPage ctx={ctx} view={view} />), status);
 
   app.get('/export.csv', (c) =>
-    c.body(exportClientsCsv(directory), 200, {
-      'Content-Type': 'text/csv; charset=utf-8',
-      'Content-Disposition': `attachment; filename="${exportFileName()}"`,
-    }),
+    c.body(exportClientsCsv(directory), 200, exportHeaders()),
   );
 
   app.get('/import', (c) => show(c, { step: 'choose', problem: null }));

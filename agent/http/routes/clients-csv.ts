@@ -1,5 +1,5 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
-import { CSV_COLUMNS, READ_ONLY, exportClientsCsv, exportFileName } from '../../directory/csv.js';
+import { CSV_COLUMNS, READ_ONLY, exportClientsCsv, exportHeaders } from '../../directory/csv.js';
 import { decodeCsv, IMPORT_MAX_BYTES, importClientsCsv } from '../../directory/csv-import.js';
 import type { Directory } from '../../directory/directory.js';
 import { AgentError } from '../../errors.js';
@@ -72,11 +72,7 @@ export function clientCsvRoutes(directory: Directory) {
       responses: { 200: { description: 'The CSV file', content: { 'text/csv': { schema: z.string() } } }, ...errorResponses(401, 403) },
     }),
     (c) =>
-      c.body(exportClientsCsv(directory), 200, {
-        'Content-Type': 'text/csv; charset=utf-8',
-        'Content-Disposition': `attachment; filename="${exportFileName()}"`,
-        'Cache-Control': 'no-store',
-      }),
+      c.body(exportClientsCsv(directory), 200, exportHeaders()),
   );
 
   app.openapi(
