@@ -1,19 +1,108 @@
-// Bundles the agent into dist/main.mjs before `npm start`: a start needs no TypeScript loader (≈40 MB
-// less memory, no compilation at each start). Packages stay external, loaded from node_modules.
+// `npm run build`: bundles the agent's commands into dist/*.mjs, so running them needs Node and the
+// production dependencies only (no TypeScript loader: ≈40 MB less memory, no compilation at each
+// start). Packages stay external, loaded from node_modules.
+//
+// `npm run package` (`node build.mjs --package [--out <folder>]`): writes one archive an installer copies
+// to a till without internet: dist/, the production node_modules of THIS platform (native modules
+// are per platform), the Node runtime that built it, the default config, README and docs.
 import { build } from 'esbuild';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-await build({
-  // the agent, and `npm run store` (check, backup, restore, reset a stopped agent's store)
-  entryPoints: { main: 'agent/main.ts', 'store-cli': 'agent/store-cli.ts' },
-  outdir: 'dist',
-  outExtension: { '.js': '.mjs' },
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  packages: 'external',
-  sourcemap: true,
-  jsx: 'automatic',
-  jsxImportSource: 'hono/jsx',
-  logLevel: 'warning',
-});
+const ROOT = path.dirname(fileURLToPath(import.meta.url));
+
+export const ENTRY_POINTS = {
+  main: 'agent/main.ts', // the agent
+  'store-cli': 'agent/store-cli.ts', // check, backup, restore, reset a stopped agent's store
+  devices: 'agent/devices.ts', // serial ports and USB devices, to fill in the config
+};
+
+async function bundle(outdir) {
+  await build({
+    entryPoints: ENTRY_POINTS,
+    absWorkingDir: ROOT,
+    outdir,
+    outExtension: { '.js': '.mjs' },
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    sourcemap: true,
+    jsx: 'automatic',
+    jsxImportSource: 'hono/jsx',
+    logLevel: 'warning',
+  });
+}
+
+/** What the built agent reads at run time from beside dist/ (web/assets.ts, agent/agent.ts). */
+const RUNTIME_FILES = ['web/static', 'package.json', 'package-lock.json', 'agent.config.json', 'agent.config.schema.json', 'README.md', 'docs'];
+
+/**
+ * The production packages, read from the lock file rather than by `npm prune`: it needs no network
+ * and no npm, and copies exactly what `npm ci --omit=dev` would keep. Optional packages for other
+ * platforms are in the lock but not on disk; they are skipped.
+ */
+function productionPackages() {
+  const lock = JSON.parse(readFileSync(path.join(ROOT, 'package-lock.json'), 'utf8'));
+  return Object.entries(lock.packages)
+    .filter(([where, entry]) => where.startsWith('node_modules/') && !entry.dev && existsSync(path.join(ROOT, where)))
+    .map(([where]) => where);
+}
+
+async function makePackage(outDir) {
+  const { create } = await import('tar');
+  const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+  const name = `shop-agent-${pkg.version}-${process.platform}-${process.arch}`;
+  const staging = mkdtempSync(path.join(tmpdir(), 'shop-agent-package-'));
+  try {
+    const top = path.join(staging, name);
+    // built afresh into the package rather than copied from dist/, which running agents and tests use
+    await bundle(path.join(top, 'dist'));
+    for (const file of RUNTIME_FILES) cpSync(path.join(ROOT, file), path.join(top, file), { recursive: true });
+    // Nested packages (node_modules/a/node_modules/b) come with their parent's copy; copying them
+    // again is harmless, but a dev parent must not drag its children in, hence one entry at a time.
+    for (const where of productionPackages()) {
+      cpSync(path.join(ROOT, where), path.join(top, where), {
+        recursive: true,
+        filter: (src) => src === path.join(ROOT, where) || !src.startsWith(path.join(ROOT, where, 'node_modules')),
+      });
+    }
+    mkdirSync(path.join(top, 'runtime'));
+    const nodeName = process.platform === 'win32' ? 'node.exe' : 'node';
+    cpSync(process.execPath, path.join(top, 'runtime', nodeName));
+    writeFileSync(
+      path.join(top, 'INSTALL.txt'),
+      [
+        `Shop agent ${pkg.version} for ${process.platform}-${process.arch}, with Node ${process.version}.`,
+        '',
+        'Everything needed is in this folder; no internet and no npm are needed.',
+        `  Start:   runtime/${nodeName} dist/main.mjs --config agent.config.json`,
+        `  Devices: runtime/${nodeName} dist/devices.mjs`,
+        `  Store:   runtime/${nodeName} dist/store-cli.mjs check`,
+        'See README.md and docs/ for the configuration and the service that starts the agent with the PC.',
+        '',
+      ].join('\n'),
+    );
+    mkdirSync(outDir, { recursive: true });
+    const archive = path.join(outDir, `${name}.tar.gz`);
+    await create({ gzip: true, file: archive, cwd: staging, portable: true }, [name]);
+    const mb = (statSync(archive).size / 1e6).toFixed(1);
+    process.stdout.write(`${archive} (${mb} MB)\n`);
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const args = process.argv.slice(2);
+  if (args[0] === '--package') {
+    // `npm run package [-- --out <folder>]`; the archive goes to dist/ by default
+    const out = args[1] === '--out' && args[2] ? path.resolve(args[2]) : path.join(ROOT, 'dist');
+    await makePackage(out);
+  } else {
+    await bundle('dist');
+  }
+}

@@ -1,0 +1,91 @@
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { extract } from 'tar';
+import { TEST_TOKEN, tempDir } from '../helpers/config.js';
+import { ROOT } from '../helpers/process.js';
+import { until } from '../helpers/until.js';
+
+/**
+ * `npm run package`'s archive is what an installer copies to a till with no internet: unpacked
+ * outside the repository (so nothing resolves from the repository's node_modules), it starts on
+ * its own Node, with production packages only, and serves and prints.
+ */
+
+const run = promisify(execFile);
+let top = '';
+let node = '';
+const stops: (() => void)[] = [];
+
+beforeAll(async () => {
+  const into = tempDir('agent-test-package-');
+  const { stdout } = await run(process.execPath, ['build.mjs', '--package', '--out', into], { cwd: ROOT });
+  const archive = /(\S+\.tar\.gz) \(/.exec(stdout)?.[1];
+  expect(archive, stdout).toBeDefined();
+  await extract({ file: archive!, cwd: into });
+  const [name] = readdirSync(into).filter((f) => !f.endsWith('.tar.gz'));
+  top = path.join(into, name!);
+  node = path.join(top, 'runtime', process.platform === 'win32' ? 'node.exe' : 'node');
+}, 120_000);
+
+afterAll(() => stops.forEach((stop) => stop()));
+
+it('holds the production packages only, the runtime, and the commands built', () => {
+  const modules = new Set(readdirSync(path.join(top, 'node_modules')));
+  for (const prod of ['hono', 'lowdb', 'serialport', 'node-thermal-printer', 'zod']) expect(modules, prod).toContain(prod);
+  for (const dev of ['tsx', 'esbuild', 'typescript', 'vitest', 'playwright-core', '@redocly']) expect(modules, dev).not.toContain(dev);
+  for (const command of ['main.mjs', 'store-cli.mjs', 'devices.mjs']) expect(existsSync(path.join(top, 'dist', command)), command).toBe(true);
+  expect(readFileSync(path.join(top, 'INSTALL.txt'), 'utf8')).toContain('dist/main.mjs --config agent.config.json');
+});
+
+it('starts from the archive alone, finds a client and prints a receipt', async () => {
+  const store = tempDir();
+  const config = path.join(top, 'agent.config.test.json');
+  writeFileSync(
+    config,
+    JSON.stringify({
+      http: { host: '127.0.0.1', port: 0 },
+      api: { tokens: [TEST_TOKEN] },
+      store: { dir: store },
+      shop: { name: 'Boulangerie du Lac', address: ['Rue du Lac 1', '1003 Lausanne'] },
+      printers: [{ id: 'front', name: 'Caisse', roles: ['receipt'], transport: { type: 'virtual' } }],
+    }),
+  );
+  // cwd outside the archive too, as a service manager would start it
+  const proc = spawn(node, [path.join(top, 'dist', 'main.mjs'), '--config', config], { cwd: store, stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: '/usr/bin:/bin' } });
+  stops.push(() => proc.kill('SIGKILL'));
+  let out = '';
+  proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  proc.stderr.on('data', (d: Buffer) => (out += d.toString()));
+  await until(() => `the packaged agent to listen:\n${out}`, () => /listening on http:\/\//.test(out), 20_000);
+  const url = /listening on (http:\/\/\S+)/.exec(out)![1]!;
+
+  const api = (p: string, init: RequestInit = {}) =>
+    fetch(`${url}${p}`, { ...init, headers: { authorization: `Bearer ${TEST_TOKEN}`, 'content-type': 'application/json', ...init.headers } });
+  expect((await api('/api/v1/clients', { method: 'POST', body: JSON.stringify({ civility: 'Mme', lastName: 'Rochat', firstName: 'Anne' }) })).status).toBe(201);
+  const found: unknown = await (await api('/api/v1/clients?q=rochat')).json();
+  expect(JSON.stringify(found)).toContain('Rochat');
+  const printed = await api('/api/v1/print', {
+    method: 'POST',
+    body: JSON.stringify({
+      type: 'receipt',
+      ticket: { number: 'R-1', issuedAt: '2026-12-03T10:00:00+01:00', currency: 'CHF', lines: [{ label: 'Pain', quantity: 1, unitPrice: 450, amount: 450 }], total: 450 },
+    }),
+  });
+  expect(printed.status, await printed.clone().text()).toBe(202);
+  const job = printed.headers.get('location')!;
+  await until('the receipt to be done', async () => JSON.stringify(await (await api(job)).json()).includes('"status":"done"'));
+  proc.kill('SIGTERM');
+  const code = await new Promise<number | null>((resolve) => proc.on('exit', resolve));
+  expect(code, out).toBe(0);
+}, 60_000);
+
+it("runs the store check and the device list from the archive's own runtime", async () => {
+  const devices = await run(node, [path.join(top, 'dist', 'devices.mjs')], { cwd: top });
+  expect(devices.stdout.length).toBeGreaterThan(0);
+  // the store the agent above wrote and closed; a failing check exits non-zero and rejects
+  const check = await run(node, [path.join(top, 'dist', 'store-cli.mjs'), 'check', '--config', path.join(top, 'agent.config.test.json')], { cwd: top });
+  expect(check.stdout).toMatch(/1 client/);
+});
