@@ -31,5 +31,14 @@ export function untilStopSignal(stop: () => Promise<void>, say: { info(msg: stri
     };
     process.on('SIGINT', () => onSignal('SIGINT'));
     process.on('SIGTERM', () => onSignal('SIGTERM'));
+    // Started by a parent with an IPC channel, as node-windows's service wrapper does: it asks for a
+    // stop with a "shutdown" message (Windows has no SIGTERM), and a channel that closes means the
+    // parent is gone; an agent left running would hold the store and the port from the next start.
+    if (process.send) {
+      process.on('message', (message) => {
+        if (message === 'shutdown') onSignal('shutdown message');
+      });
+      process.on('disconnect', () => onSignal('parent gone'));
+    }
   });
 }
