@@ -27,10 +27,15 @@ function execWord(word: string): string {
   return /[\s"'\\;]/.test(escaped) ? `"${escaped.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"` : escaped;
 }
 
-/** A path in a path setting: specifiers escaped, quoted when it holds a space (ReadWritePaths= is a list). */
-function pathValue(p: string): string {
+/** A path in a list of paths (ReadWritePaths=): specifiers escaped, quoted when it holds a space. */
+function pathListValue(p: string): string {
   const escaped = p.replace(/%/g, '%%');
   return /\s/.test(escaped) ? `"${escaped.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"` : escaped;
+}
+
+/** A setting that takes one path (WorkingDirectory=) takes it whole, spaces and all; quotes would be part of it. */
+function pathValue(p: string): string {
+  return p.replace(/%/g, '%%');
 }
 
 /** Folders ProtectHome= would hide or make read-only. */
@@ -46,7 +51,7 @@ export function unitFile(plan: ServicePlan, groups: readonly string[]): string {
     '# Rewritten by the next install; removed by `npm run service -- uninstall`. See docs/service.md.',
     '[Unit]',
     'Description=Shop agent: receipt printers, barcode scanners, client directory',
-    `Documentation=file://${encodeURI(path.join(plan.root, 'docs', 'service.md'))}`,
+    `Documentation=file://${encodeURI(path.join(plan.root, 'docs', 'service.md')).replace(/%/g, '%%')}`,
     // a cloud sync works better once the network is up; the agent starts (and retries) without it
     'Wants=network-online.target',
     'After=network-online.target',
@@ -70,7 +75,7 @@ export function unitFile(plan: ServicePlan, groups: readonly string[]): string {
     // Hardening that leaves /dev alone (serial ports, USB printers and scanners) and the store writable.
     'NoNewPrivileges=yes',
     'ProtectSystem=strict',
-    `ReadWritePaths=${pathValue(plan.storeDir)}`,
+    `ReadWritePaths=${pathListValue(plan.storeDir)}`,
     'PrivateTmp=yes',
     ...(underHome.length
       ? [`# ProtectHome= is left out: this install uses ${underHome.join(', ')}, which it would hide`]
