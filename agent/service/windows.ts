@@ -57,19 +57,27 @@ export function windowsServiceOptions(plan: ServicePlan): WindowsServiceOptions 
 }
 
 /** The part of node-windows's Service this uses. */
-interface NodeWindowsService {
+export interface NodeWindowsService {
   readonly exists: boolean;
   install(): void;
   uninstall(): void;
   start(): void;
   on(event: string, listener: (arg?: unknown) => void): void;
 }
-type ServiceClass = new (options: WindowsServiceOptions) => NodeWindowsService;
+export type ServiceClass = new (options: WindowsServiceOptions) => NodeWindowsService;
 
-export function nodeWindowsService(options: WindowsServiceOptions): NodeWindowsService {
-  // node-windows is CommonJS and has no types; it is only loaded on Windows or by the config test.
+/** node-windows's Service class (CommonJS, no types). Its entry point refuses to load anywhere but Windows. */
+function windowsServiceClass(): ServiceClass {
   const { Service }: { Service: ServiceClass } = createRequire(import.meta.url)('node-windows');
-  return new Service(options);
+  return Service;
+}
+
+/**
+ * Tests elsewhere pass `node-windows/lib/daemon.js`'s export: the same class, which the entry
+ * point re-exports as `Service` after its platform check.
+ */
+export function nodeWindowsService(options: WindowsServiceOptions, serviceClass: () => ServiceClass = windowsServiceClass): NodeWindowsService {
+  return new (serviceClass())(options);
 }
 
 /** `net session` works only for an administrator: the check node-windows's isAdminUser makes, without its elevation prompt. */
@@ -92,7 +100,7 @@ function waitFor(svc: NodeWindowsService, done: string[], failed: string[], act:
   });
 }
 
-export async function installWindows(sys: System, plan: ServicePlan, opts: { dryRun: boolean }, make = nodeWindowsService): Promise<number> {
+export async function installWindows(sys: System, plan: ServicePlan, opts: { dryRun: boolean }, make: (options: WindowsServiceOptions) => NodeWindowsService = nodeWindowsService): Promise<number> {
   const options = windowsServiceOptions(plan);
   if (opts.dryRun) {
     sys.print(`would register the Windows service "${SERVICE_NAME}" (${SERVICE_ID}) with node-windows:`);
@@ -113,7 +121,7 @@ export async function installWindows(sys: System, plan: ServicePlan, opts: { dry
   return EXIT.ok;
 }
 
-export async function uninstallWindows(sys: System, plan: ServicePlan, opts: { dryRun: boolean }, make = nodeWindowsService): Promise<number> {
+export async function uninstallWindows(sys: System, plan: ServicePlan, opts: { dryRun: boolean }, make: (options: WindowsServiceOptions) => NodeWindowsService = nodeWindowsService): Promise<number> {
   if (opts.dryRun) {
     sys.print(`would stop and remove the Windows service "${SERVICE_NAME}" (${SERVICE_ID}) and its files in dist\\daemon`);
     return EXIT.ok;
