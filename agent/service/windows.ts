@@ -62,6 +62,7 @@ export interface NodeWindowsService {
   install(): void;
   uninstall(): void;
   start(): void;
+  stop(): void;
   on(event: string, listener: (arg?: unknown) => void): void;
 }
 export type ServiceClass = new (options: WindowsServiceOptions) => NodeWindowsService;
@@ -92,10 +93,16 @@ function needsAdmin(sys: System, plan: ServicePlan): number {
   return EXIT.needsRoot;
 }
 
-function waitFor(svc: NodeWindowsService, done: string[], failed: string[], act: () => void): Promise<string> {
+/** node-windows answers with events, and with none at all for some failures (it only logs them): hence the time limit. */
+function waitFor(svc: NodeWindowsService, done: string[], failed: string[], act: () => void, what: string, limitMs = 60_000): Promise<string> {
   return new Promise((resolve, reject) => {
-    for (const e of done) svc.on(e, () => resolve(e));
-    for (const e of failed) svc.on(e, (err) => reject(new StepFailed(`node-windows: ${e}${err ? `: ${String(err)}` : ''}`)));
+    const timer = setTimeout(
+      () => reject(new StepFailed(`node-windows did not finish ${what} within ${limitMs / 1000} s: see the Event Viewer (Application, source "${SERVICE_NAME} Monitor")`)),
+      limitMs,
+    );
+    const settle = (fn: () => void) => () => (clearTimeout(timer), fn());
+    for (const e of done) svc.on(e, settle(() => resolve(e)));
+    for (const e of failed) svc.on(e, (err) => settle(() => reject(new StepFailed(`node-windows could not finish ${what} (${e}${err ? `: ${String(err)}` : ''})`)))());
     act();
   });
 }
@@ -110,12 +117,12 @@ export async function installWindows(sys: System, plan: ServicePlan, opts: { dry
   }
   if (!(await isAdmin(sys))) return needsAdmin(sys, plan);
   const svc = make(options);
-  const how = await waitFor(svc, ['install', 'alreadyinstalled'], ['invalidinstallation', 'error'], () => svc.install());
+  const how = await waitFor(svc, ['install', 'alreadyinstalled'], ['invalidinstallation', 'error'], () => svc.install(), 'the install');
   if (how === 'alreadyinstalled') {
     sys.print(`already installed; to change it: npm run service -- uninstall, then install again`);
     return EXIT.ok;
   }
-  await waitFor(svc, ['start'], ['error'], () => svc.start());
+  await waitFor(svc, ['start'], ['error'], () => svc.start(), 'starting the service');
   sys.print(`installed and started: the Windows service "${SERVICE_NAME}" runs the agent on ${plan.configFile} at every start of the PC`);
   sys.print('  status: npm run service -- status    logs: Event Viewer (Application, source "Shop agent wrapper"), <root>\\dist\\daemon\\*.log');
   return EXIT.ok;
@@ -128,8 +135,14 @@ export async function uninstallWindows(sys: System, plan: ServicePlan, opts: { d
   }
   if (!(await isAdmin(sys))) return needsAdmin(sys, plan);
   const svc = make(windowsServiceOptions(plan));
-  const how = await waitFor(svc, ['uninstall', 'alreadyuninstalled'], ['error'], () => svc.uninstall());
-  sys.print(how === 'alreadyuninstalled' ? 'not installed: nothing to do' : `uninstalled: the agent no longer starts with the PC; the store (store.dir) is kept`);
+  if (!svc.exists) {
+    sys.print('not installed (no dist\\daemon\\shopagent.xml): nothing to do');
+    return EXIT.ok;
+  }
+  // stopped first, so that the agent closes its store before WinSW removes the service
+  await waitFor(svc, ['stop', 'alreadystopped'], ['error'], () => svc.stop(), 'stopping the service');
+  await waitFor(svc, ['uninstall', 'alreadyuninstalled'], ['error'], () => svc.uninstall(), 'the uninstall');
+  sys.print('uninstalled: the agent is stopped and no longer starts with the PC; the store (store.dir) is kept');
   return EXIT.ok;
 }
 

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { EXIT, type ServicePlan } from '../../../agent/service/plan.js';
 import type { RunResult, System } from '../../../agent/service/system.js';
-import { installWindows, nodeWindowsService, SERVICE_ID, type ServiceClass, statusWindows, windowsServiceOptions } from '../../../agent/service/windows.js';
+import { installWindows, nodeWindowsService, uninstallWindows, SERVICE_ID, type ServiceClass, statusWindows, windowsServiceOptions } from '../../../agent/service/windows.js';
 import { tempDir } from '../../helpers/config.js';
 import { until } from '../../helpers/until.js';
 import { ROOT, writeConfig } from '../../helpers/process.js';
@@ -146,15 +146,16 @@ class FakeWindows implements System {
 }
 
 /** node-windows's Service as far as install uses it: events after each call. */
-function fakeService(done: string[], installEvent = 'install') {
+function fakeService(done: string[], installEvent = 'install', exists = false) {
   return () => {
     const listeners = new Map<string, Array<() => void>>();
     const emit = (e: string) => setImmediate(() => listeners.get(e)?.forEach((l) => l()));
     return {
-      exists: false,
+      exists,
       on: (e: string, l: () => void) => listeners.set(e, [...(listeners.get(e) ?? []), l]),
       install: () => (done.push('install'), emit(installEvent)),
       start: () => (done.push('start'), emit('start')),
+      stop: () => (done.push('stop'), emit('stop')),
       uninstall: () => (done.push('uninstall'), emit('uninstall')),
     };
   };
@@ -167,6 +168,16 @@ describe('install and status on Windows', () => {
     expect(await installWindows(sys, windowsPlan('C:\\shop\\agent.config.json'), { dryRun: false }, fakeService(done))).toBe(EXIT.ok);
     expect(sys.done).toEqual(['net session']);
     expect(done).toEqual(['install', 'start']);
+  });
+
+  it('uninstall stops the service, then removes it; not installed is nothing to do', async () => {
+    const sys = new FakeWindows();
+    const done: string[] = [];
+    expect(await uninstallWindows(sys, windowsPlan('C:\\shop\\agent.config.json'), { dryRun: false }, fakeService(done, 'install', true))).toBe(EXIT.ok);
+    expect(done).toEqual(['stop', 'uninstall']);
+    const none: string[] = [];
+    expect(await uninstallWindows(sys, windowsPlan('C:\\shop\\agent.config.json'), { dryRun: false }, fakeService(none))).toBe(EXIT.ok);
+    expect(none).toEqual([]);
   });
 
   it('anyone else is told to open a terminal as administrator, with the command (exit 4)', async () => {
