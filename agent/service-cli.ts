@@ -89,7 +89,7 @@ export async function serviceCli(argv: readonly string[], ctx: CliContext): Prom
 function makePlan(configArg: string | undefined, user: string, dryRun: boolean, command: string, ctx: CliContext): ServicePlan {
   const configFile = path.resolve(ctx.cwd, configArg ?? configPathFrom([], ctx.env));
   const mainScript = path.resolve(ctx.mainScript);
-  if (!existsSync(mainScript)) throw new StepFailed(`${mainScript} is missing: build it first (npm run build; npm run service does it)`);
+  if (command === 'install' && !existsSync(mainScript)) throw new StepFailed(`${mainScript} is missing: build it first (npm run build; npm run service does it)`);
   // uninstall must work even when the config has gone bad since
   const storeDir = command === 'install' ? loadConfigFile(configFile).storeDir : path.join(path.dirname(configFile), 'data');
   const args = [ctx.nodePath, path.resolve(ctx.selfScript), command, '--config', configFile];

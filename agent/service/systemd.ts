@@ -110,7 +110,7 @@ async function change(sys: System, { dryRun }: Options, command: string, args: r
 function needsRoot(sys: System, plan: ServicePlan | null, what: string, rerun: string): number {
   sys.print(`${what} changes the system (a system user, /etc/systemd/system): run it as root:`);
   sys.print(`  sudo ${rerun}`);
-  sys.print(plan ? '(or add --dry-run to see the unit and the commands without changing anything)' : '');
+  if (plan) sys.print('(or add --dry-run to see the unit and the commands without changing anything)');
   return EXIT.needsRoot;
 }
 

@@ -249,6 +249,17 @@ describe('the command line', () => {
     expect(sys.done).toEqual([]);
   });
 
+  it('without root, uninstall of an installed service says how to run it as root (exit 4)', async () => {
+    const sys = new FakeSystem();
+    sys.root = false;
+    sys.files.set(UNIT_FILE, { text: 'x', mode: 0o644 });
+    const ctx = cliContext(sys);
+    expect(await serviceCli(['uninstall'], ctx)).toBe(EXIT.needsRoot);
+    expect(sys.out).toContain(`  sudo ${process.execPath} ${path.join(ROOT, 'dist', 'service.mjs')} uninstall --config ${ctx.configFile}`);
+    expect(sys.done).toEqual([]);
+    expect(sys.files.has(UNIT_FILE)).toBe(true);
+  });
+
   it('the service runs on the config given, as an absolute path, with its store', async () => {
     const sys = new FakeSystem();
     const ctx = cliContext(sys);
