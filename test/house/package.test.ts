@@ -36,7 +36,7 @@ it('holds the production packages only, the runtime, and the commands built', ()
   const modules = new Set(readdirSync(path.join(top, 'node_modules')));
   for (const prod of ['hono', 'lowdb', 'serialport', 'node-thermal-printer', 'zod']) expect(modules, prod).toContain(prod);
   for (const dev of ['tsx', 'esbuild', 'typescript', 'vitest', 'playwright-core', '@redocly']) expect(modules, dev).not.toContain(dev);
-  for (const command of ['main.mjs', 'store-cli.mjs', 'devices.mjs']) expect(existsSync(path.join(top, 'dist', command)), command).toBe(true);
+  for (const command of ['main.mjs', 'store-cli.mjs', 'devices.mjs', 'service.mjs']) expect(existsSync(path.join(top, 'dist', command)), command).toBe(true);
   expect(readFileSync(path.join(top, 'INSTALL.txt'), 'utf8')).toContain('dist/main.mjs --config agent.config.json');
 });
 
@@ -88,4 +88,16 @@ it("runs the store check and the device list from the archive's own runtime", as
   // the store the agent above wrote and closed; a failing check exits non-zero and rejects
   const check = await run(node, [path.join(top, 'dist', 'store-cli.mjs'), 'check', '--config', path.join(top, 'agent.config.test.json')], { cwd: top });
   expect(check.stdout).toMatch(/1 client/);
+});
+
+it("installs as a service on its own runtime: the dry run's unit starts the archive's Node and agent, and passes systemd-analyze verify", async () => {
+  const config = path.join(top, 'agent.config.json');
+  const { stdout } = await run(node, [path.join(top, 'dist', 'service.mjs'), 'install', '--dry-run', '--config', 'agent.config.json'], { cwd: top });
+  expect(stdout).toContain(`  ExecStart=${node} --enable-source-maps ${path.join(top, 'dist', 'main.mjs')} --config ${config}`);
+  if (process.platform !== 'linux' || !existsSync('/usr/bin/systemd-analyze')) return;
+  const unit = stdout.split('\n').filter((l, i, all) => i > all.findIndex((x) => x.startsWith('would write')) && l.startsWith('  ')).map((l) => l.slice(2));
+  const file = path.join(tempDir('agent-test-unit-'), 'shop-agent.service');
+  writeFileSync(file, `${unit.join('\n')}\n`);
+  const verified = await run('systemd-analyze', ['verify', file]);
+  expect(verified.stderr.trim()).toBe('');
 });
