@@ -87,7 +87,7 @@ async function isAdmin(sys: System): Promise<boolean> {
 }
 
 function needsAdmin(sys: System, plan: ServicePlan): number {
-  sys.print('installing a Windows service needs an administrator: open PowerShell or a Command Prompt with');
+  sys.print('a Windows service is installed and removed by an administrator: open PowerShell or a Command Prompt with');
   sys.print('"Run as administrator" (right-click) and run:');
   sys.print(`  ${plan.rerun}`);
   return EXIT.needsRoot;
@@ -100,9 +100,18 @@ function waitFor(svc: NodeWindowsService, done: string[], failed: string[], act:
       () => reject(new StepFailed(`node-windows did not finish ${what} within ${limitMs / 1000} s: see the Event Viewer (Application, source "${SERVICE_NAME} Monitor")`)),
       limitMs,
     );
-    const settle = (fn: () => void) => () => (clearTimeout(timer), fn());
-    for (const e of done) svc.on(e, settle(() => resolve(e)));
-    for (const e of failed) svc.on(e, (err) => settle(() => reject(new StepFailed(`node-windows could not finish ${what} (${e}${err ? `: ${String(err)}` : ''})`)))());
+    for (const e of done) {
+      svc.on(e, () => {
+        clearTimeout(timer);
+        resolve(e);
+      });
+    }
+    for (const e of failed) {
+      svc.on(e, (err) => {
+        clearTimeout(timer);
+        reject(new StepFailed(`node-windows could not finish ${what} (${e}${err ? `: ${String(err)}` : ''})`));
+      });
+    }
     act();
   });
 }
