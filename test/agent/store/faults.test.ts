@@ -1,6 +1,6 @@
 import { appendFileSync, chmodSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { DirectoryStore } from '../../../agent/directory/directory-store.js';
 import type { Client } from '../../../agent/directory/schema.js';
 import { memoryLogger } from '../../../agent/log.js';
@@ -9,6 +9,7 @@ import { JobStore } from '../../../agent/printing/jobs.js';
 import { JournalUnavailableError } from '../../../agent/store/journal.js';
 import { loadOrCreateSecrets } from '../../../agent/secrets.js';
 import { tempDir } from '../../helpers/agent.js';
+import { CrashableFs } from '../../fakes/crashable-fs.js';
 import { FaultyFs } from '../../fakes/faulty-fs.js';
 import { personRecord } from '../../fixtures/records.js';
 import { until } from '../../helpers/until.js';
@@ -21,9 +22,17 @@ import { until } from '../../helpers/until.js';
 
 const person = (id: string, notes: string | null = null): Client => personRecord(id, { notes });
 
+// The stores a test drops without closing (a crash) have their files closed after it, as the OS would.
+const processes: CrashableFs[] = [];
+afterEach(async () => {
+  await Promise.all(processes.splice(0).map((p) => p.crash()));
+});
+
 async function open(dir: string, fs?: FaultyFs, opts: { snapshotBytes?: number; storeDir?: string; usedBefore?: boolean } = {}) {
   const log = memoryLogger();
-  const store = new DirectoryStore(dir, log, { shardCount: 4, snapshotIdleMs: 60_000, ...opts, ...(fs ? { fs } : {}) });
+  const crashable = new CrashableFs(fs);
+  processes.push(crashable);
+  const store = new DirectoryStore(dir, log, { shardCount: 4, snapshotIdleMs: 60_000, ...opts, fs: crashable });
   await store.load();
   return { store, log };
 }
@@ -189,6 +198,7 @@ describe('the print queue on a full disk', () => {
     await again.load();
     expect(again.get(job.id)).toMatchObject({ status: 'done', confirmed: 'printed' });
     expect(again.list(null, 10)).toHaveLength(1);
+    await again.close();
     await jobs.close();
   }, 15_000);
 });
