@@ -17,6 +17,7 @@ export const ENTRY_POINTS = {
   main: 'agent/main.ts', // the agent
   'store-cli': 'agent/store-cli.ts', // check, backup, restore, reset a stopped agent's store
   devices: 'agent/devices.ts', // serial ports and USB devices, to fill in the config
+  diagnose: 'agent/diagnose-cli.ts', // the diagnostics archive for support
 };
 
 async function bundle(outdir) {
@@ -82,6 +83,7 @@ async function makePackage(outDir) {
         `  Start:   runtime/${nodeName} dist/main.mjs --config agent.config.json`,
         `  Devices: runtime/${nodeName} dist/devices.mjs`,
         `  Store:   runtime/${nodeName} dist/store-cli.mjs check`,
+        `  Support: runtime/${nodeName} dist/diagnose.mjs   (the diagnostics archive)`,
         'See README.md and docs/ for the configuration and the service that starts the agent with the PC.',
         '',
       ].join('\n'),

@@ -115,6 +115,12 @@ function readJson(file: string): z.infer<typeof manifestSchema> | null {
   }
 }
 
+/** The agent's version, from its package.json ("unknown" when that cannot be read). */
+export function agentVersion(): string {
+  const root = agentRoot();
+  return (root ? readJson(path.join(root, 'package.json'))?.version : undefined) ?? 'unknown';
+}
+
 /** Each production dependency's installed version (from its own package.json), or "missing". */
 function packageVersions(): Record<string, string> {
   const root = agentRoot();
