@@ -161,7 +161,7 @@ async function offlineArchive(configFile: string, read: ReturnType<typeof readCo
   }
   return buildArchive({
     origin: `shop agent ${agentVersion()}, made by npm run diagnose without the agent (${path.resolve(configFile)})`,
-    config: read.raw === null ? { problem: 'the config file could not be read as JSON' } : withoutSecrets(read.raw),
+    config: read.raw === null ? { problem: 'no config could be read: summary.txt says why' } : withoutSecrets(read.raw),
     storeCheck,
     states: null,
     recent: null,
@@ -213,7 +213,8 @@ async function main(): Promise<number> {
       else notes.push(asked.why);
     }
   } else if (opts.offline) notes.push('--offline: the running agent was not asked');
-  const from = archive ? 'from the running agent' : `without the agent: ${notes.join('; ').split('\n')[0]}`;
+  const why = read.problem ? 'the config cannot be loaded (summary.txt in the archive says why)' : notes.join('; ');
+  const from = archive ? 'from the running agent' : `without the agent: ${why}`;
   archive ??= await offlineArchive(configFile, read, notes);
 
   const file = outFile(opts.out, archive.name);
