@@ -135,7 +135,7 @@ interface LogPick {
 }
 
 /** The log folder's regular files, newest first, as many as the budget holds (the last one cut to its end). */
-async function pickLogs(dir: string): Promise<{ files: LogPick[] | null; left: string[] }> {
+async function pickLogs(dir: string, budgetBytes: number): Promise<{ files: LogPick[] | null; left: string[] }> {
   const entries = await fs.readdir(dir, { withFileTypes: true }).catch(() => null);
   if (!entries) return { files: null, left: [] };
   const found: LogPick[] = [];
@@ -147,7 +147,7 @@ async function pickLogs(dir: string): Promise<{ files: LogPick[] | null; left: s
   found.sort((a, b) => b.mtimeMs - a.mtimeMs || a.name.localeCompare(b.name));
   const files: LogPick[] = [];
   const left: string[] = [];
-  let budget = LOG_BUDGET_BYTES;
+  let budget = budgetBytes;
   for (const f of found) {
     if (budget <= 0) left.push(f.name);
     else files.push(f);
@@ -164,7 +164,9 @@ async function readTail(file: string, max: number): Promise<string> {
     const start = Math.max(0, size - max);
     const buf = Buffer.alloc(size - start);
     await handle.read(buf, 0, buf.length, start);
-    return buf.toString('utf8');
+    const text = buf.toString('utf8');
+    // cut short: from the first whole line on
+    return start === 0 ? text : text.slice(text.indexOf('\n') + 1);
   } finally {
     await handle.close();
   }
@@ -187,7 +189,7 @@ export function diagnosticsHeaders(archive: DiagnosticsArchive): Record<string, 
 const json = (v: unknown) => `${JSON.stringify(v, null, 2)}\n`;
 
 /** Writes the sources into one .tar.gz, in memory (a few MB at most: the logs are bounded). */
-export async function buildArchive(sources: DiagnosticSources, now: Date = new Date()): Promise<DiagnosticsArchive> {
+export async function buildArchive(sources: DiagnosticSources, now: Date = new Date(), logBudgetBytes = LOG_BUDGET_BYTES): Promise<DiagnosticsArchive> {
   const name = diagnosticsName(now);
   const staging = await fs.mkdtemp(path.join(os.tmpdir(), 'shop-agent-diagnostics-'));
   try {
@@ -197,18 +199,18 @@ export async function buildArchive(sources: DiagnosticSources, now: Date = new D
     const notes = [...sources.notes];
 
     const logDir = sources.storeDir === null ? null : path.join(sources.storeDir, 'logs');
-    const { files, left } = logDir ? await pickLogs(logDir) : { files: null, left: [] };
+    const { files, left } = logDir ? await pickLogs(logDir, logBudgetBytes) : { files: null, left: [] };
     if (files === null) notes.push(`no log folder${logDir ? ` (${logDir})` : ''}`);
     else {
-      let budget = LOG_BUDGET_BYTES;
+      let budget = logBudgetBytes;
       for (const f of files) {
         const text = await readTail(path.join(logDir!, f.name), budget).catch((err: unknown) => `(could not read ${f.name}: ${err instanceof Error ? err.message : String(err)})\n`);
-        if (f.size > budget) notes.push(`logs/${f.name}: its last ${(budget / 1e6).toFixed(1)} MB only`);
+        if (f.size > budget) notes.push(`logs/${f.name}: its last ${budget} bytes only (of ${f.size})`);
         budget -= f.size;
         await put(path.join('logs', f.name), text);
       }
       notes.push(files.length ? `logs: ${files.map((f) => f.name).join(', ')} from ${logDir}` : `the log folder ${logDir} is empty`);
-      if (left.length) notes.push(`older logs left out (over ${LOG_BUDGET_BYTES / 1024 / 1024} MB): ${left.join(', ')}`);
+      if (left.length) notes.push(`older logs left out (over ${logBudgetBytes} bytes in all): ${left.join(', ')}`);
     }
 
     await put('config.json', json(sources.config));
