@@ -1,5 +1,4 @@
-import { readFileSync, statSync } from 'node:fs';
-import { promises as fs } from 'node:fs';
+import { promises as fs, readFileSync, statSync } from 'node:fs';
 import { request } from 'node:http';
 import path from 'node:path';
 import { ConfigError, configPathFrom, loadConfigFile, type LoadedConfig } from './config.js';
@@ -123,13 +122,12 @@ function askAgent(loaded: LoadedConfig, token: string): Promise<Asked> {
 
 /** Whether agent.lock names a process that still runs: an agent that holds the store but does not answer is hung. */
 function lockHolder(storeDir: string): number | null {
-  const pid = Number((() => {
-    try {
-      return readFileSync(path.join(storeDir, 'agent.lock'), 'utf8').trim();
-    } catch {
-      return '';
-    }
-  })());
+  let pid: number;
+  try {
+    pid = Number(readFileSync(path.join(storeDir, 'agent.lock'), 'utf8').trim());
+  } catch {
+    return null; // no lock: no agent holds the store
+  }
   if (!Number.isInteger(pid) || pid <= 0) return null;
   try {
     process.kill(pid, 0);
@@ -175,13 +173,7 @@ async function offlineArchive(configFile: string, read: ReturnType<typeof readCo
 /** --out: a folder (there, or written with a trailing slash) gets the archive's own name; anything else is the file. */
 function outFile(out: string | null, name: string): string {
   if (out === null) return path.resolve(`${name}.tar.gz`);
-  const isDir = out.endsWith('/') || out.endsWith(path.sep) || (() => {
-    try {
-      return statSync(out).isDirectory();
-    } catch {
-      return false;
-    }
-  })();
+  const isDir = out.endsWith('/') || out.endsWith(path.sep) || (statSync(out, { throwIfNoEntry: false })?.isDirectory() ?? false);
   return isDir ? path.resolve(out, `${name}.tar.gz`) : path.resolve(out);
 }
 

@@ -5,16 +5,14 @@ import { ConfigError, configPathFrom, loadConfigFile } from './config.js';
 import { DirectoryStore } from './directory/directory-store.js';
 import { clientRecordSchema, groupRecordSchema } from './directory/schema.js';
 import type { DirectoryOp } from './directory/store-format.js';
-import { EventBus } from './events.js';
 import { memoryLogger } from './log.js';
-import { JobStore } from './printing/jobs.js';
 import { runMain } from './run-main.js';
 import { loadOrCreateSecrets, secretsSchema } from './secrets.js';
 import { decodeFile, DurableJsonFile, encodeFile, errorCode, fsyncDir, renameWithRetry } from './store/durable-file.js';
 import { nodeFs, writeAll } from './store/fs.js';
 import { checkStore, openDirectoryReadOnly } from './store/check.js';
 import { StoreLock } from './store/lock.js';
-import { manifestFile, STORE_EXIT_CODE, storeProblem } from './store/manifest.js';
+import { STORE_EXIT_CODE, storeProblem } from './store/manifest.js';
 import { mutationSchema, syncCursorSchema, syncIssueSchema, type SyncOp } from './sync/records.js';
 import { SyncStore, type SyncedStore } from './sync/sync-store.js';
 

@@ -53,6 +53,8 @@ describe('npm run diagnose', () => {
     mkdirSync(path.join(dir, 'data', 'logs'), { recursive: true });
     writeFileSync(path.join(dir, 'data', 'logs', 'agent.log'), `info the till connected with ${TOKEN}\nwarn cloud ${CLOUD_TOKEN} refused\n`);
     writeFileSync(path.join(dir, 'data', 'logs', 'agent.log.1'), 'info an older line\n');
+    // a hung agent: it holds the store (this test's process is alive) but nothing answers on its port
+    writeFileSync(path.join(dir, 'data', 'agent.lock'), String(process.pid));
     const out = path.join(dir, 'out');
     mkdirSync(out);
 
@@ -77,6 +79,7 @@ describe('npm run diagnose', () => {
     expect(files.get('last-errors.txt')).toMatch(/^agent not running/);
     expect(files.get('store-check.txt')).toContain(`store: ${path.join(dir, 'data')}`);
     expect(files.get('store-check.txt')).toContain('a start would: ');
+    expect(files.get('summary.txt')).toContain(`- process ${process.pid} holds the store (agent.lock) but did not answer: a hung agent?`);
     expect(JSON.parse(files.get('versions.json')!)).toMatchObject({ node: process.version, agentUptimeSeconds: null });
   });
 
