@@ -18,6 +18,7 @@ export const ENTRY_POINTS = {
   'store-cli': 'agent/store-cli.ts', // check, backup, restore, reset a stopped agent's store
   devices: 'agent/devices.ts', // serial ports and USB devices, to fill in the config
   service: 'agent/service-cli.ts', // install, uninstall, status: the agent starting with the PC
+  diagnose: 'agent/diagnose-cli.ts', // the diagnostics archive for support
 };
 
 async function bundle(outdir) {
@@ -84,6 +85,7 @@ async function makePackage(outDir) {
         `  Devices: runtime/${nodeName} dist/devices.mjs`,
         `  Store:   runtime/${nodeName} dist/store-cli.mjs check`,
         `  Service: runtime/${nodeName} dist/service.mjs install (as root / an administrator; see docs/service.md)`,
+        `  Support: runtime/${nodeName} dist/diagnose.mjs   (the diagnostics archive)`,
         'See README.md and docs/ for the configuration and the service that starts the agent with the PC.',
         '',
       ].join('\n'),

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import type { LoadedConfig } from './config.js';
 import { EventBus, EventLog } from './events.js';
 import { STREAMED } from './event-stream.js';
+import { RecentProblems } from './diagnostics/recent.js';
 import { consoleLogger, type Logger } from './log.js';
 import { errorCode } from './store/durable-file.js';
 import { StoreLock } from './store/lock.js';
@@ -28,6 +29,8 @@ export interface AgentOptions extends ServiceOptions {
  * every acknowledged change.
  */
 export class Agent {
+  /** the last warnings and errors, for the diagnostics archive (fed by this.log) */
+  readonly recent = new RecentProblems();
   readonly log: Logger;
   readonly bus = new EventBus();
   /** the streamed events, numbered, the newest kept for streams that reconnect */
@@ -41,7 +44,7 @@ export class Agent {
     readonly loaded: LoadedConfig,
     private readonly options: AgentOptions = {},
   ) {
-    this.log = options.log ?? consoleLogger();
+    this.log = this.recent.wrap(options.log ?? consoleLogger());
     this.lock = new StoreLock(loaded.storeDir);
   }
 

@@ -5,15 +5,14 @@ import { ConfigError, configPathFrom, loadConfigFile } from './config.js';
 import { DirectoryStore } from './directory/directory-store.js';
 import { clientRecordSchema, groupRecordSchema } from './directory/schema.js';
 import type { DirectoryOp } from './directory/store-format.js';
-import { EventBus } from './events.js';
 import { memoryLogger } from './log.js';
-import { JobStore } from './printing/jobs.js';
 import { runMain } from './run-main.js';
 import { loadOrCreateSecrets, secretsSchema } from './secrets.js';
 import { decodeFile, DurableJsonFile, encodeFile, errorCode, fsyncDir, renameWithRetry } from './store/durable-file.js';
 import { nodeFs, writeAll } from './store/fs.js';
+import { checkStore, openDirectoryReadOnly } from './store/check.js';
 import { StoreLock } from './store/lock.js';
-import { manifestFile, STORE_EXIT_CODE, storeProblem } from './store/manifest.js';
+import { STORE_EXIT_CODE, storeProblem } from './store/manifest.js';
 import { mutationSchema, syncCursorSchema, syncIssueSchema, type SyncOp } from './sync/records.js';
 import { SyncStore, type SyncedStore } from './sync/sync-store.js';
 
@@ -100,46 +99,13 @@ async function exists(file: string): Promise<boolean> {
   );
 }
 
-/** Opens the directory read-only, as a start would (the same checks), and says what it found. */
-async function openDirectory(storeDir: string): Promise<{ store: SyncedStore; sync: SyncStore; notes: string[] }> {
-  const log = memoryLogger();
-  const usedBefore = (await exists(path.join(storeDir, 'secrets.json'))) || (await exists(path.join(storeDir, 'jobs')));
-  const sync = new SyncStore();
-  const store = new DirectoryStore(path.join(storeDir, 'directory'), log, { storeDir, usedBefore, readOnly: true, sections: [sync.section] });
-  const { replayed, recovered } = await store.load();
-  const notes = log.lines.filter((l) => !l.startsWith('info')).map((l) => l.replace(/^(warn|error) /, ''));
-  if (replayed) notes.push(`${replayed} changes in the journal would be replayed on top of the snapshot`);
-  if (recovered.length) notes.push(`recovered from backup copies: ${recovered.join(', ')}`);
-  return { store, sync, notes };
-}
-
-async function folderBytes(dir: string): Promise<number> {
-  let total = 0;
-  for (const name of await fs.readdir(dir).catch(() => [] as string[])) {
-    const st = await fs.stat(path.join(dir, name)).catch(() => null);
-    if (!st) continue;
-    total += st.isDirectory() ? await folderBytes(path.join(dir, name)) : st.size;
-  }
-  return total;
-}
-
 async function check(storeDir: string, configFile: string): Promise<number> {
-  say(`store: ${storeDir} (${mb(await folderBytes(storeDir))}), config ${configFile}`);
-  const { store, sync, notes } = await openDirectory(storeDir);
-  const manifest = await manifestFile(storeDir, memoryLogger(), fs).read();
-  say(`directory: ${store.clients.size} clients, ${store.groups.size} groups, ${sync.outbox.size} edits waiting for the cloud, ${sync.issues.size} sync issues`);
-  say(`snapshot: ${manifest ? `generation ${manifest.generation} (${manifest.writtenAt}), journal ${manifest.segments.join(', ') || '(none)'}` : 'none yet'}`);
-  const jobs = new JobStore(path.join(storeDir, 'jobs'), new EventBus(), memoryLogger());
-  const { requeued } = await jobs.load({ readOnly: true });
-  say(`print queue: ${jobs.list(null, Number.MAX_SAFE_INTEGER).length} jobs kept, ${jobs.list('queued', Number.MAX_SAFE_INTEGER).length} waiting${requeued ? `, ${requeued} cut short (printed again at start, marked reprint)` : ''}`);
-  const secrets = await fs.stat(path.join(storeDir, 'secrets.json')).catch(() => null);
-  say(`secrets: ${secrets ? `present (mode ${(secrets.mode & 0o777).toString(8)})` : 'none yet (made at the first start)'}`);
-  say(notes.length ? `a start would: ${notes.join('; ')}` : 'a start would: open the store as it is');
+  for (const line of await checkStore(storeDir, configFile)) say(line);
   return 0;
 }
 
 async function backup(storeDir: string, file: string): Promise<number> {
-  const { store, sync } = await openDirectory(storeDir);
+  const { store, sync } = await openDirectoryReadOnly(storeDir);
   const secretsFile = new DurableJsonFile(path.join(storeDir, 'secrets.json'), (raw) => secretsSchema.parse(raw), memoryLogger());
   const data: Backup = {
     format: 'shop-agent-backup/1',

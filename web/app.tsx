@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { agentDiagnostics } from '../agent/diagnostics/from-agent.js';
 import type { Services } from '../agent/services.js';
 import { syncStatusOf } from '../agent/sync/status.js';
 import { assets } from './assets.js';
@@ -58,7 +59,7 @@ export function webRoutes(services: Services) {
   app.route('/groups', groupPages({ directory, ...pages }));
   app.route('/printers', printerPages({ printers, print, jobs, config, directory, ...pages }));
   app.route('/jobs', jobPages({ print, ...pages }));
-  app.route('/settings', settingsPages({ version: services.version, agentId: services.agentId, tokens: services.tokens, config, scanners, printers, ...pages }));
+  app.route('/settings', settingsPages({ version: services.version, agentId: services.agentId, tokens: services.tokens, config, scanners, printers, diagnostics: () => agentDiagnostics(services), ...pages }));
   app.route('/sync', syncPages({ sync, syncIssues, ...pages }));
   return app;
 }

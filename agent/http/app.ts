@@ -1,10 +1,12 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
+import { agentDiagnostics } from '../diagnostics/from-agent.js';
 import type { Services } from '../services.js';
 import { errorHandler } from '../problem.js';
 import { strictJson } from './text.js';
 import { clientRoutes } from './routes/clients.js';
 import { clientCareRoutes, duplicateRoutes } from './routes/clients-care.js';
 import { clientCsvRoutes } from './routes/clients-csv.js';
+import { diagnosticsRoutes } from './routes/diagnostics.js';
 import { eventRoutes } from './routes/events.js';
 import { groupRoutes } from './routes/groups.js';
 import { healthRoutes } from './routes/health.js';
@@ -34,6 +36,7 @@ export function apiRoutes(services: Services) {
   api.route('/preview', previewRoutes(services.print));
   api.route('/', printRoutes(services.print, services.printers));
   api.route('/sync', syncRoutes(services.sync, services.syncIssues));
+  api.route('/diagnostics', diagnosticsRoutes(() => agentDiagnostics(services)));
   api.route('/events', eventRoutes(services.events, services.closing, services.log));
   api.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
   api.doc31('/openapi.json', {

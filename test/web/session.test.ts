@@ -29,7 +29,7 @@ describe('staff PIN', () => {
     // every staff route: the pages, the page's event stream, its scan path, groups, settings
     const routes: Array<[string, string]> = [
       ['GET', '/events'], ['POST', '/scans'], ['GET', '/groups'], ['POST', '/groups'], ['DELETE', '/groups/x'],
-      ['POST', '/groups/x/move-and-delete'], ['GET', '/settings'], ['GET', '/settings/tokens/0'], ['GET', '/clients/new'], ['POST', '/clients'], ['DELETE', '/clients/x'],
+      ['POST', '/groups/x/move-and-delete'], ['GET', '/settings'], ['GET', '/settings/tokens/0'], ['GET', '/settings/diagnostics.tar.gz'], ['GET', '/clients/new'], ['POST', '/clients'], ['DELETE', '/clients/x'],
     ];
     for (const [method, path] of routes) {
       const r = await t.api(path, { method, headers: { authorization: '' } });

@@ -182,6 +182,8 @@ export const de: Catalogue = {
   'settings.pin': 'Personalcode',
   'settings.pinOn': 'Verlangt',
   'settings.pinOff': 'Keiner (Seiten auf diesem Rechner offen)',
+  'settings.diagnose': 'Diagnose herunterladen',
+  'settings.diagnoseHelp': 'Eine Datei für den Support: die Protokolle, die Konfiguration ohne ihre Geheimnisse (Tokens, Personalcode), der Zustand des Speichers, der Drucker und der Scanner, die letzten Fehler und die Versionen.',
   'scan.unknown': 'Kein Kunde hat die Karte',
   'scan.create': 'Kunden mit dieser Referenz erfassen',
   'scan.dismiss': 'Schliessen',

@@ -182,6 +182,8 @@ export const en: Catalogue = {
   'settings.pin': 'Staff code',
   'settings.pinOn': 'Required',
   'settings.pinOff': 'None (pages open on this PC)',
+  'settings.diagnose': 'Download the diagnostics',
+  'settings.diagnoseHelp': 'One file to send to support: the logs, the config without its secrets (tokens, staff code), the state of the store, the printers and the scanners, the last errors and the versions.',
   'scan.unknown': 'No client has the card',
   'scan.create': 'Create a client with this reference',
   'scan.dismiss': 'Close',

@@ -180,6 +180,8 @@ export const fr = {
   'settings.pin': 'Code du personnel',
   'settings.pinOn': 'Demandé',
   'settings.pinOff': 'Aucun (pages ouvertes sur ce poste)',
+  'settings.diagnose': 'Télécharger le diagnostic',
+  'settings.diagnoseHelp': 'Un fichier à envoyer au support : les journaux, la configuration sans ses secrets (jetons, code du personnel), l’état du stockage, des imprimantes et des lecteurs, les dernières erreurs et les versions.',
   'scan.unknown': 'Aucun client n’a la carte',
   'scan.create': 'Créer un client avec cette référence',
   'scan.dismiss': 'Fermer',

@@ -122,6 +122,12 @@ export function SettingsPage(props: { ctx: PageContext; info: SettingsInfo }) {
           <dt>{t('settings.pin')}</dt>
           <dd>{t(config.ui.pin === null ? 'settings.pinOff' : 'settings.pinOn')}</dd>
         </dl>
+        <p class="sub">{t('settings.diagnoseHelp')}</p>
+        <p>
+          <a class="button secondary" href="/settings/diagnostics.tar.gz" download data-diagnostics>
+            {t('settings.diagnose')}
+          </a>
+        </p>
       </section>
     </Layout>
   );

@@ -1,0 +1,36 @@
+import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
+import { diagnosticsHeaders, type DiagnosticsArchive } from '../../diagnostics/archive.js';
+import { requireScope, type SecurityEnv } from '../security.js';
+import { validationHook } from '../validation.js';
+import { errorResponses } from './common.js';
+
+/** GET /api/v1/diagnostics: the archive support asks for (docs/diagnose.md), for an admin token. */
+export function diagnosticsRoutes(archive: () => Promise<DiagnosticsArchive>) {
+  const app = new OpenAPIHono<SecurityEnv>({ defaultHook: validationHook });
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/',
+      operationId: 'getDiagnostics',
+      tags: ['support'],
+      summary: 'The diagnostics archive for support',
+      description:
+        'One .tar.gz (docs/diagnose.md): summary.txt, the config with every secret replaced by "<removed>", the store check, the printers\' and scanners\' states, ' +
+        'the sync state, the last failed jobs, the last warnings and errors, the versions, and the newest log files (up to 10 MB). No token, PIN or personal data of ' +
+        'a client is in it. Needs the admin scope. The same archive is on the settings page, and `npm run diagnose` asks for it.',
+      middleware: [requireScope('admin')] as const,
+      responses: {
+        200: {
+          description: 'The archive (Content-Disposition: attachment)',
+          content: { 'application/gzip': { schema: z.string().openapi({ format: 'binary' }) } },
+        },
+        ...errorResponses(401, 403),
+      },
+    }),
+    async (c) => {
+      const made = await archive();
+      return c.body(new Uint8Array(made.bytes), 200, diagnosticsHeaders(made));
+    },
+  );
+  return app;
+}
