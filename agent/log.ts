@@ -133,20 +133,20 @@ export function openAgentLog(dir: string, settings: LogSettings, options: AgentL
     }
   }
 
-  const terminal = consoleLogger('', settings.level);
-  const toFile = leveled(settings.level, (level, msg, fields) => stream?.write(`${formatLine(new Date(), level, msg, withoutSecrets(fields))}\n`));
-  const both = (level: LogLevel) => (msg: string, fields?: LogFields) => {
-    terminal[level](msg, fields);
-    toFile[level](msg, fields);
-  };
+  // one time for both: the console's line and the file's are the same line
+  const write = leveled(settings.level, (level, msg, fields) => {
+    const now = new Date();
+    const line = `${formatLine(now, level, msg, fields)}\n`;
+    if (level === 'info') process.stdout.write(line);
+    else process.stderr.write(line);
+    if (stream) stream.write(fields?.token === undefined ? line : `${formatLine(now, level, msg, withoutSecrets(fields))}\n`);
+  });
 
   return {
     get file() {
       return file;
     },
-    info: both('info'),
-    warn: both('warn'),
-    error: both('error'),
+    ...write,
     close: () => {
       const s = stream;
       stream = null;
@@ -168,7 +168,7 @@ export function openAgentLog(dir: string, settings: LogSettings, options: AgentL
 
 /** The file outlives the terminal and goes into diagnostics: a `token` field is shown on the console only. */
 function withoutSecrets(fields: LogFields | undefined): LogFields | undefined {
-  return fields && fields.token !== undefined ? { ...fields, token: '(hidden)' } : fields;
+  return fields && { ...fields, token: '(hidden)' };
 }
 
 function rotatedName(time: number | Date | null, index?: number): string {
