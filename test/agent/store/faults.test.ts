@@ -182,7 +182,7 @@ describe('the print queue on a full disk', () => {
     await jobs.update(job.id, { status: 'printing', attempts: 1 });
     const done = await jobs.update(job.id, { status: 'done', confirmed: 'printed' });
     expect(done.status).toBe('done');
-    expect(log.lines.some((l) => /progress could not be saved; printing goes on.* problem=\"disk full\"/.test(l))).toBe(true);
+    expect(log.lines.some((l) => /progress could not be saved; printing goes on.* problem="disk full"/.test(l))).toBe(true);
     fs.free = Infinity;
     await until('every job saved again', () => log.lines.some((l) => /every job is saved again/.test(l)), 5000, 50);
     const again = new JobStore(dir, new EventBus(), memoryLogger());
