@@ -104,7 +104,7 @@ export class Agent {
     const addr = this.server.address() as AddressInfo;
     const shownHost = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
     const url = `http://${shownHost}:${addr.port}`;
-    this.log.info(`agent ${VERSION} listening on ${url} (store: ${this.loaded.storeDir})`);
+    this.log.info('agent listening', { url, version: VERSION, store: this.loaded.storeDir });
     return url;
   }
 

@@ -6,6 +6,7 @@ import { codePageNames } from '../drivers/printer/codepage.js';
 import { resolveLogos } from './printing/logo.js';
 import { PRINTER_PROFILES, PROFILE_NAMES } from './printing/profiles.js';
 import { KEYBOARD_LAYOUTS } from '../drivers/scanner/hid.js';
+import { LOG_LEVELS } from './log.js';
 
 /**
  * One schema for agent.config.json: it validates at start, fills defaults and produces the
@@ -203,6 +204,19 @@ export const configSchema = z
       })
       .prefault({}),
     store: z.strictObject({ dir: z.string().min(1).default('./data') }).prefault({}),
+    log: z
+      .strictObject({
+        level: z.enum(LOG_LEVELS).default('info').describe('the least serious lines written: info (everything), warn (problems only) or error'),
+        file: z.boolean().default(true).describe('also write the log to store.dir/logs/agent.log (false: the console only)'),
+        maxSizeMB: z
+          .number()
+          .min(0.001)
+          .max(1024)
+          .default(10)
+          .describe('agent.log is rotated (to agent.1.log…) once it reaches this size, in megabytes'),
+        maxFiles: z.number().int().min(2).max(100).default(5).describe('how many log files are kept, agent.log included; the oldest goes'),
+      })
+      .prefault({}),
     shop: z
       .strictObject({
         name: z.string().max(64).default(''),

@@ -107,7 +107,7 @@ export function errorHandler(log: Logger) {
       if (status === 415) detail = 'Send the body as JSON with the header Content-Type: application/json.';
       return problemResponse(c, status, detail);
     }
-    log.error(`unexpected error on ${c.req.method} ${new URL(c.req.url).pathname}: ${err.stack ?? err.message}`);
+    log.error('unexpected error on a request', { method: c.req.method, path: new URL(c.req.url).pathname, error: err.stack ?? err.message });
     return problemResponse(c, 500, 'The agent hit an unexpected error; the agent log has the details. Check whether the change was made before trying again.');
   };
 }

@@ -137,12 +137,14 @@ export class Services {
       await this.directoryStore.close().catch(() => undefined);
       throw err;
     }
-    if (requeued) this.log.warn(`print queue: ${requeued} job(s) were printing when the agent stopped; they are printed again, marked "reprint"`);
-    this.log.info(
-      `directory: ${this.directoryStore.clients.size} clients, ${this.directoryStore.groups.size} groups loaded in ${Math.round(performance.now() - started)} ms` +
-        (replayed ? ` (${replayed} journal entries replayed)` : '') +
-        (recovered.length ? ` — RECOVERED FROM BACKUP: ${recovered.join(', ')}` : ''),
-    );
+    if (requeued) this.log.warn('print queue: jobs were printing when the agent stopped; they are printed again, marked "reprint"', { jobs: requeued });
+    this.log.info('directory loaded', {
+      clients: this.directoryStore.clients.size,
+      groups: this.directoryStore.groups.size,
+      ms: Math.round(performance.now() - started),
+      replayed: replayed || undefined,
+      recoveredFromBackup: recovered.length ? recovered.join(',') : undefined,
+    });
     // loading leaves the decoded files behind: give that memory back now, not at the next pressure
     collectGarbage();
   }
@@ -177,7 +179,7 @@ export async function openServices(ctx: ServiceContext): Promise<Services> {
   const { secrets, created } = await loadOrCreateSecrets(storeDir, ctx.log, fs);
   const tokens = effectiveTokens(config, secrets);
   if (created && config.api.tokens.length === 0) {
-    ctx.log.info(`created the API token for the till (shown once here; kept in ${path.join(storeDir, 'secrets.json')}): ${secrets.apiToken}`);
+    ctx.log.info('created the API token for the till (shown once here, never in the log file)', { kept: path.join(storeDir, 'secrets.json'), token: secrets.apiToken });
   }
   const services = new Services(ctx, secrets.agentId, tokens, usedBefore);
   // A store that failed to load is left as it is (no snapshot written over what could not be

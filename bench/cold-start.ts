@@ -102,7 +102,7 @@ export async function runBundleStart(storeDir: string, runs: number, log: (s: st
     await new Promise<void>((resolve, reject) => {
       child.stdout.on('data', (d: Buffer) => {
         out += d.toString();
-        if (out.includes('listening on')) resolve();
+        if (out.includes('agent listening url=')) resolve();
       });
       child.on('exit', () => reject(new Error(`the agent exited before listening:\n${out}`)));
     });

@@ -265,7 +265,7 @@ function launchAgent(configFile: string, nodeFlags: readonly string[] = []): Age
   const listening = new Promise<{ url: string; at: number }>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`the agent did not listen within 120 s:\n${run.output()}`)), 120_000);
     const check = () => {
-      const m = /listening on (http:\/\/\S+)/.exec(run.output());
+      const m = /agent listening url=(http:\/\/\S+)/.exec(run.output());
       if (m) {
         clearTimeout(timer);
         run.proc.stdout?.off('data', check);

@@ -393,7 +393,7 @@ export class DirectoryStore<S extends SectionOp = never> {
     } catch (err) {
       for (const { k } of shards) this.dirty.add(k);
       this.metaDirty = true;
-      this.log.error(`directory snapshot failed (${err instanceof Error ? err.message : String(err)}); the journal keeps every change, will retry`);
+      this.log.error('directory snapshot failed; the journal keeps every change, will retry', { error: err instanceof Error ? err.message : String(err) });
       throw err;
     }
   }

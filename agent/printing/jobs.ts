@@ -146,7 +146,7 @@ export class JobStore {
       for (const op of entry.ops) {
         const job = jobSchema.safeParse(op);
         if (job.success) this.jobs.set(job.data.id, job.data);
-        else this.log.warn(`print queue: journal entry ${entry.seq} is not a job; skipped`);
+        else this.log.warn('print queue: a journal entry is not a job; skipped', { seq: entry.seq });
       }
     }
     let requeued = 0;
@@ -165,7 +165,7 @@ export class JobStore {
   async close(): Promise<void> {
     if (this.retryTimer) clearInterval(this.retryTimer);
     this.retryTimer = null;
-    await this.compact().catch((err: unknown) => this.log.error(`print queue: the last snapshot could not be written (${err instanceof Error ? err.message : String(err)}); the journal keeps what was saved`));
+    await this.compact().catch((err: unknown) => this.log.error('print queue: the last snapshot could not be written; the journal keeps what was saved', { error: err instanceof Error ? err.message : String(err) }));
     await this.journal.close();
   }
 
@@ -277,7 +277,9 @@ export class JobStore {
   /** A job's progress could not be saved: printing goes on, and a snapshot saves it once the disk takes it. */
   private unsaved(err: JournalUnavailableError): void {
     if (this.retryTimer) return;
-    this.log.warn(`print queue: a job's progress could not be saved (${err.diskFull ? 'disk full' : err.message}); printing goes on, and it is saved as soon as the disk takes it (after a crash meanwhile, a ticket may print again)`);
+    this.log.warn("print queue: a job's progress could not be saved; printing goes on, and it is saved as soon as the disk takes it (after a crash meanwhile, a ticket may print again)", {
+      problem: err.diskFull ? 'disk full' : err.message,
+    });
     this.retryTimer = setInterval(() => {
       void this.compact().then(
         () => {
@@ -300,7 +302,7 @@ export class JobStore {
 
   private async persist(job: JobRecord): Promise<void> {
     const { durable } = this.journal.append([job]);
-    if (++this.appends >= COMPACT_AFTER) void this.compact().catch((err: unknown) => this.log.error(`print queue: snapshot failed: ${String(err)}`));
+    if (++this.appends >= COMPACT_AFTER) void this.compact().catch((err: unknown) => this.log.error('print queue: snapshot failed', { error: String(err) }));
     await durable;
   }
 

@@ -207,7 +207,7 @@ class Worker {
   start(): void {
     if (!this.stopped) return;
     this.stopped = false;
-    this.running = this.loop().catch((err: unknown) => this.log.error(`printer ${this.config.id}: worker stopped: ${String(err)}`));
+    this.running = this.loop().catch((err: unknown) => this.log.error('printer worker stopped', { printer: this.config.id, error: String(err) }));
   }
 
   async stop(): Promise<void> {
@@ -248,7 +248,7 @@ class Worker {
   private setState(s: PrinterState): void {
     if (s === this.state) return;
     this.state = s;
-    this.log.info(`printer ${this.config.id}: ${s}`);
+    this.log.info(`printer ${s}`, { printer: this.config.id });
     this.bus.emit('printer', { id: this.config.id, status: contractStatus(s), detail: s });
   }
 
@@ -314,7 +314,7 @@ class Worker {
         wait = await this.attempt(job);
       } catch (err) {
         // the job could not be saved (disk full?): try again shortly
-        this.log.error(`printer ${this.config.id}: job ${job.id}: ${err instanceof Error ? err.message : String(err)}`);
+        this.log.error('print job not saved', { printer: this.config.id, job: job.id, error: err instanceof Error ? err.message : String(err) });
         wait = { reason: jobError('not-saved', 'not saved', { printer: this.config.name }), soon: false };
       }
       if (wait === null) {
@@ -340,7 +340,7 @@ class Worker {
       moved++;
     }
     if (moved === 0) return;
-    this.log.warn(`printer ${this.config.id}: ${moved} job(s) moved to ${fallback.id} (${reason.text})`);
+    this.log.warn('print jobs moved to the fallback printer', { printer: this.config.id, fallback: fallback.id, jobs: moved, reason: reason.text });
     this.wakePrinter(fallback.id);
   }
 
@@ -422,14 +422,19 @@ class Worker {
   private behind(write: Promise<unknown>, jobId: string): void {
     const settled = write.then(
       () => undefined,
-      (err: unknown) => this.log.error(`printer ${this.config.id}: job ${jobId} printed, but "done" could not be saved (${err instanceof Error ? err.message : String(err)}); after a restart it prints again, marked reprint`),
+      (err: unknown) =>
+        this.log.error('print job printed, but "done" could not be saved; after a restart it prints again, marked reprint', {
+          printer: this.config.id,
+          job: jobId,
+          error: err instanceof Error ? err.message : String(err),
+        }),
     );
     this.writes = Promise.all([this.writes, settled]).then(() => undefined);
   }
 
   private async fail(job: JobRecord, reason: Notice): Promise<null> {
     await this.jobs.update(job.id, { status: 'failed', error: reason });
-    this.log.warn(`printer ${this.config.id}: job ${job.id} failed: ${reason.text}`);
+    this.log.warn('print job failed', { printer: this.config.id, job: job.id, reason: reason.text });
     return null;
   }
 
@@ -446,7 +451,7 @@ class Worker {
             : this.failureReason(f);
     await this.jobs.update(job.id, { status: 'queued', error: reason, reprint: job.reprint || f.partial });
     if (f.kind !== 'aborted') this.observe(f.state);
-    this.log.warn(`printer ${this.config.id}: job ${job.id} not confirmed (${reason.text}); it waits and is sent again${f.partial ? ', marked reprint' : ''}`);
+    this.log.warn('print job not confirmed; it waits and is sent again', { printer: this.config.id, job: job.id, reason: reason.text, reprint: job.reprint || f.partial });
     return { reason, soon: false };
   }
 

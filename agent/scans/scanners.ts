@@ -34,7 +34,7 @@ export class Scanners {
             scans.scan(raw, config.id, { duplicateWindowMs: config.duplicateWindowMs, stripAim: config.stripAim });
           } catch (err) {
             // an empty or oversized read (noise on the line): nothing to look up
-            this.log.warn(`scanner ${config.id}: ignored a read: ${err instanceof Error ? err.message : String(err)}`);
+            this.log.warn('scanner read ignored', { scanner: config.id, reason: err instanceof Error ? err.message : String(err) });
           }
         },
         status: (status: ScannerStatus) => this.onStatus(status),
@@ -61,9 +61,9 @@ export class Scanners {
   }
 
   private onStatus(status: ScannerStatus): void {
-    const line = `scanner ${status.id}: ${status.state}${status.detail ? ` — ${status.detail}` : ''}`;
-    if (status.state === 'error') this.log.warn(line);
-    else this.log.info(line);
+    const fields = { scanner: status.id, detail: status.detail ?? undefined };
+    if (status.state === 'error') this.log.warn('scanner error', fields);
+    else this.log.info(`scanner ${status.state}`, fields);
     this.bus.emit('scanner', status);
   }
 }

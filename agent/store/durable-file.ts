@@ -89,10 +89,10 @@ export class DurableJsonFile<T> implements Adapter<T> {
     const backup = await this.tryRead(`${this.file}.bak`);
     if (backup.ok) {
       this.recoveredFromBackup = true;
-      this.log.error(
-        `STORE RECOVERY: ${this.file} ${main.missing ? 'is missing' : `is unreadable (${main.reason})`}; ` +
-          `using the previous copy ${this.file}.bak. Changes written after that copy may be missing.`,
-      );
+      this.log.error('STORE RECOVERY: a store file is missing or unreadable; using its previous copy (.bak). Changes written after that copy may be missing.', {
+        file: this.file,
+        problem: main.missing ? 'missing' : main.reason,
+      });
       return backup.data;
     }
     if (main.missing && backup.missing) return null;

@@ -33,6 +33,6 @@ async function tightenStore(storeDir: string, fs: StoreFs, log: Logger): Promise
     const st = await fs.stat(file).catch(() => null);
     if (!st || (st.mode & 0o777) === mode) continue;
     await fs.chmod(file, mode);
-    log.info(`store: ${file} was readable by other users (mode ${(st.mode & 0o777).toString(8)}); now ${mode.toString(8)}`);
+    log.info('store: a file was readable by other users; its mode is tightened', { file, was: (st.mode & 0o777).toString(8), now: mode.toString(8) });
   }
 }

@@ -128,7 +128,7 @@ export class Journal {
       }
       const { entries: segEntries, goodBytes, totalBytes } = await this.readSegment(seg.file, isLast);
       if (isLast && goodBytes < totalBytes) {
-        this.log.warn(`journal ${seg.file}: dropping ${totalBytes - goodBytes} bytes of an unfinished last write (never acknowledged)`);
+        this.log.warn('journal: dropping an unfinished last write (never acknowledged)', { file: seg.file, bytes: totalBytes - goodBytes });
         if (!readOnly) await this.fs.truncate(seg.file, goodBytes);
       }
       for (const e of segEntries) {
@@ -251,7 +251,7 @@ export class Journal {
         await handle.datasync();
       } catch {
         this.broken = `write failed (${errorCode(err) || String(err)}) and the journal could not be repaired`;
-        this.log.error(`journal ${this.segmentFile}: ${this.broken}; restart the agent once the disk is fixed`);
+        this.log.error('journal broken; restart the agent once the disk is fixed', { file: this.segmentFile, problem: this.broken });
         // The line may be on disk whole: after a restart the change may be there. Say so, not "nothing changed".
         throw new JournalUnavailableError(
           `${errorCode(err) || String(err)}; the change may or may not have reached the disk and the journal could not be repaired: restart the agent once the disk is fixed, then check the change`,

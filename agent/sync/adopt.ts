@@ -14,10 +14,10 @@ export async function adopt({ store, saved, log, url, now }: CycleContext): Prom
     // Another cloud, or this one again after running standalone: what this copy holds may be
     // unknown to it, and its cursor means nothing there. Send everything, pull everything.
     if (cursor.cursor !== null || cursor.adopted) {
-      log.warn(
-        `cloud sync: this directory was last synced with ${cursor.url ?? 'a cloud, then ran standalone'}; ` +
-          `its records are offered to ${url} and the directory is pulled again`,
-      );
+      log.warn('cloud sync: this directory was last synced with another cloud; its records are offered to this one and the directory is pulled again', {
+        before: cursor.url ?? 'a cloud, then ran standalone',
+        cloud: url,
+      });
     }
     cursor = { cursor: null, full: null, adopted: false, url, lastSyncAt: null };
   }
@@ -25,7 +25,7 @@ export async function adopt({ store, saved, log, url, now }: CycleContext): Prom
   const at = now().toISOString();
   const ops: SyncedOp[] = [];
   for (const row of ENTITY_ORDER) ops.push(...adoptions(row, store, saved, at));
-  if (ops.length) log.info(`cloud sync: ${ops.length} records made before the cloud was configured are queued for it`);
+  if (ops.length) log.info('cloud sync: records made before the cloud was configured are queued for it', { records: ops.length });
   ops.push({ op: 'sync.cursor', state: { ...cursor, adopted: true } });
   await store.commit(ops);
 }
@@ -48,6 +48,6 @@ function adoptions<E extends Entity>(row: EntityRow<E>, store: SyncedStore, save
 export async function forgetCloud(store: SyncedStore, saved: SyncStore, log: Logger): Promise<void> {
   const cursor = saved.cursor;
   if (cursor.url === null) return;
-  log.warn(`cloud sync is off, but this directory was synced with ${cursor.url}: edits made now are sent when a cloud is configured again`);
+  log.warn('cloud sync is off, but this directory was synced with a cloud: edits made now are sent when a cloud is configured again', { cloud: cursor.url });
   await store.commit([{ op: 'sync.cursor', state: { ...cursor, url: null, adopted: false, cursor: null, full: null } }]);
 }

@@ -88,7 +88,7 @@ async function applyPage(ctx: CycleContext, options: PullOptions, page: ChangePa
     else if (op) ops.push(op);
   }
   if (invalid) {
-    ctx.log.warn(`cloud sync: ${invalid} record(s) from the cloud are not valid records and were skipped (see the cloud's data)`);
+    ctx.log.warn("cloud sync: records from the cloud are not valid records and were skipped (see the cloud's data)", { records: invalid });
   }
   if (full) {
     full.received += page.changes.length;
@@ -126,7 +126,7 @@ async function endFull({ store, saved, log }: CycleContext, full: FullPull, stat
         if (!full.seen.has(`${row.entity}:${id}`) && !saved.outbox.hasPending(row.entity, id)) ops.push(row.del(id));
       }
     }
-    if (ops.length) log.info(`cloud sync: ${ops.length} record(s) the cloud no longer has were removed`);
+    if (ops.length) log.info('cloud sync: records the cloud no longer has were removed', { records: ops.length });
   }
   ops.push({ op: 'sync.cursor', state: { ...state, full: null } });
   await store.commit(ops);

@@ -225,13 +225,13 @@ export class Sync {
       if (e.code === 'auth') {
         this.stopped = true;
         this.stopProbe();
-        this.log.error(`cloud sync: ${e.message}`);
+        this.log.error('cloud sync stopped: the cloud refused the token', { reason: e.message });
         this.setState('error');
         return;
       }
       this.failures++;
       const delay = this.backoff(this.failures);
-      this.log.warn(`cloud sync: ${e.message} (next try in ${Math.round(delay / 1000)} s)`);
+      this.log.warn('cloud sync failed', { problem: e.code, reason: e.message, retryInSeconds: Math.round(delay / 1000) });
       this.schedule(delay);
       if (e.code === 'network' && !this.probed) this.startProbe();
       this.setState(e.code === 'network' || e.code === 'timeout' ? 'offline' : 'error');

@@ -145,13 +145,16 @@ describe('command line', () => {
     const dir = tempDir();
     const file = writeConfig(dir, { http: { port: 0 }, store: { dir: './store' } });
     const first = await startAgentProcess(file);
-    const m = /shown once here; kept in .*secrets\.json\): (\S+)/.exec(first.output());
+    const m = /created the API token for the till .*kept=\S*secrets\.json token=(\S+)/.exec(first.output());
     expect(m).not.toBeNull();
     const token = m![1]!;
     expect(token.length).toBeGreaterThanOrEqual(40);
     expect((await fetch(`${first.url}/api/v1/clients`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
     first.proc.kill('SIGTERM');
     await first.exited;
+    // the console shows it once; the log file, which goes into diagnostics, never has it
+    expect(readFileSync(path.join(dir, 'store', 'logs', 'agent.log'), 'utf8')).toContain('created the API token for the till');
+    expect(readFileSync(path.join(dir, 'store', 'logs', 'agent.log'), 'utf8')).not.toContain(token);
 
     const second = await startAgentProcess(file);
     try {

@@ -49,8 +49,8 @@ describe('native modules', () => {
       }),
     );
     try {
-      await until('the scanner to connect', () => withScanner.output().includes('scanner s1: connected'), 10_000, 20);
-      expect(withScanner.output()).toContain('scanner s1: connected');
+      await until('the scanner to connect', () => withScanner.output().includes('scanner connected scanner=s1'), 10_000, 20);
+      expect(withScanner.output()).toContain('scanner connected scanner=s1');
       expect(nativeBinaries(withScanner.proc.pid!)).toContain('serialport');
       expect(nativeBinaries(withScanner.proc.pid!)).not.toContain('usb');
     } finally {

@@ -61,7 +61,7 @@ describe('a real agent process and a misbehaving printer', () => {
     const exit = await first.exited;
     expect(Date.now() - t0).toBeLessThan(5000);
     expect(exit.code).toBe(0);
-    expect(first.output()).toMatch(/job .* not confirmed \(the agent is stopping\).*marked reprint/);
+    expect(first.output()).toMatch(/print job not confirmed; .* reason="the agent is stopping" reprint=true/);
 
     await standIn.stop(); // switched off and on: it prints again
     await standIn.start(standIn.port);

@@ -136,7 +136,7 @@ describe('sync across a crash (SIGKILL)', () => {
     }
     // what page 1 had stored: 1,000 records, the groups among them
     const groups = generateGroups().length;
-    expect(again.output()).toContain(`directory: ${1000 - groups} clients, ${groups} groups`);
+    expect(again.output()).toContain(`directory loaded clients=${1000 - groups} groups=${groups}`);
   });
 
   it('with a non-empty outbox whose push was applied but not answered: sent again after restart, applied once', async () => {

@@ -34,7 +34,7 @@ export async function startAgentProcess(configFile: string, timeoutMs = 15_000):
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`agent did not start in ${timeoutMs} ms:\n${run.output()}`)), timeoutMs);
     const check = () => {
-      const m = /listening on (http:\/\/\S+)/.exec(run.output());
+      const m = /agent listening url=(http:\/\/\S+)/.exec(run.output());
       if (m) {
         clearTimeout(timer);
         resolve(m[1]!);

@@ -59,8 +59,8 @@ it('starts from the archive alone, finds a client and prints a receipt', async (
   let out = '';
   proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
   proc.stderr.on('data', (d: Buffer) => (out += d.toString()));
-  await until(() => `the packaged agent to listen:\n${out}`, () => /listening on http:\/\//.test(out), 20_000);
-  const url = /listening on (http:\/\/\S+)/.exec(out)![1]!;
+  await until(() => `the packaged agent to listen:\n${out}`, () => /agent listening url=http:\/\//.test(out), 20_000);
+  const url = /agent listening url=(http:\/\/\S+)/.exec(out)![1]!;
 
   const api = (p: string, init: RequestInit = {}) =>
     fetch(`${url}${p}`, { ...init, headers: { authorization: `Bearer ${TEST_TOKEN}`, 'content-type': 'application/json', ...init.headers } });

@@ -100,7 +100,7 @@ describe('printers that misbehave as real ones do', () => {
     await new Promise((r) => setTimeout(r, 1000));
     expect(ids.map((id) => a.agent.services.jobs.get(id)?.status).filter((st) => st === 'done')).toEqual([]);
     expect(a.agent.services.printers.list()[0]?.status).toBe('offline');
-    expect(a.log.lines.some((l) => /job .* not confirmed/.test(l))).toBe(false); // nothing was sent: no job was cut short
+    expect(a.log.lines.some((l) => /print job not confirmed/.test(l))).toBe(false); // nothing was sent: no job was cut short
     s.acceptThenClose = false;
     await until('all done', () => ids.every((id) => a.agent.services.jobs.get(id)?.status === 'done'), 15_000);
     expect(deliveryReport(wanted, ticketsOnPaper(s.printed()))).toEqual({ missing: [], doubled: [] });
@@ -145,7 +145,7 @@ describe('printers that misbehave as real ones do', () => {
     const got = [...ticketsOnPaper(kitchen.printed()), ...ticketsOnPaper(bar.printed())];
     expect(deliveryReport(wanted, got)).toEqual({ missing: [], doubled: [] });
     expect(ids.map((id) => a.agent.services.jobs.get(id)?.printer)).toEqual(['bar', 'bar', 'bar']);
-    expect(a.log.lines.some((l) => /job .* not confirmed .*stalled.*marked reprint/.test(l))).toBe(true);
+    expect(a.log.lines.some((l) => /^warn print job not confirmed; .* reason=".*stalled.*" reprint=true$/.test(l))).toBe(true);
   }, 30_000);
 
   it('answers mixed with noise and a flood of garbage on every connection: all print once', async () => {
