@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { create } from 'tar';
 import { z } from 'zod';
+import { logDir as logFolder } from '../log.js';
 import type { RecentLine } from './recent.js';
 
 /**
@@ -198,7 +199,7 @@ export async function buildArchive(sources: DiagnosticSources, now: Date = new D
     const put = (file: string, text: string) => fs.writeFile(path.join(top, file), scrub(text, sources.secrets));
     const notes = [...sources.notes];
 
-    const logDir = sources.storeDir === null ? null : path.join(sources.storeDir, 'logs');
+    const logDir = sources.storeDir === null ? null : logFolder({ storeDir: sources.storeDir });
     const { files, left } = logDir ? await pickLogs(logDir, logBudgetBytes) : { files: null, left: [] };
     if (files === null) notes.push(`no log folder${logDir ? ` (${logDir})` : ''}`);
     else {
