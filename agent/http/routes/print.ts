@@ -56,7 +56,7 @@ const idempotencyHeader = z.object({
 
 const printAnswer = jobSchema
   .extend({ jobs: z.array(jobSchema).openapi({ description: 'every job made: one per printer when preparation lines name stations (the first is the job itself)' }) })
-  .openapi('PrintAnswer', { description: 'The (first) job, and every job the request made.' });
+  .openapi('PrintAnswer', { description: 'The (first) job, and every job the request made.', example: { ...jobExample, jobs: [jobExample] } });
 
 const jobIdParam = z.object({ id: idParam.shape.id.openapi({ description: 'the job id', example: jobExample.id }) });
 const printerIdParam = z.object({ id: idParam.shape.id.openapi({ description: "the printer's id", example: 'front' }) });
