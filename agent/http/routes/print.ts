@@ -10,7 +10,7 @@ import { requireScope, type SecurityEnv } from '../security.js';
 import { errorResponses, idParam, jsonBody, jsonContent, locationHeader, problemResponse } from './common.js';
 import { jobExample, receiptRequestExample } from './examples.js';
 
-const jobSchema = z
+export const jobSchema = z
   .object({
     id: z.string().openapi({ description: 'the job id (`job_…`)', example: jobExample.id }),
     status: z.enum(JOB_STATUSES).openapi({ description: 'queued → printing → done (confirmed by the printer), or failed, or cancelled' }),
@@ -33,7 +33,7 @@ const jobSchema = z
 
 const printerExample = { id: 'front', name: 'Caisse', roles: ['receipt', 'client'], transport: 'tcp', status: 'online', detail: 'online', queued: 0 };
 
-const printerSchema = z
+export const printerSchema = z
   .object({
     id: z.string().openapi({ description: "the printer's id in the config (`printer` of a print request)", example: 'front' }),
     name: z.string().openapi({ description: 'its name for staff', example: 'Caisse' }),
