@@ -124,7 +124,7 @@ export function matchToken(presented: string, tokens: readonly ApiToken[]): ApiT
 export function bearerAuth(tokens: readonly ApiToken[], queryTokenPaths: readonly string[], staffPaths: readonly string[] = []): MiddlewareHandler<SecurityEnv> {
   return async (c, next) => {
     const path = c.req.path;
-    if (c.req.header('authorization') === undefined && staffPaths.some((p) => path === p || path.startsWith(`${p}/`))) return next();
+    if (!c.req.header('authorization') && staffPaths.some((p) => path === p || path.startsWith(`${p}/`))) return next();
     const header = c.req.header('authorization');
     let presented: string | undefined;
     if (header !== undefined) {
