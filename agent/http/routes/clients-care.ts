@@ -43,7 +43,7 @@ const duplicatesQuery = z.object({
 const pairsAnswer = z
   .object({
     items: z
-      .array(z.object({ clients: z.tuple([clientOutSchema, clientOutSchema]), reasons: reasonsSchema }))
+      .array(z.object({ clients: z.tuple([clientOutSchema, clientOutSchema]).openapi({ description: 'the two clients, in name order' }), reasons: reasonsSchema }))
       .openapi({ description: 'likely pairs, most reasons first, then by name; the two clients of a pair in name order' }),
     total: z.number().int().openapi({ description: 'how many pairs there are in all (items holds the first `limit`)' }),
   })

@@ -20,7 +20,7 @@ export const scanOutput = z
     device: z.string().openapi({ description: 'the scanner (or "api")', example: 'keyboard' }),
     at: z.string().openapi({ format: 'date-time', description: 'when it was read (ISO 8601, UTC)' }),
     // a union, not .nullable(): the document generator drops the null of a nullable component
-    client: z.union([clientOutSchema, z.null()]),
+    client: z.union([clientOutSchema, z.null()]).openapi({ description: 'the client whose reference the code is, or null' }),
     duplicate: z.boolean().openapi({ description: 'the same code from the same device within 500 ms: no event was sent' }),
   })
   .openapi('Scan', { description: 'A scan and the client whose reference it is (client: null when none is).' });
