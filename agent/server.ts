@@ -45,8 +45,9 @@ export function createServerApp(services: Services) {
   });
   app.use('*', originCheck(config.http.allowedOrigins));
 
-  app.route('/', apiRoutes(services));
-  app.route('/', webRoutes(services));
+  const api = apiRoutes(services);
+  app.route('/', api.routes);
+  app.route('/', webRoutes(services, { apiDocument: api.document }));
   return app;
 }
 

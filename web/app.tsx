@@ -7,6 +7,7 @@ import { rememberStaffErrorPages, staffErrorHandler, type StaffErrorPages } from
 import { translator } from './i18n/translator.js';
 import { htmlPage, type PageContext, type PageDeps } from './page-context.js';
 import { staffPageHeaders } from './page-headers.js';
+import { apiDocsPages } from './routes/api-docs.js';
 import { carePages } from './routes/care.js';
 import { duplicatePages } from './routes/duplicates.js';
 import { clientPages } from './routes/clients.js';
@@ -25,7 +26,7 @@ import { hasStaffSession, requireStaff, StaffSessions } from './session.js';
  * The staff UI: one sub-app per page, each given only the services it uses. They go through the
  * same Host/Origin middleware as the API (so a form posted from another site gets 403).
  */
-export function webRoutes(services: Services) {
+export function webRoutes(services: Services, api: { apiDocument: () => unknown }) {
   const { config } = services;
   const app = new Hono();
   const { urls, routes, favicon } = assets();
@@ -61,5 +62,6 @@ export function webRoutes(services: Services) {
   app.route('/jobs', jobPages({ print, ...pages }));
   app.route('/settings', settingsPages({ version: services.version, agentId: services.agentId, tokens: services.tokens, config, scanners, printers, diagnostics: () => agentDiagnostics(services), ...pages }));
   app.route('/sync', syncPages({ sync, syncIssues, ...pages }));
+  app.route('/api/v1/docs', apiDocsPages({ staff: pages.staff, document: api.apiDocument, lang: config.ui.locale }));
   return app;
 }

@@ -16,16 +16,19 @@ const require = createRequire(import.meta.url);
 // web/ (sources) and dist/ (the bundle) are both one level below the project root.
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
+/** A file of web/static (ours, not a package's). */
+export const staticFile = (file: string): Buffer => readFileSync(path.join(ROOT, 'web', 'static', file));
+
 export interface Asset {
   body: Buffer;
   type: string;
 }
 
-function packageFile(pkg: string, file: string): Buffer {
+export function packageFile(pkg: string, file: string): Buffer {
   return readFileSync(path.join(path.dirname(require.resolve(`${pkg}/package.json`)), file));
 }
 
-function contentTag(body: Buffer): string {
+export function contentTag(body: Buffer): string {
   return createHash('sha256').update(body).digest('hex').slice(0, 12);
 }
 
@@ -42,7 +45,7 @@ export interface AssetUrls {
 }
 
 export function assets(): { urls: AssetUrls; routes: Hono; favicon: Asset } {
-  const ours = (file: string) => readFileSync(path.join(ROOT, 'web', 'static', file));
+  const ours = staticFile;
   const css = ours('app.css');
   const banner = (pkg: string) => Buffer.from(`\n;/* ${pkg} ${packageVersion(pkg)} */\n`);
   const js = Buffer.concat([

@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { COUNTRY_CODES } from './countries.js';
 
 /**
  * Record shapes of cloud-sync.md ("Records") and the API inputs of agent-api.md. The same schemas
@@ -19,48 +20,50 @@ const line = (max: number) =>
 
 const nullableLine = (max: number) => line(max).nullable();
 
+const d = (description: string, example?: unknown) => ({ description, ...(example === undefined ? {} : { example }) });
+
 export const addressSchema = z
   .object({
-    street: nullableLine(120),
-    street2: nullableLine(120),
-    postalCode: nullableLine(16),
-    city: nullableLine(80),
-    country: z.string().regex(/^[A-Z]{2}$/),
+    street: nullableLine(120).openapi(d('street and number', 'Rue du Lac 12')),
+    street2: nullableLine(120).openapi(d('a second address line (building, c/o, case postale)')),
+    postalCode: nullableLine(16).openapi(d('postcode (NPA, PLZ, code postal)', '1003')),
+    city: nullableLine(80).openapi(d('city', 'Lausanne')),
+    country: z.string().regex(/^[A-Z]{2}$/).openapi(d('ISO 3166-1 alpha-2 country code', 'CH')),
   })
-  .openapi('Address');
+  .openapi('Address', { description: "The client's postal address." });
 
 export const clientRecordSchema = z
   .object({
-    id: z.string().min(1).max(64),
-    kind: z.enum(['person', 'company']),
-    civility: nullableLine(20),
-    lastName: nullableLine(80),
-    firstName: nullableLine(80),
-    companyName: nullableLine(120),
-    reference: nullableLine(64),
-    accountNumber: nullableLine(32),
-    groupId: z.string().min(1).max(64).nullable(),
-    email: nullableLine(254),
-    phone: nullableLine(32),
+    id: z.string().min(1).max(64).openapi(d('the client id (a UUID unless given at creation)', '3f0c9a52-1b7e-4c61-9a43-2d5e8f7b6a10')),
+    kind: z.enum(['person', 'company']).openapi(d('person (personne physique) or company (personne morale)')),
+    civility: nullableLine(20).openapi(d('M., Mme, Me, Dr, Herr, Frau…', 'Mme')),
+    lastName: nullableLine(80).openapi(d('last name (a person)', 'Müller')),
+    firstName: nullableLine(80).openapi(d('first name (a person)', 'Hélène')),
+    companyName: nullableLine(120).openapi(d('company name (a company; a person may have one too)')),
+    reference: nullableLine(64).openapi(d('loyalty card barcode or any reference; unique', '7612345000015')),
+    accountNumber: nullableLine(32).openapi(d('accounting account number', '10042')),
+    groupId: z.string().min(1).max(64).nullable().openapi(d("the client's group, or null", 'vip')),
+    email: nullableLine(254).openapi({ ...d('e-mail address', 'helene.muller@example.ch'), format: 'email' }),
+    phone: nullableLine(32).openapi(d('phone number as typed (search and tickets read it in the shop\'s country)', '+41 79 555 00 12')),
     address: addressSchema,
-    notes: z.string().max(2000).nullable(),
-    accountBalance: z.number().int(),
-    walletBalance: z.number().int(),
-    version: z.number().int().min(0),
-    updatedAt: z.string(),
+    notes: z.string().max(2000).nullable().openapi(d('free notes (line breaks allowed)')),
+    accountBalance: z.number().int().openapi(d('account balance in centimes (owned by the back-office; read-only here)', 0)),
+    walletBalance: z.number().int().openapi(d('wallet (prepaid) balance in centimes (owned by the back-office; read-only here)', 1500)),
+    version: z.number().int().min(0).openapi(d('grows by one at every change', 3)),
+    updatedAt: z.string().openapi({ ...d('when the client last changed (ISO 8601, UTC)', '2026-11-27T09:12:44.120Z'), format: 'date-time' }),
   })
-  .openapi('ClientRecord');
+  .openapi('ClientRecord', { description: 'A client as stored (cloud-sync.md, "Records").' });
 export type Client = z.infer<typeof clientRecordSchema>;
 
 export const groupRecordSchema = z
   .object({
-    id: z.string().min(1).max(64),
-    name: line(60).min(1),
-    discountPercent: z.number().min(0).max(100),
-    version: z.number().int().min(0),
-    updatedAt: z.string(),
+    id: z.string().min(1).max(64).openapi(d('the group id', 'vip')),
+    name: line(60).min(1).openapi(d('the group name; unique', 'VIP')),
+    discountPercent: z.number().min(0).max(100).openapi({ ...d('automatic discount for the group, in percent (0–100, at most 2 decimals)', 10), multipleOf: 0.01 }),
+    version: z.number().int().min(0).openapi(d('grows by one at every change', 1)),
+    updatedAt: z.string().openapi({ ...d('when the group last changed (ISO 8601, UTC)'), format: 'date-time' }),
   })
-  .openapi('GroupRecord');
+  .openapi('GroupRecord', { description: 'A client group as stored.' });
 export type Group = z.infer<typeof groupRecordSchema>;
 
 /** Tells a client from a group (the sync handles both kinds of record). */
@@ -69,9 +72,13 @@ export function isClient(r: Client | Group): r is Client {
 }
 
 export const groupSummarySchema = z
-  .object({ id: z.string(), name: z.string(), discountPercent: z.number() })
+  .object({
+    id: z.string().openapi(d('the group id', 'vip')),
+    name: z.string().openapi(d('the group name', 'VIP')),
+    discountPercent: z.number().openapi(d('its automatic discount, in percent', 10)),
+  })
   .nullable()
-  .openapi('GroupSummary');
+  .openapi('GroupSummary', { description: "The client's group, or null." });
 
 /** A client as the API returns it: the record plus read-only conveniences. */
 export const clientOutSchema = clientRecordSchema
@@ -83,22 +90,29 @@ export const clientOutSchema = clientRecordSchema
       .optional()
       .describe('in search results only: "close" for a typo or a name that sounds the same (after the exact ones)'),
     warnings: z
-      .array(z.object({ path: z.string(), message: z.string(), code: z.string().optional(), params: z.record(z.string(), z.union([z.string(), z.number()])).optional() }))
+      .array(
+        z.object({
+          path: z.string().openapi(d('the field', 'phone')),
+          message: z.string().openapi(d('what to check, in English')),
+          code: z.string().optional().openapi(d('the rule, for saying it in your language', 'phone-impossible')),
+          params: z.record(z.string(), z.union([z.string(), z.number()])).optional().openapi(d('the values the message names')),
+        }),
+      )
       .optional()
       .describe(
         'in the answer to a create or an update only, when there is something to check: what was saved but looks wrong ("phone-impossible": ' +
           'a number that cannot be a phone number, saved as typed). Never a refusal.',
       ),
   })
-  .openapi('Client');
+  .openapi('Client', { description: 'A client as the API returns it: the record plus read-only conveniences.' });
 export type ClientOut = z.infer<typeof clientOutSchema>;
 
 export const groupOutSchema = groupRecordSchema
   .extend({
     clientCount: z.number().int().describe('how many clients are in this group (read-only)'),
-    etag: z.string(),
+    etag: z.string().describe('send back as If-Match to make an edit safe against concurrent changes'),
   })
-  .openapi('Group');
+  .openapi('Group', { description: 'A client group as the API returns it.' });
 export type GroupOut = z.infer<typeof groupOutSchema>;
 
 /** Fields a client may send back unchanged (e.g. PATCHing a whole record it read); they are ignored. */
@@ -115,13 +129,14 @@ const readOnlyClientFields = {
 
 const addressInput = z
   .strictObject({
-    street: nullableLine(120).optional(),
-    street2: nullableLine(120).optional(),
-    postalCode: nullableLine(16).optional(),
-    city: nullableLine(80).optional(),
-    country: z.string().optional().describe('ISO 3166-1 alpha-2, default CH'),
+    street: nullableLine(120).optional().openapi(d('street and number', 'Rue du Lac 12')),
+    street2: nullableLine(120).optional().openapi(d('a second address line')),
+    postalCode: nullableLine(16).optional().openapi(d('postcode; checked for CH, LI, FR, DE, AT and IT (a 4-digit NPA in Switzerland)', '1003')),
+    city: nullableLine(80).optional().openapi(d('city', 'Lausanne')),
+    // The rule itself is the directory's (a 422 with code country-invalid); the enum says it to generated clients.
+    country: z.string().optional().openapi({ ...d('ISO 3166-1 alpha-2 country code, default CH', 'CH'), enum: [...COUNTRY_CODES] }),
   })
-  .openapi('AddressInput');
+  .openapi('AddressInput', { description: 'Address fields to set; those left out keep their value.' });
 
 const editableClientFields = {
   kind: z.enum(['person', 'company']).optional().describe('person (personne physique) or company (personne morale); default person'),
@@ -131,16 +146,18 @@ const editableClientFields = {
   companyName: nullableLine(120).optional().describe('required for a company'),
   reference: nullableLine(64).optional().describe('loyalty card barcode or any reference; unique'),
   accountNumber: nullableLine(32).optional().describe('accounting account number'),
-  groupId: z.string().max(64).nullable().optional(),
-  email: nullableLine(254).optional(),
-  phone: nullableLine(32).optional(),
-  address: addressInput.nullable().optional(),
+  groupId: z.string().max(64).nullable().optional().describe("the client's group (must exist), or null"),
+  // The rule is the directory's (422, email-invalid); the format says it to generated clients.
+  email: nullableLine(254).optional().openapi({ description: 'e-mail address', format: 'email', example: 'helene.muller@example.ch' }),
+  phone: nullableLine(32).optional().describe('digits, spaces and + ( ) . / - (a number that cannot be one is saved with a warning)'),
+  address: addressInput.nullable().optional().describe('null clears the address lines'),
   notes: z
     .string()
     .max(2000, { error: 'at most 2000 characters' })
     .refine((s) => !CONTROL_BUT_NEWLINES.test(s), { error: 'must not contain control characters other than line breaks' })
     .nullable()
-    .optional(),
+    .optional()
+    .describe('free notes (line breaks allowed)'),
 };
 
 export const clientCreateSchema = z
@@ -153,12 +170,12 @@ export const clientCreateSchema = z
     ...editableClientFields,
     ...readOnlyClientFields,
   })
-  .openapi('ClientCreate');
+  .openapi('ClientCreate', { description: 'A new client.' });
 export type ClientCreate = z.infer<typeof clientCreateSchema>;
 
 export const clientPatchSchema = z
   .strictObject({ id: z.unknown().optional().describe('read-only, ignored'), ...editableClientFields, ...readOnlyClientFields })
-  .openapi('ClientPatch');
+  .openapi('ClientPatch', { description: 'The fields to change; the rest keep their value.' });
 export type ClientPatch = z.infer<typeof clientPatchSchema>;
 
 const readOnlyGroupFields = {
@@ -173,29 +190,31 @@ const discount = z
   .min(0, { error: 'must be from 0 to 100' })
   .max(100, { error: 'must be from 0 to 100' })
   // n * 100 is not exact in binary (0.57 * 100 = 56.99999999999999): compare with a tolerance
-  .refine((n) => Math.abs(n * 100 - Math.round(n * 100)) < 1e-9, { error: 'at most 2 decimals' });
+  .refine((n) => Math.abs(n * 100 - Math.round(n * 100)) < 1e-9, { error: 'at most 2 decimals' })
+  .openapi({ multipleOf: 0.01, example: 10 });
 
 export const groupCreateSchema = z
   .strictObject({
     id: z
       .string()
       .regex(/^[A-Za-z0-9._:-]{1,64}$/, { error: 'use 1–64 letters, digits, ".", "_", ":" or "-"' })
-      .optional(),
-    name: line(60),
+      .optional()
+      .describe('optional; the agent assigns a UUID when absent'),
+    name: line(60).describe('the group name; unique'),
     discountPercent: discount.optional().describe('automatic discount for the group, 0–100; default 0'),
     ...readOnlyGroupFields,
   })
-  .openapi('GroupCreate');
+  .openapi('GroupCreate', { description: 'A new group.' });
 export type GroupCreate = z.infer<typeof groupCreateSchema>;
 
 export const groupPatchSchema = z
   .strictObject({
     id: z.unknown().optional().describe('read-only, ignored'),
-    name: line(60).optional(),
-    discountPercent: discount.optional(),
+    name: line(60).optional().describe('the group name; unique'),
+    discountPercent: discount.optional().describe('automatic discount for the group, 0–100'),
     ...readOnlyGroupFields,
   })
-  .openapi('GroupPatch');
+  .openapi('GroupPatch', { description: 'The fields to change.' });
 export type GroupPatch = z.infer<typeof groupPatchSchema>;
 
 const isStr = (v: unknown): v is string => typeof v === 'string';

@@ -118,10 +118,13 @@ export function matchToken(presented: string, tokens: readonly ApiToken[]): ApiT
 
 /**
  * Every /api/v1 request needs `Authorization: Bearer <token>`. EventSource cannot send headers, so
- * the event stream alone also takes `?token=`.
+ * the event stream alone also takes `?token=`. Under `staffPaths` (the browsable API reference) a
+ * request without an Authorization header goes on to routes that ask for the staff session instead.
  */
-export function bearerAuth(tokens: readonly ApiToken[], queryTokenPaths: readonly string[]): MiddlewareHandler<SecurityEnv> {
+export function bearerAuth(tokens: readonly ApiToken[], queryTokenPaths: readonly string[], staffPaths: readonly string[] = []): MiddlewareHandler<SecurityEnv> {
   return async (c, next) => {
+    const path = c.req.path;
+    if (!c.req.header('authorization') && staffPaths.some((p) => path === p || path.startsWith(`${p}/`))) return next();
     const header = c.req.header('authorization');
     let presented: string | undefined;
     if (header !== undefined) {

@@ -68,19 +68,27 @@ const fieldValue = z.union([z.string(), z.number(), z.null()]);
  *   the cloud's state.
  */
 export const syncIssueSchema = z.object({
-  id: z.uuid(),
-  kind: z.enum(['conflict', 'deleted-in-cloud', 'changed-in-cloud', 'rejected']),
-  entity: z.enum(['client', 'group']),
-  recordId: z.string(),
+  id: z.uuid().describe('the issue id'),
+  kind: z
+    .enum(['conflict', 'deleted-in-cloud', 'changed-in-cloud', 'rejected'])
+    .describe(
+      "conflict: both changed the same fields, the cloud's values kept; deleted-in-cloud: the shop edited a record the cloud deleted; " +
+        "changed-in-cloud: the shop deleted a record the cloud changed; rejected: the cloud refused the edit",
+    ),
+  entity: z.enum(['client', 'group']).describe('what kind of record'),
+  recordId: z.string().describe("the record's id"),
   /** The record's name when the issue arose (the record may be gone since). */
-  label: z.string(),
-  op: z.enum(['create', 'update', 'delete']),
-  at: z.string(),
-  fields: z.array(z.object({ path: z.string(), shop: fieldValue, cloud: fieldValue })).default([]),
+  label: z.string().describe("the record's name when the issue arose (it may be gone since)"),
+  op: z.enum(['create', 'update', 'delete']).describe("the shop's edit"),
+  at: z.string().describe('when the issue arose (ISO 8601, UTC)'),
+  fields: z
+    .array(z.object({ path: z.string().describe('the field'), shop: fieldValue.describe("the shop's value"), cloud: fieldValue.describe("the cloud's value") }))
+    .default([])
+    .describe('conflict: the fields both changed'),
   /** deleted-in-cloud: the shop's record, to create again. */
-  record: z.union([clientRecordSchema, groupRecordSchema]).nullable().default(null),
-  code: z.string().nullable().default(null),
-  message: z.string().nullable().default(null),
+  record: z.union([clientRecordSchema, groupRecordSchema]).nullable().default(null).describe("deleted-in-cloud: the shop's record, to create again"),
+  code: z.string().nullable().default(null).describe('rejected: the code the cloud answered'),
+  message: z.string().nullable().default(null).describe('rejected: what the cloud said'),
 });
 export type SyncIssue = z.infer<typeof syncIssueSchema>;
 

@@ -159,6 +159,7 @@ export const de: Catalogue = {
   'settings.till': 'Verbindung der Kasse',
   'settings.tillHelp': 'In der Kasse die Adresse unten eintragen und das Zugriffstoken einfügen (Knopf Kopieren).',
   'settings.apiUrl': 'API-Adresse',
+  'settings.apiDocs': 'API-Referenz',
   'settings.tokenName': 'Name',
   'settings.token': 'Zugriffstoken',
   'settings.scopes': 'Rechte',

@@ -159,6 +159,7 @@ export const en: Catalogue = {
   'settings.till': 'Connecting the till',
   'settings.tillHelp': 'In the till, enter the address below and paste the access token (Copy button).',
   'settings.apiUrl': 'API address',
+  'settings.apiDocs': 'API reference',
   'settings.tokenName': 'Name',
   'settings.token': 'Access token',
   'settings.scopes': 'Scopes',

@@ -157,6 +157,7 @@ export const fr = {
   'settings.till': 'Connexion de la caisse',
   'settings.tillHelp': 'Dans la caisse, indiquez l’adresse ci-dessous et collez le jeton d’accès (bouton Copier).',
   'settings.apiUrl': 'Adresse de l’API',
+  'settings.apiDocs': 'Référence de l’API',
   'settings.tokenName': 'Nom',
   'settings.token': 'Jeton d’accès',
   'settings.scopes': 'Droits',

@@ -56,7 +56,7 @@ export function SettingsPage(props: { ctx: PageContext; info: SettingsInfo }) {
         <dl class="facts">
           <dt>{t('settings.apiUrl')}</dt>
           <dd>
-            <code>{`${info.apiUrl}/api/v1`}</code>
+            <code>{`${info.apiUrl}/api/v1`}</code> · <a href="/api/v1/docs">{t('settings.apiDocs')}</a>
           </dd>
         </dl>
         <Table

@@ -5,7 +5,8 @@ import { DUPLICATE_REASONS, duplicatePairs, likelyDuplicates, SHARED_BY_MANY } f
 import { clientCreateSchema, clientOutSchema } from '../../directory/schema.js';
 import { requireScope, type SecurityEnv } from '../security.js';
 import { validationHook } from '../validation.js';
-import { errorResponses, idParam, ifMatchHeader, jsonBody, jsonContent } from './common.js';
+import { ETAG_HEADER, errorResponses, idParam, ifMatchHeader, jsonBody, jsonContent, problemResponse } from './common.js';
+import { clientCreateExample, clientExample } from './examples.js';
 
 /** agent-api.md "Directory care": likely duplicates, merging two clients, anonymising one. */
 
@@ -26,7 +27,7 @@ const checkAnswer = z
       description: 'what the save would keep but should be checked ("phone-impossible": a number that cannot be a phone number); empty: none',
     }),
   })
-  .openapi('DuplicateCheck');
+  .openapi('DuplicateCheck', { description: 'The existing clients a client about to be saved may be.' });
 
 const DUPLICATES_LIMIT_MAX = 500;
 const duplicatesQuery = z.object({
@@ -36,17 +37,17 @@ const duplicatesQuery = z.object({
     .min(1, { error: `expected a whole number from 1 to ${DUPLICATES_LIMIT_MAX}` })
     .max(DUPLICATES_LIMIT_MAX, { error: `expected a whole number from 1 to ${DUPLICATES_LIMIT_MAX}` })
     .optional()
-    .openapi({ description: 'how many pairs, the surest first; default 50' }),
+    .openapi({ description: `how many pairs, the surest first; 1–${DUPLICATES_LIMIT_MAX}, default 50`, example: 50 }),
 });
 
 const pairsAnswer = z
   .object({
     items: z
-      .array(z.object({ clients: z.tuple([clientOutSchema, clientOutSchema]), reasons: reasonsSchema }))
+      .array(z.object({ clients: z.tuple([clientOutSchema, clientOutSchema]).openapi({ description: 'the two clients, in name order' }), reasons: reasonsSchema }))
       .openapi({ description: 'likely pairs, most reasons first, then by name; the two clients of a pair in name order' }),
     total: z.number().int().openapi({ description: 'how many pairs there are in all (items holds the first `limit`)' }),
   })
-  .openapi('DuplicatePairs');
+  .openapi('DuplicatePairs', { description: 'The likely duplicate pairs of the directory.' });
 
 const mergeBody = z
   .strictObject({
@@ -63,7 +64,7 @@ const mergeBody = z
       }),
     fromEtag: z.string().max(200).optional().openapi({ description: "optional: the other client's etag as you read it; 412 if it changed since (If-Match does the same for {id})" }),
   })
-  .openapi('ClientMerge');
+  .openapi('ClientMerge', { description: 'Which client to merge into {id}, and the fields to take from it.' });
 
 const write = requireScope('directory:write');
 
@@ -76,14 +77,19 @@ export function clientCareRoutes(care: DirectoryCare, directory: Directory) {
     createRoute({
       method: 'post',
       path: '/check',
+      operationId: 'checkClientDuplicates',
+      tags: ['directory care'],
       summary: 'Find the clients a client about to be saved may duplicate',
       description:
         'The body is a client as for POST /clients (or a client being edited, with its id: it is not its own duplicate); nothing is written, and the ' +
         "directory's rules are not applied (a reference already taken is a reason here, not an error). Found through the search index: a few indexed " +
         'lookups, whatever the size of the directory.',
       middleware: [read] as const,
-      request: { body: jsonBody(clientCreateSchema) },
-      responses: { 200: jsonContent(checkAnswer, 'The likely duplicates (maybe none)'), ...errorResponses(400, 401, 403, 413, 415, 422) },
+      request: { body: jsonBody(clientCreateSchema, clientCreateExample) },
+      responses: {
+        200: jsonContent(checkAnswer, 'The likely duplicates (maybe none)', { duplicates: [{ client: clientExample, reasons: ['reference', 'phone'] }], warnings: [] }),
+        ...errorResponses(400, 413, 415, 422),
+      },
     }),
     (c) => {
       const body = c.req.valid('json');
@@ -95,6 +101,8 @@ export function clientCareRoutes(care: DirectoryCare, directory: Directory) {
     createRoute({
       method: 'post',
       path: '/{id}/merge',
+      operationId: 'mergeClients',
+      tags: ['directory care'],
       summary: 'Merge another client into this one',
       description:
         'Field by field: {id} takes the fields named in `take` from `from` and keeps its own for the rest; `from` is deleted. One durable write; with a cloud, ' +
@@ -102,8 +110,20 @@ export function clientCareRoutes(care: DirectoryCare, directory: Directory) {
         'the back-office must merge them; when only `from` has one, merge the other way round (the answer says how), since the agent never moves a balance. ' +
         'The merged client must pass the directory\'s rules (422, paths `merged.<field>`).',
       middleware: [write] as const,
-      request: { params: idParam, headers: ifMatchHeader, body: jsonBody(mergeBody) },
-      responses: { 200: jsonContent(clientOutSchema, 'The merged client'), ...errorResponses(400, 401, 403, 404, 409, 412, 413, 415, 422, 503, 507) },
+      request: { params: idParam, headers: ifMatchHeader, body: jsonBody(mergeBody, { from: '9b1d2e4f-0a3c-4b5d-8e6f-7a8b9c0d1e2f', take: { phone: 'from', address: 'from' } }) },
+      responses: {
+        200: jsonContent(clientOutSchema, 'The merged client', clientExample, ETAG_HEADER),
+        ...errorResponses(400, 404, 409, 412, 413, 415, 422, 503, 507),
+        409: problemResponse(409, 'A balance blocks the merge: balances says whose; mergeInstead, when set, says how to merge the other way round', {
+          title: 'The client to delete has a balance',
+          detail: '"Hélène Müller" (9b1d…: wallet 15.00) has a balance and would be deleted by this merge; merge the other way round instead.',
+          balances: [
+            { id: clientExample.id, accountBalance: 0, walletBalance: 0 },
+            { id: '9b1d2e4f-0a3c-4b5d-8e6f-7a8b9c0d1e2f', accountBalance: 0, walletBalance: 1500 },
+          ],
+          mergeInstead: { id: '9b1d2e4f-0a3c-4b5d-8e6f-7a8b9c0d1e2f', from: clientExample.id },
+        }),
+      },
     }),
     async (c) => {
       const { from, take, fromEtag } = c.req.valid('json');
@@ -117,6 +137,8 @@ export function clientCareRoutes(care: DirectoryCare, directory: Directory) {
     createRoute({
       method: 'post',
       path: '/{id}/anonymize',
+      operationId: 'anonymizeClient',
+      tags: ['directory care'],
       summary: "Erase a client's personal data, keeping the account",
       description:
         'The names become a neutral label (a person: "Client Anonymisé" in a French shop, "Kunde Anonymisiert" in a German one; a company: "Client anonymisé"); ' +
@@ -124,7 +146,15 @@ export function clientCareRoutes(care: DirectoryCare, directory: Directory) {
         'One durable edit, pushed to the cloud as an update; the store\'s audit log records when (and the id, never a name). Anonymising again changes nothing.',
       middleware: [write] as const,
       request: { params: idParam, headers: ifMatchHeader },
-      responses: { 200: jsonContent(clientOutSchema, 'The anonymised client'), ...errorResponses(401, 403, 404, 412, 503, 507) },
+      responses: {
+        200: jsonContent(
+          clientOutSchema,
+          'The anonymised client',
+          { ...clientExample, civility: null, lastName: 'Anonymisé', firstName: 'Client', reference: null, email: null, phone: null, notes: null, address: { street: null, street2: null, postalCode: null, city: null, country: 'CH' } },
+          ETAG_HEADER,
+        ),
+        ...errorResponses(404, 412, 503, 507),
+      },
     }),
     async (c) => {
       const client = await care.anonymize(c.req.valid('param').id, c.req.valid('header')['if-match'] ?? null);
@@ -143,6 +173,8 @@ export function duplicateRoutes(directory: Directory) {
     createRoute({
       method: 'get',
       path: '/',
+      operationId: 'listDuplicates',
+      tags: ['directory care'],
       summary: 'List the likely duplicate pairs of the whole directory',
       description:
         'Pairs of clients sharing a phone or an e-mail, or the same or a close name in the same postcode (reasons as for /clients/check; references are ' +
@@ -151,7 +183,10 @@ export function duplicateRoutes(directory: Directory) {
         '"Client comptoir") is not taken as a sign of one client twice. Merge a pair with POST /clients/{id}/merge.',
       middleware: [read] as const,
       request: { query: duplicatesQuery },
-      responses: { 200: jsonContent(pairsAnswer, 'The likely pairs'), ...errorResponses(401, 403, 422) },
+      responses: {
+        200: jsonContent(pairsAnswer, 'The likely pairs', { items: [{ clients: [clientExample, { ...clientExample, id: '9b1d2e4f-0a3c-4b5d-8e6f-7a8b9c0d1e2f', reference: null, etag: '1-1764234764120' }], reasons: ['phone'] }], total: 1 }),
+        ...errorResponses(422),
+      },
     }),
     (c) => c.json(duplicatePairs(directory, c.req.valid('query').limit ?? 50), 200),
   );

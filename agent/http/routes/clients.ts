@@ -7,24 +7,28 @@ import { fieldErrors } from '../../errors.js';
 import { validationHook } from '../validation.js';
 import { throwBodyProblem } from '../text.js';
 import { requireScope, type SecurityEnv } from '../security.js';
-import { errorResponses, idParam, ifMatchHeader, jsonBody, jsonContent } from './common.js';
+import { ETAG_HEADER, errorResponses, idParam, ifMatchHeader, jsonBody, jsonContent, locationHeader, problemResponse } from './common.js';
+import { clientCreateExample, clientExample } from './examples.js';
 
 
 const listQuery = z.object({
-  q: z.string().max(200).optional().openapi({ description: 'words to find by prefix, any order, accents and case ignored' }),
+  q: z.string().max(200).optional().openapi({ description: 'words to find by prefix, any order, accents and case ignored', example: 'helene mul' }),
   limit: z.coerce
     .number({ error: `expected a whole number from 1 to ${SEARCH_LIMIT_MAX}` })
     .int({ error: `expected a whole number from 1 to ${SEARCH_LIMIT_MAX}` })
     .min(1, { error: `expected a whole number from 1 to ${SEARCH_LIMIT_MAX}` })
     .max(SEARCH_LIMIT_MAX, { error: `expected a whole number from 1 to ${SEARCH_LIMIT_MAX}` })
     .optional()
-    .openapi({ description: `page size, default ${SEARCH_LIMIT_DEFAULT}` }),
+    .openapi({ description: `page size, 1–${SEARCH_LIMIT_MAX}, default ${SEARCH_LIMIT_DEFAULT}`, example: 20 }),
   cursor: z.string().max(1000).optional().openapi({ description: '"next" of the previous page' }),
 });
 
 const pageSchema = z
-  .object({ items: z.array(clientOutSchema), next: z.string().nullable() })
-  .openapi('ClientPage');
+  .object({
+    items: z.array(clientOutSchema).openapi({ description: 'the clients of this page' }),
+    next: z.string().nullable().openapi({ description: 'pass as `cursor` for the next page; null: this is the last' }),
+  })
+  .openapi('ClientPage', { description: 'A page of clients.' });
 
 /**
  * A 422 must list every offending field: when the body breaks the schema, the fields that did
@@ -68,11 +72,16 @@ export function clientRoutes(directory: Directory) {
     createRoute({
       method: 'get',
       path: '/',
+      operationId: 'listClients',
+      tags: ['clients'],
       summary: 'Search or list clients',
-      description: 'Without q: everyone, sorted by name. With q: exact reference first, then name matches, then the rest.',
+      description:
+        'Without q: everyone, sorted by name. With q: words matched by prefix over the name, company, city, e-mail, phone, reference and account number, ' +
+        'ignoring case and accents (`helene mul` finds Hélène Müller); exact reference first, then name matches, then the rest; then close matches ' +
+        '(one typo, a name that sounds the same), marked `"match": "close"`.',
       middleware: [read] as const,
       request: { query: listQuery },
-      responses: { 200: jsonContent(pageSchema, 'A page of clients'), ...errorResponses(401, 403, 422) },
+      responses: { 200: jsonContent(pageSchema, 'A page of clients', { items: [{ ...clientExample, match: 'exact' }], next: null }), ...errorResponses(422) },
     }),
     (c) => {
       const { q, limit, cursor } = c.req.valid('query');
@@ -84,10 +93,15 @@ export function clientRoutes(directory: Directory) {
     createRoute({
       method: 'get',
       path: '/by-reference/{reference}',
+      operationId: 'getClientByReference',
+      tags: ['clients'],
       summary: 'Find a client by reference (loyalty card barcode)',
+      description: 'The client whose `reference` is exactly this (references are unique), or 404.',
       middleware: [read] as const,
-      request: { params: z.object({ reference: z.string().min(1).max(64).openapi({ param: { name: 'reference', in: 'path' } }) }) },
-      responses: { 200: jsonContent(clientOutSchema, 'The client'), ...errorResponses(401, 403, 404) },
+      request: {
+        params: z.object({ reference: z.string().min(1).max(64).openapi({ param: { name: 'reference', in: 'path' }, description: "the client's reference", example: '7612345000015' }) }),
+      },
+      responses: { 200: jsonContent(clientOutSchema, 'The client', clientExample, ETAG_HEADER), ...errorResponses(404) },
     }),
     (c) => {
       const client = directory.getClientByReference(c.req.valid('param').reference);
@@ -100,10 +114,13 @@ export function clientRoutes(directory: Directory) {
     createRoute({
       method: 'get',
       path: '/{id}',
+      operationId: 'getClient',
+      tags: ['clients'],
       summary: 'Get a client',
+      description: 'The client, with its group summary and its etag (also in the ETag header), or 404.',
       middleware: [read] as const,
       request: { params: idParam },
-      responses: { 200: jsonContent(clientOutSchema, 'The client'), ...errorResponses(401, 403, 404) },
+      responses: { 200: jsonContent(clientOutSchema, 'The client', clientExample, ETAG_HEADER), ...errorResponses(404) },
     }),
     (c) => {
       const client = directory.getClient(c.req.valid('param').id);
@@ -116,10 +133,19 @@ export function clientRoutes(directory: Directory) {
     createRoute({
       method: 'post',
       path: '/',
+      operationId: 'createClient',
+      tags: ['clients'],
       summary: 'Create a client',
+      description:
+        'A person needs lastName and firstName, a company companyName; reference is unique; groupId must exist; country is ISO 3166-1 alpha-2 (default CH). ' +
+        'The agent assigns a UUID id unless given. A phone that cannot be a phone number is saved as typed, with a warning in the answer.',
       middleware: [write] as const,
-      request: { body: jsonBody(clientCreateSchema) },
-      responses: { 201: jsonContent(clientOutSchema, 'Created'), ...errorResponses(400, 401, 403, 409, 413, 415, 422, 503, 507) },
+      request: { body: jsonBody(clientCreateSchema, clientCreateExample) },
+      responses: {
+        201: jsonContent(clientOutSchema, 'Created', clientExample, { ...ETAG_HEADER, ...locationHeader(`/api/v1/clients/${clientExample.id}`) }),
+        ...errorResponses(400, 409, 413, 415, 422, 503, 507),
+        409: problemResponse(409, 'A client with this id already exists'),
+      },
     }),
     async (c) => {
       const client = await directory.createClient(c.req.valid('json'));
@@ -133,11 +159,15 @@ export function clientRoutes(directory: Directory) {
     createRoute({
       method: 'patch',
       path: '/{id}',
+      operationId: 'updateClient',
+      tags: ['clients'],
       summary: 'Change some fields of a client',
-      description: 'Only the fields sent change; `address` fields merge. Send If-Match with the etag you read to refuse a silent overwrite.',
+      description:
+        'Only the fields sent change; `address` fields merge; null clears a field. Read-only fields sent back (a whole record read before) are ignored. ' +
+        'Send If-Match with the etag you read to refuse a silent overwrite (412, with currentEtag).',
       middleware: [write] as const,
-      request: { params: idParam, headers: ifMatchHeader, body: jsonBody(clientPatchSchema) },
-      responses: { 200: jsonContent(clientOutSchema, 'The updated client'), ...errorResponses(400, 401, 403, 404, 412, 413, 415, 422, 503, 507) },
+      request: { params: idParam, headers: ifMatchHeader, body: jsonBody(clientPatchSchema, { phone: '+41 79 555 00 13', address: { city: 'Pully', postalCode: '1009' } }) },
+      responses: { 200: jsonContent(clientOutSchema, 'The updated client', clientExample, ETAG_HEADER), ...errorResponses(400, 404, 412, 413, 415, 422, 503, 507) },
     }),
     async (c) => {
       const client = await directory.updateClient(c.req.valid('param').id, c.req.valid('json'), c.req.valid('header')['if-match'] ?? null);
@@ -150,10 +180,13 @@ export function clientRoutes(directory: Directory) {
     createRoute({
       method: 'delete',
       path: '/{id}',
+      operationId: 'deleteClient',
+      tags: ['clients'],
       summary: 'Delete a client',
+      description: 'Deletes the client (pushed to the cloud as a delete). With If-Match, only if it has not changed since you read it.',
       middleware: [write] as const,
       request: { params: idParam, headers: ifMatchHeader },
-      responses: { 204: { description: 'Deleted' }, ...errorResponses(401, 403, 404, 412, 503, 507) },
+      responses: { 204: { description: 'Deleted' }, ...errorResponses(404, 412, 503, 507) },
     }),
     async (c) => {
       await directory.deleteClient(c.req.valid('param').id, c.req.valid('header')['if-match'] ?? null);

@@ -21,10 +21,14 @@ export function diagnosticsRoutes(archive: () => Promise<DiagnosticsArchive>) {
       middleware: [requireScope('admin')] as const,
       responses: {
         200: {
-          description: 'The archive (Content-Disposition: attachment)',
-          content: { 'application/gzip': { schema: z.string().openapi({ format: 'binary' }) } },
+          description: 'The archive',
+          headers: {
+            'Content-Disposition': { description: 'a download, named by the time it was made', schema: { type: 'string', example: 'attachment; filename="shop-agent-diagnostics-2026-12-04T10-15-00Z.tar.gz"' } },
+            'Cache-Control': { description: 'no-store: the archive is not kept in caches', schema: { type: 'string', example: 'no-store' } },
+          },
+          content: { 'application/gzip': { schema: z.string().openapi({ format: 'binary', description: 'a gzip-compressed tar archive' }) } },
         },
-        ...errorResponses(401, 403),
+        ...errorResponses(),
       },
     }),
     async (c) => {

@@ -56,6 +56,37 @@ describe('OpenAPI document', () => {
     expect(doc.paths['/clients/{id}']!.patch!.parameters?.map((p) => `${p.in}:${p.name}`)).toEqual(expect.arrayContaining(['path:id', 'header:if-match']));
   });
 
+  it('states the rules the agent enforces, the headers it sends, its errors and its event stream', async () => {
+    t = await openTestAgent();
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a JSON document walked by path
+    const doc = await expectJson<any>(await t.api('/api/v1/openapi.json'), 200);
+    const schemas = doc.components.schemas;
+    const ops = Object.values(doc.paths as Record<string, Record<string, { operationId?: string; tags?: string[] }>>).flatMap((p) => Object.values(p).filter((o) => typeof o === 'object' && 'responses' in o));
+    const ids = ops.map((o) => o.operationId);
+    expect(ids.every((id) => typeof id === 'string' && /^[a-z][A-Za-z0-9]+$/.test(id))).toBe(true);
+    expect(new Set(ids).size).toBe(ids.length);
+    const tags = new Set((doc.tags as Array<{ name: string; description: string }>).map((tag) => tag.name));
+    expect(ops.every((o) => o.tags?.length === 1 && tags.has(o.tags[0]!))).toBe(true);
+    // the same zod schemas that validate carry the rules
+    expect(schemas.ClientCreate.properties.email.format).toBe('email');
+    expect(schemas.ClientCreate.properties.address.properties.country.enum).toEqual(expect.arrayContaining(['CH', 'FR', 'DE', 'LI']));
+    expect(schemas.ClientCreate.properties.address.properties.country.enum).not.toContain('XX');
+    expect(schemas.ReceiptTicket.properties.issuedAt.format).toBe('date-time');
+    expect(schemas.ReceiptLine.properties.quantity.multipleOf).toBe(0.001);
+    expect(schemas.ReceiptLine.properties.amount.type).toBe('integer');
+    // the extra members of the problems, and the headers
+    for (const extra of ['errors', 'currentEtag', 'clientCount', 'mergeInstead', 'freeBytes']) expect(Object.keys(schemas.Problem.properties)).toContain(extra);
+    expect(doc.paths['/print'].post.responses['202'].headers.Location).toBeDefined();
+    expect(doc.paths['/clients/{id}'].get.responses['200'].headers.ETag).toBeDefined();
+    expect(doc.paths['/clients/{id}'].patch.responses['412'].content['application/problem+json'].example.currentEtag).toBeDefined();
+    expect(doc.paths['/groups/{id}'].delete.responses['409'].content['application/problem+json'].example.clientCount).toBe(3);
+    expect(Object.keys(doc.paths['/clients'].get.responses)).toEqual(expect.arrayContaining(['401', '403', '421']));
+    // the stream, with each event's payload; a scan's client may be null
+    expect(Object.keys(doc.paths['/events'].get.responses['200'].content)).toEqual(['text/event-stream']);
+    for (const e of ['ScanEvent', 'JobEvent', 'PrinterEvent', 'DirectoryEvent', 'SyncEvent', 'ScannerEvent', 'ResetEvent']) expect(schemas[e], e).toBeDefined();
+    expect(JSON.stringify(schemas.ScanEvent.properties.client)).toContain('"null"');
+  });
+
   it('needs the token (401 without, 401 with a wrong one)', async () => {
     t = await openTestAgent();
     const res = await raw(t, '/api/v1/openapi.json', { headers: { host: GOOD_HOST } });
