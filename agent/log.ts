@@ -1,7 +1,6 @@
 import { mkdirSync, openSync, closeSync } from 'node:fs';
 import path from 'node:path';
 import { createStream, type RotatingFileStream } from 'rotating-file-stream';
-import type { LoadedConfig } from './config.js';
 
 /**
  * The agent's log: one line per event, `<time> <level> <message> key=value…`. The message is the
@@ -23,7 +22,7 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 export const LOG_FILE = 'agent.log';
 
 /** `<store.dir>/logs`: the one place that says where the log files live (npm run diagnose collects them). */
-export function logDir(loaded: Pick<LoadedConfig, 'storeDir'>): string {
+export function logDir(loaded: { storeDir: string }): string {
   return path.join(loaded.storeDir, 'logs');
 }
 

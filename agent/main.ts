@@ -1,7 +1,7 @@
 import { Agent } from './agent.js';
 import { ConfigError, configPathFrom, loadConfigFile } from './config.js';
 import { type AgentLog, logDir, openAgentLog } from './log.js';
-import { runMain, untilStopSignal } from './run-main.js';
+import { runMain, stopRequested, untilStopSignal } from './run-main.js';
 import { STORE_EXIT_CODE, storeProblem } from './store/manifest.js';
 
 /**
@@ -26,6 +26,7 @@ async function main(): Promise<number> {
     throw err;
   }
 
+  const requested = stopRequested();
   try {
     await agent.start();
   } catch (err) {
@@ -34,7 +35,7 @@ async function main(): Promise<number> {
     return store ? STORE_EXIT_CODE : 1;
   }
 
-  return untilStopSignal(() => agent.stop(), log);
+  return untilStopSignal(() => agent.stop(), log, requested);
 }
 
 runMain(main, 'the agent failed: ', () =>

@@ -39,32 +39,37 @@ export function runMain(main: () => Promise<number>, crashPrefix: string, end?: 
   main().then(exit, crash);
 }
 
-/** Resolves with the exit code once a signal came and `stop` finished. */
-export function untilStopSignal(stop: () => Promise<void>, say: Pick<Logger, 'info' | 'error'>): Promise<number> {
-  return new Promise<number>((resolve) => {
-    let stopping = false;
-    const onSignal = (signal: string) => {
-      if (stopping) return;
-      stopping = true;
-      say.info('agent stopping', { signal });
-      stop().then(
-        () => resolve(0),
-        (err: unknown) => {
-          say.error('error while stopping', { error: err instanceof Error ? err.message : String(err) });
-          resolve(1);
-        },
-      );
-    };
-    process.on('SIGINT', () => onSignal('SIGINT'));
-    process.on('SIGTERM', () => onSignal('SIGTERM'));
+/**
+ * Listens for a stop from now on (SIGINT, SIGTERM, or node-windows's "shutdown"): a program that
+ * takes a while to start calls it first, so that a stop asked for during the start (a service
+ * manager stopping it at once) is not Node's default (killed, no "stopped" line) but a clean stop
+ * as soon as the start is done. Resolves with what asked; later asks are ignored.
+ */
+export function stopRequested(): Promise<string> {
+  return new Promise<string>((resolve) => {
+    process.on('SIGINT', () => resolve('SIGINT'));
+    process.on('SIGTERM', () => resolve('SIGTERM'));
     // Started by a parent with an IPC channel, as node-windows's service wrapper does: it asks for a
     // stop with a "shutdown" message (Windows has no SIGTERM), and a channel that closes means the
     // parent is gone; an agent left running would hold the store and the port from the next start.
     if (process.send) {
       process.on('message', (message) => {
-        if (message === 'shutdown') onSignal('shutdown message');
+        if (message === 'shutdown') resolve('shutdown message');
       });
-      process.on('disconnect', () => onSignal('parent gone'));
+      process.on('disconnect', () => resolve('parent gone'));
     }
   });
+}
+
+/** Resolves with the exit code once a stop was asked for (`requested`, listened for now if not given) and `stop` finished. */
+export async function untilStopSignal(stop: () => Promise<void>, say: Pick<Logger, 'info' | 'error'>, requested: Promise<string> = stopRequested()): Promise<number> {
+  const signal = await requested;
+  say.info('agent stopping', { signal });
+  try {
+    await stop();
+    return 0;
+  } catch (err) {
+    say.error('error while stopping', { error: err instanceof Error ? err.message : String(err) });
+    return 1;
+  }
 }

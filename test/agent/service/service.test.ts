@@ -218,11 +218,11 @@ describe('install, uninstall, status on Linux', () => {
     up.files.set(UNIT_FILE, { text: 'x', mode: 0o644 });
     up.answers = [
       ['systemctl show', { stdout: 'ActiveState=active\nSubState=running\nUnitFileState=enabled\nExecMainStatus=0\nNRestarts=0\n' }],
-      ['journalctl', { stdout: 'Dec 04 14:00:00 till shop-agent[42]: agent 0.1.0 listening on http://127.0.0.1:8410\n' }],
+      ['journalctl', { stdout: 'Dec 04 14:00:00 till shop-agent[42]: info  agent listening url=http://127.0.0.1:8410 version=0.1.0\n' }],
     ];
     expect(await statusLinux(up)).toBe(EXIT.ok);
     expect(up.out).toContain('state: active (running)');
-    expect(up.out).toContain('  Dec 04 14:00:00 till shop-agent[42]: agent 0.1.0 listening on http://127.0.0.1:8410');
+    expect(up.out).toContain('  Dec 04 14:00:00 till shop-agent[42]: info  agent listening url=http://127.0.0.1:8410 version=0.1.0');
     expect(up.output()).toContain('journalctl -u shop-agent');
 
     const down = new FakeSystem();
@@ -312,12 +312,12 @@ describe('the stop a service wrapper asks for over IPC (node-windows)', () => {
     child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     await new Promise<void>((resolve, reject) => {
-      child.stdout?.on('data', () => /listening on/.test(out) && resolve());
+      child.stdout?.on('data', () => /agent listening url=/.test(out) && resolve());
       void exited.then(() => reject(new Error(`the agent exited before listening:\n${out}`)));
     });
     child.send('shutdown');
     expect(await exited).toBe(0);
-    expect(out).toContain('shutdown message: stopping');
+    expect(out).toContain('agent stopping signal="shutdown message"');
     expect(out).toContain('every change is on disk');
     expect(readFileSync(path.join(dir, 'data', 'secrets.json'), 'utf8')).toContain('apiToken');
   });

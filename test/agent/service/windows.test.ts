@@ -99,11 +99,11 @@ describe('the Windows service node-windows registers', () => {
     const xml = winswXml(windowsPlan(configFile));
     const { wrapper, exited, output } = startWrapper(xml);
     try {
-      await until(() => `the agent under the wrapper to listen:\n${output()}`, () => /listening on/.test(output()), 15_000);
-      expect(output()).toContain(`(store: ${path.join(dir, 'data')})`);
+      await until(() => `the agent under the wrapper to listen:\n${output()}`, () => /agent listening url=/.test(output()), 15_000);
+      expect(output()).toContain(`store=${JSON.stringify(path.join(dir, 'data'))}`);
       wrapper.kill('SIGINT');
       expect(await exited).toBe(0);
-      expect(output()).toContain('shutdown message: stopping');
+      expect(output()).toContain('agent stopping signal="shutdown message"');
       expect(output()).toContain('every change is on disk');
     } finally {
       wrapper.kill('SIGKILL');
@@ -114,11 +114,11 @@ describe('the Windows service node-windows registers', () => {
     const dir = tempDir('service-win-');
     const xml = winswXml(windowsPlan(writeConfig(dir, { http: { port: 0 }, store: { dir: './data' } })));
     const { wrapper, output } = startWrapper(xml);
-    await until(() => `the agent under the wrapper to listen:\n${output()}`, () => /listening on/.test(output()), 15_000);
+    await until(() => `the agent under the wrapper to listen:\n${output()}`, () => /agent listening url=/.test(output()), 15_000);
     wrapper.kill('SIGKILL');
     // the agent's output still comes through the pipe it shares with the dead wrapper
     await until(() => `the agent to stop:\n${output()}`, () => /every change is on disk/.test(output()), 15_000);
-    expect(output()).toContain('parent gone: stopping');
+    expect(output()).toContain('agent stopping signal="parent gone"');
   });
 });
 
