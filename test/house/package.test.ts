@@ -6,6 +6,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { extract } from 'tar';
 import { TEST_TOKEN, tempDir } from '../helpers/config.js';
 import { ROOT } from '../helpers/process.js';
+import { systemdAnalyze } from '../helpers/systemd.js';
 import { until } from '../helpers/until.js';
 
 /**
@@ -94,10 +95,9 @@ it("installs as a service on its own runtime: the dry run's unit starts the arch
   const config = path.join(top, 'agent.config.json');
   const { stdout } = await run(node, [path.join(top, 'dist', 'service.mjs'), 'install', '--dry-run', '--config', 'agent.config.json'], { cwd: top });
   expect(stdout).toContain(`  ExecStart=${node} --enable-source-maps ${path.join(top, 'dist', 'main.mjs')} --config ${config}`);
-  if (process.platform !== 'linux' || !existsSync('/usr/bin/systemd-analyze')) return;
   const unit = stdout.split('\n').filter((l, i, all) => i > all.findIndex((x) => x.startsWith('would write')) && l.startsWith('  ')).map((l) => l.slice(2));
   const file = path.join(tempDir('agent-test-unit-'), 'shop-agent.service');
   writeFileSync(file, `${unit.join('\n')}\n`);
-  const verified = await run('systemd-analyze', ['verify', file]);
+  const verified = await run(systemdAnalyze(), ['verify', file]);
   expect(verified.stderr.trim()).toBe('');
 });

@@ -6,7 +6,7 @@ import { AgentError } from '../../errors.js';
 import { requireScope, type SecurityEnv } from '../security.js';
 import { validationHook } from '../validation.js';
 import { contentType } from '../text.js';
-import { errorResponses, jsonContent, problemSchema } from './common.js';
+import { downloadHeaders, errorResponses, jsonContent, problemSchema } from './common.js';
 
 const reportExample = {
   created: 1,
@@ -85,10 +85,7 @@ export function clientCsvRoutes(directory: Directory) {
       responses: {
         200: {
           description: 'The CSV file',
-          headers: {
-            'Content-Disposition': { description: 'a download, named by the day', schema: { type: 'string', example: 'attachment; filename="clients-2026-11-27.csv"' } },
-            'Cache-Control': { description: 'no-store: personal data is not kept in caches', schema: { type: 'string', example: 'no-store' } },
-          },
+          headers: downloadHeaders('the day', 'clients-2026-11-27.csv'),
           content: {
             'text/csv': {
               schema: z.string().openapi({ description: 'the file: UTF-8 with a byte-order mark, ";" between cells' }),

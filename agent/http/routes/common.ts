@@ -99,6 +99,11 @@ export function errorResponses(...statuses: number[]) {
 }
 
 const header = (description: string, example?: string) => ({ description, schema: { type: 'string' as const, ...(example ? { example } : {}) } });
+/** A file to download (CSV export, diagnostics): named in Content-Disposition, never kept in a cache. */
+export const downloadHeaders = (what: string, filename: string) => ({
+  'Content-Disposition': header(`a download, named by ${what}`, `attachment; filename="${filename}"`),
+  'Cache-Control': header('no-store: personal data and the agent\'s state are not kept in caches', 'no-store'),
+});
 export const ETAG_HEADER = { ETag: header('the etag of the record, quoted: send it back in If-Match to make an edit safe', '"7-1764840000000"') };
 export const locationHeader = (example: string) => ({ Location: header('where the new resource is', example) });
 

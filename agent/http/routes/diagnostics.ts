@@ -2,7 +2,7 @@ import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { diagnosticsHeaders, type DiagnosticsArchive } from '../../diagnostics/archive.js';
 import { requireScope, type SecurityEnv } from '../security.js';
 import { validationHook } from '../validation.js';
-import { errorResponses } from './common.js';
+import { downloadHeaders, errorResponses } from './common.js';
 
 /** GET /api/v1/diagnostics: the archive support asks for (docs/diagnose.md), for an admin token. */
 export function diagnosticsRoutes(archive: () => Promise<DiagnosticsArchive>) {
@@ -22,10 +22,7 @@ export function diagnosticsRoutes(archive: () => Promise<DiagnosticsArchive>) {
       responses: {
         200: {
           description: 'The archive',
-          headers: {
-            'Content-Disposition': { description: 'a download, named by the time it was made', schema: { type: 'string', example: 'attachment; filename="shop-agent-diagnostics-2026-12-04T10-15-00Z.tar.gz"' } },
-            'Cache-Control': { description: 'no-store: the archive is not kept in caches', schema: { type: 'string', example: 'no-store' } },
-          },
+          headers: downloadHeaders('the time it was made', 'shop-agent-diagnostics-2026-12-04T10-15-00Z.tar.gz'),
           content: { 'application/gzip': { schema: z.string().openapi({ format: 'binary', description: 'a gzip-compressed tar archive' }) } },
         },
         ...errorResponses(),
