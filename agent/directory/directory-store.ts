@@ -220,10 +220,22 @@ export class DirectoryStore<S extends SectionOp = never> {
     // written then): it holds back neither the replay nor the journal's trimming.
     const oldest = Math.min(meta.seq, ...this.shardSeqs.map((q) => (q === 0 ? meta.seq : q)));
     const entries = await this.journal.open(oldest, this.options.readOnly, Math.max(meta.seq, ...this.shardSeqs));
+    try {
+      return await this.afterJournalOpen(entries, manifest, meta.seq, oldest, recovered);
+    } catch (err) {
+      // a store that could not be read is left as it is, but not its open journal segment
+      await this.journal.close().catch(() => undefined);
+      throw err;
+    }
+  }
+
+  /** The load's second half: the journal is open, its entries are replayed over the snapshots. */
+  private async afterJournalOpen(entries: JournalEntry[], manifest: Manifest | null, metaSeq: number, oldest: number, recovered: string[]): Promise<{ replayed: number; recovered: string[] }> {
+    const storeDir = this.options.storeDir;
     if (manifest && storeDir) await this.checkSegments(manifest, storeDir);
     // The counts at the manifest's point can be checked when the snapshots are not newer than it
     // (they are when a crash came between meta.json and the manifest: then the manifest is behind).
-    const countable = manifest !== null && meta.seq <= manifest.seq && this.shardSeqs.every((q) => q <= manifest.seq);
+    const countable = manifest !== null && metaSeq <= manifest.seq && this.shardSeqs.every((q) => q <= manifest.seq);
     let counted = !countable;
     let replayed = 0;
     for (const entry of entries) {
@@ -231,7 +243,7 @@ export class DirectoryStore<S extends SectionOp = never> {
         this.checkCounts(manifest, storeDir!);
         counted = true;
       }
-      replayed += this.replay(entry, meta.seq);
+      replayed += this.replay(entry, metaSeq);
     }
     if (!counted && manifest) {
       if (this.journal.seq < manifest.seq) {

@@ -1,4 +1,4 @@
-import { readdirSync, writeFileSync } from 'node:fs';
+import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DirectoryStore } from '../../../agent/directory/directory-store.js';
@@ -6,6 +6,7 @@ import type { Client } from '../../../agent/directory/schema.js';
 import { memoryLogger } from '../../../agent/log.js';
 import type { Journal } from '../../../agent/store/journal.js';
 import { tempDir } from '../../helpers/agent.js';
+import { openFilesUnder } from '../../helpers/open-files.js';
 import { personRecord } from '../../fixtures/records.js';
 
 const person = (id: string, lastName: string): Client => personRecord(id, { lastName });
@@ -18,6 +19,25 @@ async function open(dir: string, shardCount = 4) {
 }
 
 describe('DirectoryStore', () => {
+  it('a load refused after the journal was opened (a segment missing) leaves no file open', async () => {
+    const storeDir = tempDir();
+    const dir = path.join(storeDir, 'directory');
+    const store = new DirectoryStore(dir, memoryLogger(), { shardCount: 4, snapshotIdleMs: 60_000, storeDir });
+    await store.load();
+    await store.commit([{ op: 'client.put', record: person('a', 'Aebi') }]);
+    await store.snapshot();
+    await store.commit([{ op: 'client.put', record: person('b', 'Blanc') }]);
+    await store.close();
+    expect(openFilesUnder(storeDir)).toEqual([]);
+    const journal = path.join(dir, 'journal');
+    const segments = readdirSync(journal).sort();
+    rmSync(path.join(journal, segments.at(-1)!));
+    const again = new DirectoryStore(dir, memoryLogger(), { shardCount: 4, snapshotIdleMs: 60_000, storeDir });
+    await expect(again.load()).rejects.toThrow(/is missing: the changes made since the last snapshot/);
+    // the journal's segment it had opened for appending is closed, not left for the GC to find
+    expect(openFilesUnder(storeDir)).toEqual([]);
+  });
+
   it('keeps every committed change across a restart (journal replay, no snapshot)', async () => {
     const dir = tempDir();
     const { store } = await open(dir);
