@@ -3,6 +3,8 @@ import type { PrinterTransport } from '../drivers/printer/transport.js';
 import type { AgentConfig, LoadedConfig, PrinterConfig } from './config.js';
 import { DirectoryCare } from './directory/care.js';
 import { Directory } from './directory/directory.js';
+import { indexImageFile, readIndexImage, writeIndexImage } from './directory/index-image.js';
+import { indexFingerprint } from './directory/search-index.js';
 import { DirectoryStore, type DirectoryStoreOptions } from './directory/directory-store.js';
 import type { EventBus, EventLog } from './events.js';
 import { collectGarbage } from './gc.js';
@@ -15,13 +17,16 @@ import { type ScannerHardware, Scanners } from './scans/scanners.js';
 import { type ApiToken, effectiveTokens, loadOrCreateSecrets } from './secrets.js';
 import { AuditLog } from './store/audit-log.js';
 import { openStoreFolder } from './store/folder.js';
-import { nodeFs } from './store/fs.js';
+import { nodeFs, type StoreFs } from './store/fs.js';
 import { SyncIssues } from './sync/issues.js';
 import { forgetCloud } from './sync/adopt.js';
 import { OutboxRecorder } from './sync/outbox-recorder.js';
 import type { SyncOp } from './sync/records.js';
 import { SyncStore } from './sync/sync-store.js';
 import { Sync, type SyncOptions } from './sync/sync.js';
+
+/** After a start that built the search index, when it is saved for the next start (once the start's own work is done). */
+const INDEX_IMAGE_DELAY_MS = 2000;
 
 /** What tests (and a future installer's tools) may put in place of the real parts. */
 export interface ServiceOptions {
@@ -79,6 +84,8 @@ export class Services {
   readonly jobs: JobStore;
   readonly printers: Printers;
   readonly print: PrintService;
+  private readonly fs: StoreFs;
+  private imageTimer: NodeJS.Timeout | null = null;
 
   constructor(
     ctx: ServiceContext,
@@ -97,6 +104,7 @@ export class Services {
     this.events = ctx.events;
     this.closing = ctx.closing;
     this.version = ctx.version;
+    this.fs = options.store?.fs ?? nodeFs;
     this.directoryStore = new DirectoryStore(path.join(storeDir, 'directory'), this.log, { ...options.store, storeDir, usedBefore, sections: [this.syncStore.section] });
     // with a cloud, every edit also records what to send it, in the edit's own write
     this.directory = new Directory(this.directoryStore, this.bus, {
@@ -125,10 +133,16 @@ export class Services {
   /** Reads what the store folder holds: the directory (snapshots, then the journal) and the print queue. */
   async load(): Promise<void> {
     const started = performance.now();
-    const { replayed, recovered } = await this.directoryStore.load();
+    const country = this.config.shop.country;
+    // the saved search index is read while the directory loads (a cache: null when there is none)
+    const [{ replayed, recovered }, image] = await Promise.all([
+      this.directoryStore.load(),
+      readIndexImage(indexImageFile(this.storeDir), { fingerprint: indexFingerprint(country), country }, this.log),
+    ]);
     let requeued: number;
+    let index: ReturnType<Directory['start']>;
     try {
-      this.directory.start();
+      index = this.directory.start(image);
       if (!this.config.cloud) await forgetCloud(this.directoryStore, this.syncStore, this.log);
       ({ requeued } = await this.jobs.load());
     } catch (err) {
@@ -142,11 +156,31 @@ export class Services {
       clients: this.directoryStore.clients.size,
       groups: this.directoryStore.groups.size,
       ms: Math.round(performance.now() - started),
+      index: index ? `saved copy, ${index.reread} re-read` : 'built',
       replayed: replayed || undefined,
       recoveredFromBackup: recovered.length ? recovered.join(',') : undefined,
     });
     // loading leaves the decoded files behind: give that memory back now, not at the next pressure
     collectGarbage();
+    // an index built (or much re-read) at this start is saved soon, for the next one
+    if (!index || index.reread > 0) {
+      this.imageTimer = setTimeout(() => void this.saveIndexImage(), INDEX_IMAGE_DELAY_MS);
+      this.imageTimer.unref();
+    }
+  }
+
+  /** Saves the search index for the next start, if it changed; a failure only makes that start slower. */
+  async saveIndexImage(): Promise<void> {
+    if (this.imageTimer) clearTimeout(this.imageTimer);
+    this.imageTimer = null;
+    try {
+      const image = this.directory.indexImage();
+      if (!image) return;
+      const written = await writeIndexImage(indexImageFile(this.storeDir), image, this.fs);
+      if ('skipped' in written) this.log.info(`search index: not saved for the next start (${written.skipped}); it is built from the directory then`);
+    } catch (err) {
+      this.log.warn('search index: not saved; the next start builds it from the directory (slower, nothing lost)', { problem: err instanceof Error ? err.message : String(err) });
+    }
   }
 
   /** Devices and the sync loop. Last: a scanner's first code needs the directory and the app's listeners in place. */
@@ -166,6 +200,7 @@ export class Services {
     await this.scanners.stop();
     await this.printers.stop(); // a ticket being printed gets a moment to be confirmed; the rest stays queued on disk
     await this.jobs.close();
+    await this.saveIndexImage();
     this.directory.stop();
     await this.directoryStore.close();
   }

@@ -5,6 +5,7 @@ import { collectGarbage } from '../gc.js';
 import { COUNTRY_CODES, POSTAL_CODE_RULES } from './countries.js';
 import type { DirectoryStore, RecordChange } from './directory-store.js';
 import type { EditRecorder } from './edit-recorder.js';
+import type { IndexImage } from './index-image.js';
 import { fold, phoneNeedsChecking } from './normalize.js';
 import type { Client, ClientCreate, ClientOut, ClientPatch, Group, GroupCreate, GroupOut, GroupPatch } from './schema.js';
 import type { DirectoryOp, SectionOp } from './store-format.js';
@@ -89,11 +90,21 @@ export class Directory<Op extends SectionOp = SectionOp> {
     this.index = new SearchIndex(this.country);
   }
 
-  /** Builds the indexes from the loaded store and follows its changes. */
-  start(): void {
-    this.index.rebuild(this.store.clients.values());
+  /**
+   * Builds the indexes from the loaded store (or takes in a saved search index, `image`, reading
+   * again only the clients changed since it was made) and follows the store's changes. Says which.
+   */
+  start(image: IndexImage | null = null): { kept: number; reread: number } | null {
+    const restored = image ? this.index.restore(image, this.store.clients) : null;
+    if (!restored) this.index.rebuild(this.store.clients.values());
     for (const c of this.store.clients.values()) this.track(c, +1);
     this.unsubscribe = this.store.onChange((change) => this.onChange(change));
+    return restored;
+  }
+
+  /** The search index for the next start to take in, or null when it has not changed since the last one. */
+  indexImage(): IndexImage | null {
+    return this.index.changedSinceImage > 0 ? this.index.image(this.store.clients) : null;
   }
 
   stop(): void {

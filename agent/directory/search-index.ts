@@ -1,3 +1,5 @@
+import { crc32 } from 'node:zlib';
+import type { IndexImage } from './index-image.js';
 import type { Client } from './schema.js';
 import { digits, fold, foldGerman, hasUmlaut, isPhoneLike, phoneForms, phoneQuery, splitWords } from './normalize.js';
 import { oneTypo, SOUND_MARK, SOUND_MIN, SOUND_TOKEN_LENGTH, soundTokens, TYPO_MIN } from './phonetic.js';
@@ -223,7 +225,14 @@ export class SearchIndex {
   /** Distinct name words (4 letters or more), for the typo alternatives of a query word. Never shrinks between rebuilds: a word gone only costs a lookup. */
   private nameWords = new Set<string>();
 
+  /** Upserts and removals since the last build, restore or image: whether a new image is worth writing. */
+  private changes = 0;
+
   constructor(private readonly country = 'CH') {}
+
+  get changedSinceImage(): number {
+    return this.changes;
+  }
 
   get size(): number {
     return this.ordById.size;
@@ -252,6 +261,80 @@ export class SearchIndex {
     const entries = new EntryBuilder(n * 26);
     for (let rank = 0; rank < n; rank++) entries.addText(this.texts[this.sorted[rank]!]!, rank);
     this.setBase(entries);
+    this.changes = n; // nothing saved matches a build
+  }
+
+  /**
+   * The index as a restart can take it in (`restore`): the live clients in name order with their
+   * texts, and the base buckets. The overlay is folded in first, if there is one.
+   */
+  image(clients: ReadonlyMap<string, Client>): IndexImage {
+    if (this.overlayOrds.size > 0 || this.baseStale.includes(1)) this.compact();
+    const n = this.baseOrd.length;
+    const ids: string[] = [];
+    const texts: string[] = [];
+    const sortKeys: string[] = [];
+    const updatedAts: string[] = [];
+    const versions = new Float64Array(n);
+    for (let r = 0; r < n; r++) {
+      const ord = this.baseOrd[r]!;
+      const id = this.ids[ord]!;
+      const c = clients.get(id);
+      if (!c) throw new Error(`the search index holds ${id}, which the directory does not: not saved`);
+      ids.push(id);
+      texts.push(this.texts[ord]!);
+      sortKeys.push(this.sortKeys[ord]!);
+      updatedAts.push(c.updatedAt);
+      versions[r] = c.version;
+    }
+    this.changes = 0;
+    return { fingerprint: indexFingerprint(this.country), country: this.country, ids, texts, sortKeys, updatedAts, versions, hashes: this.baseHashes, ranks: this.baseRanks, nameWords: [...this.nameWords] };
+  }
+
+  /**
+   * Takes in a saved image instead of building: every client whose version and last change are the
+   * record's keeps its text and buckets; the others (changed, new, gone since) are read again from
+   * the records, as edits are. Null, and nothing changed, when the image is for another tokenizer or
+   * country, holds an id twice, or when so many clients changed that a build is as quick.
+   */
+  restore(image: IndexImage, clients: ReadonlyMap<string, Client>): { kept: number; reread: number } | null {
+    if (image.country !== this.country || image.fingerprint !== indexFingerprint(this.country)) return null;
+    const n = image.ids.length;
+    const stale = new Uint8Array(n);
+    const ordById = new Map<string, number>();
+    let kept = 0;
+    for (let r = 0; r < n; r++) {
+      const id = image.ids[r]!;
+      ordById.set(id, r);
+      if (ordById.size === r) return null; // the id was there already
+      const c = clients.get(id);
+      if (c && c.version === image.versions[r] && c.updatedAt === image.updatedAts[r]) kept++;
+      else stale[r] = 1;
+    }
+    const reread = clients.size - kept;
+    if (n - kept + reread > Math.max(2000, n / 8)) return null;
+    const sorted: number[] = [];
+    for (let r = 0; r < n; r++) {
+      if (stale[r]) {
+        ordById.delete(image.ids[r]!);
+        image.texts[r] = '';
+      } else sorted.push(r);
+    }
+    this.ids = image.ids;
+    this.texts = image.texts;
+    this.sortKeys = image.sortKeys;
+    this.ordById = ordById;
+    this.sorted = sorted;
+    this.baseHashes = image.hashes;
+    this.baseRanks = image.ranks;
+    this.baseOrd = new Int32Array(n).map((_, i) => i);
+    this.baseStale = stale;
+    this.overlay = new Map();
+    this.overlayOrds = new Set();
+    this.nameWords = new Set(image.nameWords);
+    if (reread > 0) for (const c of clients.values()) if (!ordById.has(c.id)) this.upsert(c);
+    this.changes = n - kept + reread;
+    return { kept, reread };
   }
 
   private setBase(entries: EntryBuilder): void {
@@ -265,6 +348,7 @@ export class SearchIndex {
   }
 
   upsert(c: Client): void {
+    this.changes++;
     const existing = this.ordById.get(c.id);
     if (existing !== undefined) this.removeOrd(existing);
     const ord = this.ids.length;
@@ -283,7 +367,9 @@ export class SearchIndex {
 
   remove(id: string): void {
     const ord = this.ordById.get(id);
-    if (ord !== undefined) this.removeOrd(ord);
+    if (ord === undefined) return;
+    this.changes++;
+    this.removeOrd(ord);
   }
 
   /**
@@ -683,4 +769,42 @@ export function clientTokens(c: Client, country = 'CH'): string[] {
     if (d.length > 1 && d !== whole) tokens.push(d);
   }
   return tokens;
+}
+
+/** Clients whose texts, buckets and sort keys stand for the tokenizer in `indexFingerprint`. */
+const FINGERPRINT_SAMPLES: Client[] = [
+  {
+    id: 'fp-1', kind: 'person', civility: 'Mme', lastName: 'Müller-Lüdenscheidt', firstName: 'Hélène Zoë', companyName: null,
+    reference: 'CARTE 0042-17', accountNumber: '1100.42', groupId: null, email: 'h.muller@fromagerie-du-coin.ch', phone: '+41 79 123 45 67',
+    address: { street: 'Rue de l’Église 12b', street2: 'Case postale 7', postalCode: '1204', city: 'Genève', country: 'CH' },
+    notes: null, accountBalance: 0, walletBalance: 0, version: 1, updatedAt: '2026-01-01T00:00:00Z',
+  },
+  {
+    id: 'fp-2', kind: 'company', civility: null, lastName: null, firstName: null, companyName: 'Bäckerei Oechslin & Söhne AG',
+    reference: '7612345678900', accountNumber: null, groupId: null, email: null, phone: '044 261 00 00',
+    address: { street: 'Bahnhofstrasse 1', street2: null, postalCode: '9490', city: 'Vaduz', country: 'LI' },
+    notes: null, accountBalance: 0, walletBalance: 0, version: 1, updatedAt: '2026-01-01T00:00:00Z',
+  },
+];
+
+const fingerprints = new Map<string, string>();
+
+/**
+ * What a saved index was made by: the texts, bucket hashes, name words and sort keys this code
+ * makes of sample clients. Any change to how clients are tokenized, folded, hashed or ordered
+ * changes it, so an image from another version is never taken for this one's.
+ */
+export function indexFingerprint(country: string): string {
+  let fp = fingerprints.get(country);
+  if (fp === undefined) {
+    const parts = FINGERPRINT_SAMPLES.map((c) => {
+      const text = SEP + clientTokens(c, country).join(SEP) + SEP;
+      const hashes: number[] = [];
+      scanHashes(text, (h) => hashes.push(h));
+      return [text, hashes, nameWordsOf(c), sortKeyOf(c), orderKey(sortKeyOf(c), 6)];
+    });
+    fp = crc32(JSON.stringify(parts)).toString(16).padStart(8, '0');
+    fingerprints.set(country, fp);
+  }
+  return fp;
 }

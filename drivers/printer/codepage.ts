@@ -37,28 +37,37 @@ function loadTables(model: PrinterModel): ModelTables {
   return { select, encoding };
 }
 
-const TABLES: Record<PrinterModel, ModelTables> = { epson: loadTables('epson'), star: loadTables('star') };
+// loaded at the first use, not at import: checking every code page's encoding costs ~70 ms of the agent's start
+const loaded = new Map<PrinterModel, ModelTables>();
+function tables(model: PrinterModel): ModelTables {
+  let t = loaded.get(model);
+  if (!t) {
+    t = loadTables(model);
+    loaded.set(model, t);
+  }
+  return t;
+}
 
 export function codePageNames(model: PrinterModel): string[] {
-  const t = TABLES[model];
+  const t = tables(model);
   return [...t.select.keys()].filter((n) => t.encoding.has(n));
 }
 
 export function codePageSelect(model: PrinterModel, name: string): Buffer {
-  const bytes = TABLES[model].select.get(name);
+  const bytes = tables(model).select.get(name);
   if (!bytes) throw new Error(`code page ${name} is not known for ${model} printers (known: ${codePageNames(model).join(', ')})`);
   return bytes;
 }
 
 export function codePageEncoding(model: PrinterModel, name: string): string {
-  const enc = TABLES[model].encoding.get(name);
+  const enc = tables(model).encoding.get(name);
   if (!enc) throw new Error(`code page ${name} has no text encoding for ${model} printers`);
   return enc;
 }
 
 /** The code page a select command picks, for the decoder: bytes → name. */
 export function codePageBySelect(model: PrinterModel, bytes: Uint8Array): string | null {
-  for (const [name, b] of TABLES[model].select) {
+  for (const [name, b] of tables(model).select) {
     if (b.length === bytes.length && b.every((x, i) => x === bytes[i])) return name;
   }
   return null;
