@@ -86,6 +86,7 @@ export class Services {
   readonly print: PrintService;
   private readonly fs: StoreFs;
   private imageTimer: NodeJS.Timeout | null = null;
+  private imageSaving: Promise<void> = Promise.resolve();
 
   constructor(
     ctx: ServiceContext,
@@ -173,6 +174,14 @@ export class Services {
   async saveIndexImage(): Promise<void> {
     if (this.imageTimer) clearTimeout(this.imageTimer);
     this.imageTimer = null;
+    // one save at a time (the stop's waits for the timer's, then saves what changed since)
+    const previous = this.imageSaving;
+    const saving = previous.then(() => this.writeImageNow());
+    this.imageSaving = saving;
+    await saving;
+  }
+
+  private async writeImageNow(): Promise<void> {
     try {
       const image = this.directory.indexImage();
       if (!image) return;

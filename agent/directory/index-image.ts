@@ -19,8 +19,10 @@ import { nodeFs, type StoreFs, writeAll } from '../store/fs.js';
  * straight into its arrays: at 100,000 clients it is ~60 MB, which the agent never holds twice.
  *
  * Layout: a 512-byte header (JSON, padded with spaces, then a newline), then the bucket hashes
- * (u32), the bucket ranks (i32), the versions (f64), all little-endian, then the strings as UTF-8
- * separated by U+0000: ids, texts, sort keys, last changes (one per client each), name words.
+ * (u32), the buckets' starts (u32), the entries' ranks (i32), the versions (f64), all in the
+ * machine's byte order (the file never leaves it), then two texts of strings separated by U+0000
+ * (UTF-8): ids and last changes (one per client each), then texts and sort keys (one per client
+ * each) and the name words.
  */
 
 export interface IndexImage {
@@ -32,13 +34,14 @@ export interface IndexImage {
   sortKeys: string[];
   updatedAts: string[];
   versions: Float64Array;
-  /** The base buckets: entry → hash, and entry → rank; sorted by hash, each bucket in rank order. */
-  hashes: Uint32Array;
+  /** The base buckets: their hashes (ascending), where each starts among the entries (one more: the end), and entry → rank, each bucket in rank order. */
+  bucketHashes: Uint32Array;
+  bucketStarts: Uint32Array;
   ranks: Int32Array;
   nameWords: string[];
 }
 
-const FORMAT = 'shop-agent search index 1';
+const FORMAT = 'shop-agent search index 2';
 const HEADER_BYTES = 512;
 // a client's fields never hold U+0000: a count that does not match after the split means one did,
 // and the image is not used
@@ -55,9 +58,11 @@ interface Header {
   fingerprint: string;
   country: string;
   clients: number;
+  buckets: number;
   entries: number;
   words: number;
-  stringBytes: number;
+  checkBytes: number;
+  keptBytes: number;
   crc: number;
 }
 
@@ -71,7 +76,7 @@ export async function writeIndexImage(file: string, image: IndexImage, fs: Store
   const n = image.ids.length;
   const dir = path.dirname(file);
   await fs.mkdir(dir, { recursive: true });
-  const estimate = image.hashes.byteLength * 2 + n * 8 + n * 400;
+  const estimate = image.bucketHashes.byteLength * 2 + image.ranks.byteLength + n * 8 + n * 400;
   const free = await fs.freeBytes(dir).catch(() => Infinity);
   if (free < 2 * estimate + MIN_FREE_AFTER) return { skipped: `${Math.round(free / 1048576)} MB free, it needs ~${Math.round(estimate / 1048576)} MB and leaves room for the directory` };
   const tmp = `${file}.tmp`;
@@ -84,27 +89,36 @@ export async function writeIndexImage(file: string, image: IndexImage, fs: Store
       await writeAll(handle, bytes, at);
       at += bytes.length;
     };
-    await put(bytesOf(image.hashes));
+    await put(bytesOf(image.bucketHashes));
+    await put(bytesOf(image.bucketStarts));
     await put(bytesOf(image.ranks));
     await put(bytesOf(image.versions));
-    const stringsAt = at;
-    const lists = [image.ids, image.texts, image.sortKeys, image.updatedAts, image.nameWords];
-    let first = true;
-    for (const list of lists) {
-      for (let i = 0; i < list.length; i += STRINGS_PER_PIECE) {
-        const piece = list.slice(i, i + STRINGS_PER_PIECE).join(SEP);
-        await put(Buffer.from(first ? piece : SEP + piece, 'utf8'));
-        first = false;
+    const putStrings = async (lists: ReadonlyArray<readonly string[]>): Promise<number> => {
+      const from = at;
+      let first = true;
+      for (const list of lists) {
+        for (let i = 0; i < list.length; i += STRINGS_PER_PIECE) {
+          const piece = list.slice(i, i + STRINGS_PER_PIECE).join(SEP);
+          await put(Buffer.from(first ? piece : SEP + piece, 'utf8'));
+          first = false;
+        }
       }
-    }
+      return at - from;
+    };
+    // two texts: what only the check at start reads, and what the index keeps (the strings a
+    // split makes point into their text, which stays in memory as long as one of them does)
+    const checkBytes = await putStrings([image.ids, image.updatedAts]);
+    const keptBytes = await putStrings([image.texts, image.sortKeys, image.nameWords]);
     const header: Header & { format: string } = {
       format: FORMAT,
       fingerprint: image.fingerprint,
       country: image.country,
       clients: n,
-      entries: image.hashes.length,
+      buckets: image.bucketHashes.length,
+      entries: image.ranks.length,
       words: image.nameWords.length,
-      stringBytes: at - stringsAt,
+      checkBytes,
+      keptBytes,
       crc,
     };
     const line = JSON.stringify(header);
@@ -167,34 +181,40 @@ async function readImage(file: string): Promise<IndexImage | string> {
     }
     const h = readHeader(raw);
     if (!h) return 'not a search index file of this agent';
-    const { clients: n, entries, words } = h;
-    if (size !== HEADER_BYTES + entries * 8 + n * 8 + h.stringBytes) return `truncated or too long (${size} bytes)`;
-    const hashes = new Uint32Array(entries);
+    const { clients: n, buckets, entries, words } = h;
+    if (size !== HEADER_BYTES + buckets * 8 + 4 + entries * 4 + n * 8 + h.checkBytes + h.keptBytes) return `truncated or too long (${size} bytes)`;
+    const bucketHashes = new Uint32Array(buckets);
+    const bucketStarts = new Uint32Array(buckets + 1);
     const ranks = new Int32Array(entries);
     const versions = new Float64Array(n);
-    const strings = Buffer.alloc(h.stringBytes);
+    const checkStrings = Buffer.alloc(h.checkBytes);
+    const keptStrings = Buffer.alloc(h.keptBytes);
     let at = HEADER_BYTES;
     let crc = 0;
-    for (const part of [bytesOf(hashes), bytesOf(ranks), bytesOf(versions), strings]) {
+    for (const part of [bytesOf(bucketHashes), bytesOf(bucketStarts), bytesOf(ranks), bytesOf(versions), checkStrings, keptStrings]) {
       await readAll(handle, part, at);
       crc = crc32(part, crc);
       at += part.length;
     }
     if (crc !== h.crc) return 'a checksum mismatch';
     for (let i = 0; i < entries; i++) if (ranks[i]! < 0 || ranks[i]! >= n) return 'a bucket entry out of range';
-    const all = n === 0 && words === 0 ? [] : strings.toString('utf8').split(SEP);
-    if (all.length !== n * 4 + words) return 'a field holding U+0000';
+    for (let b = 0; b < buckets; b++) if (bucketStarts[b]! >= bucketStarts[b + 1]! || (b > 0 && bucketHashes[b - 1]! >= bucketHashes[b]!)) return 'buckets out of order';
+    if (bucketStarts[0] !== 0 || bucketStarts[buckets] !== entries) return 'buckets that do not cover the entries';
+    const checked = n === 0 ? [] : checkStrings.toString('utf8').split(SEP);
+    const kept = n === 0 && words === 0 ? [] : keptStrings.toString('utf8').split(SEP);
+    if (checked.length !== n * 2 || kept.length !== n * 2 + words) return 'a field holding U+0000';
     return {
       fingerprint: h.fingerprint,
       country: h.country,
-      ids: all.slice(0, n),
-      texts: all.slice(n, 2 * n),
-      sortKeys: all.slice(2 * n, 3 * n),
-      updatedAts: all.slice(3 * n, 4 * n),
+      ids: checked.slice(0, n),
+      updatedAts: checked.slice(n),
+      texts: kept.slice(0, n),
+      sortKeys: kept.slice(n, 2 * n),
       versions,
-      hashes,
+      bucketHashes,
+      bucketStarts,
       ranks,
-      nameWords: all.slice(4 * n),
+      nameWords: kept.slice(2 * n),
     };
   } finally {
     await handle.close();
@@ -223,10 +243,12 @@ function readHeader(x: unknown): Header | null {
   const fingerprint = str('fingerprint');
   const country = str('country');
   const clients = count('clients');
+  const buckets = count('buckets');
   const entries = count('entries');
   const words = count('words');
-  const stringBytes = count('stringBytes');
+  const checkBytes = count('checkBytes');
+  const keptBytes = count('keptBytes');
   const crc = count('crc');
-  if (fingerprint === null || country === null || clients === null || entries === null || words === null || stringBytes === null || crc === null) return null;
-  return { fingerprint, country, clients, entries, words, stringBytes, crc };
+  if (fingerprint === null || country === null || clients === null || buckets === null || entries === null || words === null || checkBytes === null || keptBytes === null || crc === null) return null;
+  return { fingerprint, country, clients, buckets, entries, words, checkBytes, keptBytes, crc };
 }

@@ -211,7 +211,9 @@ export class SearchIndex {
   private sorted: number[] = [];
 
   // ---- base buckets, built at rebuild() ----
-  private baseHashes: Uint32Array = new Uint32Array(0);
+  /** The base buckets' hashes, ascending, each once; bucket b's entries are bucketStarts[b] up to bucketStarts[b + 1]. */
+  private bucketHashes: Uint32Array = new Uint32Array(0);
+  private bucketStarts: Uint32Array = new Uint32Array(1);
   /** Entry → base rank (the client's place in name order at rebuild), ascending within a bucket. */
   private baseRanks: Int32Array = new Int32Array(0);
   private baseOrd = new Int32Array(0);
@@ -288,7 +290,7 @@ export class SearchIndex {
       versions[r] = c.version;
     }
     this.changes = 0;
-    return { fingerprint: indexFingerprint(this.country), country: this.country, ids, texts, sortKeys, updatedAts, versions, hashes: this.baseHashes, ranks: this.baseRanks, nameWords: [...this.nameWords] };
+    return { fingerprint: indexFingerprint(this.country), country: this.country, ids, texts, sortKeys, updatedAts, versions, bucketHashes: this.bucketHashes, bucketStarts: this.bucketStarts, ranks: this.baseRanks, nameWords: [...this.nameWords] };
   }
 
   /**
@@ -304,10 +306,10 @@ export class SearchIndex {
     const ordById = new Map<string, number>();
     let kept = 0;
     for (let r = 0; r < n; r++) {
-      const id = image.ids[r]!;
-      ordById.set(id, r);
+      const c = clients.get(image.ids[r]!);
+      // keyed by the record's own id string: the image's would keep the file's whole text of ids alive
+      ordById.set(c ? c.id : image.ids[r]!, r);
       if (ordById.size === r) return null; // the id was there already
-      const c = clients.get(id);
       if (c && c.version === image.versions[r] && c.updatedAt === image.updatedAts[r]) kept++;
       else stale[r] = 1;
     }
@@ -318,14 +320,19 @@ export class SearchIndex {
       if (stale[r]) {
         ordById.delete(image.ids[r]!);
         image.texts[r] = '';
-      } else sorted.push(r);
+        image.ids[r] = Buffer.from(image.ids[r]!).toString(); // a copy of its own: not one that keeps the file's text of ids alive
+      } else {
+        sorted.push(r);
+        image.ids[r] = clients.get(image.ids[r]!)!.id; // the record's own string, not a second copy
+      }
     }
     this.ids = image.ids;
     this.texts = image.texts;
     this.sortKeys = image.sortKeys;
     this.ordById = ordById;
     this.sorted = sorted;
-    this.baseHashes = image.hashes;
+    this.bucketHashes = image.bucketHashes;
+    this.bucketStarts = image.bucketStarts;
     this.baseRanks = image.ranks;
     this.baseOrd = new Int32Array(n).map((_, i) => i);
     this.baseStale = stale;
@@ -337,9 +344,30 @@ export class SearchIndex {
     return { kept, reread };
   }
 
+  /** The base entries of the bucket `hash` (an empty range when there is none). */
+  private baseBucket(hash: number): { lo: number; hi: number } {
+    const b = lowerBoundU32(this.bucketHashes, hash);
+    if (b < this.bucketHashes.length && this.bucketHashes[b] === hash) return { lo: this.bucketStarts[b]!, hi: this.bucketStarts[b + 1]! };
+    return { lo: 0, hi: 0 };
+  }
+
   private setBase(entries: EntryBuilder): void {
     const { hashes, ranks } = entries.finish();
-    this.baseHashes = hashes;
+    // a hash per bucket, not per entry: ~2.6 million entries fall into far fewer buckets
+    let buckets = 0;
+    for (let e = 0; e < hashes.length; e++) if (e === 0 || hashes[e] !== hashes[e - 1]) buckets++;
+    const bucketHashes = new Uint32Array(buckets);
+    const bucketStarts = new Uint32Array(buckets + 1);
+    let b = -1;
+    for (let e = 0; e < hashes.length; e++) {
+      if (e === 0 || hashes[e] !== hashes[e - 1]) {
+        bucketHashes[++b] = hashes[e]!;
+        bucketStarts[b] = e;
+      }
+    }
+    bucketStarts[buckets] = hashes.length;
+    this.bucketHashes = bucketHashes;
+    this.bucketStarts = bucketStarts;
     this.baseRanks = ranks;
     this.baseOrd = Int32Array.from(this.sorted);
     this.baseStale = new Uint8Array(this.sorted.length);
@@ -396,8 +424,7 @@ export class SearchIndex {
     for (const w of words) {
       const hash = wordHash(w);
       if (hash < 0) continue;
-      const lo = lowerBoundU32(this.baseHashes, hash);
-      const hi = lowerBoundU32(this.baseHashes, hash + 1, lo);
+      const { lo, hi } = this.baseBucket(hash);
       const overlay = this.overlay.get(hash) ?? [];
       if (!best || hi - lo + overlay.length < best.hi - best.lo + best.overlay.length) best = { lo, hi, overlay };
     }
@@ -480,10 +507,7 @@ export class SearchIndex {
         if (hash < 0) return null;
         hashes.add(hash);
       }
-      return [...hashes].map((hash) => {
-        const lo = lowerBoundU32(this.baseHashes, hash);
-        return { lo, hi: lowerBoundU32(this.baseHashes, hash + 1, lo), overlay: this.overlay.get(hash) ?? [] };
-      });
+      return [...hashes].map((hash) => ({ ...this.baseBucket(hash), overlay: this.overlay.get(hash) ?? [] }));
     };
     let best: NonNullable<ReturnType<typeof bucketsOf>> | null = null;
     let bestSize = Infinity;

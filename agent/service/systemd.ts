@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { EXIT, isInside, shellLine, StepFailed, type ServicePlan } from './plan.js';
+import { AGENT_NODE_FLAGS } from '../node-flags.js';
 import type { System } from './system.js';
 
 export const UNIT_NAME = 'shop-agent';
@@ -45,7 +46,7 @@ const HOME_FOLDERS = ['/home', '/root', '/run/user'];
 export function unitFile(plan: ServicePlan, groups: readonly string[]): string {
   const used = [plan.nodePath, plan.mainScript, plan.root, plan.configFile, plan.storeDir];
   const underHome = used.filter((p) => HOME_FOLDERS.some((h) => isInside(p, h)));
-  const exec = [plan.nodePath, '--enable-source-maps', plan.mainScript, '--config', plan.configFile].map(execWord).join(' ');
+  const exec = [plan.nodePath, ...AGENT_NODE_FLAGS, plan.mainScript, '--config', plan.configFile].map(execWord).join(' ');
   return [
     `# Written by \`npm run service -- install\` for the install in ${plan.root}.`,
     '# Rewritten by the next install; removed by `npm run service -- uninstall`. See docs/service.md.',

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { EXIT, StepFailed, type ServicePlan } from './plan.js';
+import { AGENT_NODE_FLAGS } from '../node-flags.js';
 import { STOP_TIMEOUT_SECONDS } from './systemd.js';
 import type { System } from './system.js';
 
@@ -35,7 +36,7 @@ export function windowsServiceOptions(plan: ServicePlan): WindowsServiceOptions 
     description: `Shop agent: receipt printers, barcode scanners, client directory (${plan.root})`,
     script: plan.mainScript,
     execPath: plan.nodePath,
-    nodeOptions: ['--enable-source-maps'], // the wrapper's fork() passes its own options on to the agent
+    nodeOptions: [...AGENT_NODE_FLAGS], // the wrapper's fork() passes its own options on to the agent
     // The config goes in the environment, not as an argument: node-windows splits the script's
     // arguments at spaces, and Windows paths have spaces ("C:\Program Files\…").
     env: [

@@ -1,3 +1,4 @@
+import { AGENT_NODE_FLAGS } from '../../agent/node-flags.js';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -14,7 +15,7 @@ export interface AgentProcess {
 
 /** Runs the agent as `npm start` does (the bundle test/global-setup.ts built), with extra arguments. */
 export function runAgent(args: string[], env: NodeJS.ProcessEnv = {}): { proc: ChildProcess; output(): string; exited: AgentProcess['exited'] } {
-  const proc = spawn(process.execPath, ['--enable-source-maps', path.join(ROOT, 'dist', 'main.mjs'), ...args], {
+  const proc = spawn(process.execPath, [...AGENT_NODE_FLAGS, path.join(ROOT, 'dist', 'main.mjs'), ...args], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

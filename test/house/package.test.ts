@@ -5,6 +5,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { extract } from 'tar';
 import { TEST_TOKEN, tempDir } from '../helpers/config.js';
+import { AGENT_NODE_FLAGS } from '../../agent/node-flags.js';
 import { ROOT } from '../helpers/process.js';
 import { systemdAnalyze } from '../helpers/systemd.js';
 import { until } from '../helpers/until.js';
@@ -33,12 +34,18 @@ beforeAll(async () => {
 
 afterAll(() => stops.forEach((stop) => stop()));
 
+it('npm start runs the agent with the Node options every other way of starting it uses', () => {
+  const pkg: unknown = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+  const start = typeof pkg === 'object' && pkg !== null ? String(Reflect.get(Reflect.get(pkg, 'scripts') ?? {}, 'start')) : '';
+  expect(start).toContain(`node ${AGENT_NODE_FLAGS.join(' ')} dist/main.mjs`);
+});
+
 it('holds the production packages only, the runtime, and the commands built', () => {
   const modules = new Set(readdirSync(path.join(top, 'node_modules')));
   for (const prod of ['hono', 'lowdb', 'serialport', 'node-thermal-printer', 'zod']) expect(modules, prod).toContain(prod);
   for (const dev of ['tsx', 'esbuild', 'typescript', 'vitest', 'playwright-core', '@redocly']) expect(modules, dev).not.toContain(dev);
   for (const command of ['main.mjs', 'store-cli.mjs', 'devices.mjs', 'service.mjs']) expect(existsSync(path.join(top, 'dist', command)), command).toBe(true);
-  expect(readFileSync(path.join(top, 'INSTALL.txt'), 'utf8')).toContain('dist/main.mjs --config agent.config.json');
+  expect(readFileSync(path.join(top, 'INSTALL.txt'), 'utf8')).toContain(`${AGENT_NODE_FLAGS.join(' ')} dist/main.mjs --config agent.config.json`);
 });
 
 it('starts from the archive alone, finds a client and prints a receipt', async () => {
@@ -94,7 +101,7 @@ it("runs the store check and the device list from the archive's own runtime", as
 it("installs as a service on its own runtime: the dry run's unit starts the archive's Node and agent, and passes systemd-analyze verify", async () => {
   const config = path.join(top, 'agent.config.json');
   const { stdout } = await run(node, [path.join(top, 'dist', 'service.mjs'), 'install', '--dry-run', '--config', 'agent.config.json'], { cwd: top });
-  expect(stdout).toContain(`  ExecStart=${node} --enable-source-maps ${path.join(top, 'dist', 'main.mjs')} --config ${config}`);
+  expect(stdout).toContain(`  ExecStart=${node} --enable-source-maps --max-semi-space-size=4 ${path.join(top, 'dist', 'main.mjs')} --config ${config}`);
   const unit = stdout.split('\n').filter((l, i, all) => i > all.findIndex((x) => x.startsWith('would write')) && l.startsWith('  ')).map((l) => l.slice(2));
   const file = path.join(tempDir('agent-test-unit-'), 'shop-agent.service');
   writeFileSync(file, `${unit.join('\n')}\n`);
