@@ -591,7 +591,8 @@ async function main(): Promise<void> {
     say(`baseline = JSON.stringify ${ms(baseline.stringifyMs)} + write+fsync ${ms(baseline.writeFsyncMs)} of ${mb(baseline.bytes)} (median of ${baseline.runs})`);
     say(
       `where an HTTP search's time goes (p50, same query mix, in process): SearchIndex.search ${ms(components.indexSearch.p50)}, ` +
-        `Directory.search (index + 20 records) ${ms(components.directorySearch.p50)}, JSON.stringify of the page ${ms(components.stringify.p50)}; ` +
+        `Directory.search (index + 20 records) ${ms(components.directorySearch.p50)}, JSON.stringify of the page ${ms(components.stringify.p50)}, ` +
+        `Directory.searchJson (the route's: index + cached client JSON) ${ms(components.searchJson.p50)}; ` +
         `HTTP: search − /healthz = ${ms(http.search.p50 - http.healthz.p50)}, of which token + query validation + API routing ` +
         `(no-match search − /healthz) ${ms(http.apiFloor.p50 - http.healthz.p50)}`,
     );

@@ -1,6 +1,6 @@
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
-import type { Context } from 'hono';
-import { SEARCH_LIMIT_DEFAULT, SEARCH_LIMIT_MAX, type Directory } from '../../directory/directory.js';
+import type { Context, TypedResponse } from 'hono';
+import { type ClientPage, SEARCH_LIMIT_DEFAULT, SEARCH_LIMIT_MAX, type Directory } from '../../directory/directory.js';
 import { type ClientOut, clientCreateSchema, clientOutSchema, clientPatchSchema } from '../../directory/schema.js';
 import { invalid } from '../../errors.js';
 import { fieldErrors } from '../../errors.js';
@@ -62,6 +62,14 @@ function clientHook(directory: Directory) {
   };
 }
 
+/**
+ * An answer of JSON text the directory made (from its cached clients' JSON): the very response
+ * `c.json()` gives for the value it is the text of, typed as that value for the route's schema.
+ */
+function jsonText<T>(c: Context, text: string): Response & TypedResponse<T, 200, 'json'> {
+  return c.body(text, 200, { 'Content-Type': 'application/json' }) as unknown as Response & TypedResponse<T, 200, 'json'>;
+}
+
 const read = requireScope('directory:read');
 const write = requireScope('directory:write');
 
@@ -85,7 +93,7 @@ export function clientRoutes(directory: Directory) {
     }),
     (c) => {
       const { q, limit, cursor } = c.req.valid('query');
-      return c.json(directory.search(q ?? '', limit ?? SEARCH_LIMIT_DEFAULT, cursor ?? null), 200);
+      return jsonText<ClientPage>(c, directory.searchJson(q ?? '', limit ?? SEARCH_LIMIT_DEFAULT, cursor ?? null));
     },
   );
 
@@ -104,9 +112,9 @@ export function clientRoutes(directory: Directory) {
       responses: { 200: jsonContent(clientOutSchema, 'The client', clientExample, ETAG_HEADER), ...errorResponses(404) },
     }),
     (c) => {
-      const client = directory.getClientByReference(c.req.valid('param').reference);
+      const client = directory.getClientByReferenceJson(c.req.valid('param').reference);
       c.header('ETag', `"${client.etag}"`);
-      return c.json(client, 200);
+      return jsonText<ClientOut>(c, client.json);
     },
   );
 
@@ -123,9 +131,9 @@ export function clientRoutes(directory: Directory) {
       responses: { 200: jsonContent(clientOutSchema, 'The client', clientExample, ETAG_HEADER), ...errorResponses(404) },
     }),
     (c) => {
-      const client = directory.getClient(c.req.valid('param').id);
+      const client = directory.getClientJson(c.req.valid('param').id);
       c.header('ETag', `"${client.etag}"`);
-      return c.json(client, 200);
+      return jsonText<ClientOut>(c, client.json);
     },
   );
 
