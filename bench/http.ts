@@ -14,12 +14,27 @@ import { ms, ratio, shuffle, type Summary, summarize, table } from './lib/stats.
 export interface AgentServer {
   url: string;
   startMs: number;
+  pid: number;
   memory(): Promise<NodeJS.MemoryUsage>;
+  /** Starts (again) counting the agent's event-loop delay. */
+  loopReset(): Promise<void>;
+  /** The agent's event-loop delay since loopReset(), in ms. */
+  loopDelay(): Promise<LoopDelay>;
   stop(): Promise<string[]>;
 }
 
-export function startAgentServer(storeDir: string, overrides?: Record<string, unknown>): Promise<AgentServer> {
-  const child: ChildProcess = forkTs('bench/children/agent-server.ts', overrides ? [storeDir, JSON.stringify(overrides)] : [storeDir]);
+export interface LoopDelay {
+  n: number;
+  p50: number;
+  p99: number;
+  max: number;
+  mean: number;
+  /** garbage collections meanwhile (count, total ms) and each pause of 5 ms or more */
+  gc: { count: number; ms: number; pauses: Array<{ kind: string; ms: number }> };
+}
+
+export function startAgentServer(storeDir: string, overrides?: Record<string, unknown>, nodeFlags: readonly string[] = []): Promise<AgentServer> {
+  const child: ChildProcess = forkTs('bench/children/agent-server.ts', overrides ? [storeDir, JSON.stringify(overrides)] : [storeDir], nodeFlags);
   child.stdout?.resume();
   const next = (type: string) =>
     new Promise<Record<string, unknown>>((resolve, reject) => {
@@ -38,6 +53,17 @@ export function startAgentServer(storeDir: string, overrides?: Record<string, un
   return next('ready').then((ready) => ({
     url: String(ready.url),
     startMs: Number(ready.startMs),
+    pid: child.pid!,
+    async loopReset() {
+      const m = next('loop-reset');
+      child.send('loop-reset');
+      await m;
+    },
+    async loopDelay() {
+      const m = next('loop');
+      child.send('loop');
+      return (await m).loop as LoopDelay;
+    },
     async memory() {
       const m = next('memory');
       child.send('memory');

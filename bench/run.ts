@@ -18,11 +18,15 @@
  *       vs a plain fetch of the same pages and vs the RSS of an agent restarted on the synced store;
  *       an idle cycle's requests and disk writes; 1,000 edits made offline, pushed when the cloud
  *       returns (backoff retry, then "sync now"), each applied once
+ *   (i) the tail under mixed load: 4 tills searching, the staff page typing, scans, edits and a full
+ *       snapshot at once against one agent, vs each kind of request alone on the same agent
  *
  * Environment: BENCH_CLIENTS (default 100000) for a quicker run on fewer clients;
  * BENCH_KEEP=1 keeps the temporary store folders; BENCH_ONLY=ui, =scanner, =print or =sync runs that
  * section alone (figures in bench/results-<section>.json), =duplicates the likely-pairs scan of (a) alone,
- * =import the CSV import and export of (a) alone (bench/results-import.json); BENCH_SYNC_CPU_PROF=<folder> profiles the
+ * =import the CSV import and export of (a) alone (bench/results-import.json), =mixed the mixed load of (i)
+ * alone (bench/results-mixed.json); BENCH_MIXED_S=<s> sets its window (default 30), BENCH_MIXED_CPU_PROF=<folder>
+ * runs its agent with --cpu-prof (figures then inflated); BENCH_SYNC_CPU_PROF=<folder> profiles the
  * first-pull agent of (h), BENCH_SYNC_DOWN_S=<s> keeps its cloud offline at least that long;
  * BENCH_CODE_LABEL names the code measured when the tree is not a git checkout (e.g. `git archive`
  * of a commit).
@@ -62,6 +66,7 @@ import { runCloseBench } from './close.js';
 import { type DuplicatesResult, runDuplicatesBench } from './duplicates.js';
 import { type ImportBenchResult, runImportBench } from './import.js';
 import { runUiBench, type UiResult, uiTable } from './ui.js';
+import { gcLine, type MixedResult, mixedTable, perClassTable, runMixedBench, slowestLines, snapshotRan } from './mixed.js';
 import { runScannerBench, type ScannerBenchResult, scannerTable } from './scanner.js';
 import { type PrintBenchResult, printTable, runPrintBench } from './print.js';
 import { type ReceiptBenchResult, runReceiptBench } from './receipts.js';
@@ -70,7 +75,7 @@ import type { Client, Group } from '../agent/directory/schema.js';
 
 const N = Number(process.env.BENCH_CLIENTS ?? 100_000);
 const KEEP = process.env.BENCH_KEEP === '1';
-/** BENCH_ONLY=ui, =scanner or =print runs only (e), (f) or (g) (the store is still seeded); =sync runs (h); =duplicates the pairs scan; =import the CSV import and export. */
+/** BENCH_ONLY=ui, =scanner, =print or =mixed runs only (e), (f), (g) or (i) (the store is still seeded); =sync runs (h); =duplicates the pairs scan; =import the CSV import and export. */
 const ONLY = process.env.BENCH_ONLY ?? null;
 
 const TARGETS = {
@@ -96,6 +101,7 @@ const TARGETS = {
   syncPushMs: 10_000,
   importDryRunMs: 3000,
   importApplyMs: 5000,
+  mixedSearchP99Ms: 10,
 };
 
 const say = (s = '') => process.stdout.write(`${s}\n`);
@@ -375,6 +381,60 @@ function syncRows(r: SyncBenchResult): Row[] {
   ];
 }
 
+type MixedSection = MixedResult & { otherCores: number | null };
+
+/** (i): every kind of request at once, and a snapshot, against one agent on a copy of the store. */
+async function mixedSection(template: string, clients: readonly Client[], queries: readonly BenchQuery[], tmp: string): Promise<MixedSection> {
+  const windowS = Number(process.env.BENCH_MIXED_S ?? 30);
+  heading(`(i) the tail under mixed load, ${N} clients: 4 tills, the staff page, scans, edits and a snapshot at once for ${windowS} s`);
+  const prof = process.env.BENCH_MIXED_CPU_PROF;
+  if (prof) say(`the agent runs with --cpu-prof (profile in ${prof}): its times are inflated`);
+  const at = ticks();
+  const r = await runMixedBench((to) => copyStore(template, to), tmp, clients, queries, {
+    windowMs: windowS * 1000,
+    targetMs: TARGETS.mixedSearchP99Ms,
+    nodeFlags: prof ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(prof)] : [],
+    log: say,
+  });
+  const others = otherCores(at, ticks());
+  say(mixedTable(r));
+  say(perClassTable(r));
+  say(gcLine(r));
+  say(slowestLines(r));
+  const s = r.snapshot;
+  say(
+    `quiet: each kind alone, one request at a time, on the same agent before the window. Loaded: 4 tills (think 50–200 ms), the staff page ` +
+      `(a name typed, a GET /?q= (htmx partial) per keystroke every 100–150 ms, up to 6 at once), a scan every 200–500 ms (POST /api/v1/scans → its event on /api/v1/events), ` +
+      `a PATCH every ~400 ms, the event stream read in full (${r.events.total} events, ${(r.events.bytes / 1024).toFixed(0)} KiB).`,
+  );
+  say(
+    snapshotRan(r)
+      ? `snapshot in the window: ${s.shardsWritten}/${s.shardCount} shards written from ${ms(s.firstShardAt!)} to ${ms(s.lastShardAt!)} after the window's start, meta.json too (the journal passed ${mb(r.journal.thresholdBytes)})`
+      : `NO full snapshot ran in the window: ${s.shardsWritten}/${s.shardCount} shards written, meta.json ${s.metaWritten ? '' : 'not '}written — the benchmark failed`,
+  );
+  if (r.errors.count) say(`errors: ${r.errors.count}, first: ${r.errors.first}`);
+  say(`machine: other programs kept ${others === null ? '?' : others.toFixed(2)} of ${os.cpus().length} cores busy on average during this section`);
+  say(`search p99 under load ${ms(r.searchP99Ms)} (target ${r.targetMs} ms): ${r.searchP99Ms <= r.targetMs ? 'met' : 'MISSED'}`);
+  if (!snapshotRan(r)) throw new Error('(i): no full snapshot ran during the window; its figures measure no snapshot');
+  return { ...r, otherCores: others };
+}
+
+function mixedRows(r: MixedSection): Row[] {
+  const l = r.loaded;
+  return [
+    {
+      bench: 'i',
+      metric: `till search p99 under mixed load (quiet p99 ${ms(r.quiet['till search'].p99)})`,
+      value: `${ms(l['till search'].p99)} (p50 ${ms(l['till search'].p50)}, max ${ms(l['till search'].max)})`,
+      target: `≤ ${TARGETS.mixedSearchP99Ms} ms`,
+      pass: l['till search'].p99 <= TARGETS.mixedSearchP99Ms,
+    },
+    { bench: 'i', metric: 'staff keystroke p99 under mixed load', value: `${ms(l['staff keystroke'].p99)} (quiet ${ms(r.quiet['staff keystroke'].p99)})`, target: '—', pass: null },
+    { bench: 'i', metric: 'scan → event p99 / edit ack p99 under mixed load', value: `${ms(l['scan → event'].p99)} / ${ms(l['edit ack'].p99)}`, target: '—', pass: null },
+    { bench: 'i', metric: 'a full snapshot ran in the window, no request failed', value: `${r.snapshot.shardsWritten}/${r.snapshot.shardCount} shards, ${r.errors.count} errors`, target: 'yes, 0', pass: snapshotRan(r) && r.errors.count === 0 },
+  ];
+}
+
 function uiRows(ui: UiResult): Row[] {
   return [
     {
@@ -467,6 +527,17 @@ async function main(): Promise<void> {
         say('figures written to bench/results-scanner.json');
         return;
       }
+      if (ONLY === 'mixed') {
+        const mixed = await mixedSection(template, clients, queries, tmp);
+        heading('summary');
+        say(table(['', 'measure', 'value', 'target', 'verdict'], mixedRows(mixed).map((r) => [r.bench, r.metric, r.value, r.target, r.pass === null ? '' : r.pass ? 'met' : 'MISSED'])));
+        writeFileSync(
+          path.join(REPO, 'bench', 'results-mixed.json'),
+          `${JSON.stringify(rounded({ generatedAt: new Date().toISOString(), clients: N, machine: m, quiet: { cpuBusyBefore: busyBefore, loadBefore, loadAfter: load() }, targets: TARGETS, mixed }), null, 2)}\n`,
+        );
+        say('figures written to bench/results-mixed.json');
+        return;
+      }
       if (ONLY === 'ui') {
         const ui = await uiSection(template, clients, groups, queries, tmp, log);
         writeFileSync(path.join(REPO, 'bench', 'results-ui.json'), `${JSON.stringify(rounded({ generatedAt: new Date().toISOString(), clients: N, machine: m, ui }), null, 2)}\n`);
@@ -474,7 +545,7 @@ async function main(): Promise<void> {
         return;
       }
 
-      throw new Error(`BENCH_ONLY=${ONLY}: expected "ui", "scanner", "print", "sync", "duplicates" or "import"`);
+      throw new Error(`BENCH_ONLY=${ONLY}: expected "ui", "scanner", "print", "mixed", "sync", "duplicates" or "import"`);
     }
 
     // ---- (a) ---------------------------------------------------------------------------------
@@ -606,6 +677,7 @@ async function main(): Promise<void> {
     const ui: UiResult = await uiSection(template, clients, groups, queries, tmp, log);
     const scanner: ScannerBenchResult = await scannerSection(template, clients, tmp);
     const print: PrintSection = await printSection(template, tmp);
+    const mixed: MixedSection = await mixedSection(template, clients, queries, tmp);
     const sync: SyncBenchResult = await syncSection(clients, groups, tmp);
 
     // ---- summary -----------------------------------------------------------------------------
@@ -641,6 +713,7 @@ async function main(): Promise<void> {
       ...printRows(print),
       ...syncRows(sync),
       ...importRows(csvImport),
+      ...mixedRows(mixed),
     ];
     heading('summary');
     say(table(['', 'measure', 'value', 'target', 'verdict'], rows.map((r) => [r.bench, r.metric, r.value, r.target, r.pass === null ? '' : r.pass ? 'met' : 'MISSED'])));
@@ -669,6 +742,7 @@ async function main(): Promise<void> {
       print,
       sync,
       import: csvImport,
+      mixed,
       edits: { http: { sequential: httpSeq, concurrent8: httpConc }, inProcess: { sequential: procSeq, concurrent8: procConc }, baseline, fsyncFloor: floor, duringSnapshot: probe },
     });
     writeFileSync(path.join(REPO, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
