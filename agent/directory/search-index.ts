@@ -511,8 +511,9 @@ export class SearchIndex {
     };
     let best: NonNullable<ReturnType<typeof bucketsOf>> | null = null;
     let bestSize = Infinity;
+    // A word without alternatives must match as typed: its own bucket is a source too, and often
+    // the narrowest (`CARD-012345`: the few clients with `012345…`, not every `car…`).
     for (const a of alternatives) {
-      if (a.needles.length === 1) continue;
       const buckets = bucketsOf(a.tokens);
       const size = buckets ? buckets.reduce((n, b) => n + b.hi - b.lo + b.overlay.length, 0) : Infinity;
       if (buckets && size < bestSize) {
