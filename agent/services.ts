@@ -165,25 +165,26 @@ export class Services {
     collectGarbage();
     // an index built (or much re-read) at this start is saved soon, for the next one
     if (!index || index.reread > 0) {
-      this.imageTimer = setTimeout(() => void this.saveIndexImage(), INDEX_IMAGE_DELAY_MS);
+      this.imageTimer = setTimeout(() => void this.saveIndexImage(true), INDEX_IMAGE_DELAY_MS);
       this.imageTimer.unref();
     }
   }
 
   /** Saves the search index for the next start, if it changed; a failure only makes that start slower. */
-  async saveIndexImage(): Promise<void> {
+  async saveIndexImage(whileServing = false): Promise<void> {
     if (this.imageTimer) clearTimeout(this.imageTimer);
     this.imageTimer = null;
     // one save at a time (the stop's waits for the timer's, then saves what changed since)
     const previous = this.imageSaving;
-    const saving = previous.then(() => this.writeImageNow());
+    const saving = previous.then(() => this.writeImageNow(whileServing));
     this.imageSaving = saving;
     await saving;
   }
 
-  private async writeImageNow(): Promise<void> {
+  private async writeImageNow(whileServing: boolean): Promise<void> {
     try {
-      const image = this.directory.indexImage();
+      // while serving, in slices between requests; at a stop, at once and whole
+      const image = await this.directory.indexImage(whileServing ? () => new Promise<void>((r) => setImmediate(r)) : undefined);
       if (!image) return;
       const written = await writeIndexImage(indexImageFile(this.storeDir), image, this.fs);
       if ('skipped' in written) this.log.info(`search index: not saved for the next start (${written.skipped}); it is built from the directory then`);

@@ -85,6 +85,8 @@ export class DirectoryStore<S extends SectionOp = never> {
   private readonly shards: Array<Low<ShardFile>> = [];
   private readonly shardSeqs: number[] = [];
   private readonly dirty = new Set<number>();
+  /** While a snapshot takes its shards one per turn: the record (or none) each client changed since its cut had then. */
+  private cutRecords: Map<string, Client | undefined> | null = null;
   /** The ids in each shard, so a snapshot of one shard does not hash every id of the directory. */
   private readonly shardIds: Array<Set<string>> = [];
   private metaDirty = false;
@@ -381,28 +383,34 @@ export class DirectoryStore<S extends SectionOp = never> {
       this.dirty.clear();
       this.metaDirty = false;
       const at = this.journal.seq; // every entry up to it is settled: what memory holds is on disk
+      this.cutRecords = new Map();
       return {
         cut: at,
-        shards: dirty.map((k) => ({ k, data: { format: 1 as const, seq: at, clients: this.shardClients(k) } })),
+        // the ids only (a copy of each shard's set, native and quick); the records are taken one
+        // shard per turn below, as they were at the cut (`cutRecords` keeps those changed since)
+        shards: dirty.map((k) => ({ k, ids: [...this.shardIds[k]!] })),
         meta: { groups: [...this.groups.values()], sections: this.sections.map((s) => s.metaFields()), clients: this.clients.size },
       };
     });
     try {
-      for (const { k, data } of shards) {
+      for (const { k, ids } of shards) {
         // One shard per turn of the event loop: a lookup never waits for the whole directory.
         await new Promise<void>((r) => setImmediate(r));
+        const data = { format: 1 as const, seq: cut, clients: this.clientsAtCut(ids) };
         const shard = this.shards[k]!;
         shard.data = data;
         await shard.write();
         this.shardSeqs[k] = data.seq;
         this.shardBytes[k] = await this.fileSize(this.shardFile(k));
       }
+      this.cutRecords = null;
       await this.meta.write(Object.assign({ format: 1 as const, seq: cut, shardCount: this.shardCount, shardSeqs: [...this.shardSeqs], groups: meta.groups }, ...meta.sections));
       await this.writeManifest(cut, [this.journal.currentSegment], { clients: meta.clients, groups: meta.groups.length });
       // Keep one snapshot's worth of journal behind: a shard restored from its .bak can replay it.
       await this.journal.removeBefore(previousCut);
       this.lastSnapshotCut = cut;
     } catch (err) {
+      this.cutRecords = null;
       for (const { k } of shards) this.dirty.add(k);
       this.metaDirty = true;
       this.log.error('directory snapshot failed; the journal keeps every change, will retry', { error: err instanceof Error ? err.message : String(err) });
@@ -423,9 +431,15 @@ export class DirectoryStore<S extends SectionOp = never> {
     }
   }
 
-  private shardClients(k: number): Client[] {
+  /** The records of `ids` as they were at the snapshot's cut (the ids were all there then). */
+  private clientsAtCut(ids: readonly string[]): Client[] {
     const out: Client[] = [];
-    for (const id of this.shardIds[k]!) out.push(this.clients.get(id)!);
+    const changed = this.cutRecords;
+    for (const id of ids) {
+      const c = changed?.has(id) ? changed.get(id) : this.clients.get(id);
+      if (!c) throw new Error(`internal: ${id} was in the snapshot's cut but has no record then`);
+      out.push(c);
+    }
     return out;
   }
 
@@ -517,6 +531,8 @@ export class DirectoryStore<S extends SectionOp = never> {
     const before = this.clients.get(id);
     const shard = shardOf(id, this.shardCount);
     const put = (value: Client | undefined, previous: Client | undefined) => {
+      // a snapshot is taking its shards: it must still find this client as it was at its cut
+      if (this.cutRecords && !this.cutRecords.has(id)) this.cutRecords.set(id, this.clients.get(id));
       if (value) {
         this.clients.set(id, value);
         this.shardIds[shard]!.add(id);

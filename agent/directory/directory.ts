@@ -113,9 +113,12 @@ export class Directory<Op extends SectionOp = SectionOp> {
     return restored;
   }
 
-  /** The search index for the next start to take in, or null when it has not changed since the last one. */
-  indexImage(): IndexImage | null {
-    return this.index.changedSinceImage > 0 ? this.index.image(this.store.clients) : null;
+  /**
+   * The search index for the next start to take in, or null when it has not changed since the
+   * last one (or changed too much while it was taken: see `SearchIndex.image`).
+   */
+  async indexImage(pause?: () => Promise<void>): Promise<IndexImage | null> {
+    return this.index.changedSinceImage > 0 ? this.index.image(this.store.clients, pause) : null;
   }
 
   stop(): void {

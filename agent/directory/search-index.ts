@@ -42,6 +42,8 @@ export interface SearchPage {
 }
 
 const SEP = '\u0001';
+/** Clients per slice of an image taken while serving (a few ms each). */
+const IMAGE_SLICE = 4096;
 const LETTER_DEPTHS = [3, 6] as const;
 const DIGIT_DEPTHS = [3, 5, 7, 9] as const;
 
@@ -229,6 +231,8 @@ export class SearchIndex {
 
   /** Upserts and removals since the last build, restore or image: whether a new image is worth writing. */
   private changes = 0;
+  /** Grows at every new base (build, fold, restore): an image taken in slices across one is not used. */
+  private generation = 0;
 
   constructor(private readonly country = 'CH') {}
 
@@ -267,29 +271,38 @@ export class SearchIndex {
   }
 
   /**
-   * The index as a restart can take it in (`restore`): the live clients in name order with their
-   * texts, and the base buckets. The overlay is folded in first, if there is one.
+   * The index as a restart can take it in (`restore`): the base clients in name order with their
+   * texts, and the base buckets. Without `pause` (at a stop) the overlay is folded in first, so the
+   * image is whole. With `pause` (while the agent serves), nothing is folded and it yields between
+   * slices; a client changed meanwhile, or no longer in the base, goes with version -1 (the next
+   * start reads it again), and null comes back if the base was rebuilt meanwhile.
    */
-  image(clients: ReadonlyMap<string, Client>): IndexImage {
-    if (this.overlayOrds.size > 0 || this.baseStale.includes(1)) this.compact();
-    const n = this.baseOrd.length;
+  async image(clients: ReadonlyMap<string, Client>, pause?: () => Promise<void>, slice = IMAGE_SLICE): Promise<IndexImage | null> {
+    if (!pause && (this.overlayOrds.size > 0 || this.baseStale.includes(1))) this.compact();
+    const generation = this.generation;
+    const changesBefore = this.changes;
+    const { baseOrd, baseStale, ids: ordIds, texts: ordTexts, sortKeys: ordKeys } = this;
+    const n = baseOrd.length;
     const ids: string[] = [];
     const texts: string[] = [];
     const sortKeys: string[] = [];
     const updatedAts: string[] = [];
     const versions = new Float64Array(n);
     for (let r = 0; r < n; r++) {
-      const ord = this.baseOrd[r]!;
-      const id = this.ids[ord]!;
-      const c = clients.get(id);
-      if (!c) throw new Error(`the search index holds ${id}, which the directory does not: not saved`);
+      if (pause && r > 0 && r % slice === 0) {
+        await pause();
+        if (this.generation !== generation) return null;
+      }
+      const ord = baseOrd[r]!;
+      const id = ordIds[ord]!;
+      const c = !baseStale[r] && this.ordById.get(id) === ord ? clients.get(id) : undefined;
       ids.push(id);
-      texts.push(this.texts[ord]!);
-      sortKeys.push(this.sortKeys[ord]!);
-      updatedAts.push(c.updatedAt);
-      versions[r] = c.version;
+      texts.push(c ? ordTexts[ord]! : '');
+      sortKeys.push(ordKeys[ord]!);
+      updatedAts.push(c ? c.updatedAt : '');
+      versions[r] = c ? c.version : -1;
     }
-    this.changes = 0;
+    this.changes -= changesBefore; // the changes made meanwhile are for the next image
     return { fingerprint: indexFingerprint(this.country), country: this.country, ids, texts, sortKeys, updatedAts, versions, bucketHashes: this.bucketHashes, bucketStarts: this.bucketStarts, ranks: this.baseRanks, nameWords: [...this.nameWords] };
   }
 
@@ -331,6 +344,7 @@ export class SearchIndex {
     this.sortKeys = image.sortKeys;
     this.ordById = ordById;
     this.sorted = sorted;
+    this.generation++;
     this.bucketHashes = image.bucketHashes;
     this.bucketStarts = image.bucketStarts;
     this.baseRanks = image.ranks;
@@ -352,6 +366,7 @@ export class SearchIndex {
   }
 
   private setBase(entries: EntryBuilder): void {
+    this.generation++;
     const { hashes, ranks } = entries.finish();
     // a hash per bucket, not per entry: ~2.6 million entries fall into far fewer buckets
     let buckets = 0;

@@ -60,7 +60,7 @@ function expectSameAnswers(restored: SearchIndex, clients: ReadonlyMap<string, C
 
 async function savedAndRead(index: SearchIndex, clients: ReadonlyMap<string, Client>): Promise<IndexImage> {
   const file = path.join(tempDir(), 'cache', 'search-index.bin');
-  await writeIndexImage(file, index.image(clients));
+  await writeIndexImage(file, (await index.image(clients))!);
   const image = await readIndexImage(file, { fingerprint: indexFingerprint('CH'), country: 'CH' }, memoryLogger());
   if (!image) throw new Error('the image written was not read back');
   return image;
@@ -112,11 +112,43 @@ describe('the saved search index', () => {
     expectSameAnswers(again, directory, [...more, 'aaberg']);
   });
 
-  it('is not taken in (and nothing changes) when made by another tokenizer, for another country, with an id twice, or with too much changed since', () => {
+  it('taken in slices while clients change between them: each changed one is read again at the next start; a rebuilt base meanwhile gives no image', async () => {
     const directory = directoryOf(clients);
     const index = new SearchIndex('CH');
     index.rebuild(directory.values());
-    const image = index.image(directory);
+    let slice = 0;
+    const changed: string[] = [];
+    const image = await index.image(directory, async () => {
+      // between slices, as requests would: an edit of a client already taken, one not yet taken, a removal, an addition
+      slice++;
+      for (const c of [clients[slice * 7]!, clients[N - slice * 11]!]) {
+        const edited = { ...c, lastName: `Zwischen${slice}`, version: c.version + 1 };
+        directory.set(c.id, edited);
+        index.upsert(edited);
+        changed.push(c.id);
+      }
+      directory.delete(clients[500 + slice]!.id);
+      index.remove(clients[500 + slice]!.id);
+      const added = { ...clients[0]!, id: `between-${slice}`, lastName: `Neu${slice}`, reference: null, accountNumber: null };
+      directory.set(added.id, added);
+      index.upsert(added);
+    }, 500);
+    expect(slice).toBeGreaterThan(0);
+    const restored = new SearchIndex('CH');
+    const taken = restored.restore(image!, directory);
+    expect(taken!.reread).toBeGreaterThanOrEqual(slice * 2); // the additions at least, and the edits of clients not yet taken
+    expectSameAnswers(restored, directory, [...queries, 'zwischen', 'neu1', 'Zwischen1']);
+    // a base rebuilt while the image is taken: no image, and the next one is taken whole
+    const rebuilt = await index.image(directory, async () => index.rebuild(directory.values()), 500);
+    expect(rebuilt).toBeNull();
+    expect(index.changedSinceImage).toBeGreaterThan(0);
+  });
+
+  it('is not taken in (and nothing changes) when made by another tokenizer, for another country, with an id twice, or with too much changed since', async () => {
+    const directory = directoryOf(clients);
+    const index = new SearchIndex('CH');
+    index.rebuild(directory.values());
+    const image = (await index.image(directory))!;
     const fresh = () => new SearchIndex('CH');
     expect(fresh().restore({ ...image, fingerprint: 'deadbeef' }, directory)).toBeNull();
     expect(new SearchIndex('LI').restore(image, directory)).toBeNull();
@@ -142,7 +174,7 @@ describe('the saved search index', () => {
       return { image: await readIndexImage(file, expected, log), said: log.lines.join('\n') };
     };
     expect(await read()).toEqual({ image: null, said: '' });
-    await writeIndexImage(file, index.image(directory));
+    await writeIndexImage(file, (await index.image(directory))!);
     expect((await read()).image?.ids).toHaveLength(200);
     const good = readFileSync(file);
     const flipped = Buffer.from(good);
@@ -154,7 +186,7 @@ describe('the saved search index', () => {
     expect(await read()).toEqual({ image: null, said: expect.stringMatching(/not used.*truncated/) });
     writeFileSync(file, '{"format":"something else"}\n');
     expect(await read()).toEqual({ image: null, said: expect.stringMatching(/not used/) });
-    await writeIndexImage(file, index.image(directory));
+    await writeIndexImage(file, (await index.image(directory))!);
     expect(await readIndexImage(file, { ...expected, fingerprint: '00000000' }, memoryLogger())).toBeNull();
   });
 
@@ -166,10 +198,10 @@ describe('the saved search index', () => {
     const file = path.join(dir, 'cache', 'search-index.bin');
     const disk = new FaultyFs();
     disk.free = 32 * 1048576;
-    expect(await writeIndexImage(file, index.image(directory), disk)).toEqual({ skipped: expect.stringMatching(/^32 MB free, it needs/) });
+    expect(await writeIndexImage(file, (await index.image(directory))!, disk)).toEqual({ skipped: expect.stringMatching(/^32 MB free, it needs/) });
     disk.free = 200 * 1048576;
     disk.failWriteCall = disk.writeCalls + 2;
-    await expect(writeIndexImage(file, index.image(directory), disk)).rejects.toThrow(/no space left/);
+    await expect(writeIndexImage(file, (await index.image(directory))!, disk)).rejects.toThrow(/no space left/);
     expect(() => readFileSync(file)).toThrow(/ENOENT/);
     expect(() => readFileSync(`${file}.tmp`)).toThrow(/ENOENT/);
   });

@@ -1,4 +1,4 @@
-import { appendFileSync, chmodSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DirectoryStore } from '../../../agent/directory/directory-store.js';
@@ -174,6 +174,33 @@ describe('the directory store on a disk that fails', () => {
     // a crash now, before another snapshot could write the shard again
     const again = await open(dir, undefined, { storeDir, usedBefore: true });
     expect(again.store.clients.has('refused')).toBe(false);
+    expect(again.store.clients.size).toBe(12);
+  });
+});
+
+describe('a snapshot that takes its shards one per turn', () => {
+  it('a change made after its cut, then refused, is in no shard file (each shard is taken as it was at the cut)', async () => {
+    const storeDir = tempDir();
+    const dir = path.join(storeDir, 'directory');
+    const fs = new FaultyFs();
+    const { store } = await open(dir, fs, { storeDir });
+    for (let i = 0; i < 12; i++) await store.commit([{ op: 'client.put', record: person(`p${i}`) }]);
+    fs.syncDelayMs = 10; // each shard takes a while to write
+    fs.syncDelayOf = { match: 'journal-', ms: 200 }; // the refused change stays in memory meanwhile
+    const snapshot = store.snapshot();
+    const clients = path.join(dir, 'clients');
+    // the cut is made once the first shard is being written
+    await until('a shard being written', () => existsSync(clients) && readdirSync(clients).some((n) => n.endsWith('.tmp')), 5000, 1);
+    fs.failSyncOf = 'journal-';
+    const renamed = Array.from({ length: 12 }, (_, i) => ({ op: 'client.put' as const, record: { ...person(`p${i}`), lastName: 'Refused', version: 2 } }));
+    await expect(store.commit(renamed)).rejects.toBeInstanceOf(JournalUnavailableError);
+    await snapshot;
+    fs.syncDelayMs = 0;
+    fs.syncDelayOf = null;
+    for (const name of readdirSync(clients).filter((n) => n.endsWith('.json'))) expect(readFileSync(path.join(clients, name), 'utf8')).not.toContain('Refused');
+    // a crash now: what a restart finds
+    const again = await open(dir, undefined, { storeDir, usedBefore: true });
+    expect([...again.store.clients.values()].filter((c) => c.lastName === 'Refused')).toEqual([]);
     expect(again.store.clients.size).toBe(12);
   });
 });
