@@ -60,6 +60,7 @@ import {
 import { REPO } from './lib/child.js';
 import { type BenchQuery, buildQueries, QUERY_CLASS_HELP, QUERY_CLASSES } from './lib/queries.js';
 import { copyStore, seedStore } from './lib/seed.js';
+import { runMillionBench } from './million.js';
 import { mb, median, ms, ratio, rounded, type Summary, shuffle, table } from './lib/stats.js';
 import { runSearchBench, type SearchResult, searchTable } from './search.js';
 import { runCloseBench } from './close.js';
@@ -73,10 +74,10 @@ import { type ReceiptBenchResult, runReceiptBench } from './receipts.js';
 import { controlDetected, idleCyclesClean, offlineClean, runSyncBench, type SyncBenchResult, syncTables } from './sync.js';
 import type { Client, Group } from '../agent/directory/schema.js';
 
-const N = Number(process.env.BENCH_CLIENTS ?? 100_000);
-const KEEP = process.env.BENCH_KEEP === '1';
-/** BENCH_ONLY=ui, =scanner, =print or =mixed runs only (e), (f), (g) or (i) (the store is still seeded); =sync runs (h); =duplicates the pairs scan; =import the CSV import and export. */
+/** BENCH_ONLY=ui, =scanner, =print or =mixed runs only (e), (f), (g) or (i) (the store is still seeded); =sync runs (h); =duplicates the pairs scan; =import the CSV import and export; =million (j), on 1,000,000 clients. */
 const ONLY = process.env.BENCH_ONLY ?? null;
+const N = Number(process.env.BENCH_CLIENTS ?? (ONLY === 'million' ? 1_000_000 : 100_000));
+const KEEP = process.env.BENCH_KEEP === '1';
 
 const TARGETS = {
   searchP50Ms: 0.5,
@@ -479,6 +480,24 @@ async function main(): Promise<void> {
     say(`generated ${clients.length} clients in ${ms(performance.now() - t)} (test/fixtures/swiss-clients.ts, seed fixed)`);
     const queries = buildQueries(clients, 100);
 
+    if (ONLY === 'million') {
+      heading(`(j) a chain's directory: ${N} clients (baselines: the first 100,000 of them)`);
+      const r = await runMillionBench(tmp, clients, groups, log, say);
+      const took = r.starts.find((s) => s.index.startsWith('saved copy')) ?? r.starts.at(-1)!;
+      const rows: Row[] = [
+        { bench: 'j', metric: `search p50 in process (100,000: ${ms(r.searchBaseline.p50)})`, value: `${ms(r.search.p50)} (p99 ${ms(r.search.p99)})`, target: '≤ 1 ms', pass: r.search.p50 <= 1 },
+        { bench: 'j', metric: `start, spawn → listening, the saved index taken in (100,000: ${ms(r.baselineStart.listenMs)})`, value: ms(took.listenMs), target: '≤ 10 s', pass: took.listenMs <= 10_000 },
+        { bench: 'j', metric: 'start that builds the index (first start, or after an upgrade)', value: ms(r.starts[0]!.listenMs), target: '—', pass: null },
+        { bench: 'j', metric: `resident memory, settled (100,000: ${r.baselineStart.rssMb.toFixed(0)} MB)`, value: `${took.rssMb.toFixed(0)} MB (peak ${took.peakMb.toFixed(0)} MB)`, target: '≤ 1536 MB', pass: took.rssMb <= 1536 },
+        { bench: 'j', metric: `durable edit over HTTP p50 (100,000: ${ms(r.editsBaseline.p50)})`, value: `${ms(r.edits.p50)} (p99 ${ms(r.edits.p99)})`, target: '≤ 20 ms', pass: r.edits.p50 <= 20 },
+      ];
+      heading('summary');
+      say(table(['', 'measure', 'value', 'target', 'verdict'], rows.map((x) => [x.bench, x.metric, x.value, x.target, x.pass === null ? '' : x.pass ? 'met' : 'MISSED'])));
+      writeFileSync(path.join(REPO, 'bench', 'results-million.json'), `${JSON.stringify(rounded({ generatedAt: new Date().toISOString(), clients: N, machine: m, million: r }), null, 2)}\n`);
+      say('figures written to bench/results-million.json');
+      return;
+    }
+
     if (ONLY === 'duplicates') {
       duplicatesSection(await runDuplicatesBench(clients, groups, tmp, log));
       return;
@@ -545,7 +564,7 @@ async function main(): Promise<void> {
         return;
       }
 
-      throw new Error(`BENCH_ONLY=${ONLY}: expected "ui", "scanner", "print", "mixed", "sync", "duplicates" or "import"`);
+      throw new Error(`BENCH_ONLY=${ONLY}: expected "ui", "scanner", "print", "mixed", "sync", "duplicates", "import" or "million"`);
     }
 
     // ---- (a) ---------------------------------------------------------------------------------

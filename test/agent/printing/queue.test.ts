@@ -7,6 +7,7 @@ import type { PrinterTransport } from '../../../drivers/printer/transport.js';
 import { EventBus } from '../../../agent/events.js';
 import { memoryLogger } from '../../../agent/log.js';
 import { agentPerTest, tempDir } from '../../helpers/agent.js';
+import { CrashableFs } from '../../fakes/crashable-fs.js';
 import type { PrinterStandIn } from '../../fakes/printer-standin.js';
 import { receiptRequest, standInsPerTest } from '../../helpers/standins.js';
 import { until } from '../../helpers/until.js';
@@ -246,14 +247,17 @@ describe('jobs on disk', () => {
   it('a job that was printing when the agent stopped is queued again and marked reprint', async () => {
     const dir = tempDir();
     const log = memoryLogger();
-    const first = new JobStore(dir, new EventBus(), log);
+    const process = new CrashableFs();
+    const first = new JobStore(dir, new EventBus(), log, Date.now, process);
     await first.load();
     const job = await first.create({ type: 'receipt', printer: 'front', copies: 1, idempotencyKey: 'k', bodyHash: 'h', bytes: Buffer.from('x') });
     await first.update(job.id, { status: 'printing', attempts: 1 });
-    // the agent dies here; a new one reads the folder
+    // the agent dies here (the system closes its files); a new one reads the folder
+    await process.crash();
     const second = new JobStore(dir, new EventBus(), log);
     expect(await second.load()).toEqual({ requeued: 1 });
     expect(second.get(job.id)).toMatchObject({ status: 'queued', reprint: true, attempts: 1 });
     expect(second.byIdempotencyKey('k')?.id).toBe(job.id);
+    await second.close();
   });
 });

@@ -340,5 +340,6 @@ describe('the manifest', () => {
     await upgraded.load();
     expect(upgraded.clients.size).toBe(1);
     expect(JSON.parse(readFileSync(path.join(storeDir, 'manifest.json'), 'utf8').split('\n')[1]!)).toMatchObject({ clients: 1, groups: 0 });
+    await upgraded.close();
   });
 });

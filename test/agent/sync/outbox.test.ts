@@ -73,6 +73,7 @@ describe('the outbox', () => {
     const c = await directory.createClient({ lastName: 'Rochat', firstName: 'Anne' });
     const before = outbox(sync).length;
     // break the journal under it: the next write fails
+    const journal: unknown = Reflect.get(store, 'journal');
     Reflect.set(store, 'journal', {
       append: () => ({ durable: Promise.reject(new Error('disk full')) }),
       segmentBytes: 0,
@@ -81,6 +82,7 @@ describe('the outbox', () => {
     expect(directory.getClient(c.id).notes).toBeNull();
     expect(outbox(sync)).toHaveLength(before);
     expect(sync.outbox.pendingFor('client', c.id)).toHaveLength(1);
+    Reflect.set(store, 'journal', journal); // the real one again, so that the store closes its file
   });
 
   it('survives a restart from the journal alone, and from a snapshot', async () => {
