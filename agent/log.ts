@@ -132,12 +132,27 @@ export function openAgentLog(dir: string, settings: LogSettings, options: AgentL
     }
   }
 
+  // A console that goes away (the terminal closed, the program reading the output gone: EPIPE)
+  // ends the console's lines, not the agent: the file goes on, and says so once. Without a
+  // listener the error is uncaught, and logging the crash writes to the same console again.
+  let toConsole = true;
+  const consoleGone = (err: unknown) => {
+    if (!toConsole) return;
+    toConsole = false;
+    const code = err && typeof err === 'object' && 'code' in err ? String(err.code) : String(err);
+    stream?.write(`${formatLine(new Date(), 'warn', `the console is gone (${code}); the log goes on in this file only`)}\n`);
+  };
+  process.stdout.on('error', consoleGone);
+  process.stderr.on('error', consoleGone);
+
   // one time for both: the console's line and the file's are the same line
   const write = leveled(settings.level, (level, msg, fields) => {
     const now = new Date();
     const line = `${formatLine(now, level, msg, fields)}\n`;
-    if (level === 'info') process.stdout.write(line);
-    else process.stderr.write(line);
+    if (toConsole) {
+      if (level === 'info') process.stdout.write(line);
+      else process.stderr.write(line);
+    }
     if (stream) stream.write(fields?.token === undefined ? line : `${formatLine(now, level, msg, withoutSecrets(fields))}\n`);
   });
 
@@ -147,6 +162,8 @@ export function openAgentLog(dir: string, settings: LogSettings, options: AgentL
     },
     ...write,
     close: () => {
+      process.stdout.off('error', consoleGone);
+      process.stderr.off('error', consoleGone);
       const s = stream;
       stream = null;
       if (!s) return Promise.resolve();
