@@ -318,10 +318,13 @@ export class SearchIndex {
     const stale = new Uint8Array(n);
     const ordById = new Map<string, number>();
     let kept = 0;
+    // the records' own id strings, not the image's: those would keep the file's whole text of ids alive
+    const ids: string[] = [];
     for (let r = 0; r < n; r++) {
       const c = clients.get(image.ids[r]!);
-      // keyed by the record's own id string: the image's would keep the file's whole text of ids alive
-      ordById.set(c ? c.id : image.ids[r]!, r);
+      const id = c ? c.id : Buffer.from(image.ids[r]!).toString();
+      ids.push(id);
+      ordById.set(id, r);
       if (ordById.size === r) return null; // the id was there already
       if (c && c.version === image.versions[r] && c.updatedAt === image.updatedAts[r]) kept++;
       else stale[r] = 1;
@@ -331,14 +334,11 @@ export class SearchIndex {
     const sorted: number[] = [];
     for (let r = 0; r < n; r++) {
       if (stale[r]) {
-        ordById.delete(image.ids[r]!);
+        ordById.delete(ids[r]!);
         image.texts[r] = '';
-        image.ids[r] = Buffer.from(image.ids[r]!).toString(); // a copy of its own: not one that keeps the file's text of ids alive
-      } else {
-        sorted.push(r);
-        image.ids[r] = clients.get(image.ids[r]!)!.id; // the record's own string, not a second copy
-      }
+      } else sorted.push(r);
     }
+    image.ids = ids;
     this.ids = image.ids;
     this.texts = image.texts;
     this.sortKeys = image.sortKeys;

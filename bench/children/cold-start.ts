@@ -44,7 +44,7 @@ if (mode === 'agent') {
   const rssNoGc = process.memoryUsage().rss;
   collect();
   const mem = process.memoryUsage();
-  const loaded = log.lines.map((l) => /loaded in (\d+) ms/.exec(l)?.[1]).find((x) => x !== undefined);
+  const loaded = log.lines.map((l) => /directory loaded .*\bms=(\d+)/.exec(l)?.[1]).find((x) => x !== undefined);
   const clients = agent.services.directory.clientCount;
   await agent.stop();
   console.log(
