@@ -53,13 +53,36 @@ export function formatLine(time: Date, level: LogLevel, msg: string, fields?: Lo
   return `${time.toISOString()} ${level.padEnd(5)} ${oneLine(msg)}${formatFields(fields)}`;
 }
 
+/**
+ * A console that goes away (the terminal closed, the program reading the output gone: EPIPE) ends
+ * the console's lines, not the program. Without a listener its error is uncaught, and a program
+ * that logs its crashes would log that one to the same console again, and again.
+ */
+let consoleOpen = true;
+const consoleGoneListeners = new Set<(code: string) => void>();
+let consoleWatched = false;
+
+/** A log line to stdout (info) or stderr (warn, error), unless the console is gone. */
+function toConsole(level: LogLevel, line: string): void {
+  if (!consoleWatched) {
+    consoleWatched = true;
+    const gone = (err: unknown) => {
+      if (!consoleOpen) return;
+      consoleOpen = false;
+      const code = err && typeof err === 'object' && 'code' in err ? String(err.code) : String(err);
+      for (const listener of consoleGoneListeners) listener(code);
+    };
+    process.stdout.on('error', gone);
+    process.stderr.on('error', gone);
+  }
+  if (!consoleOpen) return;
+  if (level === 'info') process.stdout.write(line);
+  else process.stderr.write(line);
+}
+
 /** Writes timestamped lines to stdout (info) and stderr (warn/error): the command-line programs' logger. */
 export function consoleLogger(prefix = '', level: LogLevel = 'info'): Logger {
-  return leveled(level, (lvl, msg, fields) => {
-    const line = `${formatLine(new Date(), lvl, `${prefix}${msg}`, fields)}\n`;
-    if (lvl === 'info') process.stdout.write(line);
-    else process.stderr.write(line);
-  });
+  return leveled(level, (lvl, msg, fields) => toConsole(lvl, `${formatLine(new Date(), lvl, `${prefix}${msg}`, fields)}\n`));
 }
 
 /** Keeps lines in memory (`<level> <message> key=value…`, no time): tests assert on what the agent said. */
@@ -132,27 +155,15 @@ export function openAgentLog(dir: string, settings: LogSettings, options: AgentL
     }
   }
 
-  // A console that goes away (the terminal closed, the program reading the output gone: EPIPE)
-  // ends the console's lines, not the agent: the file goes on, and says so once. Without a
-  // listener the error is uncaught, and logging the crash writes to the same console again.
-  let toConsole = true;
-  const consoleGone = (err: unknown) => {
-    if (!toConsole) return;
-    toConsole = false;
-    const code = err && typeof err === 'object' && 'code' in err ? String(err.code) : String(err);
-    stream?.write(`${formatLine(new Date(), 'warn', `the console is gone (${code}); the log goes on in this file only`)}\n`);
-  };
-  process.stdout.on('error', consoleGone);
-  process.stderr.on('error', consoleGone);
+  // the console gone (see toConsole), the file goes on, and says so once
+  const consoleGone = (code: string) => stream?.write(`${formatLine(new Date(), 'warn', `the console is gone (${code}); the log goes on in this file only`)}\n`);
+  consoleGoneListeners.add(consoleGone);
 
   // one time for both: the console's line and the file's are the same line
   const write = leveled(settings.level, (level, msg, fields) => {
     const now = new Date();
     const line = `${formatLine(now, level, msg, fields)}\n`;
-    if (toConsole) {
-      if (level === 'info') process.stdout.write(line);
-      else process.stderr.write(line);
-    }
+    toConsole(level, line);
     if (stream) stream.write(fields?.token === undefined ? line : `${formatLine(now, level, msg, withoutSecrets(fields))}\n`);
   });
 
@@ -162,8 +173,7 @@ export function openAgentLog(dir: string, settings: LogSettings, options: AgentL
     },
     ...write,
     close: () => {
-      process.stdout.off('error', consoleGone);
-      process.stderr.off('error', consoleGone);
+      consoleGoneListeners.delete(consoleGone);
       const s = stream;
       stream = null;
       if (!s) return Promise.resolve();

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { AGENT_NODE_FLAGS } from '../agent/node-flags.js';
 import { SearchIndex } from '../agent/directory/search-index.js';
@@ -33,7 +33,6 @@ export interface AgentRun {
 
 export interface MillionResult {
   clients: number;
-  generateMs: number;
   seedMs: number;
   storeMb: number;
   imageMb: number | null;
@@ -150,7 +149,7 @@ export async function runMillionBench(tmp: string, clients: readonly Client[], g
     await agent.stop();
   }
   const image = path.join(storeDir, 'cache', 'search-index.bin');
-  const imageMb = existsSync(image) ? mb((await import('node:fs')).statSync(image).size) : null;
+  const imageMb = existsSync(image) ? mb(statSync(image).size) : null;
 
   await startBundle(baselineDir, 3000).then((a) => a.stop()); // builds and saves its index, as the 1,000,000 store's first start did
   const small1 = await startBundle(baselineDir, 5000);
@@ -160,7 +159,6 @@ export async function runMillionBench(tmp: string, clients: readonly Client[], g
   say(`durable edit over HTTP p50 ${edits!.p50.toFixed(2)} ms, p99 ${edits!.p99.toFixed(2)} ms (${baseline.length}: ${editsBaseline.p50.toFixed(2)} / ${editsBaseline.p99.toFixed(2)} ms)`);
   return {
     clients: n,
-    generateMs: 0,
     seedMs,
     storeMb: mb(await folderBytes(storeDir)),
     imageMb,

@@ -7,6 +7,7 @@ import { createRng } from '../test/fixtures/swiss-clients.js';
 import { type AgentServer, type LoopDelay, startAgentServer } from './http.js';
 import { BENCH_TOKEN } from './lib/config.js';
 import { HttpClient } from './lib/http-client.js';
+import { readSseFrames } from './lib/sse.js';
 import type { BenchQuery } from './lib/queries.js';
 import { ms, shuffle, sleep, type Summary, summarize, table } from './lib/stats.js';
 
@@ -97,34 +98,20 @@ function readAllEvents(url: string, signal: AbortSignal): { waiters: EventWaiter
     const res = await fetch(`${url}/api/v1/events`, { headers: { authorization: `Bearer ${BENCH_TOKEN}` }, signal });
     if (res.status !== 200 || !res.body) throw new Error(`GET /api/v1/events answered ${res.status}`);
     opened();
-    const reader = res.body.getReader();
-    const decoder = new TextDecoder();
-    let buffer = '';
-    try {
-      for (;;) {
-        const { value, done: end } = await reader.read();
-        if (end) return;
-        const now = performance.now();
-        waiters.bytes += value.length;
-        buffer += decoder.decode(value, { stream: true });
-        let cut: number;
-        while ((cut = buffer.indexOf('\n\n')) >= 0) {
-          const block = buffer.slice(0, cut);
-          buffer = buffer.slice(cut + 2);
-          const name = /^event: (.*)$/m.exec(block)?.[1];
-          if (!name) continue; // a ": ping" comment
-          waiters.total++;
-          waiters.byName[name] = (waiters.byName[name] ?? 0) + 1;
-          if (name === 'scan') {
-            const code = (JSON.parse(/^data: (.*)$/m.exec(block)![1]!) as { code: string }).code;
-            pending.get(code)?.(now);
-            pending.delete(code);
-          }
+    await readSseFrames(
+      res.body,
+      (frame) => {
+        waiters.total++;
+        waiters.byName[frame.name] = (waiters.byName[frame.name] ?? 0) + 1;
+        if (frame.name === 'scan') {
+          const code = (JSON.parse(frame.data) as { code: string }).code;
+          pending.get(code)?.(frame.at);
+          pending.delete(code);
         }
-      }
-    } catch (err) {
-      if (!signal.aborted) throw err;
-    }
+      },
+      signal,
+      (bytes) => (waiters.bytes += bytes),
+    );
   })();
   return { waiters, done, opened: openedP };
 }

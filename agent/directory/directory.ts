@@ -150,7 +150,7 @@ export class Directory<Op extends SectionOp = SectionOp> {
 
   getClientByReference(reference: string): ClientOut {
     const c = this.findByReference(reference);
-    if (!c) throw new AgentError('not-found', 'Not found', `No client has the reference "${reference}".`);
+    if (!c) throw noClientWithReference(reference);
     return c;
   }
 
@@ -162,14 +162,22 @@ export class Directory<Op extends SectionOp = SectionOp> {
 
   /** Finds a client by reference, or null (scans of unknown cards are normal). */
   findByReference(reference: string): ClientOut | null {
-    const id = this.refOwner.get(reference.trim());
-    const c = id === undefined ? undefined : this.store.clients.get(id);
+    const c = this.recordByReference(reference);
     return c ? this.toOut(c) : null;
   }
 
+  private recordByReference(reference: string): Readonly<Client> | undefined {
+    const id = this.refOwner.get(reference.trim());
+    return id === undefined ? undefined : this.store.clients.get(id);
+  }
+
+  /** The index's page for a search (the exact reference first), for `search` and `searchJson`. */
+  private searchPage(q: string, limit: number, cursor: string | null) {
+    return this.index.search(q, limit, cursor ? decodeCursor(cursor, q) : null, this.refOwner.get(q.trim()));
+  }
+
   search(q: string, limit = SEARCH_LIMIT_DEFAULT, cursor: string | null = null): ClientPage {
-    const after = cursor ? decodeCursor(cursor, q) : null;
-    const page = this.index.search(q, limit, after, this.refOwner.get(q.trim()));
+    const page = this.searchPage(q, limit, cursor);
     return {
       items: page.ids.map((id, i) => this.toOut(this.store.clients.get(id)!, i < page.closeFrom ? 'exact' : 'close')),
       next: page.after ? encodeCursor(page.after, q) : null,
@@ -181,11 +189,10 @@ export class Directory<Op extends SectionOp = SectionOp> {
    * clients' cached JSON: the HTTP search answers with it.
    */
   searchJson(q: string, limit = SEARCH_LIMIT_DEFAULT, cursor: string | null = null): string {
-    const after = cursor ? decodeCursor(cursor, q) : null;
-    const page = this.index.search(q, limit, after, this.refOwner.get(q.trim()));
+    const page = this.searchPage(q, limit, cursor);
     let items = '';
     for (let i = 0; i < page.ids.length; i++) {
-      const json = this.clientJson(this.store.clients.get(page.ids[i]!)!);
+      const { json } = this.clientJson(this.store.clients.get(page.ids[i]!)!);
       // `match` is toOut's last key: the object's closing brace makes room for it
       items += `${i ? ',' : ''}${json.slice(0, -1)},"match":"${i < page.closeFrom ? 'exact' : 'close'}"}`;
     }
@@ -196,19 +203,18 @@ export class Directory<Op extends SectionOp = SectionOp> {
   getClientJson(id: string): { json: string; etag: string } {
     const c = this.store.clients.get(id);
     if (!c) throw notFound('Client', id);
-    return { json: this.clientJson(c), etag: this.etagOf('client', c) };
+    return this.clientJson(c);
   }
 
   /** `getClientByReference()` as JSON text (cached), with its etag for the header. */
   getClientByReferenceJson(reference: string): { json: string; etag: string } {
-    const id = this.refOwner.get(reference.trim());
-    const c = id === undefined ? undefined : this.store.clients.get(id);
-    if (!c) throw new AgentError('not-found', 'Not found', `No client has the reference "${reference}".`);
-    return { json: this.clientJson(c), etag: this.etagOf('client', c) };
+    const c = this.recordByReference(reference);
+    if (!c) throw noClientWithReference(reference);
+    return this.clientJson(c);
   }
 
-  /** `JSON.stringify(toOut(c))`, kept while the record, its group and its etag stay the same. */
-  private clientJson(c: Readonly<Client>): string {
+  /** `JSON.stringify(toOut(c))`, kept while the record, its group and its etag stay the same; and that etag. */
+  private clientJson(c: Readonly<Client>): { json: string; etag: string } {
     const group = c.groupId === null ? undefined : this.store.groups.get(c.groupId);
     const etag = this.etagOf('client', c);
     let json = this.json.get(c, group, etag);
@@ -216,7 +222,7 @@ export class Directory<Op extends SectionOp = SectionOp> {
       json = JSON.stringify(this.out(c, group, etag));
       this.json.set(c, group, etag, json);
     }
-    return json;
+    return { json, etag };
   }
 
   listGroups(): GroupOut[] {
@@ -795,4 +801,8 @@ export function decodeCursor(cursor: string, q: string): SearchCursor {
     throw invalid([{ path: 'cursor', message: 'this cursor belongs to another search; start again without a cursor' }]);
   }
   return { rank, sortKey, id };
+}
+
+function noClientWithReference(reference: string): AgentError {
+  return new AgentError('not-found', 'Not found', `No client has the reference "${reference}".`);
 }

@@ -1,6 +1,7 @@
 import { type FileHandle, open } from 'node:fs/promises';
 import path from 'node:path';
 import { crc32 } from 'node:zlib';
+import { z } from 'zod';
 import type { Logger } from '../log.js';
 import { errorCode, renameWithRetry } from '../store/durable-file.js';
 import { nodeFs, type StoreFs, writeAll } from '../store/fs.js';
@@ -48,23 +49,25 @@ const HEADER_BYTES = 512;
 const SEP = '\u0000';
 const STRINGS_PER_PIECE = 4096;
 
-export const INDEX_IMAGE_FILE = path.join('cache', 'search-index.bin');
-
+/** Where a store keeps its saved search index (a cache: the README's map of the store folder). */
 export function indexImageFile(storeDir: string): string {
-  return path.join(storeDir, INDEX_IMAGE_FILE);
+  return path.join(storeDir, 'cache', 'search-index.bin');
 }
 
-interface Header {
-  fingerprint: string;
-  country: string;
-  clients: number;
-  buckets: number;
-  entries: number;
-  words: number;
-  checkBytes: number;
-  keptBytes: number;
-  crc: number;
-}
+const count = z.number().int().nonnegative();
+const headerSchema = z.object({
+  format: z.literal(FORMAT),
+  fingerprint: z.string(),
+  country: z.string(),
+  clients: count,
+  buckets: count,
+  entries: count,
+  words: count,
+  checkBytes: count,
+  keptBytes: count,
+  crc: count,
+});
+type Header = z.infer<typeof headerSchema>;
 
 const bytesOf = (a: Uint32Array | Int32Array | Float64Array) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 
@@ -109,7 +112,7 @@ export async function writeIndexImage(file: string, image: IndexImage, fs: Store
     // split makes point into their text, which stays in memory as long as one of them does)
     const checkBytes = await putStrings([image.ids, image.updatedAts]);
     const keptBytes = await putStrings([image.texts, image.sortKeys, image.nameWords]);
-    const header: Header & { format: string } = {
+    const header: Header = {
       format: FORMAT,
       fingerprint: image.fingerprint,
       country: image.country,
@@ -179,8 +182,9 @@ async function readImage(file: string): Promise<IndexImage | string> {
     } catch {
       return 'a damaged header';
     }
-    const h = readHeader(raw);
-    if (!h) return 'not a search index file of this agent';
+    const header = headerSchema.safeParse(raw);
+    if (!header.success) return 'not a search index file of this agent';
+    const h = header.data;
     const { clients: n, buckets, entries, words } = h;
     if (size !== HEADER_BYTES + buckets * 8 + 4 + entries * 4 + n * 8 + h.checkBytes + h.keptBytes) return `truncated or too long (${size} bytes)`;
     const bucketHashes = new Uint32Array(buckets);
@@ -228,27 +232,4 @@ async function readAll(handle: FileHandle, into: Uint8Array, position: number): 
     if (bytesRead === 0) throw new Error(`the file ended ${into.length - done} bytes early`);
     done += bytesRead;
   }
-}
-
-function readHeader(x: unknown): Header | null {
-  if (typeof x !== 'object' || x === null || Reflect.get(x, 'format') !== FORMAT) return null;
-  const str = (k: string) => {
-    const v: unknown = Reflect.get(x, k);
-    return typeof v === 'string' ? v : null;
-  };
-  const count = (k: string) => {
-    const v: unknown = Reflect.get(x, k);
-    return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 ? v : null;
-  };
-  const fingerprint = str('fingerprint');
-  const country = str('country');
-  const clients = count('clients');
-  const buckets = count('buckets');
-  const entries = count('entries');
-  const words = count('words');
-  const checkBytes = count('checkBytes');
-  const keptBytes = count('keptBytes');
-  const crc = count('crc');
-  if (fingerprint === null || country === null || clients === null || buckets === null || entries === null || words === null || checkBytes === null || keptBytes === null || crc === null) return null;
-  return { fingerprint, country, clients, buckets, entries, words, checkBytes, keptBytes, crc };
 }

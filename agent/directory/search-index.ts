@@ -124,18 +124,35 @@ class EntryBuilder {
     scanHashes(text, this.push);
   }
 
-  finish(): { hashes: Uint32Array; ranks: Int32Array } {
+  /**
+   * The entries sorted by bucket, each bucket in rank order, as a bucket directory (one hash per
+   * bucket and where its entries start, one more start for the end) and the entries' ranks.
+   */
+  finish(): { bucketHashes: Uint32Array; bucketStarts: Uint32Array; ranks: Int32Array } {
     const { hashes, values } = radixSortPairs(this.hashes, this.ranks, this.count);
-    // Drop duplicate (bucket, client) pairs: they are adjacent now.
+    // Drop duplicate (bucket, client) pairs (adjacent now), counting the buckets on the way.
     let w = 0;
+    let buckets = 0;
     for (let i = 0; i < this.count; i++) {
-      if (w > 0 && hashes[w - 1] === hashes[i] && values[w - 1] === values[i]) continue;
+      if (w > 0 && hashes[w - 1] === hashes[i]) {
+        if (values[w - 1] === values[i]) continue;
+      } else buckets++;
       hashes[w] = hashes[i]!;
       values[w++] = values[i]!;
     }
-    // views, not copies: a copy would hold a second ~30 MB at the build's peak (the slack kept is
+    // a hash per bucket, not per entry: ~4 million entries fall into ~0.8 million buckets
+    const bucketHashes = new Uint32Array(buckets);
+    const bucketStarts = new Uint32Array(buckets + 1);
+    for (let e = 0, b = -1; e < w; e++) {
+      if (e === 0 || hashes[e] !== hashes[e - 1]) {
+        bucketHashes[++b] = hashes[e]!;
+        bucketStarts[b] = e;
+      }
+    }
+    bucketStarts[buckets] = w;
+    // a view, not a copy: a copy would hold a second ~16 MB at the build's peak (the slack kept is
     // the builder's spare capacity, a few percent)
-    return { hashes: hashes.subarray(0, w), ranks: values.subarray(0, w) };
+    return { bucketHashes, bucketStarts, ranks: values.subarray(0, w) };
   }
 
   private grow(): void {
@@ -345,8 +362,7 @@ export class SearchIndex {
         image.texts[r] = '';
       } else sorted.push(r);
     }
-    image.ids = ids;
-    this.ids = image.ids;
+    this.ids = ids;
     this.texts = image.texts;
     this.sortKeys = image.sortKeys;
     this.ordById = ordById;
@@ -374,20 +390,7 @@ export class SearchIndex {
 
   private setBase(entries: EntryBuilder): void {
     this.generation++;
-    const { hashes, ranks } = entries.finish();
-    // a hash per bucket, not per entry: ~2.6 million entries fall into far fewer buckets
-    let buckets = 0;
-    for (let e = 0; e < hashes.length; e++) if (e === 0 || hashes[e] !== hashes[e - 1]) buckets++;
-    const bucketHashes = new Uint32Array(buckets);
-    const bucketStarts = new Uint32Array(buckets + 1);
-    let b = -1;
-    for (let e = 0; e < hashes.length; e++) {
-      if (e === 0 || hashes[e] !== hashes[e - 1]) {
-        bucketHashes[++b] = hashes[e]!;
-        bucketStarts[b] = e;
-      }
-    }
-    bucketStarts[buckets] = hashes.length;
+    const { bucketHashes, bucketStarts, ranks } = entries.finish();
     this.bucketHashes = bucketHashes;
     this.bucketStarts = bucketStarts;
     this.baseRanks = ranks;
