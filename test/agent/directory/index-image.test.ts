@@ -7,7 +7,7 @@ import { indexFingerprint, SearchIndex } from '../../../agent/directory/search-i
 import { memoryLogger } from '../../../agent/log.js';
 import { FaultyFs } from '../../fakes/faulty-fs.js';
 import { generateClients } from '../../fixtures/swiss-clients.js';
-import { tempDir } from '../../helpers/agent.js';
+import { openTestAgent, tempDir } from '../../helpers/agent.js';
 
 /**
  * A start that takes in the saved search index must answer exactly as one that builds it from the
@@ -204,5 +204,26 @@ describe('the saved search index', () => {
     await expect(writeIndexImage(file, (await index.image(directory))!, disk)).rejects.toThrow(/no space left/);
     expect(() => readFileSync(file)).toThrow(/ENOENT/);
     expect(() => readFileSync(`${file}.tmp`)).toThrow(/ENOENT/);
+  });
+});
+
+describe('the agent saving its search index', () => {
+  it('on a disk short of room it says so at the stop and writes nothing; the next start builds the index and finds everyone', async () => {
+    const dir = tempDir();
+    const disk = new FaultyFs();
+    disk.free = 40 * 1048576; // room for edits, not for a cache besides the margin the journal keeps
+    const first = await openTestAgent({ dir, options: { store: { fs: disk } } });
+    for (const lastName of ['Aebischer', 'Zollinger', 'Favre']) expect((await first.api('/api/v1/clients', { method: 'POST', json: { lastName, firstName: 'Anne' } })).status).toBe(201);
+    await first.close();
+    expect(first.log.lines.filter((l) => l.includes('search index'))).toEqual([expect.stringMatching(/^info search index: not saved for the next start \(40 MB free, it needs ~\d+ MB and leaves room for the directory\); it is built from the directory then$/)]);
+    expect(() => readFileSync(path.join(dir, 'cache', 'search-index.bin'))).toThrow(/ENOENT/);
+    const again = await openTestAgent({ dir });
+    try {
+      expect(again.log.lines.find((l) => l.includes('directory loaded'))).toMatch(/index=built/);
+      const page = (await (await again.api('/api/v1/clients?q=zoll')).json()) as { items: Array<{ lastName: string }> };
+      expect(page.items.map((c) => c.lastName)).toEqual(['Zollinger']);
+    } finally {
+      await again.close();
+    }
   });
 });
