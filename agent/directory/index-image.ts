@@ -17,7 +17,7 @@ import { nodeFs, type StoreFs, writeAll } from '../store/fs.js';
  * client whose version or last change differs from the record's is read again from the record
  * (see `SearchIndex.restore`). It is written without fsync: a power cut mid-write leaves a file
  * whose checksum fails, which means a rebuild, not a wrong answer. It is written in pieces and read
- * straight into its arrays: at 100,000 clients it is ~60 MB, which the agent never holds twice.
+ * straight into its arrays: at 100,000 clients it is ~52 MB, which the agent never holds twice.
  *
  * Layout: a 512-byte header (JSON, padded with spaces, then a newline), then the bucket hashes
  * (u32), the buckets' starts (u32), the entries' ranks (i32), the versions (f64), all in the
