@@ -177,14 +177,15 @@ describe('printers that misbehave as real ones do', () => {
 
   it('paper out in the middle of a ticket: the job stays printing and says so; paper back, it finishes, once', async () => {
     const s = await printer({ bufferBytes: 4096, bytesPerSecond: 5_000 });
-    const a = await agentWith([{ id: 'front', port: s.port, stallSeconds: 1 }]);
+    // 2 s (not 1): on a loaded CI machine a status answer can take over a second to be read
+    const a = await agentWith([{ id: 'front', port: s.port, stallSeconds: 2 }]);
     const job = await post(a, receipt('P-1', 60));
     await until('printing', () => a.agent.services.jobs.get(job.id)?.status === 'printing');
     await new Promise((r) => setTimeout(r, 150));
     s.paper = 'out';
     await until('paper out shown', () => a.agent.services.jobs.get(job.id)?.error === 'front: paper out', 8000);
     expect(a.agent.services.printers.list()[0]?.status).toBe('paper-out');
-    await new Promise((r) => setTimeout(r, 1500)); // longer than stallSeconds: out of paper is not a stall
+    await new Promise((r) => setTimeout(r, 2500)); // longer than stallSeconds: out of paper is not a stall
     expect(a.agent.services.jobs.get(job.id)?.status).toBe('printing');
     s.paper = 'ok';
     await until('done', () => a.agent.services.jobs.get(job.id)?.status === 'done', 15_000);
