@@ -98,6 +98,17 @@ describe('the client form fits who the client is', () => {
     expect(await page.locator('#f-firstName').getAttribute('aria-describedby')).toBe('e-firstName');
     expect(await page.locator('#e-firstName').innerText()).toBe('Obligatoire pour une personne physique.');
   });
+
+  it('a form sent empty: the cursor is in the first field a person needs, the name', async () => {
+    const page = await s.browser.newPage({ viewport: SCREENS.phone });
+    const before = s.agent.services.directory.clientCount;
+    await page.goto(`${s.url}/clients/new`);
+    await page.click('button:has-text("Valider")');
+    await page.locator('.banner.error:visible').waitFor();
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('f-lastName');
+    expect(await page.locator('#e-lastName').innerText()).toBe('Obligatoire pour une personne physique.');
+    expect(s.agent.services.directory.clientCount).toBe(before); // refused, nothing made
+  });
 });
 
 describe('the keyboard alone', () => {
@@ -121,7 +132,13 @@ describe('the keyboard alone', () => {
     const id = new URL(page.url()).pathname.split('/').pop()!;
     expect(s.agent.services.directory.findById(id)?.lastName).toBe('Rochat');
 
-    await page.focus('article.client button.icon-danger');
+    // Tab from the top of the card to "Supprimer": it is reachable, after the everyday actions
+    const passed: string[] = [];
+    for (let i = 0; i < 20 && !(await page.evaluate(() => document.activeElement?.matches('article.client button.icon-danger'))); i++) {
+      await page.keyboard.press('Tab');
+      passed.push(await page.evaluate(() => (document.activeElement as HTMLElement | null)?.innerText.trim() ?? ''));
+    }
+    expect(passed.slice(-5)).toEqual(['Modifier', 'Imprimer la carte', 'Fusionner avec…', 'Anonymiser…', 'Supprimer']);
     page.once('dialog', (d) => void d.accept());
     await page.keyboard.press('Enter');
     await page.locator('#toast [data-undo]').waitFor();

@@ -174,6 +174,29 @@ describe('leaving a form with changes asks first', () => {
     await until('asked after a refused save', () => dialogs.length === 3);
     await page.close();
   });
+
+  it('the group form asks too: a changed discount is not dropped by a nav click; saved, it leaves freely', async () => {
+    const group = await s.agent.services.directory.createGroup({ name: 'Voisins', discountPercent: 5 });
+    const page = await newPage();
+    const dialogs: string[] = [];
+    page.on('dialog', (d) => {
+      dialogs.push(d.type());
+      void d.dismiss();
+    });
+    await page.goto(`${s.url}/groups/${group.id}/edit`);
+    await page.fill('#g-discountPercent', '7');
+    await page.click('#site-nav a:has-text("Répertoire")');
+    await until('the browser asked', () => dialogs.length === 1);
+    expect(page.url()).toBe(`${s.url}/groups/${group.id}/edit`);
+    expect(await page.inputValue('#g-discountPercent')).toBe('7');
+    await page.click('button:has-text("Valider")');
+    await page.waitForURL(`${s.url}/groups`);
+    expect(s.agent.services.directory.getGroup(group.id).discountPercent).toBe(7);
+    await page.click('#site-nav a:has-text("Répertoire")');
+    await page.waitForURL(`${s.url}/`);
+    expect(dialogs).toEqual(['beforeunload']);
+    await page.close();
+  });
 });
 
 describe('delete, then "Annuler"', () => {

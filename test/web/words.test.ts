@@ -11,6 +11,7 @@ import { fr } from '../../web/i18n/fr.js';
 import { ReferenceCloud } from '../fakes/cloud.js';
 import { generateClients, generateGroups } from '../fixtures/swiss-clients.js';
 import { browserSuite, screenshotPath } from '../helpers/browser.js';
+import { pageAtScreen, SCREENS, screenProblems } from '../helpers/screens.js';
 import { TEST_TOKEN } from '../helpers/config.js';
 import { until } from '../helpers/until.js';
 
@@ -23,8 +24,9 @@ import { until } from '../helpers/until.js';
  * conflict, a refused edit and the back-office out of reach.
  *
  * What is English on purpose is not text staff read: the driver's or the back-office's own detail,
- * folded away under "Détail technique" (and marked lang="en"), and the lines printed on the paper
- * (the till's words, not the page's).
+ * folded away under "Détail technique" (and marked lang="en"), the lines printed on the paper
+ * (the till's words, not the page's), and a CSV file's column names (`code lang="en"`: the file's
+ * format, the same in every language, each shown beside its name in the staff's words).
  */
 
 // ---- the words ------------------------------------------------------------------------------
@@ -68,7 +70,7 @@ function recordWords(records: readonly unknown[]): Set<string> {
  */
 async function visibleText(page: Page): Promise<string> {
   return page.evaluate(() => {
-    for (const line of document.querySelectorAll<HTMLElement>('.paper .l, .paper .hri')) line.style.display = 'none';
+    for (const line of document.querySelectorAll<HTMLElement>('.paper .l, .paper .hri, code[lang="en"]')) line.style.display = 'none';
     const parts = [document.title, document.body.innerText];
     const said = ['aria-label', 'title', 'alt', 'placeholder', 'hx-confirm', 'data-done', 'data-hide'];
     for (const el of document.querySelectorAll(said.map((a) => `[${a}]`).join(', '))) for (const a of said) parts.push(el.getAttribute(a) ?? '');
@@ -188,6 +190,10 @@ async function seed() {
   return { helene, garage, jobIds: ids, data };
 }
 
+let seeding: ReturnType<typeof seed> | null = null;
+/** The seed, once for the file's tests (a second would double every ticket and conflict). */
+const seeded = () => (seeding ??= seed());
+
 // ---- the pages --------------------------------------------------------------------------------
 
 describe('the French staff pages', () => {
@@ -204,13 +210,13 @@ describe('the French staff pages', () => {
   });
 
   it('say every word in French, on every page', async () => {
-    const { helene, garage, jobIds, data } = await seed();
+    const { helene, garage, jobIds, data } = await seeded();
     const context = await s.browser.newContext({ viewport: { width: 1366, height: 900 } });
     const page = await context.newPage();
     page.setDefaultTimeout(10_000);
     const leaks: Record<string, string[]> = {};
-    const check = async (name: string) => {
-      const text = await visibleText(page);
+    const check = async (name: string, on: Page = page) => {
+      const text = await visibleText(on);
       const found = englishIn(text, data);
       // WORDS_DEBUG=1 prints the text of each page with English, to find where it is
       if (process.env.WORDS_DEBUG && found.length > 0) console.log(`---- ${name}: ${found.join(', ')}\n${text}`);
@@ -241,6 +247,8 @@ describe('the French staff pages', () => {
       ['printers', '/printers', 200],
       ['settings', '/settings', 200],
       ['sync', '/sync', 200],
+      ['duplicates', '/duplicates', 200],
+      ['import and export', '/clients/import', 200],
       ['client not found', '/clients/no-such-client', 404],
       ['page not found', '/no-such-page', 404],
       ...jobIds.map((id, i): [string, string, number] => [`ticket preview ${i + 1}`, `/jobs/${id}/preview`, 200]),
@@ -289,7 +297,36 @@ describe('the French staff pages', () => {
     await page.locator('#error-notice .notice').waitFor();
     await check('error notice');
 
+    // a phone: the menu opened
+    const phone = await s.browser.newContext({ viewport: SCREENS.phone, storageState: await context.storageState() });
+    const small = await phone.newPage();
+    await small.goto(`${s.url}/`);
+    await small.click('button.menu-toggle');
+    await small.locator('#site-nav a').first().waitFor();
+    await check('menu (phone)', small);
+    await phone.close();
+
     await context.close();
     expect(leaks).toEqual({});
   }, 60_000);
+
+  it('the pages in trouble (printers offline, tickets failed, a sync with a conflict and the back-office gone) pass the screen checks at each size', async () => {
+    const { jobIds } = await seeded();
+    const problems: Record<string, unknown> = {};
+    for (const screen of ['phone', 'tablet', 'till'] as const) {
+      const { page } = await pageAtScreen(s.browser, screen);
+      await page.goto(`${s.url}/login`);
+      await page.fill('#pin', '2468');
+      await page.click('button[type="submit"]');
+      await page.waitForURL(`${s.url}/`);
+      for (const [name, url] of [['printers', '/printers'], ['sync', '/sync'], ['settings', '/settings'], ...jobIds.map((id, i) => [`ticket ${i + 1}`, `/jobs/${id}/preview`])] as const) {
+        await page.goto(`${s.url}${url}`);
+        await page.locator('h1').first().waitFor();
+        for (const [kind, what] of Object.entries(await screenProblems(page))) problems[`${screen}, ${name}: ${kind}`] = what;
+        if (name === 'printers' || name === 'sync') await page.screenshot({ path: screenshotPath(`trouble-${screen}-${name}`), fullPage: true });
+      }
+      await page.context().close();
+    }
+    expect(problems).toEqual({});
+  }, 90_000);
 });

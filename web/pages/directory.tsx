@@ -74,11 +74,11 @@ export function DirectoryResults(props: { ctx: PageContext; view: DirectoryView 
         class="results directory"
         columns={[
           { label: ctx.t('directory.col.name'), primary: true },
-          { label: ctx.t('directory.col.city') },
+          { label: ctx.t('directory.col.city'), class: 'col-city' },
           { label: ctx.t('directory.col.phone'), class: 'col-phone' },
           { label: ctx.t('directory.col.reference'), class: 'col-ref' },
-          { label: ctx.t('directory.col.group') },
-          { label: ctx.t('action.delete'), hidden: true },
+          { label: ctx.t('directory.col.group'), class: 'col-group' },
+          { label: ctx.t('action.delete'), class: 'col-actions', hidden: true },
         ]}
       >
         <DirectoryRows ctx={ctx} view={view} />

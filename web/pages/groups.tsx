@@ -98,7 +98,7 @@ function GroupForm(props: { ctx: PageContext; form: GroupFormState }) {
     </div>
   );
   return (
-    <form method="post" action={action} class="client-form group-form">
+    <form method="post" action={action} class="client-form group-form" data-guard={form.banner === 'invalid' ? 'unsaved' : ''}>
       {form.banner === 'invalid' && (
         <p class="banner error" role="alert">
           {t('groups.invalid')}

@@ -5,6 +5,7 @@ import type { MessageKey } from '../i18n/translator.js';
 import { ruleMessage } from '../i18n/translator.js';
 import { Layout } from '../layout.js';
 import type { PageContext } from '../page-context.js';
+import { fieldLabel } from '../partials/field-labels.js';
 import { Table } from '../partials/table.js';
 
 /** The import page's states: choose a file, see what it would do, see what it did. */
@@ -112,7 +113,7 @@ function Choose(props: { ctx: PageContext; problem: Extract<ImportView, { step: 
         <ul class="import-columns" aria-label={ctx.t('import.columns.title')}>
           {CSV_COLUMNS.filter((c) => !(READ_ONLY as readonly string[]).includes(c)).map((c) => (
             <li>
-              <code>{c}</code>
+              <code lang="en">{c}</code> <span class="sub">{fieldLabel(ctx, c)}</span>
             </li>
           ))}
         </ul>
@@ -120,7 +121,7 @@ function Choose(props: { ctx: PageContext; problem: Extract<ImportView, { step: 
         <ul class="import-columns" aria-label={ctx.t('import.columns.readOnly')}>
           {READ_ONLY.map((c) => (
             <li>
-              <code>{c}</code>
+              <code lang="en">{c}</code> <span class="sub">{fieldLabel(ctx, c)}</span>
             </li>
           ))}
         </ul>

@@ -61,10 +61,10 @@ export function PrintersPanel(props: PrintersView) {
             const client = j.clientId === null ? null : props.clientName(j.clientId);
             return (
               <tr data-job-id={j.id}>
-                <td data-job-number>
+                <td class="ticket-number" data-job-number>
                   <TicketNumber ctx={ctx} job={j} />
                 </td>
-                <td>
+                <td class="words">
                   {t(`printers.type.${j.type}`)}
                   {auditMarks(j).map((key) => (
                     <>
@@ -74,9 +74,9 @@ export function PrintersPanel(props: PrintersView) {
                   ))}
                 </td>
                 <td data-job-client>{client !== null && j.clientId !== null && <a href={`/clients/${encodeURIComponent(j.clientId)}`}>{client}</a>}</td>
-                <td data-job-printer={j.printer}>{printerName(j.printer)}</td>
-                <td>{formatDateTime(j.createdAt, ctx.lang)}</td>
-                <td data-job-status={j.status} data-confirmed={j.confirmed ?? undefined}>
+                <td class="words" data-job-printer={j.printer}>{printerName(j.printer)}</td>
+                <td class="words">{formatDateTime(j.createdAt, ctx.lang)}</td>
+                <td class="words" data-job-status={j.status} data-confirmed={j.confirmed ?? undefined}>
                   {j.status === 'done' && j.confirmed ? t(`printers.confirmed.${j.confirmed}`) : t(`printers.status.${j.status}`)}
                   <JobNotices ctx={ctx} job={j} />
                 </td>

@@ -56,7 +56,7 @@ export function SettingsPage(props: { ctx: PageContext; info: SettingsInfo }) {
         <dl class="facts">
           <dt>{t('settings.apiUrl')}</dt>
           <dd>
-            <code>{`${info.apiUrl}/api/v1`}</code> · <a href="/api/v1/docs">{t('settings.apiDocs')}</a>
+            <code>{breakableUrl(`${info.apiUrl}/api/v1`)}</code> · <a href="/api/v1/docs">{t('settings.apiDocs')}</a>
           </dd>
         </dl>
         <Table
@@ -170,4 +170,10 @@ export function ScannersPanel(props: { ctx: PageContext; statuses: readonly Scan
       <p class="sub">{t(statuses.length === 0 ? 'settings.scannersNone' : 'settings.wedge')}</p>
     </section>
   );
+}
+
+/** An address that may wrap after each "/" (a phone's narrow line), not in the middle of "v1". */
+function breakableUrl(url: string) {
+  const parts = url.split(/(?<=\/)(?!\/)/);
+  return parts.map((part, i) => (i === 0 ? part : <><wbr />{part}</>));
 }

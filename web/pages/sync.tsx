@@ -5,6 +5,7 @@ import type { MessageKey } from '../i18n/translator.js';
 import { Layout } from '../layout.js';
 import type { PageContext } from '../page-context.js';
 import { SyncPanel } from '../partials/sync-status.js';
+import { fieldLabel } from '../partials/field-labels.js';
 import { Table } from '../partials/table.js';
 
 /**
@@ -110,32 +111,6 @@ function IssueReason(props: { ctx: PageContext; issue: SyncIssue }) {
   }
   if (!issue.message) return null;
   return <p class="sub">{t('sync.issue.why', { message: issue.code ? `${issue.message} (${issue.code})` : issue.message })}</p>;
-}
-
-const FIELD_LABELS: Record<string, MessageKey> = {
-  kind: 'field.kind',
-  civility: 'form.civility',
-  lastName: 'form.lastName',
-  firstName: 'form.firstName',
-  companyName: 'form.companyName',
-  reference: 'client.reference',
-  accountNumber: 'client.account',
-  groupId: 'client.group',
-  email: 'client.email',
-  phone: 'client.phone',
-  notes: 'client.notes',
-  'address.street': 'form.street',
-  'address.street2': 'form.street2',
-  'address.postalCode': 'form.postalCode',
-  'address.city': 'form.city',
-  'address.country': 'form.country',
-  name: 'field.name',
-  discountPercent: 'field.discountPercent',
-};
-
-function fieldLabel(ctx: PageContext, path: string): string {
-  const key = FIELD_LABELS[path];
-  return key ? ctx.t(key) : path;
 }
 
 /** A field's value as staff read it: the kind of client in their words, the rest as entered. */
