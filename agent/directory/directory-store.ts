@@ -1,8 +1,7 @@
 import path from 'node:path';
 import { Low } from 'lowdb';
 import type { Logger } from '../log.js';
-import { DurableJsonFile } from '../store/durable-file.js';
-import { errorCode } from '../store/durable-file.js';
+import { DurableJsonFile, errorCode, WriteScratch } from '../store/durable-file.js';
 import { nodeFs, type StoreFs } from '../store/fs.js';
 import { type Manifest, manifestFile, StoreNeedsAttentionError } from '../store/manifest.js';
 import { Journal, type JournalEntry, JournalUnavailableError } from '../store/journal.js';
@@ -83,6 +82,7 @@ export class DirectoryStore<S extends SectionOp = never> {
   private readonly sections: ReadonlyArray<StoreSection<S>>;
   private readonly shardCount: number;
   private readonly shards: Array<Low<ShardFile>> = [];
+  private readonly shardFiles: Array<DurableJsonFile<ShardFile>> = [];
   private readonly shardSeqs: number[] = [];
   private readonly dirty = new Set<number>();
   /** While a snapshot takes its shards one per turn: the record (or none) each client changed since its cut had then. */
@@ -216,6 +216,7 @@ export class DirectoryStore<S extends SectionOp = never> {
       }
       this.shardSeqs[k] = shard.data.seq;
       this.shards.push(shard);
+      this.shardFiles.push(adapter);
     }
 
     // A shard never written (seq 0) had no change up to the last snapshot (it would have been
@@ -393,13 +394,13 @@ export class DirectoryStore<S extends SectionOp = never> {
       };
     });
     try {
+      const scratch = new WriteScratch(); // the shards' bytes, one at a time, in one buffer
       for (const { k, ids } of shards) {
         // One shard per turn of the event loop: a lookup never waits for the whole directory.
         await new Promise<void>((r) => setImmediate(r));
         const data = { format: 1 as const, seq: cut, clients: this.clientsAtCut(ids) };
-        const shard = this.shards[k]!;
-        shard.data = data;
-        await shard.write();
+        this.shards[k]!.data = data;
+        await this.shardFiles[k]!.writePieces(shardPieces(data), scratch);
         this.shardSeqs[k] = data.seq;
         this.shardBytes[k] = await this.fileSize(this.shardFile(k));
       }
@@ -584,4 +585,11 @@ export function shardOf(id: string, count: number): number {
     h = Math.imul(h, 0x01000193);
   }
   return (h >>> 0) % count;
+}
+
+/** `JSON.stringify(shard)` in pieces of one record each (see `DurableJsonFile.writePieces`). */
+export function* shardPieces(shard: ShardFile): Generator<string> {
+  yield `{"format":${JSON.stringify(shard.format)},"seq":${JSON.stringify(shard.seq)},"clients":[`;
+  for (let i = 0; i < shard.clients.length; i++) yield (i === 0 ? '' : ',') + JSON.stringify(shard.clients[i]);
+  yield ']}';
 }

@@ -658,6 +658,9 @@ export class Directory<Op extends SectionOp = SectionOp> {
       // the pull's garbage goes before the index build allocates its arrays, not after
       collectGarbage();
       endIndex();
+      // and the build's own sort arrays (~50 MB outside the heap) before the snapshot runs, not
+      // at its end: they are freed only when a full collection finds their handles
+      collectGarbage();
       void endSnapshots().then(collectGarbage);
     };
   }

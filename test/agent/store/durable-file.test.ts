@@ -4,7 +4,11 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { memoryLogger } from '../../../agent/log.js';
-import { DurableJsonFile, encodeFile, StoreCorruptError } from '../../../agent/store/durable-file.js';
+import { shardPieces } from '../../../agent/directory/directory-store.js';
+import { type Client, parseShardFile, type ShardFile } from '../../../agent/directory/schema.js';
+import { DurableJsonFile, encodeFile, StoreCorruptError, WriteScratch } from '../../../agent/store/durable-file.js';
+import { personRecord } from '../../fixtures/records.js';
+import { generateClients } from '../../fixtures/swiss-clients.js';
 import { tempDir } from '../../helpers/agent.js';
 
 const schema = z.object({ n: z.number() });
@@ -90,5 +94,44 @@ describe('DurableJsonFile', () => {
     expect(String((err as Error).message)).toMatch(/both unreadable .*will not start with an empty directory/);
     // the ways out are added where the store is known (and followed in test/e2e/store-recovery.test.ts)
     expect(storeProblem(err, '/srv/store')).toMatch(/npm run store -- restore <backup file>.*npm run store -- reset/);
+  });
+});
+
+describe('a file written in pieces (a snapshot\'s shards)', () => {
+  const shardOf = (clients: Client[], seq = 41): ShardFile => ({ format: 1, seq, clients });
+  const oldBytes = (data: unknown) => Buffer.from(encodeFile(JSON.stringify(data)), 'latin1');
+  // names a shop really has, and the characters the escaping is for: accents, an emoji (a surrogate pair), DEL, quotes
+  const odd = [
+    personRecord('c-1', { lastName: 'Müller-Lüdenscheidt', firstName: 'Hélène', notes: 'Zürich « 😀 » \u007f "quoted" \\ back\nslash' }),
+    personRecord('c-2', { lastName: 'Ødegård', firstName: 'Åsa', notes: null }),
+  ];
+
+  it('the pieces join to JSON.stringify, and the bytes are those write() makes, for every kind of text', () => {
+    const scratch = new WriteScratch();
+    for (const shard of [shardOf([]), shardOf(odd), shardOf(generateClients(1500), 123456789)]) {
+      expect([...shardPieces(shard)].join('')).toBe(JSON.stringify(shard));
+      expect(scratch.encode(shardPieces(shard)).equals(oldBytes(shard))).toBe(true);
+    }
+  });
+
+  it('one buffer reused from a large file to a small one carries nothing over', () => {
+    const scratch = new WriteScratch();
+    const large = shardOf(generateClients(3000));
+    expect(scratch.encode(shardPieces(large)).equals(oldBytes(large))).toBe(true);
+    const small = shardOf(odd.slice(0, 1), 7);
+    expect(scratch.encode(shardPieces(small)).equals(oldBytes(small))).toBe(true);
+  });
+
+  it('is read back like any other file, and damage is still caught by the checksum', async () => {
+    const { file, log } = setup();
+    const shards = new DurableJsonFile(file, (raw) => parseShardFile(raw), log);
+    const shard = shardOf([...odd, ...generateClients(200)]);
+    await shards.writePieces(shardPieces(shard), new WriteScratch());
+    expect(await shards.read()).toEqual(shard);
+    const bytes = readFileSync(file);
+    bytes.writeUInt8(bytes.readUInt8(bytes.length - 40) ^ 0x01, bytes.length - 40); // one bit inside a record
+    writeFileSync(file, bytes);
+    writeFileSync(`${file}.bak`, 'not a shard');
+    await expect(shards.read()).rejects.toThrow(/checksum mismatch/);
   });
 });
