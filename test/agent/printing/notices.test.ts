@@ -127,6 +127,6 @@ describe('jobs on disk written before', () => {
     expect(page).toContain('<span lang="en">the printer at 10.0.0.9:9100 refused the connection</span>');
     expect(page).toContain('<span lang="en">the barcode &quot;X&quot; is too long for this paper: printed as a QR code</span>');
     // a ticket without a number is named by the end of its job id
-    expect(page).toMatch(/<td data-job-number="true"><span class="sub" title="[^"]*job_00mabcdef_OLDjob01[^"]*">Djob01<\/span><\/td>/);
+    expect(page).toMatch(/<td class="ticket-number" data-job-number="true"><span class="sub" title="[^"]*job_00mabcdef_OLDjob01[^"]*">Djob01<\/span><\/td>/);
   });
 });
