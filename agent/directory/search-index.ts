@@ -12,11 +12,12 @@ import { oneTypo, SOUND_MARK, SOUND_MIN, SOUND_TOKEN_LENGTH, soundTokens, TYPO_M
  *   street, NPA, city, email, phone digits in two forms, reference, account number), each after a
  *   separator, so "some token starts with w" is one native `includes(SEP + w)`.
  * - Clients are kept sorted by name (last name then first name, or company), then id.
- * - Prefix buckets: every token of 3+ characters is filed under a hash of its first 3 characters
- *   (and of its first 6; numbers also 5, 7 and 9 digits, so phone numbers spread out). A query
- *   word's bucket holds every client that can match it. The narrowest bucket is walked in name
- *   order, each client checked with includes(), until the page is full: the cost follows the page
- *   size, not the number of matches. Words of 1–2 characters walk the name order itself.
+ * - Prefix buckets: every token of 2+ characters is filed under a hash of its first 2 characters
+ *   (and of its first 3 and 6; numbers of 3+ digits under 3, 5, 7 and 9, so phone numbers spread
+ *   out). A query word's bucket holds every client that can match it. The narrowest bucket is
+ *   walked in name order, each client checked with includes(), until the page is full: the cost
+ *   follows the page size, not the number of matches. Words of 1 letter (2 digits) walk the name
+ *   order itself.
  * - The buckets are built at start as two flat typed arrays (bucket hash, client) sorted by a
  *   radix sort: no map of tokens, no object per bucket; a few tens of MB and a fraction of a
  *   second at 100k. Clients changed since are marked stale there and filed in a small overlay of
@@ -43,13 +44,18 @@ export interface SearchPage {
 
 const SEP = '\u0001';
 /**
- * Bucket entries a client files on average, a little above what Swiss directories give (40 at
+ * Bucket entries a client files on average, a little above what Swiss directories give (48 at
  * 100,000): the builder's arrays are sized once, not doubled midway (the copy would hold both).
  */
-const ENTRIES_PER_CLIENT = 44;
+const ENTRIES_PER_CLIENT = 52;
 /** Clients per slice of an image taken while serving (a few ms each). */
 const IMAGE_SLICE = 4096;
-const LETTER_DEPTHS = [3, 6] as const;
+/**
+ * A word files its first 2, 3 and 6 letters. The 2-letter buckets are for what a till types
+ * first: without them a query of short words only ("zq", or "marie ja" narrowed by "mar") walked
+ * the whole directory or a large bucket, 30–40 ms for two letters that match nobody.
+ */
+const LETTER_DEPTHS = [2, 3, 6] as const;
 const DIGIT_DEPTHS = [3, 5, 7, 9] as const;
 
 const SOUND_DEPTHS = [SOUND_TOKEN_LENGTH] as const;
