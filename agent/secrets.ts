@@ -9,7 +9,7 @@ import { nodeFs, type StoreFs } from './store/fs.js';
 /** A till's credential: its name, its secret and what it may do. */
 export interface ApiToken {
   name: string;
-  token: string;
+  readonly token: string;
   scopes: readonly Scope[];
   /** The name is the agent's, not the installer's: the generated token, or the n-th bare string of api.tokens (pages say so in the staff's words). */
   unnamed?: 'generated' | number;

@@ -111,9 +111,17 @@ export function matchToken(presented: string, tokens: readonly ApiToken[]): ApiT
   const d = digest(presented);
   let found: ApiToken | null = null;
   for (const t of tokens) {
-    if (timingSafeEqual(d, digest(t.token)) && found === null) found = t;
+    if (timingSafeEqual(d, tokenDigest(t)) && found === null) found = t;
   }
   return found;
+}
+
+/** Each configured token's digest, made once rather than on every request (~1.4 µs a token here; no change measurable over HTTP, but nothing to pay for either). */
+const tokenDigests = new WeakMap<ApiToken, Buffer>();
+function tokenDigest(t: ApiToken): Buffer {
+  let d = tokenDigests.get(t);
+  if (d === undefined) tokenDigests.set(t, (d = digest(t.token)));
+  return d;
 }
 
 /**
