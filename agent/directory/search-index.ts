@@ -2,7 +2,8 @@ import { crc32 } from 'node:zlib';
 import type { IndexImage } from './index-image.js';
 import type { Client } from './schema.js';
 import { digits, fold, foldGerman, hasUmlaut, isPhoneLike, phoneForms, phoneQuery, splitWords } from './normalize.js';
-import { oneTypo, SOUND_MARK, SOUND_MIN, SOUND_TOKEN_LENGTH, soundTokens, TYPO_MIN } from './phonetic.js';
+import { NameWords } from './name-words.js';
+import { SOUND_MARK, SOUND_MIN, SOUND_TOKEN_LENGTH, soundTokens, TYPO_MIN } from './phonetic.js';
 
 /**
  * In-memory search over the client directory: fast enough for a till that searches on every
@@ -257,7 +258,7 @@ export class SearchIndex {
   private overlayOrds = new Set<number>();
 
   /** Distinct name words (4 letters or more), for the typo alternatives of a query word. Never shrinks between rebuilds: a word gone only costs a lookup. */
-  private nameWords = new Set<string>();
+  private nameWords = new NameWords();
 
   /** Upserts and removals since the last build, restore or image: whether a new image is worth writing. */
   private changes = 0;
@@ -291,8 +292,9 @@ export class SearchIndex {
     for (let ord = 0; ord < n; ord++) this.ordById.set(list[ord]!.id, ord);
     this.sorted = nameOrder(this.sortKeys, list.map((c) => c.id));
     // Texts in storage order (records visited in name order would miss the CPU cache at each one)…
-    this.nameWords = new Set();
+    this.nameWords = new NameWords();
     for (let ord = 0; ord < n; ord++) this.texts[ord] = this.textOf(list[ord]!); // one flat string
+    this.nameWords.reindex();
     // …entries in name order, so a stable sort by hash keeps each bucket in name order.
     const entries = new EntryBuilder(n * ENTRIES_PER_CLIENT);
     for (let rank = 0; rank < n; rank++) entries.addText(this.texts[this.sorted[rank]!]!, rank);
@@ -333,7 +335,7 @@ export class SearchIndex {
       versions[r] = c ? c.version : -1;
     }
     this.changes -= changesBefore; // the changes made meanwhile are for the next image
-    return { fingerprint: indexFingerprint(this.country), country: this.country, ids, texts, sortKeys, updatedAts, versions, bucketHashes: this.bucketHashes, bucketStarts: this.bucketStarts, ranks: this.baseRanks, nameWords: [...this.nameWords] };
+    return { fingerprint: indexFingerprint(this.country), country: this.country, ids, texts, sortKeys, updatedAts, versions, bucketHashes: this.bucketHashes, bucketStarts: this.bucketStarts, ranks: this.baseRanks, nameWords: [...this.nameWords.values()] };
   }
 
   /**
@@ -381,7 +383,7 @@ export class SearchIndex {
     this.baseStale = stale;
     this.overlay = new Map();
     this.overlayOrds = new Set();
-    this.nameWords = new Set(image.nameWords);
+    this.nameWords = new NameWords(image.nameWords);
     if (reread > 0) for (const c of clients.values()) if (!ordById.has(c.id)) this.upsert(c);
     this.changes = n - kept + reread;
     return { kept, reread };
@@ -521,7 +523,7 @@ export class SearchIndex {
       const needles = [exact[i]!];
       const tokens: string[] = [];
       if (/^[a-z]+$/.test(w)) {
-        if (w.length >= TYPO_MIN) for (const v of oneTypo(w)) if (this.nameWords.has(v)) tokens.push(v);
+        if (w.length >= TYPO_MIN) tokens.push(...this.nameWords.near(w));
         if (w.length >= SOUND_MIN) tokens.push(...soundTokens(w));
       }
       // a typo's word whole (`dupond` is not `dupontet`); a sound key is whole by its fixed length
