@@ -40,7 +40,13 @@ async function bundle(outdir) {
     external: EXTERNAL_PACKAGES,
     // the CommonJS packages in the bundle call require() for Node's own modules
     banner: { js: "import { createRequire as __agentRequire } from 'node:module'; const require = __agentRequire(import.meta.url);" },
+    // Stack traces name the TypeScript file and line through the map (--enable-source-maps), which
+    // Node keeps parsed for the agent's whole life: without the sources' text in it, and without
+    // the bundle's comments and indentation (their "→" and "é" made V8 hold the whole 2.9 MB bundle
+    // as two bytes a character), the running agent is ~7 MB smaller (measured: 108 → 101 MB empty).
     sourcemap: true,
+    sourcesContent: false,
+    minifyWhitespace: true,
     jsx: 'automatic',
     jsxImportSource: 'hono/jsx',
     logLevel: 'warning',

@@ -22,9 +22,12 @@ const SPECIAL: Readonly<Record<string, string>> = {
   þ: 'th',
   ı: 'i',
 };
-const SPECIAL_RE = /[ßẞæÆœŒøØłŁđĐðþı]/g;
-const GERMAN_RE = /[äöüÄÖÜ]/g;
 const GERMAN: Readonly<Record<string, string>> = { ä: 'ae', ö: 'oe', ü: 'ue', Ä: 'ae', Ö: 'oe', Ü: 'ue' };
+// Made from the tables' keys rather than written as literals: the bundler escapes strings, not a
+// regular expression's letters, and one letter past U+00FF in the bundle makes V8 hold all of its
+// text two bytes a character (~2.3 MB more of the agent's memory).
+const SPECIAL_RE = new RegExp(`[${Object.keys(SPECIAL).join('')}]`, 'g');
+const GERMAN_RE = new RegExp(`[${Object.keys(GERMAN).join('')}]`, 'g');
 const MARKS_RE = /\p{M}/gu;
 // eslint-disable-next-line no-control-regex
 const ASCII_RE = /^[\x00-\x7f]*$/;
