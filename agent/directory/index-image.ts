@@ -2,6 +2,7 @@ import { type FileHandle, open } from 'node:fs/promises';
 import path from 'node:path';
 import { crc32 } from 'node:zlib';
 import { z } from 'zod';
+import { RANK_BYTES, rankAt, rankCount } from './packed-ranks.js';
 import type { Logger } from '../log.js';
 import { errorCode, renameWithRetry } from '../store/durable-file.js';
 import { nodeFs, type StoreFs, writeAll } from '../store/fs.js';
@@ -20,7 +21,7 @@ import { nodeFs, type StoreFs, writeAll } from '../store/fs.js';
  * straight into its arrays: at 100,000 clients it is ~52 MB, which the agent never holds twice.
  *
  * Layout: a 512-byte header (JSON, padded with spaces, then a newline), then the bucket hashes
- * (u32), the buckets' starts (u32), the entries' ranks (i32), the versions (f64), all in the
+ * (u32), the buckets' starts (u32), the entries' ranks (3 bytes each, packed-ranks.ts), the versions (f64), all in the
  * machine's byte order (the file never leaves it), then two texts of strings separated by U+0000
  * (UTF-8): ids and last changes (one per client each), then texts and sort keys (one per client
  * each) and the name words.
@@ -38,11 +39,11 @@ export interface IndexImage {
   /** The base buckets: their hashes (ascending), where each starts among the entries (one more: the end), and entry → rank, each bucket in rank order. */
   bucketHashes: Uint32Array;
   bucketStarts: Uint32Array;
-  ranks: Int32Array;
+  ranks: Uint8Array;
   nameWords: string[];
 }
 
-const FORMAT = 'shop-agent search index 2';
+const FORMAT = 'shop-agent search index 3';
 const HEADER_BYTES = 512;
 // a client's fields never hold U+0000: a count that does not match after the split means one did,
 // and the image is not used
@@ -69,7 +70,7 @@ const headerSchema = z.object({
 });
 type Header = z.infer<typeof headerSchema>;
 
-const bytesOf = (a: Uint32Array | Int32Array | Float64Array) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+const bytesOf = (a: Uint32Array | Uint8Array | Float64Array) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 
 /**
  * Writes the image next to where it goes, then puts it in place (a reader never sees half of
@@ -118,7 +119,7 @@ export async function writeIndexImage(file: string, image: IndexImage, fs: Store
       country: image.country,
       clients: n,
       buckets: image.bucketHashes.length,
-      entries: image.ranks.length,
+      entries: rankCount(image.ranks),
       words: image.nameWords.length,
       checkBytes,
       keptBytes,
@@ -186,10 +187,10 @@ async function readImage(file: string): Promise<IndexImage | string> {
     if (!header.success) return 'not a search index file of this agent';
     const h = header.data;
     const { clients: n, buckets, entries, words } = h;
-    if (size !== HEADER_BYTES + buckets * 8 + 4 + entries * 4 + n * 8 + h.checkBytes + h.keptBytes) return `truncated or too long (${size} bytes)`;
+    if (size !== HEADER_BYTES + buckets * 8 + 4 + entries * RANK_BYTES + n * 8 + h.checkBytes + h.keptBytes) return `truncated or too long (${size} bytes)`;
     const bucketHashes = new Uint32Array(buckets);
     const bucketStarts = new Uint32Array(buckets + 1);
-    const ranks = new Int32Array(entries);
+    const ranks = new Uint8Array(entries * RANK_BYTES);
     const versions = new Float64Array(n);
     const checkStrings = Buffer.alloc(h.checkBytes);
     const keptStrings = Buffer.alloc(h.keptBytes);
@@ -201,7 +202,7 @@ async function readImage(file: string): Promise<IndexImage | string> {
       at += part.length;
     }
     if (crc !== h.crc) return 'a checksum mismatch';
-    for (let i = 0; i < entries; i++) if (ranks[i]! < 0 || ranks[i]! >= n) return 'a bucket entry out of range';
+    for (let i = 0; i < entries; i++) if (rankAt(ranks, i) >= n) return 'a bucket entry out of range';
     for (let b = 0; b < buckets; b++) if (bucketStarts[b]! >= bucketStarts[b + 1]! || (b > 0 && bucketHashes[b - 1]! >= bucketHashes[b]!)) return 'buckets out of order';
     if (bucketStarts[0] !== 0 || bucketStarts[buckets] !== entries) return 'buckets that do not cover the entries';
     const checked = n === 0 ? [] : checkStrings.toString('utf8').split(SEP);

@@ -3,6 +3,7 @@ import type { IndexImage } from './index-image.js';
 import type { Client } from './schema.js';
 import { digits, fold, foldGerman, hasUmlaut, isPhoneLike, phoneForms, phoneQuery, splitWords } from './normalize.js';
 import { NameWords } from './name-words.js';
+import { MAX_CLIENTS, packRanks, rankAt } from './packed-ranks.js';
 import { SOUND_MARK, SOUND_MIN, SOUND_TOKEN_LENGTH, soundTokens, TYPO_MIN } from './phonetic.js';
 
 /**
@@ -135,7 +136,7 @@ class EntryBuilder {
    * The entries sorted by bucket, each bucket in rank order, as a bucket directory (one hash per
    * bucket and where its entries start, one more start for the end) and the entries' ranks.
    */
-  finish(): { bucketHashes: Uint32Array; bucketStarts: Uint32Array; ranks: Int32Array } {
+  finish(): { bucketHashes: Uint32Array; bucketStarts: Uint32Array; ranks: Uint8Array } {
     const { hashes, values } = radixSortPairs(this.hashes, this.ranks, this.count);
     // Drop duplicate (bucket, client) pairs (adjacent now), counting the buckets on the way.
     let w = 0;
@@ -157,9 +158,7 @@ class EntryBuilder {
       }
     }
     bucketStarts[buckets] = w;
-    // a view, not a copy: a copy would hold a second ~16 MB at the build's peak (the slack kept is
-    // the builder's spare capacity, a few percent)
-    return { bucketHashes, bucketStarts, ranks: values.subarray(0, w) };
+    return { bucketHashes, bucketStarts, ranks: packRanks(values.subarray(0, w)) };
   }
 
   private grow(): void {
@@ -247,8 +246,8 @@ export class SearchIndex {
   /** The base buckets' hashes, ascending, each once; bucket b's entries are bucketStarts[b] up to bucketStarts[b + 1]. */
   private bucketHashes: Uint32Array = new Uint32Array(0);
   private bucketStarts: Uint32Array = new Uint32Array(1);
-  /** Entry → base rank (the client's place in name order at rebuild), ascending within a bucket. */
-  private baseRanks: Int32Array = new Int32Array(0);
+  /** Entry → base rank (the client's place in name order at rebuild), ascending within a bucket; 3 bytes each (`rankAt`). */
+  private baseRanks: Uint8Array = new Uint8Array(0);
   private baseOrd = new Int32Array(0);
   /** A base rank whose client was changed or removed since: its base entries no longer count. */
   private baseStale = new Uint8Array(0);
@@ -397,6 +396,9 @@ export class SearchIndex {
   }
 
   private setBase(entries: EntryBuilder): void {
+    if (this.sorted.length >= MAX_CLIENTS) {
+      throw new Error(`the search index holds fewer than ${MAX_CLIENTS.toLocaleString('en')} clients and this directory has ${this.sorted.length.toLocaleString('en')}: share it between several agents`);
+    }
     this.generation++;
     const { bucketHashes, bucketStarts, ranks } = entries.finish();
     this.bucketHashes = bucketHashes;
@@ -592,7 +594,7 @@ export class SearchIndex {
     visit: (ord: number) => boolean,
   ): void {
     const { baseRanks, baseOrd, baseStale, sortKeys, ids } = this;
-    const baseKeyAt = (e: number) => baseOrd[baseRanks[e]!]!;
+    const baseKeyAt = (e: number) => baseOrd[rankAt(baseRanks, e)]!;
     // Base entries: a client's base rank orders like its (name, id) at rebuild, which a stale
     // entry keeps; compare through the ordinal, whose name and id never change.
     let b = src.base ? src.base.lo : 0;
@@ -608,7 +610,7 @@ export class SearchIndex {
     while (b < bEnd || o < oEnd) {
       let ord: number;
       if (b < bEnd) {
-        const rank = baseRanks[b]!;
+        const rank = rankAt(baseRanks, b);
         if (baseStale[rank]) {
           b++;
           continue;
