@@ -11,6 +11,8 @@ interface Entry {
   group: Readonly<Group> | undefined;
   etag: string;
   json: string;
+  /** Served since it last came to the front of the queue: it gets a second chance there. */
+  used: boolean;
 }
 
 /**
@@ -19,7 +21,11 @@ interface Entry {
  * clients would add ~50 MB to an agent that should stay under 200 MB.
  */
 export class ClientJsonCache {
-  /** Map order is the recency order: a hit moves its entry to the end, the first one goes out. */
+  /**
+   * Map order is the order of arrival; a hit only marks its entry (moving it to the end cost a
+   * delete and a set on every hit, each a cache miss of the CPU, twenty times a search page). When
+   * full, the first entry goes out unless it was used since: then it goes to the end, unmarked.
+   */
   private readonly entries = new Map<string, Entry>();
 
   constructor(readonly capacity: number) {}
@@ -32,15 +38,21 @@ export class ClientJsonCache {
   get(record: Readonly<Client>, group: Readonly<Group> | undefined, etag: string): string | undefined {
     const e = this.entries.get(record.id);
     if (!e || e.record !== record || e.group !== group || e.etag !== etag) return undefined;
-    this.entries.delete(record.id);
-    this.entries.set(record.id, e);
+    e.used = true;
     return e.json;
   }
 
   set(record: Readonly<Client>, group: Readonly<Group> | undefined, etag: string, json: string): void {
     this.entries.delete(record.id);
-    this.entries.set(record.id, { record, group, etag, json });
-    if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value!);
+    this.entries.set(record.id, { record, group, etag, json, used: false });
+    while (this.entries.size > this.capacity) {
+      const [id, first] = this.entries.entries().next().value!;
+      this.entries.delete(id);
+      if (first.used) {
+        first.used = false;
+        this.entries.set(id, first);
+      }
+    }
   }
 
   /** A client changed or went: its entry would never match again, and would keep the old record alive. */
