@@ -2,6 +2,7 @@ import { crc32 } from 'node:zlib';
 import type { IndexImage } from './index-image.js';
 import type { Client } from './schema.js';
 import { digits, fold, foldGerman, hasUmlaut, isPhoneLike, phoneForms, phoneQuery, splitWords } from './normalize.js';
+import { lowerBoundU32 } from './lower-bound.js';
 import { NameWords } from './name-words.js';
 import { MAX_CLIENTS, packRanks, rankAt } from './packed-ranks.js';
 import { SOUND_MARK, SOUND_MIN, SOUND_TOKEN_LENGTH, soundTokens, TYPO_MIN } from './phonetic.js';
@@ -274,8 +275,8 @@ export class SearchIndex {
     return this.ordById.size;
   }
 
-  private textOf(c: Client): string {
-    for (const w of nameWordsOf(c)) if (w.length >= SOUND_MIN) this.nameWords.add(w);
+  private textOf(c: Client, words: { add(word: string): unknown }): string {
+    for (const w of nameWordsOf(c)) if (w.length >= SOUND_MIN) words.add(w);
     // a closing separator, so a whole word (a typo's alternative) is `SEP word SEP`
     return SEP + clientTokens(c, this.country).join(SEP) + SEP;
   }
@@ -291,9 +292,9 @@ export class SearchIndex {
     for (let ord = 0; ord < n; ord++) this.ordById.set(list[ord]!.id, ord);
     this.sorted = nameOrder(this.sortKeys, list.map((c) => c.id));
     // Texts in storage order (records visited in name order would miss the CPU cache at each one)…
-    this.nameWords = new NameWords();
-    for (let ord = 0; ord < n; ord++) this.texts[ord] = this.textOf(list[ord]!); // one flat string
-    this.nameWords.reindex();
+    const words = new Set<string>();
+    for (let ord = 0; ord < n; ord++) this.texts[ord] = this.textOf(list[ord]!, words); // one flat string
+    this.nameWords = new NameWords(words);
     // …entries in name order, so a stable sort by hash keeps each bucket in name order.
     const entries = new EntryBuilder(n * ENTRIES_PER_CLIENT);
     for (let rank = 0; rank < n; rank++) entries.addText(this.texts[this.sorted[rank]!]!, rank);
@@ -420,7 +421,7 @@ export class SearchIndex {
     this.sortKeys[ord] = sortKeyOf(c);
     this.sorted.splice(this.sortedLowerBound(this.sortKeys[ord]!, c.id), 0, ord);
     const hashes = new Set<number>();
-    this.texts[ord] = this.textOf(c);
+    this.texts[ord] = this.textOf(c, this.nameWords);
     scanHashes(this.texts[ord]!, (h) => hashes.add(h));
     for (const h of hashes) this.overlayInsert(this.overlayBucket(h), ord);
     this.overlayOrds.add(ord);
@@ -733,16 +734,6 @@ export class SearchIndex {
       return compareKeys(this.sortKeys[ord]!, this.ids[ord]!, key, id) < 0;
     });
   }
-}
-
-function lowerBoundU32(arr: Uint32Array, value: number, lo = 0): number {
-  let hi = arr.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (arr[mid]! < value) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /**
