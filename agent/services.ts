@@ -134,22 +134,13 @@ export class Services {
   /** Reads what the store folder holds: the directory (snapshots, then the journal) and the print queue. */
   async load(): Promise<void> {
     const started = performance.now();
-    const country = this.config.shop.country;
-    // the saved search index is read while the directory loads (a cache: null when there is none)
-    const [{ replayed, recovered }, image] = await Promise.all([
-      this.directoryStore.load(),
-      readIndexImage(indexImageFile(this.storeDir), { fingerprint: indexFingerprint(country), country }, this.log),
-    ]);
+    const { replayed, recovered, index } = await this.openDirectory();
     let requeued: number;
-    let index: ReturnType<Directory['start']>;
     try {
-      index = this.directory.start(image);
       if (!this.config.cloud) await forgetCloud(this.directoryStore, this.syncStore, this.log);
       ({ requeued } = await this.jobs.load());
     } catch (err) {
-      // the directory loaded whole: closed, so that no snapshot of it runs after the lock is gone
-      this.directory.stop();
-      await this.directoryStore.close().catch(() => undefined);
+      await this.closeLoaded();
       throw err;
     }
     if (requeued) this.log.warn('print queue: jobs were printing when the agent stopped; they are printed again, marked "reprint"', { jobs: requeued });
@@ -168,6 +159,32 @@ export class Services {
       this.imageTimer = setTimeout(() => void this.saveIndexImage(true), INDEX_IMAGE_DELAY_MS);
       this.imageTimer.unref();
     }
+  }
+
+  /**
+   * The directory read and its search index started, the saved index read meanwhile (a cache:
+   * null when there is none). The image stays inside this function: a variable of load() holding
+   * it would keep its decoded arrays (~12 MB at 100,000 clients) through the collection at the
+   * end of the load, resident until V8 next collects (measured: 227 → 215 MB).
+   */
+  private async openDirectory() {
+    const country = this.config.shop.country;
+    const [loaded, image] = await Promise.all([
+      this.directoryStore.load(),
+      readIndexImage(indexImageFile(this.storeDir), { fingerprint: indexFingerprint(country), country }, this.log),
+    ]);
+    try {
+      return { ...loaded, index: this.directory.start(image) };
+    } catch (err) {
+      await this.closeLoaded();
+      throw err;
+    }
+  }
+
+  /** The directory loaded whole but the start failed: closed, so that no snapshot of it runs after the lock is gone. */
+  private async closeLoaded(): Promise<void> {
+    this.directory.stop();
+    await this.directoryStore.close().catch(() => undefined);
   }
 
   /** Saves the search index for the next start, if it changed; a failure only makes that start slower. */
