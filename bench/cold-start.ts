@@ -1,4 +1,4 @@
-import { AGENT_NODE_FLAGS } from '../agent/node-flags.js';
+import { AGENT_NODE_FLAGS, agentNodeEnv } from '../agent/node-flags.js';
 import { runTsJson } from './lib/child.js';
 import { median } from './lib/stats.js';
 
@@ -98,7 +98,7 @@ export async function runBundleStart(storeDir: string, runs: number, log: (s: st
   const rssRuns: number[] = [];
   for (let i = 0; i < runs + 1; i++) {
     const t0 = performance.now();
-    const child = spawn(process.execPath, [...AGENT_NODE_FLAGS, path.join(REPO, 'dist', 'main.mjs'), '--config', configFile], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...AGENT_NODE_FLAGS, path.join(REPO, 'dist', 'main.mjs'), '--config', configFile], { env: agentNodeEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     await new Promise<void>((resolve, reject) => {
       child.stdout.on('data', (d: Buffer) => {

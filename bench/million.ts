@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { AGENT_NODE_FLAGS } from '../agent/node-flags.js';
+import { AGENT_NODE_FLAGS, agentNodeEnv } from '../agent/node-flags.js';
 import { SearchIndex } from '../agent/directory/search-index.js';
 import type { Client, Group } from '../agent/directory/schema.js';
 import type { Logger } from '../agent/log.js';
@@ -72,7 +72,7 @@ async function startBundle(storeDir: string, settleMs: number): Promise<RunningA
   const configFile = path.join(storeDir, 'bench-million.config.json');
   writeFileSync(configFile, JSON.stringify({ http: { host: '127.0.0.1', port: 0 }, api: { tokens: [BENCH_TOKEN] }, store: { dir: storeDir }, printers: [] }));
   const t0 = performance.now();
-  const child = spawn(process.execPath, [...AGENT_NODE_FLAGS, path.join(REPO, 'dist', 'main.mjs'), '--config', configFile], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...AGENT_NODE_FLAGS, path.join(REPO, 'dist', 'main.mjs'), '--config', configFile], { env: agentNodeEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   const url = await new Promise<string>((resolve, reject) => {

@@ -4,7 +4,7 @@ import { promises as fs, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Client, Group } from '../agent/directory/schema.js';
-import { AGENT_NODE_FLAGS } from '../agent/node-flags.js';
+import { AGENT_NODE_FLAGS, agentNodeEnv } from '../agent/node-flags.js';
 import { ReferenceCloud } from '../test/fakes/cloud.js';
 import { createRng } from '../test/fixtures/swiss-clients.js';
 import { REPO, runTsJson } from './lib/child.js';
@@ -244,11 +244,12 @@ interface AgentRun {
   stop(): Promise<number>;
 }
 
-/** The bundle, as `npm start` runs it (`node --enable-source-maps dist/main.mjs`), on a config file. */
+/** The bundle, as the service runs it (AGENT_NODE_FLAGS and AGENT_NODE_ENV, agent/node-flags.ts), on a config file. */
 function launchAgent(configFile: string, nodeFlags: readonly string[] = []): AgentRun {
   const spawnedAt = performance.now();
   const proc = spawn(process.execPath, [...nodeFlags, ...AGENT_NODE_FLAGS, path.join(REPO, 'dist', 'main.mjs'), '--config', configFile], {
     cwd: REPO,
+    env: agentNodeEnv(),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

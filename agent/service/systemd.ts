@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { EXIT, isInside, shellLine, StepFailed, type ServicePlan } from './plan.js';
-import { AGENT_NODE_FLAGS } from '../node-flags.js';
+import { AGENT_NODE_ENV, AGENT_NODE_FLAGS } from '../node-flags.js';
 import type { System } from './system.js';
 
 export const UNIT_NAME = 'shop-agent';
@@ -64,6 +64,8 @@ export function unitFile(plan: ServicePlan, groups: readonly string[]): string {
     ...(groups.length ? [`SupplementaryGroups=${groups.join(' ')}`] : []),
     `WorkingDirectory=${pathValue(plan.root)}`,
     'Environment=NODE_ENV=production',
+    '# what glibc reads as the agent starts (agent/node-flags.ts): large blocks given back to the system when freed',
+    ...Object.entries(AGENT_NODE_ENV).map(([name, value]) => `Environment=${name}=${value.replace(/%/g, '%%')}`),
     `ExecStart=${exec}`,
     'Restart=on-failure',
     'RestartSec=5',

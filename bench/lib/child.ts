@@ -1,6 +1,7 @@
 import { type ChildProcess, fork, spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { agentNodeEnv } from '../../agent/node-flags.js';
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -9,6 +10,7 @@ export function forkTs(script: string, args: readonly string[], nodeFlags: reado
   return fork(path.join(REPO, script), [...args], {
     cwd: REPO,
     execArgv: [...nodeFlags, '--import', 'tsx'],
+    env: agentNodeEnv(),
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
   });
 }

@@ -1,4 +1,4 @@
-import { AGENT_NODE_FLAGS } from '../../agent/node-flags.js';
+import { AGENT_NODE_FLAGS, agentNodeEnv } from '../../agent/node-flags.js';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -17,7 +17,7 @@ export interface AgentProcess {
 export function runAgent(args: string[], env: NodeJS.ProcessEnv = {}): { proc: ChildProcess; output(): string; exited: AgentProcess['exited'] } {
   const proc = spawn(process.execPath, [...AGENT_NODE_FLAGS, path.join(ROOT, 'dist', 'main.mjs'), ...args], {
     cwd: ROOT,
-    env: { ...process.env, ...env },
+    env: { ...agentNodeEnv(), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

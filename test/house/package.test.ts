@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { extract } from 'tar';
 import { TEST_TOKEN, tempDir } from '../helpers/config.js';
-import { AGENT_NODE_FLAGS } from '../../agent/node-flags.js';
+import { AGENT_NODE_ENV, AGENT_NODE_FLAGS } from '../../agent/node-flags.js';
 import { ROOT } from '../helpers/process.js';
 import { systemdAnalyze } from '../helpers/systemd.js';
 import { until } from '../helpers/until.js';
@@ -45,7 +45,9 @@ it('holds the production packages only, the runtime, and the commands built', ()
   for (const prod of ['hono', 'lowdb', 'serialport', 'node-thermal-printer', 'zod']) expect(modules, prod).toContain(prod);
   for (const dev of ['tsx', 'esbuild', 'typescript', 'vitest', 'playwright-core', '@redocly']) expect(modules, dev).not.toContain(dev);
   for (const command of ['main.mjs', 'store-cli.mjs', 'devices.mjs', 'service.mjs']) expect(existsSync(path.join(top, 'dist', command)), command).toBe(true);
-  expect(readFileSync(path.join(top, 'INSTALL.txt'), 'utf8')).toContain(`${AGENT_NODE_FLAGS.join(' ')} dist/main.mjs --config agent.config.json`);
+  const install = readFileSync(path.join(top, 'INSTALL.txt'), 'utf8');
+  expect(install).toContain(`${AGENT_NODE_FLAGS.join(' ')} dist/main.mjs --config agent.config.json`);
+  if (process.platform === 'linux') expect(install).toContain(`GLIBC_TUNABLES=${AGENT_NODE_ENV.GLIBC_TUNABLES} runtime/node ${AGENT_NODE_FLAGS.join(' ')}`);
 });
 
 it('starts from the archive alone, finds a client and prints a receipt', async () => {

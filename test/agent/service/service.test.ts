@@ -2,6 +2,7 @@ import { execFile, fork } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { AGENT_NODE_ENV } from '../../../agent/node-flags.js';
 import { PRINT_TIMINGS } from '../../../agent/printing/printers.js';
 import { serviceCli, type CliContext } from '../../../agent/service-cli.js';
 import { EXIT, type ServicePlan } from '../../../agent/service/plan.js';
@@ -110,6 +111,8 @@ describe('the systemd unit', () => {
     expect(STOP_TIMEOUT_SECONDS * 1000).toBeGreaterThan(5 * Math.max(2_000, PRINT_TIMINGS.stopGraceMs + 500));
     expect(lines).toContain('ExecStart=/opt/shop-agent/runtime/node --enable-source-maps --max-semi-space-size=4 --min-semi-space-size=4 /opt/shop-agent/dist/main.mjs --config /etc/shop-agent/agent.config.json');
     expect(lines).toContain('WorkingDirectory=/opt/shop-agent');
+    // the environment every other way of starting it uses (glibc reads it before Node runs)
+    for (const [name, value] of Object.entries(AGENT_NODE_ENV)) expect(lines).toContain(`Environment=${name}=${value}`);
     expect(lines).toContain('User=shop-agent');
     expect(lines).toContain('SupplementaryGroups=dialout');
   });
