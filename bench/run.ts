@@ -98,6 +98,8 @@ const TARGETS = {
   idleTillMs: 1000,
   syncFirstPullMs: 15_000,
   syncRssMb: 200,
+  /** Issue 17: the first pull's peak (the agent at rest, synced, is held to syncRssMb). */
+  syncPeakMb: 250,
   syncIdleRequests: 1,
   syncPushMs: 10_000,
   importDryRunMs: 3000,
@@ -357,8 +359,8 @@ function syncRows(r: SyncBenchResult): Row[] {
       bench: 'h',
       metric: 'first pull: peak RSS of the agent (VmHWM, spawn → 1 s after; median)',
       value: `${mb(f.rssPeakKernel)} (runs: ${r.pulls.map((p) => mb(p.rssPeakKernel)).join(', ')})`,
-      target: `≤ ${TARGETS.syncRssMb} MB`,
-      pass: f.rssPeakKernel / 1048576 <= TARGETS.syncRssMb,
+      target: `≤ ${TARGETS.syncPeakMb} MB`,
+      pass: f.rssPeakKernel / 1048576 <= TARGETS.syncPeakMb,
     },
     {
       bench: 'h',
@@ -367,7 +369,7 @@ function syncRows(r: SyncBenchResult): Row[] {
       target: '—',
       pass: null,
     },
-    { bench: 'h', metric: 'RSS of an agent restarted on the synced store', value: mb(r.steady.rss), target: '—', pass: null },
+    { bench: 'h', metric: 'RSS of an agent restarted on the synced store', value: mb(r.steady.rss), target: `≤ ${TARGETS.syncRssMb} MB`, pass: r.steady.rss / 1048576 <= TARGETS.syncRssMb },
     {
       bench: 'h',
       metric: `idle cycle: cloud requests, cycles that wrote (of ${r.idle.cycles.length})`,
