@@ -106,6 +106,38 @@ export interface SteadyResult {
   rssPeakKernel: number;
   /** The same store, started with "cloud": null, 2 s after listening. */
   standaloneRss: number;
+  /**
+   * The running agent as a shop has it: SETTLE_MS after its first cycle, the staff page loaded and
+   * its event stream open all along (V8 gives back the start's spare heap pages once the agent is
+   * quiet for a few seconds; 2 s after the cycle is still the start).
+   */
+  settledRss: number;
+  /** The same for the store started with "cloud": null, SETTLE_MS after listening. */
+  standaloneSettledRss: number;
+}
+
+/** How long after its start an agent is left before its memory counts as that of the running agent. */
+const SETTLE_MS = 20_000;
+
+/** What a staff member's browser holds: the directory page loaded, its event stream open. */
+async function openStaffPage(url: string): Promise<{ close(): Promise<void> }> {
+  const page = await fetch(`${url}/`);
+  if (page.status !== 200) throw new Error(`the staff page answered ${page.status}`);
+  await page.text();
+  // the page's own event stream (web/layout.tsx: sse-connect="/events"), read as a browser reads it
+  const abort = new AbortController();
+  const events = await fetch(`${url}/events`, { signal: abort.signal });
+  if (events.status !== 200 || !events.body) throw new Error(`the staff page's event stream answered ${events.status}`);
+  const reader = events.body.getReader();
+  const reading = (async () => {
+    for (;;) if ((await reader.read()).done) return;
+  })().catch(() => undefined);
+  return {
+    async close() {
+      abort.abort();
+      await reading;
+    },
+  };
 }
 
 export interface CycleResult {
@@ -624,8 +656,15 @@ export async function runSyncBench(clients: readonly Client[], groups: readonly 
         rss: steadyProc.rss,
         rssPeakKernel: steadyProc.hwm,
         standaloneRss: Number.NaN,
+        settledRss: Number.NaN,
+        standaloneSettledRss: Number.NaN,
       };
       log(`  restarted on the synced store: RSS ${mb(steady.rss)} 2 s after its first cycle`);
+      const staffPage = await openStaffPage(url);
+      await sleep(SETTLE_MS - 2000);
+      steady.settledRss = procStatus(agent.pid).rss;
+      await staffPage.close();
+      log(`  settled, the staff page open: RSS ${mb(steady.settledRss)} ${SETTLE_MS / 1000} s after its first cycle`);
 
       const api = new HttpClient(url, BENCH_TOKEN, 1);
       const cycles: CycleResult[] = [];
@@ -652,13 +691,17 @@ export async function runSyncBench(clients: readonly Client[], groups: readonly 
       // the same store without a cloud: what syncing keeps resident beyond the directory itself
       const alone = launchAgent(writeAgentConfig(pullDir, null));
       try {
-        await alone.listening;
+        const { url: aloneUrl } = await alone.listening;
         await sleep(2000);
         steady.standaloneRss = procStatus(alone.pid).rss;
+        const staffPage = await openStaffPage(aloneUrl);
+        await sleep(SETTLE_MS - 2000);
+        steady.standaloneSettledRss = procStatus(alone.pid).rss;
+        await staffPage.close();
       } finally {
         await alone.stop();
       }
-      log(`  the same store with "cloud": null: RSS ${mb(steady.standaloneRss)} 2 s after listening`);
+      log(`  the same store with "cloud": null: RSS ${mb(steady.standaloneRss)} 2 s after listening, ${mb(steady.standaloneSettledRss)} settled (${SETTLE_MS / 1000} s, the staff page open)`);
 
       const others = pulls.map((p) => p.otherCores).filter((x): x is number => x !== null);
       const pull = {
@@ -708,6 +751,7 @@ export function syncTables(r: SyncBenchResult): string {
     [
       ['baseline: RSS of an agent restarted on it, 2 s after its first cycle', `${mb(r.steady.rss)} (VmHWM ${mb(r.steady.rssPeakKernel)})`],
       ['the same store with "cloud": null, 2 s after listening', mb(r.steady.standaloneRss)],
+      [`the running agent: ${SETTLE_MS / 1000} s after its first cycle, the staff page open (synced / "cloud": null)`, `${mb(r.steady.settledRss)} / ${mb(r.steady.standaloneSettledRss)}`],
       ['restarted agent: spawn → listening / → first (idle) cycle ended', `${ms(r.steady.spawnToListeningMs)} / ${ms(r.steady.spawnToFirstCycleMs)}, ${r.steady.firstCycleRequests} request(s)`],
       ['slowest page gaps of the last run (before page n)', runs.at(-1)!.slowestGaps.map((g) => `#${g.page} ${ms(g.ms)}`).join(', ')],
       ['JSON pulled / store folder after the pull', `${mb(r.baseline[0]!.bytes)} / ${mb(runs.at(-1)!.storeBytes)}`],

@@ -3,6 +3,7 @@ import type { IndexImage } from './index-image.js';
 import type { Client } from './schema.js';
 import { digits, fold, foldGerman, hasUmlaut, isPhoneLike, phoneForms, phoneQuery, splitWords } from './normalize.js';
 import { lowerBoundU32 } from './lower-bound.js';
+import { IdOrdinals } from './id-ordinals.js';
 import { NameWords } from './name-words.js';
 import { MAX_CLIENTS, packRanks, rankAt } from './packed-ranks.js';
 import { SOUND_MARK, SOUND_MIN, SOUND_TOKEN_LENGTH, soundTokens, TYPO_MIN } from './phonetic.js';
@@ -239,7 +240,8 @@ export class SearchIndex {
   private ids: Array<string | undefined> = [];
   private texts: string[] = [];
   private sortKeys: string[] = [];
-  private ordById = new Map<string, number>();
+  /** Always over `ids` (the same array): a new `ids` gets a new table. */
+  private ordById = new IdOrdinals(this.ids);
   /** Every live client, in name order. */
   private sorted: number[] = [];
 
@@ -288,7 +290,7 @@ export class SearchIndex {
     this.ids = list.map((c) => c.id);
     this.sortKeys = list.map(sortKeyOf);
     this.texts = list.map(() => '');
-    this.ordById = new Map();
+    this.ordById = new IdOrdinals(this.ids, n);
     for (let ord = 0; ord < n; ord++) this.ordById.set(list[ord]!.id, ord);
     this.sorted = nameOrder(this.sortKeys, list.map((c) => c.id));
     // Texts in storage order (records visited in name order would miss the CPU cache at each one)…
@@ -348,16 +350,15 @@ export class SearchIndex {
     if (image.country !== this.country || image.fingerprint !== indexFingerprint(this.country)) return null;
     const n = image.ids.length;
     const stale = new Uint8Array(n);
-    const ordById = new Map<string, number>();
     let kept = 0;
     // the records' own id strings, not the image's: those would keep the file's whole text of ids alive
     const ids: string[] = [];
+    const ordById = new IdOrdinals(ids, n);
     for (let r = 0; r < n; r++) {
       const c = clients.get(image.ids[r]!);
       const id = c ? c.id : Buffer.from(image.ids[r]!).toString();
       ids.push(id);
-      ordById.set(id, r);
-      if (ordById.size === r) return null; // the id was there already
+      if (!ordById.set(id, r)) return null; // the id was there already
       if (c && c.version === image.versions[r] && c.updatedAt === image.updatedAts[r]) kept++;
       else stale[r] = 1;
     }
@@ -683,7 +684,8 @@ export class SearchIndex {
     this.ids = ids;
     this.texts = texts;
     this.sortKeys = sortKeys;
-    this.ordById = new Map(ids.map((id, ord) => [id!, ord]));
+    this.ordById = new IdOrdinals(ids, n);
+    for (let ord = 0; ord < n; ord++) this.ordById.set(ids[ord]!, ord);
     this.sorted = ids.map((_, i) => i);
     this.setBase(entries);
   }
