@@ -25,12 +25,13 @@ export const AGENT_NODE_FLAGS: readonly string[] = ['--enable-source-maps'];
  */
 export const AGENT_NODE_ENV: Readonly<Record<string, string>> = { GLIBC_TUNABLES: 'glibc.malloc.mmap_threshold=131072' };
 
-/** `env` with AGENT_NODE_ENV in it; tunables someone already set in GLIBC_TUNABLES are kept, ours added after them. */
+/** `env` with AGENT_NODE_ENV in it; tunables someone already set in GLIBC_TUNABLES are kept, ours added after them unless they set the same one. */
 export function agentNodeEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
   const out: NodeJS.ProcessEnv = { ...env };
   for (const [name, value] of Object.entries(AGENT_NODE_ENV)) {
     const before = out[name];
-    out[name] = name === 'GLIBC_TUNABLES' && before ? `${before}:${value}` : value;
+    if (name !== 'GLIBC_TUNABLES' || !before) out[name] = value;
+    else if (!before.split(':').some((t) => t.startsWith(`${value.split('=')[0]}=`))) out[name] = `${before}:${value}`;
   }
   return out;
 }

@@ -30,6 +30,8 @@ export class IdOrdinals {
   private count = 0;
   /** Live entries and GONE marks: what the probes walk over. */
   private filled = 0;
+  /** Times the table was made again (a test holds it to a few per doubling). */
+  regrowths = 0;
 
   /** `ids[ordinal]` is the id an ordinal was given (the index never changes it); `expected` sizes the table once. */
   constructor(
@@ -96,10 +98,15 @@ export class IdOrdinals {
     }
   }
 
-  /** Every live entry again, in a table sized for them (GONE marks dropped). */
+  /**
+   * Every live entry again (GONE marks dropped), in a table at most a quarter full: sized for
+   * them alone, a table just under half full would be made again after every second add when
+   * removals and adds alternate (a pull that removes and adds clients).
+   */
   private regrow(): void {
+    this.regrowths++;
     const old = this.slots;
-    const slots = new Int32Array(slotsFor(this.count + 1));
+    const slots = new Int32Array(slotsFor(this.count * 2));
     const mask = slots.length - 1;
     for (const s of old) {
       if (s === EMPTY || s === GONE) continue;

@@ -68,6 +68,10 @@ describe('the environment the agent starts with', () => {
     expect(heapGrowth(env)).toBeLessThan(1024 * 1024);
   });
 
+  it('leaves a threshold someone set themselves as it is', () => {
+    expect(agentNodeEnv({ GLIBC_TUNABLES: 'glibc.malloc.mmap_threshold=65536' }).GLIBC_TUNABLES).toBe('glibc.malloc.mmap_threshold=65536');
+  });
+
   it('adds to the environment given, changing nothing else', () => {
     const env = agentNodeEnv({ PATH: '/usr/bin', NODE_ENV: 'production' });
     expect(env).toEqual({ PATH: '/usr/bin', NODE_ENV: 'production', ...AGENT_NODE_ENV });

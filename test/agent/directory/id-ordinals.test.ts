@@ -41,6 +41,23 @@ describe('IdOrdinals', () => {
     }
   });
 
+  it('is not made again at every other add when removals and adds alternate at its fill limit', () => {
+    const ids: string[] = [];
+    const table = new IdOrdinals(ids);
+    // 511 ids: a table of 1,024 slots, as full as it may be
+    for (let i = 0; i < 511; i++) table.set((ids[i] = `id-${i}`), i);
+    const before = table.regrowths;
+    for (let round = 0; round < 10_000; round++) {
+      table.delete(ids[ids.length - 511]!);
+      ids.push(`id-${ids.length}`);
+      table.set(ids[ids.length - 1]!, ids.length - 1);
+    }
+    expect(table.size).toBe(511);
+    expect(ids.slice(-511).every((id, k) => table.get(id) === ids.length - 511 + k)).toBe(true);
+    // each remake leaves room for at least as many adds as there are entries
+    expect(table.regrowths - before).toBeLessThanOrEqual(10_000 / 511 + 1);
+  });
+
   it("refuses an ordinal that is not the id's (the table finds keys through the ids)", () => {
     const table = new IdOrdinals(['a', 'b']);
     expect(() => table.set('a', 1)).toThrow(/not the id's/);
