@@ -23,15 +23,12 @@ export const AGENT_NODE_FLAGS: readonly string[] = ['--enable-source-maps'];
  * as the process starts, before Node runs, so whoever starts the agent sets it: the systemd
  * unit, INSTALL.txt's command, the tests and benchmarks. Other C libraries ignore it.
  */
-export const AGENT_NODE_ENV: Readonly<Record<string, string>> = { GLIBC_TUNABLES: 'glibc.malloc.mmap_threshold=131072' };
+const MMAP_THRESHOLD = 'glibc.malloc.mmap_threshold';
+export const AGENT_NODE_ENV: Readonly<Record<string, string>> = { GLIBC_TUNABLES: `${MMAP_THRESHOLD}=131072` };
 
 /** `env` with AGENT_NODE_ENV in it; tunables someone already set in GLIBC_TUNABLES are kept, ours added after them unless they set the same one. */
 export function agentNodeEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
-  const out: NodeJS.ProcessEnv = { ...env };
-  for (const [name, value] of Object.entries(AGENT_NODE_ENV)) {
-    const before = out[name];
-    if (name !== 'GLIBC_TUNABLES' || !before) out[name] = value;
-    else if (!before.split(':').some((t) => t.startsWith(`${value.split('=')[0]}=`))) out[name] = `${before}:${value}`;
-  }
-  return out;
+  const before = env.GLIBC_TUNABLES;
+  if (before?.split(':').some((t) => t.startsWith(`${MMAP_THRESHOLD}=`))) return { ...env };
+  return { ...env, GLIBC_TUNABLES: before ? `${before}:${AGENT_NODE_ENV.GLIBC_TUNABLES}` : AGENT_NODE_ENV.GLIBC_TUNABLES };
 }

@@ -1,5 +1,4 @@
-import { AGENT_NODE_FLAGS, agentNodeEnv } from '../agent/node-flags.js';
-import { runTsJson } from './lib/child.js';
+import { runTsJson, spawnBundle } from './lib/child.js';
 import { median } from './lib/stats.js';
 
 /**
@@ -87,7 +86,7 @@ export interface BundleStartResult {
  * process's resident memory (VmRSS) a second later, without any forced GC.
  */
 export async function runBundleStart(storeDir: string, runs: number, log: (s: string) => void): Promise<BundleStartResult> {
-  const { execFileSync, spawn } = await import('node:child_process');
+  const { execFileSync } = await import('node:child_process');
   const { readFileSync, writeFileSync } = await import('node:fs');
   const path = await import('node:path');
   const { REPO } = await import('./lib/child.js');
@@ -98,7 +97,7 @@ export async function runBundleStart(storeDir: string, runs: number, log: (s: st
   const rssRuns: number[] = [];
   for (let i = 0; i < runs + 1; i++) {
     const t0 = performance.now();
-    const child = spawn(process.execPath, [...AGENT_NODE_FLAGS, path.join(REPO, 'dist', 'main.mjs'), '--config', configFile], { env: agentNodeEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawnBundle(configFile);
     let out = '';
     await new Promise<void>((resolve, reject) => {
       child.stdout.on('data', (d: Buffer) => {

@@ -1,11 +1,9 @@
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { AGENT_NODE_FLAGS, agentNodeEnv } from '../agent/node-flags.js';
 import { SearchIndex } from '../agent/directory/search-index.js';
 import type { Client, Group } from '../agent/directory/schema.js';
 import type { Logger } from '../agent/log.js';
-import { REPO } from './lib/child.js';
+import { spawnBundle } from './lib/child.js';
 import { BENCH_TOKEN } from './lib/config.js';
 import { HttpClient } from './lib/http-client.js';
 import { buildQueries } from './lib/queries.js';
@@ -16,7 +14,7 @@ import { summarize, type Summary } from './lib/stats.js';
  * (j) A chain's directory: 1,000,000 clients. Each figure with its baseline in the same run:
  * - search in process (`SearchIndex.search`, the query mix of (a)) at 1,000,000 against the same
  *   mix at 100,000 (the first 100,000 of the same clients);
- * - start of the bundle as a shop runs it (`node <AGENT_NODE_FLAGS> dist/main.mjs`), spawn → the
+ * - start of the bundle as a shop runs it (`spawnBundle`: AGENT_NODE_FLAGS and AGENT_NODE_ENV), spawn → the
  *   "listening" line: the first start builds the search index and saves it; the next ones take it in;
  * - the running agent's resident memory (VmRSS) after it settled, and its peak (VmHWM);
  * - durable edits over HTTP (`PATCH` with If-Match, one at a time, acknowledged after the
@@ -67,12 +65,12 @@ interface RunningAgent {
   stop(): Promise<void>;
 }
 
-/** The bundle on `storeDir`, as `npm start` runs it: spawn → listening, then its memory once settled. */
+/** The bundle on `storeDir`, as the service runs it: spawn → listening, then its memory once settled. */
 async function startBundle(storeDir: string, settleMs: number): Promise<RunningAgent> {
   const configFile = path.join(storeDir, 'bench-million.config.json');
   writeFileSync(configFile, JSON.stringify({ http: { host: '127.0.0.1', port: 0 }, api: { tokens: [BENCH_TOKEN] }, store: { dir: storeDir }, printers: [] }));
   const t0 = performance.now();
-  const child = spawn(process.execPath, [...AGENT_NODE_FLAGS, path.join(REPO, 'dist', 'main.mjs'), '--config', configFile], { env: agentNodeEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawnBundle(configFile);
   let out = '';
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   const url = await new Promise<string>((resolve, reject) => {

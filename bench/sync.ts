@@ -1,13 +1,12 @@
 import { readSseEvents } from './lib/sse.js';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { promises as fs, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Client, Group } from '../agent/directory/schema.js';
-import { AGENT_NODE_FLAGS, agentNodeEnv } from '../agent/node-flags.js';
 import { ReferenceCloud } from '../test/fakes/cloud.js';
 import { createRng } from '../test/fixtures/swiss-clients.js';
-import { REPO, runTsJson } from './lib/child.js';
+import { REPO, runTsJson, spawnBundle } from './lib/child.js';
 import { BENCH_TOKEN } from './lib/config.js';
 import { HttpClient } from './lib/http-client.js';
 import { folderBytes } from './lib/seed.js';
@@ -279,11 +278,7 @@ interface AgentRun {
 /** The bundle, as the service runs it (AGENT_NODE_FLAGS and AGENT_NODE_ENV, agent/node-flags.ts), on a config file. */
 function launchAgent(configFile: string, nodeFlags: readonly string[] = []): AgentRun {
   const spawnedAt = performance.now();
-  const proc = spawn(process.execPath, [...nodeFlags, ...AGENT_NODE_FLAGS, path.join(REPO, 'dist', 'main.mjs'), '--config', configFile], {
-    cwd: REPO,
-    env: agentNodeEnv(),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const proc = spawnBundle(configFile, nodeFlags);
   let out = '';
   proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
   proc.stderr.on('data', (d: Buffer) => (out += d.toString()));

@@ -30,8 +30,7 @@ export class IdOrdinals {
   private count = 0;
   /** Live entries and GONE marks: what the probes walk over. */
   private filled = 0;
-  /** Times the table was made again (a test holds it to a few per doubling). */
-  regrowths = 0;
+  private remade = 0;
 
   /** `ids[ordinal]` is the id an ordinal was given (the index never changes it); `expected` sizes the table once. */
   constructor(
@@ -39,6 +38,18 @@ export class IdOrdinals {
     expected = 0,
   ) {
     this.slots = new Int32Array(slotsFor(expected));
+  }
+
+  /** A table of every ordinal of `ids` (each id once), sized for them. */
+  static over(ids: ReadonlyArray<string | undefined>): IdOrdinals {
+    const table = new IdOrdinals(ids, ids.length);
+    for (let ord = 0; ord < ids.length; ord++) table.set(ids[ord]!, ord);
+    return table;
+  }
+
+  /** Times the table was made again (a test holds it to a few per doubling). */
+  get regrowths(): number {
+    return this.remade;
   }
 
   get size(): number {
@@ -104,7 +115,7 @@ export class IdOrdinals {
    * removals and adds alternate (a pull that removes and adds clients).
    */
   private regrow(): void {
-    this.regrowths++;
+    this.remade++;
     const old = this.slots;
     const slots = new Int32Array(slotsFor(this.count * 2));
     const mask = slots.length - 1;

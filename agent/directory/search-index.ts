@@ -290,8 +290,7 @@ export class SearchIndex {
     this.ids = list.map((c) => c.id);
     this.sortKeys = list.map(sortKeyOf);
     this.texts = list.map(() => '');
-    this.ordById = new IdOrdinals(this.ids, n);
-    for (let ord = 0; ord < n; ord++) this.ordById.set(list[ord]!.id, ord);
+    this.ordById = IdOrdinals.over(this.ids);
     this.sorted = nameOrder(this.sortKeys, list.map((c) => c.id));
     // Texts in storage order (records visited in name order would miss the CPU cache at each one)…
     const words = new Set<string>();
@@ -684,8 +683,7 @@ export class SearchIndex {
     this.ids = ids;
     this.texts = texts;
     this.sortKeys = sortKeys;
-    this.ordById = new IdOrdinals(ids, n);
-    for (let ord = 0; ord < n; ord++) this.ordById.set(ids[ord]!, ord);
+    this.ordById = IdOrdinals.over(ids);
     this.sorted = ids.map((_, i) => i);
     this.setBase(entries);
   }

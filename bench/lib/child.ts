@@ -1,7 +1,8 @@
-import { type ChildProcess, fork, spawn } from 'node:child_process';
+import { type ChildProcess, type ChildProcessByStdio, fork, spawn } from 'node:child_process';
+import type { Readable } from 'node:stream';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { agentNodeEnv } from '../../agent/node-flags.js';
+import { AGENT_NODE_FLAGS, agentNodeEnv } from '../../agent/node-flags.js';
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -12,6 +13,15 @@ export function forkTs(script: string, args: readonly string[], nodeFlags: reado
     execArgv: [...nodeFlags, '--import', 'tsx'],
     env: agentNodeEnv(),
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+  });
+}
+
+/** The agent's bundle as the service starts it (AGENT_NODE_FLAGS and AGENT_NODE_ENV) on a config file; `nodeFlags` go first (a profile). */
+export function spawnBundle(configFile: string, nodeFlags: readonly string[] = []): ChildProcessByStdio<null, Readable, Readable> {
+  return spawn(process.execPath, [...nodeFlags, ...AGENT_NODE_FLAGS, path.join(REPO, 'dist', 'main.mjs'), '--config', configFile], {
+    cwd: REPO,
+    env: agentNodeEnv(),
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
 }
 
