@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { AgentError, type FieldError, invalid, notFound, stale } from '../errors.js';
-import { collectGarbage } from '../gc.js';
+import { collectGarbage, GarbagePace } from '../gc.js';
 import { ClientJsonCache } from './client-json.js';
 import { COUNTRY_CODES, POSTAL_CODE_RULES } from './countries.js';
 import type { DirectoryStore, RecordChange } from './directory-store.js';
@@ -84,6 +84,8 @@ export class Directory<Op extends SectionOp = SectionOp> {
   /** Clients written while indexing is deferred (see deferIndex). */
   private deferred: Set<string> | null = null;
   private deferDepth = 0;
+  /** During a bulk write: collects its garbage as it goes (see GarbagePace). */
+  private bulkPace: GarbagePace | null = null;
 
   private readonly recorder: EditRecorder<Op> | null;
   private readonly now: () => Date;
@@ -636,6 +638,7 @@ export class Directory<Op extends SectionOp = SectionOp> {
       const ids = this.deferred;
       this.deferred = null;
       if (ids.size > Math.max(2000, this.index.size / 8)) {
+        ids.clear(); // ~4 MB at 100,000 ids, which the build's own collection can then free
         this.index.rebuild(this.store.clients.values());
       } else {
         for (const id of ids) {
@@ -654,7 +657,10 @@ export class Directory<Op extends SectionOp = SectionOp> {
   bulkWrite(): () => void {
     const endIndex = this.deferIndex();
     const endSnapshots = this.store.holdSnapshots();
+    const pace = new GarbagePace();
+    this.bulkPace = pace;
     return () => {
+      if (this.bulkPace === pace) this.bulkPace = null;
       // the pull's garbage goes before the index build allocates its arrays, not after
       collectGarbage();
       endIndex();
@@ -679,6 +685,7 @@ export class Directory<Op extends SectionOp = SectionOp> {
       }
     }
     this.bus.emit('directory', { entity: change.entity, op: change.after ? 'upsert' : 'delete', id: change.id });
+    this.bulkPace?.wrote();
   }
 
   private track(c: Client, delta: 1 | -1): void {
