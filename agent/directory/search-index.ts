@@ -5,7 +5,8 @@ import { digits, fold, foldGerman, hasUmlaut, isPhoneLike, phoneForms, phoneQuer
 import { lowerBoundU32 } from './lower-bound.js';
 import { IdOrdinals } from './id-ordinals.js';
 import { NameWords } from './name-words.js';
-import { MAX_CLIENTS, packRanks, rankAt } from './packed-ranks.js';
+import { MAX_CLIENTS, rankAt } from './packed-ranks.js';
+import { type Buckets, buildBuckets } from './bucket-builder.js';
 import { SOUND_MARK, SOUND_MIN, SOUND_TOKEN_LENGTH, soundTokens, TYPO_MIN } from './phonetic.js';
 
 /**
@@ -22,9 +23,9 @@ import { SOUND_MARK, SOUND_MIN, SOUND_TOKEN_LENGTH, soundTokens, TYPO_MIN } from
  *   walked in name order, each client checked with includes(), until the page is full: the cost
  *   follows the page size, not the number of matches. Words of 1 letter (2 digits) walk the name
  *   order itself.
- * - The buckets are built at start as two flat typed arrays (bucket hash, client) sorted by a
- *   radix sort: no map of tokens, no object per bucket; a few tens of MB and a fraction of a
- *   second at 100k. Clients changed since are marked stale there and filed in a small overlay of
+ * - The buckets are built as flat typed arrays (one hash and one start per bucket, then the
+ *   clients of each bucket), counted in one scan of the texts and filled in a second: no map of
+ *   tokens, no object per bucket; ~40 MB while building and a fraction of a second at 100k. Clients changed since are marked stale there and filed in a small overlay of
  *   per-bucket lists, merged in name order at query time; the base is rebuilt when the overlay
  *   grows large.
  * - Results are ordered by (rank, name): 0 the exact reference, 1 a name starting with the first
@@ -47,11 +48,6 @@ export interface SearchPage {
 }
 
 const SEP = '\u0001';
-/**
- * Bucket entries a client files on average, a little above what Swiss directories give (48 at
- * 100,000): the builder's arrays are sized once, not doubled midway (the copy would hold both).
- */
-const ENTRIES_PER_CLIENT = 52;
 /** Clients per slice of an image taken while serving (a few ms each). */
 const IMAGE_SLICE = 4096;
 /**
@@ -110,69 +106,6 @@ function wordHash(word: string): number {
   return best;
 }
 
-/** Collects (bucket hash, name rank) pairs, then sorts them by bucket, each bucket in name order. */
-class EntryBuilder {
-  private hashes: Uint32Array;
-  private ranks: Int32Array;
-  private count = 0;
-  private rank = 0;
-  /** One callback for every text (not a closure per client: this runs for 100k clients at start). */
-  private readonly push = (hash: number): void => {
-    if (this.count === this.hashes.length) this.grow();
-    this.hashes[this.count] = hash;
-    this.ranks[this.count++] = this.rank;
-  };
-
-  constructor(capacity: number) {
-    this.hashes = new Uint32Array(Math.max(1024, capacity));
-    this.ranks = new Int32Array(this.hashes.length);
-  }
-
-  /** Files every token of a client's search text under its buckets. */
-  addText(text: string, rank: number): void {
-    this.rank = rank;
-    scanHashes(text, this.push);
-  }
-
-  /**
-   * The entries sorted by bucket, each bucket in rank order, as a bucket directory (one hash per
-   * bucket and where its entries start, one more start for the end) and the entries' ranks.
-   */
-  finish(): { bucketHashes: Uint32Array; bucketStarts: Uint32Array; ranks: Uint8Array } {
-    const { hashes, values } = radixSortPairs(this.hashes, this.ranks, this.count);
-    // Drop duplicate (bucket, client) pairs (adjacent now), counting the buckets on the way.
-    let w = 0;
-    let buckets = 0;
-    for (let i = 0; i < this.count; i++) {
-      if (w > 0 && hashes[w - 1] === hashes[i]) {
-        if (values[w - 1] === values[i]) continue;
-      } else buckets++;
-      hashes[w] = hashes[i]!;
-      values[w++] = values[i]!;
-    }
-    // a hash per bucket, not per entry: ~4 million entries fall into ~0.8 million buckets
-    const bucketHashes = new Uint32Array(buckets);
-    const bucketStarts = new Uint32Array(buckets + 1);
-    for (let e = 0, b = -1; e < w; e++) {
-      if (e === 0 || hashes[e] !== hashes[e - 1]) {
-        bucketHashes[++b] = hashes[e]!;
-        bucketStarts[b] = e;
-      }
-    }
-    bucketStarts[buckets] = w;
-    return { bucketHashes, bucketStarts, ranks: packRanks(values.subarray(0, w)) };
-  }
-
-  private grow(): void {
-    const h = new Uint32Array(this.hashes.length * 2);
-    h.set(this.hashes);
-    this.hashes = h;
-    const r = new Int32Array(h.length);
-    r.set(this.ranks);
-    this.ranks = r;
-  }
-}
-
 const ORD_SPAN = 2 ** 21;
 
 /**
@@ -200,34 +133,6 @@ function nameOrder(sortKeys: readonly string[], ids: readonly string[]): number[
     start = i;
   }
   return order;
-}
-
-/** A stable LSD radix sort of (hash, value) pairs by hash, in two 16-bit passes. */
-function radixSortPairs(hashes: Uint32Array, values: Int32Array, n: number): { hashes: Uint32Array; values: Int32Array } {
-  let srcH: Uint32Array = hashes;
-  let srcV: Int32Array = values;
-  let dstH: Uint32Array = new Uint32Array(n);
-  let dstV: Int32Array = new Int32Array(n);
-  const counts = new Uint32Array(65536);
-  for (const shift of [0, 16]) {
-    counts.fill(0);
-    for (let i = 0; i < n; i++) counts[(srcH[i]! >>> shift) & 0xffff]!++;
-    let sum = 0;
-    for (let b = 0; b < 65536; b++) {
-      const c = counts[b]!;
-      counts[b] = sum;
-      sum += c;
-    }
-    for (let i = 0; i < n; i++) {
-      const h = srcH[i]!;
-      const at = counts[(h >>> shift) & 0xffff]!++;
-      dstH[at] = h;
-      dstV[at] = srcV[i]!;
-    }
-    [srcH, dstH] = [dstH, srcH];
-    [srcV, dstV] = [dstV, srcV];
-  }
-  return { hashes: srcH, values: srcV };
 }
 
 function compareKeys(ka: string, ia: string, kb: string, ib: string): number {
@@ -279,27 +184,30 @@ export class SearchIndex {
 
   private textOf(c: Client, words: { add(word: string): unknown }): string {
     for (const w of nameWordsOf(c)) if (w.length >= SOUND_MIN) words.add(w);
-    // a closing separator, so a whole word (a typo's alternative) is `SEP word SEP`
-    return SEP + clientTokens(c, this.country).join(SEP) + SEP;
+    // a closing separator, so a whole word (a typo's alternative) is `SEP word SEP`; joined with
+    // both ends in one flat string (`SEP + … + SEP` made two rope cells over it, 64 bytes a client,
+    // and each first search copied it flat again)
+    return ['', ...clientTokens(c, this.country), ''].join(SEP);
   }
 
   /** Builds the whole index at once (start-up, after a full sync). */
   rebuild(clients: Iterable<Client>): void {
     const list = [...clients];
     const n = list.length;
-    this.ids = list.map((c) => c.id);
+    const ids = list.map((c) => c.id);
+    this.ids = ids;
     this.sortKeys = list.map(sortKeyOf);
-    this.texts = list.map(() => '');
-    this.ordById = IdOrdinals.over(this.ids);
-    this.sorted = nameOrder(this.sortKeys, list.map((c) => c.id));
+    this.ordById = IdOrdinals.over(ids);
+    this.sorted = nameOrder(this.sortKeys, ids);
     // Texts in storage order (records visited in name order would miss the CPU cache at each one)…
     const words = new Set<string>();
-    for (let ord = 0; ord < n; ord++) this.texts[ord] = this.textOf(list[ord]!, words); // one flat string
+    const texts: string[] = [];
+    for (let ord = 0; ord < n; ord++) texts.push(this.textOf(list[ord]!, words));
+    this.texts = texts;
     this.nameWords = new NameWords(words);
     // …entries in name order, so a stable sort by hash keeps each bucket in name order.
-    const entries = new EntryBuilder(n * ENTRIES_PER_CLIENT);
-    for (let rank = 0; rank < n; rank++) entries.addText(this.texts[this.sorted[rank]!]!, rank);
-    this.setBase(entries);
+    const { sorted } = this;
+    this.setBase(buildBuckets(n, (rank, emit) => scanHashes(texts[sorted[rank]!]!, emit)));
     this.changes = n; // nothing saved matches a build
   }
 
@@ -396,12 +304,12 @@ export class SearchIndex {
     return { lo: 0, hi: 0 };
   }
 
-  private setBase(entries: EntryBuilder): void {
+  private setBase(buckets: Buckets): void {
     if (this.sorted.length >= MAX_CLIENTS) {
       throw new Error(`the search index holds fewer than ${MAX_CLIENTS.toLocaleString('en')} clients and this directory has ${this.sorted.length.toLocaleString('en')}: share it between several agents`);
     }
     this.generation++;
-    const { bucketHashes, bucketStarts, ranks } = entries.finish();
+    const { bucketHashes, bucketStarts, ranks } = buckets;
     this.bucketHashes = bucketHashes;
     this.bucketStarts = bucketStarts;
     this.baseRanks = ranks;
@@ -672,20 +580,18 @@ export class SearchIndex {
     const ids: Array<string | undefined> = [];
     const texts: string[] = [];
     const sortKeys: string[] = [];
-    const entries = new EntryBuilder(n * ENTRIES_PER_CLIENT);
     for (let rank = 0; rank < n; rank++) {
       const old = live[rank]!;
       ids.push(this.ids[old]);
       texts.push(this.texts[old]!);
       sortKeys.push(this.sortKeys[old]!);
-      entries.addText(this.texts[old]!, rank);
     }
     this.ids = ids;
     this.texts = texts;
     this.sortKeys = sortKeys;
     this.ordById = IdOrdinals.over(ids);
     this.sorted = ids.map((_, i) => i);
-    this.setBase(entries);
+    this.setBase(buildBuckets(n, (rank, emit) => scanHashes(texts[rank]!, emit)));
   }
 
   private overlayBucket(hash: number): number[] {
