@@ -47,12 +47,11 @@ export function buildBuckets(n: number, scan: HashScan): Buckets {
   if (table.release() >= RELEASE_NOW_BYTES) collectGarbage();
 
   // A bucket is found again by the top 16 bits of its hash (which buckets have them), then a
-  // binary search among those few (~13 at 100,000 clients): 256 KB and a cursor a bucket instead
-  // of the table's 17 MB beside the entries.
+  // binary search among those few (~13 at 100,000 clients): 256 KB instead of the table's 17 MB
+  // beside the entries. Each bucket's start serves as its cursor, and is put back after.
   const byTop = new Uint32Array(65537);
   for (let b = 0; b < bucketHashes.length; b++) byTop[(bucketHashes[b]! >>> 16) + 1]!++;
   for (let t = 0; t < 65536; t++) byTop[t + 1]! += byTop[t]!;
-  const next = bucketStarts.slice(0, bucketHashes.length);
   const ranks = new Uint8Array(entries * RANK_BYTES);
   for (let rank = 0; rank < n; rank++) {
     const k = client.of(rank, scan);
@@ -66,12 +65,15 @@ export function buildBuckets(n: number, scan: HashScan): Buckets {
         if (bucketHashes[mid]! < hash) lo = mid + 1;
         else hi = mid;
       }
-      const p = next[lo]!++ * RANK_BYTES;
+      const p = bucketStarts[lo]!++ * RANK_BYTES;
       ranks[p] = rank & 0xff;
       ranks[p + 1] = (rank >>> 8) & 0xff;
       ranks[p + 2] = rank >>> 16;
     }
   }
+  // each cursor stopped at the next bucket's start: one place back
+  bucketStarts.copyWithin(1, 0, bucketHashes.length);
+  bucketStarts[0] = 0;
   return { bucketHashes, bucketStarts, ranks };
 }
 

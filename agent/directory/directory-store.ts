@@ -5,7 +5,7 @@ import { DurableJsonFile, errorCode, WriteScratch } from '../store/durable-file.
 import { nodeFs, type StoreFs } from '../store/fs.js';
 import { type Manifest, manifestFile, StoreNeedsAttentionError } from '../store/manifest.js';
 import { Journal, type JournalEntry, JournalUnavailableError } from '../store/journal.js';
-import { type Client, type Group, type ShardFile, parseShardFile } from './schema.js';
+import { type Client, compactClient, type Group, type ShardFile, parseShardFile } from './schema.js';
 import { type DirectoryOp, type MetaFile, type SectionOp, directoryOpSchema, isDirectoryOp, metaFileSchema, opNameOf } from './store-format.js';
 
 /**
@@ -512,7 +512,7 @@ export class DirectoryStore<S extends SectionOp = never> {
   private applyRecord(op: DirectoryOp): () => void {
     switch (op.op) {
       case 'client.put':
-        return this.setClient(op.record.id, op.record);
+        return this.setClient(op.record.id, compactClient(op.record));
       case 'client.del':
         return this.setClient(op.id, undefined);
       case 'group.put':

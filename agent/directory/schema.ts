@@ -55,6 +55,35 @@ export const clientRecordSchema = z
   .openapi('ClientRecord', { description: 'A client as stored (cloud-sync.md, "Records").' });
 export type Client = z.infer<typeof clientRecordSchema>;
 
+/**
+ * A client record in one fixed shape, every field inside the object itself. A record zod parsed
+ * was built a field at a time (the first few inside the object, the rest in an array of their
+ * own): 446 bytes of heap a record against 378 for this one or for `JSON.parse`'s (6.8 MB at
+ * 100,000 clients after a first pull). The store keeps every record it is given in this shape.
+ */
+export function compactClient(c: Client): Client {
+  const a = c.address;
+  return {
+    id: c.id,
+    kind: c.kind,
+    civility: c.civility,
+    lastName: c.lastName,
+    firstName: c.firstName,
+    companyName: c.companyName,
+    reference: c.reference,
+    accountNumber: c.accountNumber,
+    groupId: c.groupId,
+    email: c.email,
+    phone: c.phone,
+    address: { street: a.street, street2: a.street2, postalCode: a.postalCode, city: a.city, country: a.country },
+    notes: c.notes,
+    accountBalance: c.accountBalance,
+    walletBalance: c.walletBalance,
+    version: c.version,
+    updatedAt: c.updatedAt,
+  };
+}
+
 export const groupRecordSchema = z
   .object({
     id: z.string().min(1).max(64).openapi(d('the group id', 'vip')),

@@ -1,5 +1,10 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { clientRecordSchema, isStoredClient, parseShardFile } from '../../../agent/directory/schema.js';
+import { DirectoryStore } from '../../../agent/directory/directory-store.js';
+import { clientRecordSchema, compactClient, isStoredClient, parseShardFile } from '../../../agent/directory/schema.js';
+import { memoryLogger } from '../../../agent/log.js';
 import { generateClients } from '../../fixtures/swiss-clients.js';
 
 describe('isStoredClient agrees with clientRecordSchema', () => {
@@ -38,5 +43,33 @@ describe('isStoredClient agrees with clientRecordSchema', () => {
     const bad = { ...clients[1]!, kind: 'robot' };
     expect(() => parseShardFile({ format: 1, seq: 3, clients: [clients[0], bad] })).toThrow('client #1 is not a valid client record');
     expect(parseShardFile({ format: 1, seq: 3, clients: clients.slice(0, 2) }).clients).toHaveLength(2);
+  });
+});
+
+describe('compactClient', () => {
+  it('keeps every field and its order: the same record, the same JSON', () => {
+    for (const c of generateClients(500, 99)) {
+      const parsed = clientRecordSchema.parse(JSON.parse(JSON.stringify(c)));
+      const compact = compactClient(parsed);
+      expect(compact).toEqual(parsed);
+      expect(JSON.stringify(compact)).toBe(JSON.stringify(parsed));
+      expect(compact).not.toBe(parsed);
+      expect(compact.address).not.toBe(parsed.address);
+    }
+  });
+
+  it('is what the store keeps of a record it is given', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'compact-'));
+    const store = new DirectoryStore(path.join(dir, 'directory'), memoryLogger());
+    await store.load();
+    const [c] = generateClients(1, 5);
+    const record = clientRecordSchema.parse(JSON.parse(JSON.stringify(c)));
+    await store.commit([{ op: 'client.put', record }]);
+    const kept = store.clients.get(record.id)!;
+    expect(kept).toEqual(record);
+    expect(kept).not.toBe(record);
+    expect(Object.keys(kept)).toEqual(Object.keys(clientRecordSchema.shape));
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
   });
 });
