@@ -31,6 +31,8 @@ export interface DirectoryOptions<Op extends SectionOp> {
   country?: string;
   /** How many clients' JSON to keep (see ClientJsonCache). */
   jsonCacheSize?: number;
+  /** What paces a bulk write's collections (tests count its writes). */
+  garbagePace?: () => { wrote(): void };
 }
 
 /** What the directory publishes on every change of a record (the agent's event bus takes it as `directory`). */
@@ -85,7 +87,8 @@ export class Directory<Op extends SectionOp = SectionOp> {
   private deferred: Set<string> | null = null;
   private deferDepth = 0;
   /** During a bulk write: collects its garbage as it goes (see GarbagePace). */
-  private bulkPace: GarbagePace | null = null;
+  private bulkPace: { wrote(): void } | null = null;
+  private readonly garbagePace: () => { wrote(): void };
 
   private readonly recorder: EditRecorder<Op> | null;
   private readonly now: () => Date;
@@ -101,6 +104,7 @@ export class Directory<Op extends SectionOp = SectionOp> {
     this.country = options.country ?? 'CH';
     this.index = new SearchIndex(this.country);
     this.json = new ClientJsonCache(options.jsonCacheSize ?? CLIENT_JSON_CACHE_SIZE);
+    this.garbagePace = options.garbagePace ?? (() => new GarbagePace());
   }
 
   /**
@@ -657,10 +661,11 @@ export class Directory<Op extends SectionOp = SectionOp> {
   bulkWrite(): () => void {
     const endIndex = this.deferIndex();
     const endSnapshots = this.store.holdSnapshots();
-    const pace = new GarbagePace();
-    this.bulkPace = pace;
+    // a bulk write inside another goes on at the outer one's pace
+    const outer = this.bulkPace;
+    this.bulkPace = outer ?? this.garbagePace();
     return () => {
-      if (this.bulkPace === pace) this.bulkPace = null;
+      this.bulkPace = outer;
       // the pull's garbage goes before the index build allocates its arrays, not after
       collectGarbage();
       endIndex();

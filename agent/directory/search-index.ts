@@ -135,6 +135,16 @@ function nameOrder(sortKeys: readonly string[], ids: readonly string[]): number[
   return order;
 }
 
+/**
+ * A client's search text: each token after a separator, and a closing one, so that a whole word
+ * (a typo's alternative) is `SEP word SEP`. Joined with both ends in one flat string: `SEP + … +
+ * SEP` made two rope cells over the joined tokens (64 bytes a client), and each client's first
+ * search copied it flat again.
+ */
+function searchText(tokens: readonly string[]): string {
+  return tokens.length === 0 ? SEP + SEP : ['', ...tokens, ''].join(SEP);
+}
+
 function compareKeys(ka: string, ia: string, kb: string, ib: string): number {
   if (ka !== kb) return ka < kb ? -1 : 1;
   return ia < ib ? -1 : ia > ib ? 1 : 0;
@@ -192,10 +202,7 @@ export class SearchIndex {
 
   private textOf(c: Client, words: { add(word: string): unknown }): string {
     for (const w of nameWordsOf(c)) if (w.length >= SOUND_MIN) words.add(w);
-    // a closing separator, so a whole word (a typo's alternative) is `SEP word SEP`; joined with
-    // both ends in one flat string (`SEP + … + SEP` made two rope cells over it, 64 bytes a client,
-    // and each first search copied it flat again)
-    return ['', ...clientTokens(c, this.country), ''].join(SEP);
+    return searchText(clientTokens(c, this.country));
   }
 
   /** Builds the whole index at once (start-up, after a full sync). */
@@ -213,7 +220,7 @@ export class SearchIndex {
     for (let ord = 0; ord < n; ord++) texts.push(this.textOf(list[ord]!, words));
     this.texts = texts;
     this.nameWords = new NameWords(words);
-    // …entries in name order, so a stable sort by hash keeps each bucket in name order.
+    // …buckets filled in name order, so each bucket is in name order.
     const { sorted } = this;
     this.setBase(buildBuckets(n, (rank, emit) => scanHashes(texts[sorted[rank]!]!, emit)));
     this.changes = n; // nothing saved matches a build
@@ -811,7 +818,7 @@ export function indexFingerprint(country: string): string {
   let fp = fingerprints.get(country);
   if (fp === undefined) {
     const parts = FINGERPRINT_SAMPLES.map((c) => {
-      const text = SEP + clientTokens(c, country).join(SEP) + SEP;
+      const text = searchText(clientTokens(c, country));
       const hashes: number[] = [];
       scanHashes(text, (h) => hashes.push(h));
       return [text, hashes, nameWordsOf(c), sortKeyOf(c), orderKey(sortKeyOf(c), 6)];

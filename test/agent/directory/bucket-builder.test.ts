@@ -65,6 +65,21 @@ describe('buildBuckets', () => {
     expect(unpack(buildBuckets(n, heavy))).toEqual(reference(n, heavy));
   });
 
+  it('writes ranks of 65,536 and more (their third byte)', () => {
+    // 70,000 clients, each in a bucket of its own and in one of 3 shared ones: ranks 65,536 and up
+    // need the third byte, and the shared buckets hold ranks from 0 to 69,999 in order
+    const n = 70_000;
+    const scan: HashScan = (rank, emit) => {
+      emit(1_000_000 + rank);
+      emit(rank % 3);
+    };
+    const built = buildBuckets(n, scan);
+    expect(unpack(built)).toEqual(reference(n, scan));
+    const shared = unpack(built).find(([h]) => h === 1)!;
+    expect(shared[1].at(-1)).toBe(69_997);
+    expect(shared[1].filter((r) => r >= 65_536).length).toBeGreaterThan(1000);
+  });
+
   it('gives empty buckets for no clients, or clients without hashes', () => {
     for (const n of [0, 5]) {
       const built = buildBuckets(n, () => undefined);

@@ -41,3 +41,31 @@ describe('deferred indexing', () => {
     await store.close();
   });
 });
+
+describe('a bulk write paces its collections', () => {
+  it('tells its pace of every record written during it, an inner bulk write sharing the outer pace, and none after', async () => {
+    const store = new DirectoryStore(path.join(tempDir(), 'directory'), memoryLogger(), { shardCount: 4 });
+    await store.load();
+    const paces: number[] = [];
+    const directory = new Directory(store, new EventBus(), {
+      garbagePace: () => {
+        const i = paces.push(0) - 1;
+        return { wrote: () => void paces[i]!++ };
+      },
+    });
+    directory.start();
+    const clients = generateClients(40);
+    const put = (from: number, to: number) => store.commit(clients.slice(from, to).map((record) => ({ op: 'client.put' as const, record })));
+    await put(0, 5); // before: no pace
+    const end = directory.bulkWrite();
+    await put(5, 15);
+    const endInner = directory.bulkWrite();
+    await put(15, 20);
+    endInner();
+    await put(20, 30); // still the outer write's
+    end();
+    await put(30, 40); // after: no pace
+    expect(paces).toEqual([25]);
+    await store.close();
+  });
+});
