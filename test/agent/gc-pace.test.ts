@@ -54,19 +54,25 @@ describe('GarbagePace', () => {
     expect(heap.collections).toBe(25);
   });
 
-  it('gives a large heap a quarter of what lives, so its collections stay in proportion to its size', () => {
-    const heap = fakeHeap(800 * MB, 10 * 1024);
-    heap.write(20_000); // 200 MB allocated: just the budget (a quarter of 800 MB)
+  it('gives a larger heap a quarter of what lives, so its collections stay in proportion to its size', () => {
+    const heap = fakeHeap(320 * MB, 10 * 1024);
+    heap.write(8000); // 78 MB allocated: under the budget (a quarter of 320 MB)
     expect(heap.collections).toBe(0);
     heap.write(1000);
     expect(heap.collections).toBe(1);
+  });
+
+  it('leaves a heap of 512 MB or more to V8 (a forced collection of it stops the agent for half a second)', () => {
+    const heap = fakeHeap(600 * MB, 10 * 1024);
+    heap.write(100_000); // ~1 GB allocated, several budgets' worth
+    expect(heap.collections).toBe(0);
   });
 
   it('follows what lives after each collection, which grows as a pull brings records', () => {
     const heap = fakeHeap(20 * MB, 10 * 1024);
     heap.write(4000);
     expect(heap.collections).toBe(1);
-    heap.setLive(400 * MB); // the next collection leaves much more: the budget grows with it
+    heap.setLive(400 * MB); // the next collection leaves much more: the budget grows with it (100 MB)
     heap.reset();
     heap.write(4000);
     expect(heap.collections).toBe(1);
