@@ -1,5 +1,6 @@
 import { collectGarbage } from '../gc.js';
-import { RANK_BYTES } from './packed-ranks.js';
+import { lowerBoundU32 } from './lower-bound.js';
+import { putRank, RANK_BYTES } from './packed-ranks.js';
 
 /** The search index's base buckets: one hash per bucket, ascending; where its entries start (one more start for the end); the entries' ranks (3 bytes each). */
 export interface Buckets {
@@ -59,17 +60,8 @@ export function buildBuckets(n: number, scan: HashScan): Buckets {
     for (let i = 0; i < k; i++) {
       const hash = client.hashes[i]!;
       const top = hash >>> 16;
-      let lo = byTop[top]!;
-      let hi = byTop[top + 1]!;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (bucketHashes[mid]! < hash) lo = mid + 1;
-        else hi = mid;
-      }
-      const p = bucketStarts[lo]!++ * RANK_BYTES;
-      ranks[p] = rank & 0xff;
-      ranks[p + 1] = (rank >>> 8) & 0xff;
-      ranks[p + 2] = rank >>> 16;
+      const b = lowerBoundU32(bucketHashes, hash, byTop[top]!, byTop[top + 1]!);
+      putRank(ranks, bucketStarts[b]!++, rank);
     }
   }
   // each cursor stopped at the next bucket's start: one place back
@@ -77,6 +69,9 @@ export function buildBuckets(n: number, scan: HashScan): Buckets {
   bucketStarts[0] = 0;
   return { bucketHashes, bucketStarts, ranks };
 }
+
+/** A hash's first slot in a table of 2^(32 - shift) slots (Fibonacci hashing: its top bits after a multiply). */
+const home = (hash: number, shift: number): number => Math.imul(hash, 0x9e3779b1) >>> shift;
 
 /**
  * Open addressing from a bucket hash to a count (0: an empty slot, as every hash present counts 1
@@ -99,7 +94,7 @@ class HashCounts {
   add(hash: number): void {
     const slots = this.slots;
     const mask = (slots.length >>> 1) - 1;
-    for (let slot = Math.imul(hash, 0x9e3779b1) >>> this.shift; ; slot = (slot + 1) & mask) {
+    for (let slot = home(hash, this.shift); ; slot = (slot + 1) & mask) {
       const at = slot << 1;
       if (slots[at + 1] === 0) {
         slots[at] = hash;
@@ -118,7 +113,7 @@ class HashCounts {
   countOf(hash: number): number {
     const slots = this.slots;
     const mask = (slots.length >>> 1) - 1;
-    let slot = Math.imul(hash, 0x9e3779b1) >>> this.shift;
+    let slot = home(hash, this.shift);
     while (slots[slot << 1] !== hash || slots[(slot << 1) + 1] === 0) slot = (slot + 1) & mask;
     return slots[(slot << 1) + 1]!;
   }
@@ -144,7 +139,7 @@ class HashCounts {
     const mask = (slots.length >>> 1) - 1;
     for (let at = 0; at < old.length; at += 2) {
       if (old[at + 1] === 0) continue;
-      let slot = Math.imul(old[at]!, 0x9e3779b1) >>> this.shift;
+      let slot = home(old[at]!, this.shift);
       while (slots[(slot << 1) + 1] !== 0) slot = (slot + 1) & mask;
       slots[slot << 1] = old[at]!;
       slots[(slot << 1) + 1] = old[at + 1]!;
@@ -174,7 +169,6 @@ class ClientHashes {
   of(rank: number, scan: HashScan): number {
     this.count = 0;
     this.stamp++; // a new scan of each client each pass: a rank would find its slots of the first pass set
-
     scan(rank, this.emit);
     return this.count;
   }
@@ -183,7 +177,7 @@ class ClientHashes {
     // kept at most half full, so a probe ends at an empty (or stale) slot
     if (this.count * 2 >= this.seenKeys.length) this.growSeen();
     const mask = this.seenKeys.length - 1;
-    for (let slot = Math.imul(hash, 0x9e3779b1) >>> this.seenShift; ; slot = (slot + 1) & mask) {
+    for (let slot = home(hash, this.seenShift); ; slot = (slot + 1) & mask) {
       if (this.seenStamps[slot] !== this.stamp) {
         this.seenStamps[slot] = this.stamp;
         this.seenKeys[slot] = hash;
@@ -201,7 +195,7 @@ class ClientHashes {
     const mask = this.seenKeys.length - 1;
     for (let i = 0; i < this.count; i++) {
       const hash = this.hashes[i]!;
-      let slot = Math.imul(hash, 0x9e3779b1) >>> this.seenShift;
+      let slot = home(hash, this.seenShift);
       while (this.seenStamps[slot] === this.stamp) slot = (slot + 1) & mask;
       this.seenStamps[slot] = this.stamp;
       this.seenKeys[slot] = hash;

@@ -23,6 +23,9 @@ import { type SearchCursor, SearchIndex } from './search-index.js';
  * the same durable write, and gives the etag (see EditRecorder).
  */
 
+/** What a bulk write tells of each record it writes (a GarbagePace; tests give their own). */
+type Pace = Pick<GarbagePace, 'wrote'>;
+
 export interface DirectoryOptions<Op extends SectionOp> {
   /** An authority elsewhere owns the directory (a cloud): versions are its own, edits are recorded for it. */
   recorder?: EditRecorder<Op>;
@@ -32,7 +35,7 @@ export interface DirectoryOptions<Op extends SectionOp> {
   /** How many clients' JSON to keep (see ClientJsonCache). */
   jsonCacheSize?: number;
   /** What paces a bulk write's collections (tests count its writes). */
-  garbagePace?: () => { wrote(): void };
+  garbagePace?: () => Pace;
 }
 
 /** What the directory publishes on every change of a record (the agent's event bus takes it as `directory`). */
@@ -87,8 +90,8 @@ export class Directory<Op extends SectionOp = SectionOp> {
   private deferred: Set<string> | null = null;
   private deferDepth = 0;
   /** During a bulk write: collects its garbage as it goes (see GarbagePace). */
-  private bulkPace: { wrote(): void } | null = null;
-  private readonly garbagePace: () => { wrote(): void };
+  private bulkPace: Pace | null = null;
+  private readonly garbagePace: () => Pace;
 
   private readonly recorder: EditRecorder<Op> | null;
   private readonly now: () => Date;

@@ -5,7 +5,7 @@ import { digits, fold, foldGerman, hasUmlaut, isPhoneLike, phoneForms, phoneQuer
 import { lowerBoundU32 } from './lower-bound.js';
 import { IdOrdinals } from './id-ordinals.js';
 import { NameWords } from './name-words.js';
-import { MAX_CLIENTS, rankAt } from './packed-ranks.js';
+import { holdsRank, MAX_CLIENTS, rankAt } from './packed-ranks.js';
 import { type Buckets, buildBuckets } from './bucket-builder.js';
 import { SOUND_MARK, SOUND_MIN, SOUND_TOKEN_LENGTH, soundTokens, TYPO_MIN } from './phonetic.js';
 
@@ -25,9 +25,9 @@ import { SOUND_MARK, SOUND_MIN, SOUND_TOKEN_LENGTH, soundTokens, TYPO_MIN } from
  *   order itself.
  * - The buckets are built as flat typed arrays (one hash and one start per bucket, then the
  *   clients of each bucket), counted in one scan of the texts and filled in a second: no map of
- *   tokens, no object per bucket; ~40 MB while building and a fraction of a second at 100k. Clients changed since are marked stale there and filed in a small overlay of
- *   per-bucket lists, merged in name order at query time; the base is rebuilt when the overlay
- *   grows large.
+ *   tokens, no object per bucket; ~40 MB while building and ~2 s at 100k. Clients changed since
+ *   are marked stale there and filed in a small overlay of per-bucket lists, merged in name order
+ *   at query time; the base is rebuilt when the overlay grows large.
  * - Results are ordered by (rank, name): 0 the exact reference, 1 a name starting with the first
  *   query word (one contiguous run of the name order), 2 the rest. Pages continue from a keyset
  *   cursor (rank, name, id), stable across inserts and deletes.
@@ -595,17 +595,16 @@ export class SearchIndex {
   private inAllBuckets(others: ReadonlyArray<ReadonlyArray<{ lo: number; hi: number }>>): ((rank: number) => boolean) | undefined {
     if (!this.narrowByRank || others.length === 0) return undefined;
     const ranks = this.baseRanks;
-    const holds = (b: { lo: number; hi: number }, rank: number): boolean => {
-      let lo = b.lo;
-      let hi = b.hi;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (rankAt(ranks, mid) < rank) lo = mid + 1;
-        else hi = mid;
+    // loops, not every/some: this runs for each client a walk passes, and a callback closing over
+    // the rank would be a new function each time
+    return (rank) => {
+      for (const buckets of others) {
+        let held = false;
+        for (const b of buckets) if ((held = holdsRank(ranks, b.lo, b.hi, rank))) break;
+        if (!held) return false;
       }
-      return lo < b.hi && rankAt(ranks, lo) === rank;
+      return true;
     };
-    return (rank) => others.every((buckets) => buckets.some((b) => holds(b, rank)));
   }
 
   /** First index in [lo, hi) for which `before` is false (`before` is true then false along the range). */
