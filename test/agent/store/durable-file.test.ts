@@ -2,6 +2,7 @@ import { storeProblem } from '../../../agent/store/manifest.js';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { crc32 } from 'node:zlib';
 import { z } from 'zod';
 import { memoryLogger } from '../../../agent/log.js';
 import { shardPieces } from '../../../agent/directory/directory-store.js';
@@ -63,6 +64,20 @@ describe('DurableJsonFile', () => {
     writeFileSync(file, readFileSync(file, 'utf8').replace('"n":2', '"n":3'));
     expect(await adapter.read()).toEqual({ n: 1 });
     expect(log.lines.some((l) => l.includes('checksum mismatch'))).toBe(true);
+  });
+
+  it('checks a file of raw UTF-8 (not the ASCII the agent writes, say edited by hand) over its text', async () => {
+    const dir = tempDir();
+    const log = memoryLogger();
+    const file = path.join(dir, 'state.json');
+    const adapter = new DurableJsonFile(file, (raw) => z.object({ s: z.string() }).parse(raw), log);
+    const body = '{"s":"Zürich é €"}';
+    const header = (b: string) => `${JSON.stringify({ format: 'shop-agent/1', crc: crc32(b).toString(16).padStart(8, '0'), length: b.length })}\n`;
+    writeFileSync(file, `${header(body)}${body}\n`, 'utf8');
+    expect(await adapter.read()).toEqual({ s: 'Zürich é €' });
+    // the same number of characters and bytes, one letter different: only the checksum can tell
+    writeFileSync(file, `${header(body)}${body.replace('é', 'è')}\n`, 'utf8');
+    await expect(adapter.read()).rejects.toThrow(/checksum mismatch/);
   });
 
   it('stores text as ASCII and reads accents, umlauts, € and emoji back unchanged', async () => {
