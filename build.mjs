@@ -95,7 +95,7 @@ async function makePackage(outDir) {
         `Shop agent ${pkg.version} for ${process.platform}-${process.arch}, with Node ${process.version}.`,
         '',
         'Everything needed is in this folder; no internet and no npm are needed.',
-        `  Start:   ${process.platform === 'linux' ? 'GLIBC_TUNABLES=glibc.malloc.mmap_threshold=131072 ' : ''}runtime/${nodeName} --enable-source-maps dist/main.mjs --config agent.config.json`,
+        `  Start:   ${process.platform === 'linux' ? 'GLIBC_TUNABLES=glibc.malloc.mmap_threshold=131072 ' : ''}runtime/${nodeName} --enable-source-maps --max-semi-space-size=8 dist/main.mjs --config agent.config.json`,
         `  Devices: runtime/${nodeName} dist/devices.mjs`,
         `  Store:   runtime/${nodeName} dist/store-cli.mjs check`,
         `  Service: runtime/${nodeName} dist/service.mjs install (as root / an administrator; see docs/service.md)`,

@@ -103,7 +103,7 @@ it("runs the store check and the device list from the archive's own runtime", as
 it("installs as a service on its own runtime: the dry run's unit starts the archive's Node and agent, and passes systemd-analyze verify", async () => {
   const config = path.join(top, 'agent.config.json');
   const { stdout } = await run(node, [path.join(top, 'dist', 'service.mjs'), 'install', '--dry-run', '--config', 'agent.config.json'], { cwd: top });
-  expect(stdout).toContain(`  ExecStart=${node} --enable-source-maps ${path.join(top, 'dist', 'main.mjs')} --config ${config}`);
+  expect(stdout).toContain(`  ExecStart=${node} --enable-source-maps --max-semi-space-size=8 ${path.join(top, 'dist', 'main.mjs')} --config ${config}`);
   const unit = stdout.split('\n').filter((l, i, all) => i > all.findIndex((x) => x.startsWith('would write')) && l.startsWith('  ')).map((l) => l.slice(2));
   const file = path.join(tempDir('agent-test-unit-'), 'shop-agent.service');
   writeFileSync(file, `${unit.join('\n')}\n`);

@@ -109,7 +109,7 @@ describe('the systemd unit', () => {
     expect(lines).toContain(`TimeoutStopSec=${STOP_TIMEOUT_SECONDS}s`);
     // Agent.stop: HTTP connections cut after 2 s while printers get their grace and 0.5 s more
     expect(STOP_TIMEOUT_SECONDS * 1000).toBeGreaterThan(5 * Math.max(2_000, PRINT_TIMINGS.stopGraceMs + 500));
-    expect(lines).toContain('ExecStart=/opt/shop-agent/runtime/node --enable-source-maps /opt/shop-agent/dist/main.mjs --config /etc/shop-agent/agent.config.json');
+    expect(lines).toContain('ExecStart=/opt/shop-agent/runtime/node --enable-source-maps --max-semi-space-size=8 /opt/shop-agent/dist/main.mjs --config /etc/shop-agent/agent.config.json');
     expect(lines).toContain('WorkingDirectory=/opt/shop-agent');
     // the environment every other way of starting it uses (glibc reads it before Node runs)
     for (const [name, value] of Object.entries(AGENT_NODE_ENV)) expect(lines).toContain(`Environment=${name}=${value}`);
@@ -300,7 +300,7 @@ describe('the command line', () => {
     const configFile = writeConfig(tempDir(), {});
     const dry = await run(process.execPath, [path.join(ROOT, 'dist', 'service.mjs'), 'install', '--dry-run', '--config', configFile]);
     expect(dry.code).toBe(0);
-    expect(dry.stdout).toContain(`  ExecStart=${process.execPath} --enable-source-maps ${path.join(ROOT, 'dist', 'main.mjs')} --config ${configFile}`);
+    expect(dry.stdout).toContain(`  ExecStart=${process.execPath} --enable-source-maps --max-semi-space-size=8 ${path.join(ROOT, 'dist', 'main.mjs')} --config ${configFile}`);
     expect(dry.stdout).toContain('dry run: nothing was changed');
   });
 });

@@ -79,7 +79,7 @@ describe('the Windows service node-windows registers', () => {
     expect(all(xml, 'id')).toEqual([SERVICE_ID]);
     expect(all(xml, 'executable')).toEqual([process.execPath]);
     const args = all(xml, 'argument');
-    expect(args.slice(0, 2)).toEqual(['--enable-source-maps', createRequire(import.meta.url).resolve('node-windows/lib/wrapper.js')]);
+    expect(args.slice(0, 3)).toEqual(['--enable-source-maps', '--max-semi-space-size=8', createRequire(import.meta.url).resolve('node-windows/lib/wrapper.js')]);
     const flag = (name: string) => args[args.indexOf(name) + 1];
     expect(flag('--file')).toBe(path.join(ROOT, 'dist', 'main.mjs'));
     expect([flag('--maxrestarts'), flag('--wait'), flag('--grow')]).toEqual(['3', '5', '0.5']);
