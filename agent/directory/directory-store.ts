@@ -2,7 +2,7 @@ import path from 'node:path';
 import { Low } from 'lowdb';
 import type { Logger } from '../log.js';
 import { DurableJsonFile, errorCode, WriteScratch } from '../store/durable-file.js';
-import { nodeFs, type StoreFs } from '../store/fs.js';
+import { nodeFs, ReadScratch, type StoreFs } from '../store/fs.js';
 import { type Manifest, manifestFile, StoreNeedsAttentionError } from '../store/manifest.js';
 import { Journal, type JournalEntry, JournalUnavailableError } from '../store/journal.js';
 import { type Client, compactClient, type Group, type ShardFile, parseShardFile } from './schema.js';
@@ -199,10 +199,11 @@ export class DirectoryStore<S extends SectionOp = never> {
     for (const g of meta.groups) this.groups.set(g.id, g);
     for (const take of takeIn) take();
 
+    const scratch = new ReadScratch(); // the shards one after the other through one buffer
     for (let k = 0; k < this.shardCount; k++) {
       const adapter = new DurableJsonFile(this.shardFile(k), parseShardFile, this.log, { fs: this.fs });
       const shard = new Low<ShardFile>(adapter, { format: 1, seq: 0, clients: [] });
-      const data = await adapter.read();
+      const data = await adapter.read(scratch);
       if (data === null && (meta.shardSeqs[k] ?? 0) > 0) {
         const what = `${this.shardFile(k)} and its backup are missing, but ${path.join(this.dir, 'meta.json')} says it was written: part of the client directory is gone.`;
         throw storeDir ? new StoreNeedsAttentionError(what, storeDir) : new Error(what);

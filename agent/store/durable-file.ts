@@ -3,7 +3,7 @@ import path from 'node:path';
 import { crc32 } from 'node:zlib';
 import type { Adapter } from 'lowdb';
 import type { Logger } from '../log.js';
-import { nodeFs, type StoreFs, writeAll } from './fs.js';
+import { nodeFs, type ReadScratch, type StoreFs, writeAll } from './fs.js';
 
 /**
  * A lowdb Adapter that survives power cuts. lowdb's own TextFile (steno) renames a temp file but
@@ -82,11 +82,12 @@ export class DurableJsonFile<T> implements Adapter<T> {
     this.fs = options.fs ?? nodeFs;
   }
 
-  async read(): Promise<T | null> {
+  /** With `scratch`, the file is read into its buffer (a run of reads: see ReadScratch). */
+  async read(scratch?: ReadScratch): Promise<T | null> {
     this.recoveredFromBackup = false;
-    const main = await this.tryRead(this.file);
+    const main = await this.tryRead(this.file, scratch);
     if (main.ok) return main.data;
-    const backup = await this.tryRead(`${this.file}.bak`);
+    const backup = await this.tryRead(`${this.file}.bak`, scratch);
     if (backup.ok) {
       this.recoveredFromBackup = true;
       this.log.error('STORE RECOVERY: a store file is missing or unreadable; using its previous copy (.bak). Changes written after that copy may be missing.', {
@@ -161,11 +162,13 @@ export class DurableJsonFile<T> implements Adapter<T> {
 
   private async tryRead(
     file: string,
+    scratch: ReadScratch | undefined,
   ): Promise<{ ok: true; data: T } | { ok: false; missing: true } | { ok: false; missing: false; reason: string }> {
     let text: string;
     let bytes: Buffer | undefined;
     try {
-      const buf = await this.fs.readFile(file);
+      // `buf` may be the scratch's: decoded below before anything else is read into it
+      const buf = await this.fs.readFile(file, scratch);
       bytes = isAscii(buf) ? buf : undefined;
       text = bytes ? buf.toString('latin1') : buf.toString('utf8');
     } catch (err) {

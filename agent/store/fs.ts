@@ -19,7 +19,8 @@ export interface StoreFile {
 export interface StoreFs {
   /** `flags` as for fs.open; `mode` for a file it creates. */
   open(path: string, flags: string | number, mode?: number): Promise<StoreFile>;
-  readFile(path: string): Promise<Buffer>;
+  /** With `scratch`, the bytes are in its buffer, good until its next read (see ReadScratch). */
+  readFile(path: string, scratch?: ReadScratch): Promise<Buffer>;
   rename(from: string, to: string): Promise<void>;
   link(existing: string, newPath: string): Promise<void>;
   copyFile(from: string, to: string): Promise<void>;
@@ -35,7 +36,7 @@ export interface StoreFs {
 
 export const nodeFs: StoreFs = {
   open: (path, flags, mode) => fsp.open(path, flags, mode),
-  readFile: (path) => fsp.readFile(path),
+  readFile: (path, scratch) => (scratch ? scratch.read(path) : fsp.readFile(path)),
   rename: (from, to) => fsp.rename(from, to),
   link: (existing, newPath) => fsp.link(existing, newPath),
   copyFile: (from, to) => fsp.copyFile(from, to),
@@ -50,6 +51,42 @@ export const nodeFs: StoreFs = {
     return s.bavail * s.bsize;
   },
 };
+
+/**
+ * One buffer a run of file reads goes into (a store's load: its 64 shards), grown to the largest
+ * file and reused. A buffer of each file's size is memory outside V8's heap, and V8 answers every
+ * 64 MB more of that with a full collection of its heap: at 1,000,000 clients (475 MB of shards)
+ * a start made 9 instead of 15, and took 9.9 s instead of 11.7 (A/B, one store). A read's bytes
+ * stay good until the next read into the same scratch: decode them first.
+ */
+export class ReadScratch {
+  private buf = Buffer.allocUnsafeSlow(0);
+
+  async read(path: string): Promise<Buffer> {
+    const handle = await fsp.open(path, 'r');
+    try {
+      const { size } = await handle.stat();
+      // one byte more than the size: a read that fills it means the file grew since, and goes on
+      if (size + 1 > this.buf.length) this.grow(size + 1, 0);
+      let n = 0;
+      for (;;) {
+        if (n === this.buf.length) this.grow(n + 1, n);
+        const { bytesRead } = await handle.read(this.buf, n, this.buf.length - n, n);
+        if (bytesRead === 0) return this.buf.subarray(0, n);
+        n += bytesRead;
+      }
+    } finally {
+      await handle.close();
+    }
+  }
+
+  /** A quarter more than asked: the shards of a store differ a little in size, and one buffer serves them all. */
+  private grow(atLeast: number, keep: number): void {
+    const next = Buffer.allocUnsafeSlow(Math.ceil(atLeast * 1.25));
+    this.buf.copy(next, 0, 0, keep);
+    this.buf = next;
+  }
+}
 
 /** Read and write, created if missing, never truncated, and without O_APPEND: a write lands where it is told. */
 export const READ_WRITE_CREATE = constants.O_RDWR | constants.O_CREAT;

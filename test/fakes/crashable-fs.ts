@@ -1,4 +1,4 @@
-import { nodeFs, type StoreFile, type StoreFs } from '../../agent/store/fs.js';
+import { nodeFs, type ReadScratch, type StoreFile, type StoreFs } from '../../agent/store/fs.js';
 
 /**
  * A process that can "crash": tests drop a store without stopping it, as a power cut would, and
@@ -34,7 +34,7 @@ export class CrashableFs implements StoreFs {
     await Promise.all(files.map((f) => f.close().catch(() => undefined)));
   }
 
-  readFile = (p: string) => this.inner.readFile(p);
+  readFile = (p: string, scratch?: ReadScratch) => this.inner.readFile(p, scratch);
   rename = (a: string, b: string) => this.inner.rename(a, b);
   link = (a: string, b: string) => this.inner.link(a, b);
   copyFile = (a: string, b: string) => this.inner.copyFile(a, b);

@@ -1,4 +1,4 @@
-import { nodeFs, type StoreFile, type StoreFs } from '../../agent/store/fs.js';
+import { nodeFs, type ReadScratch, type StoreFile, type StoreFs } from '../../agent/store/fs.js';
 
 /**
  * A disk that misbehaves as real ones do, in place of the store's file system: it fills up (a
@@ -65,7 +65,7 @@ export class FaultyFs implements StoreFs {
     await f();
   }
 
-  readFile = (path: string) => this.inner.readFile(path);
+  readFile = (path: string, scratch?: ReadScratch) => this.inner.readFile(path, scratch);
   rename = (from: string, to: string) => this.inner.rename(from, to);
   link = (existing: string, newPath: string) => this.inner.link(existing, newPath);
   copyFile = (from: string, to: string) => this.inner.copyFile(from, to);

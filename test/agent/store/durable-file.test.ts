@@ -8,6 +8,7 @@ import { memoryLogger } from '../../../agent/log.js';
 import { shardPieces } from '../../../agent/directory/directory-store.js';
 import { type Client, parseShardFile, type ShardFile } from '../../../agent/directory/schema.js';
 import { DurableJsonFile, encodeFile, StoreCorruptError, WriteScratch } from '../../../agent/store/durable-file.js';
+import { ReadScratch } from '../../../agent/store/fs.js';
 import { personRecord } from '../../fixtures/records.js';
 import { generateClients } from '../../fixtures/swiss-clients.js';
 import { tempDir } from '../../helpers/agent.js';
@@ -148,5 +149,54 @@ describe('a file written in pieces (a snapshot\'s shards)', () => {
     writeFileSync(file, bytes);
     writeFileSync(`${file}.bak`, 'not a shard');
     await expect(shards.read()).rejects.toThrow(/checksum mismatch/);
+  });
+});
+
+describe('files read in turn through one buffer (a load\'s shards)', () => {
+  it('gives each file its own bytes exactly, from small to large to small, and nothing of the one before', async () => {
+    const dir = tempDir();
+    const scratch = new ReadScratch();
+    const sizes = [10, 0, 70_000, 3, 250_000, 69_999, 1];
+    const files = sizes.map((size, i) => {
+      const file = path.join(dir, `f${i}`);
+      writeFileSync(file, Buffer.alloc(size, 65 + i)); // each file its own letter
+      return file;
+    });
+    for (const file of files) expect((await scratch.read(file)).equals(readFileSync(file))).toBe(true);
+  });
+
+  it('reads on past the size the file had when it was opened (a file still growing, /proc\'s files of size 0)', async () => {
+    const scratch = new ReadScratch();
+    // stat() says 0 bytes; the read finds more, and the buffer grows as it goes
+    expect((await scratch.read('/proc/self/cmdline')).equals(readFileSync('/proc/self/cmdline'))).toBe(true);
+  });
+
+  it('a missing file is refused as missing, and the buffer serves the next one', async () => {
+    const dir = tempDir();
+    const scratch = new ReadScratch();
+    await expect(scratch.read(path.join(dir, 'nothing'))).rejects.toMatchObject({ code: 'ENOENT' });
+    writeFileSync(path.join(dir, 'b'), 'bee');
+    expect((await scratch.read(path.join(dir, 'b'))).toString()).toBe('bee');
+  });
+
+  it('each shard is read back whole and checked, one after another, the damaged one for its backup', async () => {
+    const { dir, log } = setup();
+    const scratch = new ReadScratch();
+    const shards = [generateClients(900), generateClients(40), generateClients(300)].map((clients, k) => {
+      const file = path.join(dir, `shard-${k}.json`);
+      return { file, data: { format: 1 as const, seq: k + 1, clients }, adapter: new DurableJsonFile(file, (raw) => parseShardFile(raw), log) };
+    });
+    for (const s of shards) {
+      await s.adapter.write({ ...s.data, seq: 0 }); // the backup to come
+      await s.adapter.write(s.data);
+    }
+    // the middle one damaged after a large one was read into the buffer: its backup is read, not the large one's bytes
+    const middle = readFileSync(shards[1]!.file);
+    middle.writeUInt8(middle.readUInt8(middle.length - 40) ^ 0x01, middle.length - 40);
+    writeFileSync(shards[1]!.file, middle);
+    expect(await shards[0]!.adapter.read(scratch)).toEqual(shards[0]!.data);
+    expect(await shards[1]!.adapter.read(scratch)).toEqual({ ...shards[1]!.data, seq: 0 });
+    expect(shards[1]!.adapter.recoveredFromBackup).toBe(true);
+    expect(await shards[2]!.adapter.read(scratch)).toEqual(shards[2]!.data);
   });
 });
