@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { AgentError, type FieldError, invalid, notFound, stale } from '../errors.js';
 import { collectGarbage, GarbagePace } from '../gc.js';
 import { ClientJsonCache } from './client-json.js';
+import { RefOwners } from './ref-owners.js';
 import { COUNTRY_CODES, POSTAL_CODE_RULES } from './countries.js';
 import type { DirectoryStore, RecordChange } from './directory-store.js';
 import type { EditRecorder } from './edit-recorder.js';
@@ -83,7 +84,7 @@ export class Directory<Op extends SectionOp = SectionOp> {
   readonly index: SearchIndex;
   /** The shop's country: phone numbers without a prefix are read as its. */
   readonly country: string;
-  private readonly refOwner = new Map<string, string>();
+  private refOwner = new RefOwners();
   private readonly groupCounts = new Map<string, number>();
   private unsubscribe: (() => void) | null = null;
   /** Clients written while indexing is deferred (see deferIndex). */
@@ -117,6 +118,7 @@ export class Directory<Op extends SectionOp = SectionOp> {
   start(image: IndexImage | null = null): { kept: number; reread: number } | null {
     const restored = image ? this.index.restore(image, this.store.clients) : null;
     if (!restored) this.index.rebuild(this.store.clients.values());
+    this.refOwner = new RefOwners(this.store.clients.size);
     for (const c of this.store.clients.values()) this.track(c, +1);
     this.unsubscribe = this.store.onChange((change) => this.onChange(change));
     return restored;

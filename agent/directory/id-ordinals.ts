@@ -71,6 +71,11 @@ export class IdOrdinals {
 
   /** Files `ordinal` (whose `ids[ordinal]` is `id`) under `id`, replacing what the id had; false if it had one. */
   set(id: string, ordinal: number): boolean {
+    return this.swap(id, ordinal) < 0;
+  }
+
+  /** `set`, answering the ordinal the id had before (-1: none), in the same one walk of the table. */
+  swap(id: string, ordinal: number): number {
     if (this.ids[ordinal] !== id) throw new Error(`IdOrdinals.set: ordinal ${ordinal} is not the id's`);
     const mask = this.slots.length - 1;
     let free = -1;
@@ -87,13 +92,13 @@ export class IdOrdinals {
         if (free < 0) free = i;
       } else if (this.ids[s - 1] === id) {
         this.slots[i] = ordinal + 1;
-        return false;
+        return s - 1;
       }
     }
     this.slots[free] = ordinal + 1;
     this.count++;
     if (this.filled * 2 > this.slots.length) this.regrow();
-    return true;
+    return -1;
   }
 
   delete(id: string): boolean {
