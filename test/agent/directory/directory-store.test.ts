@@ -54,6 +54,27 @@ describe('DirectoryStore', () => {
     await store.close().catch(() => undefined);
   });
 
+  it('a shard changed after a restart is written whole: the clients it held from its file, less the one removed, plus the one added', async () => {
+    const dir = tempDir();
+    const first = await open(dir);
+    for (let i = 0; i < 40; i++) await first.store.commit([{ op: 'client.put', record: person(`c${i}`, `Name${i}`) }]);
+    await first.store.snapshot();
+    await first.store.close();
+    // each shard's ids come from its file at the load: one removal, one edit, one new client, then a snapshot and a start
+    const second = await open(dir);
+    await second.store.commit([{ op: 'client.del', id: 'c7' }]);
+    await second.store.commit([{ op: 'client.put', record: person('c8', 'Renamed') }]);
+    await second.store.commit([{ op: 'client.put', record: person('new', 'Neu') }]);
+    await second.store.snapshot();
+    await second.store.close();
+    rmSync(path.join(dir, 'journal'), { recursive: true }); // the shards alone must hold it all
+    const third = await open(dir);
+    const expected = [...Array.from({ length: 40 }, (_, i) => `c${i}`).filter((id) => id !== 'c7'), 'new'].sort();
+    expect([...third.store.clients.keys()].sort()).toEqual(expected);
+    expect(third.store.clients.get('c8')?.lastName).toBe('Renamed');
+    await third.store.close();
+  });
+
   it('snapshots into shards and trims the journal; reload gives the same directory', async () => {
     const dir = tempDir();
     const { store } = await open(dir);
