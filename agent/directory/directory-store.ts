@@ -87,8 +87,7 @@ export class DirectoryStore<S extends SectionOp = never> {
   private readonly dirty = new Set<number>();
   /** While a snapshot takes its shards one per turn: the record (or none) each client changed since its cut had then. */
   private cutRecords: Map<string, Client | undefined> | null = null;
-  /** The ids in each shard, so a snapshot of one shard does not hash every id of the directory. */
-  /** Each shard's ids (see idsOf): undefined until first needed. */
+  /** The ids in each shard, so a snapshot of one shard does not hash every id of the directory; undefined until first needed (see idsOf). */
   private readonly shardIds: Array<Set<string> | undefined> = [];
   private metaDirty = false;
   private meta!: DurableJsonFile<StoredMeta>;
