@@ -76,7 +76,7 @@ export class IdOrdinals {
 
   /** `set`, answering the ordinal the id had before (-1: none), in the same one walk of the table. */
   swap(id: string, ordinal: number): number {
-    if (this.ids[ordinal] !== id) throw new Error(`IdOrdinals.set: ordinal ${ordinal} is not the id's`);
+    if (this.ids[ordinal] !== id) throw new Error(`IdOrdinals.set/swap: ordinal ${ordinal} is not the id's`);
     const mask = this.slots.length - 1;
     let free = -1;
     for (let i = hashOf(id) & mask; ; i = (i + 1) & mask) {
